@@ -1,0 +1,60 @@
+package dev.throng.core;
+
+import dev.throng.core.transport.ServerBootstrapper;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * A running WebSocket server.
+ *
+ * <pre>
+ * try (ThrongServer server = ThrongServer.start(ServerConfig.builder().port(8080).build(), new EchoHandler())) {
+ *     server.awaitClose();
+ * }
+ * </pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops at once; {@link #drain(Duration)} closes connections gracefully first.
+ */
+public interface ThrongServer extends AutoCloseable {
+
+    /**
+     * Binds and starts serving; returns once the port is bound.
+     *
+     * @throws IllegalStateException when the transport cannot start or the address cannot be bound
+     */
+    static ThrongServer start(ServerConfig config, WebSocketHandler handler) {
+        return ServerBootstrapper.start(config, handler);
+    }
+
+    /** The bound address (with the real port when 0 was configured). */
+    InetSocketAddress localAddress();
+
+    /** The bound port. */
+    default int port() {
+        return localAddress().getPort();
+    }
+
+    /** {@code epoll} or {@code nio}. */
+    String transport();
+
+    /** The configuration the server runs with. */
+    ServerConfig config();
+
+    /** A snapshot of the counters, summed over event loops. */
+    ServerStats stats();
+
+    /**
+     * Graceful shutdown (issue #4): stops accepting, then closes every connection with 1001 (going away) in
+     * batches spread evenly over {@code window} so clients do not reconnect in one stampede, waits for their close
+     * handshakes, and stops. Returns when stopped, at the latest after {@code window} plus the close timeout.
+     */
+    void drain(Duration window);
+
+    /** Blocks until the server is closed. */
+    void awaitClose() throws InterruptedException;
+
+    /** Stops at once: closes the listening socket and every connection without a closing handshake. */
+    @Override
+    void close();
+}

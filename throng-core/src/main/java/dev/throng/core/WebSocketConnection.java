@@ -1,0 +1,68 @@
+package dev.throng.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Future;
+
+import java.net.SocketAddress;
+
+/**
+ * One open WebSocket connection, handed to the {@link WebSocketHandler}.
+ *
+ * <p><b>Threading.</b> Every method may be called from any thread. Sends from the connection's own event loop (for
+ * example from inside a handler method) are encoded at once; sends from other threads are handed to the event loop
+ * and keep their order relative to each other per calling thread.
+ *
+ * <p><b>Outcome.</b> Each send returns a future that succeeds once the frame is written to the socket, or fails (for
+ * example with {@link java.nio.channels.ClosedChannelException} once the connection is closing or closed, or with
+ * {@link SlowConsumerException} when the outbound limit was hit). Nothing is queued without bound: see
+ * {@link ServerConfig#maxOutboundBytes()}.
+ */
+public interface WebSocketConnection {
+
+    /** Sends {@code text} as one text message (compressed when negotiated and worthwhile). */
+    Future<Void> sendText(CharSequence text);
+
+    /**
+     * Sends the readable bytes of {@code data} as one binary message.
+     *
+     * <p><b>Buffer ownership:</b> this method takes over one reference to {@code data} and releases it, whatever
+     * the outcome.
+     */
+    Future<Void> sendBinary(ByteBuf data);
+
+    /**
+     * Starts the closing handshake (RFC 6455 §7.1.2): sends a close frame with {@code code} and {@code reason}, then
+     * closes the TCP connection when the peer answers, or after {@link ServerConfig#closeTimeout()}. Idempotent.
+     *
+     * @param code a code the server may send: 1000-1003, 1007-1014, 3000-4999
+     * @param reason a reason; truncated to fit the 123 bytes a close frame has room for
+     */
+    Future<Void> close(int code, String reason);
+
+    /** Whether the connection is open and no close frame has been sent or received. */
+    boolean isOpen();
+
+    /**
+     * Whether the outbound buffer is below its high-water mark ({@link ServerConfig#writeBufferHighWaterMark()}).
+     * A sender that respects it never hits {@link ServerConfig#maxOutboundBytes()}.
+     */
+    boolean isWritable();
+
+    /** The peer's address. */
+    SocketAddress remoteAddress();
+
+    /** The request path of the opening handshake, with its query string. */
+    String path();
+
+    /** The negotiated subprotocol, or {@code null} when none was. */
+    String subprotocol();
+
+    /** Whether permessage-deflate was negotiated. */
+    boolean compressionEnabled();
+
+    /** The application's object for this connection, or {@code null}. */
+    <T> T attachment();
+
+    /** Sets the application's object for this connection. Visible to the event loop thread after this call. */
+    void attach(Object attachment);
+}

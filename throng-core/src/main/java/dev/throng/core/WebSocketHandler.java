@@ -1,0 +1,51 @@
+package dev.throng.core;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The application's side of every connection of a server. One instance serves all connections.
+ *
+ * <p><b>Threading.</b> Every method is called on the connection's event loop thread and never concurrently for the
+ * same connection; different connections may be served by different threads at once, so state shared between
+ * connections must be thread-safe. Methods must not block: a blocked event loop stalls every connection it owns.
+ *
+ * <p><b>Order.</b> {@link #onOpen} first; then messages in the order they were received; {@link #onClose} exactly
+ * once, last. {@link #onError} may come before {@code onClose} when the handler itself threw.
+ *
+ * <p><b>Exceptions.</b> If a method throws, the connection is closed with 1011 (internal error) and
+ * {@link #onError} is called with the exception.
+ */
+public interface WebSocketHandler {
+
+    /** The opening handshake completed; the connection can send. */
+    default void onOpen(WebSocketConnection connection) {
+    }
+
+    /** A complete text message, validated as UTF-8 (and inflated, when compressed). */
+    default void onText(WebSocketConnection connection, String text) {
+    }
+
+    /**
+     * A complete binary message (inflated, when compressed).
+     *
+     * <p><b>Buffer ownership:</b> {@code data} is borrowed: it is released after this method returns. Call
+     * {@code data.retain()} (and release it later) to keep it, or pass it to {@code sendBinary} after a
+     * {@code retain()} (send takes one reference).
+     */
+    default void onBinary(WebSocketConnection connection, ByteBuf data) {
+    }
+
+    /**
+     * The connection closed. Called exactly once, after the TCP connection is closed.
+     *
+     * @param code the close code received from the peer; if none was received, the code the server sent; else
+     *     1006 (closed without a close frame)
+     * @param reason the peer's close reason, or the server's, or empty
+     */
+    default void onClose(WebSocketConnection connection, int code, String reason) {
+    }
+
+    /** The handler threw while handling an event of this connection; the connection is being closed with 1011. */
+    default void onError(WebSocketConnection connection, Throwable cause) {
+    }
+}

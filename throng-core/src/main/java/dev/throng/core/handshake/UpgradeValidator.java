@@ -1,0 +1,140 @@
+package dev.throng.core.handshake;
+
+import dev.throng.core.ServerConfig;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides what to do with a request that reached a WebSocket server (RFC 6455 §4.2): upgrade it, or answer it with
+ * the HTTP status the RFC (or HTTP) names. Pure: a request and the configuration in, an {@link UpgradeOutcome} out.
+ */
+public final class UpgradeValidator {
+    /** The path that answers health checks with 200 and is never upgraded. */
+    public static final String HEALTH_PATH = "/healthz";
+
+    private final ServerConfig config;
+
+    public UpgradeValidator(ServerConfig config) {
+        this.config = config;
+    }
+
+    public UpgradeOutcome validate(HttpRequest request) {
+        DecoderResult decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            return new UpgradeOutcome.Reply(decodeFailure(decoded.cause()));
+        }
+        HttpHeaders headers = request.headers();
+        String target = request.uri();
+        String path = pathOf(target);
+        if (!hasToken(headers, HttpHeaderNames.UPGRADE, "websocket")) {
+            return plainHttp(request, path);
+        }
+        if (!HttpMethod.GET.equals(request.method())) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.METHOD_NOT_ALLOWED, Map.of("Allow", "GET"));
+        }
+        if (request.protocolVersion().majorVersion() != 1 || request.protocolVersion().minorVersion() < 1) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.UNSUPPORTED_HTTP_VERSION);
+        }
+        if (config.path() != null && !config.path().equals(path)) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.NOT_FOUND);
+        }
+        if (!headers.contains(HttpHeaderNames.HOST)) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.MISSING_HOST);
+        }
+        if (!hasToken(headers, HttpHeaderNames.CONNECTION, "upgrade")) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.MISSING_CONNECTION_UPGRADE);
+        }
+        if (HttpUtil.getContentLength(request, 0L) != 0 || HttpUtil.isTransferEncodingChunked(request)) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.REQUEST_BODY_NOT_ALLOWED);
+        }
+        List<String> versions = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (versions.isEmpty()) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.MISSING_WEBSOCKET_VERSION);
+        }
+        if (versions.size() != 1 || !"13".equals(versions.get(0).trim())) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.UNSUPPORTED_WEBSOCKET_VERSION,
+                Map.of("Sec-WebSocket-Version", "13"));
+        }
+        List<String> keys = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (keys.size() != 1 || !AcceptKey.isValidKey(keys.get(0).trim())) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.INVALID_WEBSOCKET_KEY);
+        }
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        if (origin != null && !config.allowedOrigins().isEmpty() && !config.allowedOrigins().contains(origin)) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.ORIGIN_NOT_ALLOWED);
+        }
+        String subprotocol = chooseSubprotocol(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        DeflateAgreement deflate = config.compression()
+            ? DeflateNegotiator.negotiate(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))
+            : null;
+        return new UpgradeOutcome.Accept(AcceptKey.accept(keys.get(0).trim()), subprotocol, deflate, target);
+    }
+
+    private UpgradeOutcome plainHttp(HttpRequest request, String path) {
+        boolean readOnly = HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method());
+        if (!readOnly) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.METHOD_NOT_ALLOWED, Map.of("Allow", "GET"));
+        }
+        if (HEALTH_PATH.equals(path)) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.HEALTHY);
+        }
+        if (config.path() != null && !config.path().equals(path)) {
+            return new UpgradeOutcome.Reply(HttpReplyReason.NOT_FOUND);
+        }
+        return new UpgradeOutcome.Reply(HttpReplyReason.UPGRADE_REQUIRED,
+            Map.of("Upgrade", "websocket", "Sec-WebSocket-Version", "13"));
+    }
+
+    /** §4.2.2: the first subprotocol in the client's order that the server speaks, or {@code null}. */
+    private String chooseSubprotocol(List<String> offered) {
+        if (config.subprotocols().isEmpty()) {
+            return null;
+        }
+        for (String header : offered) {
+            for (String protocol : header.split(",")) {
+                String p = protocol.trim();
+                if (config.subprotocols().contains(p)) {
+                    return config.subprotocols().get(config.subprotocols().indexOf(p)); // the shared instance
+                }
+            }
+        }
+        return null;
+    }
+
+    private static HttpReplyReason decodeFailure(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpReplyReason.REQUEST_LINE_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+            return HttpReplyReason.HEADERS_TOO_LARGE;
+        }
+        return HttpReplyReason.MALFORMED_REQUEST;
+    }
+
+    /** Whether a comma-separated header (any of its values) lists {@code token}, case-insensitively. */
+    static boolean hasToken(HttpHeaders headers, CharSequence name, String token) {
+        for (String value : headers.getAll(name)) {
+            for (String part : value.split(",")) {
+                if (part.trim().equalsIgnoreCase(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String pathOf(String target) {
+        int q = target.indexOf('?');
+        return q < 0 ? target : target.substring(0, q);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.throng.core.internal;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One per event loop: the registry of the loop's connections (what a drain walks) and a timing wheel whose revolution is the keepalive interval. Each connection sits in one slot,
+ * chosen at random when it opens, and is visited once per revolution at that same phase, so the pings of a million
+ * connections are spread evenly over the interval instead of firing together, and no connection needs a timer of
+ * its own.
+ *
+ * <p>Slots are circular doubly linked lists with a sentinel; a connection is its own list node ({@link Member}
+ * extends {@link Node}), so joining and leaving cost no allocation and leaving needs no reference to the wheel.
+ *
+ * <p>Confined to its event loop: {@link #add}, {@link Node#unlink()} and {@link #tick()} run only there.
+ */
+public final class KeepaliveWheel {
+    /** Wheel granularity. 100 ms keeps ping spreading smooth at 300 slots for a 30 s interval. */
+    public static final long DEFAULT_TICK_MILLIS = 100;
+
+    private final Node[] slots;
+    private final long tickMillis;
+    private int cursor;
+
+    /** A list node: the sentinel of a slot, or a member connection. */
+    public static class Node {
+        Node prev;
+        Node next;
+
+        /** Leaves the wheel; a no-op when not in it. */
+        public final void unlink() {
+            if (next != null) {
+                prev.next = next;
+                next.prev = prev;
+                prev = null;
+                next = null;
+            }
+        }
+
+        /** Whether this node is in a wheel. */
+        public final boolean linked() {
+            return next != null;
+        }
+    }
+
+    /** A connection in the wheel. */
+    public abstract static class Member extends Node {
+        /** Called once per revolution, on the event loop. May {@link #unlink()} itself (e.g. by closing). */
+        protected abstract void onKeepalive(long nowNanos);
+    }
+
+    /**
+     * @param intervalMillis the revolution: how often each member is visited
+     */
+    public KeepaliveWheel(long intervalMillis) {
+        this.tickMillis = Math.max(1, Math.min(DEFAULT_TICK_MILLIS, intervalMillis / 10));
+        int count = (int) Math.max(1, intervalMillis / tickMillis);
+        slots = new Node[count];
+        for (int i = 0; i < count; i++) {
+            Node sentinel = new Node();
+            sentinel.prev = sentinel;
+            sentinel.next = sentinel;
+            slots[i] = sentinel;
+        }
+    }
+
+    /** How often {@link #tick()} must run, in milliseconds. */
+    public long tickMillis() {
+        return tickMillis;
+    }
+
+    /** Adds a member at a random phase: its first visit is between one tick and one interval from now. */
+    public void add(Member member) {
+        int offset = 1 + ThreadLocalRandom.current().nextInt(slots.length);
+        Node sentinel = slots[(cursor + offset) % slots.length];
+        member.prev = sentinel.prev;
+        member.next = sentinel;
+        sentinel.prev.next = member;
+        sentinel.prev = member;
+    }
+
+    /** Calls {@code action} for every member (on the event loop). */
+    public void forEach(java.util.function.Consumer<Member> action) {
+        for (Node sentinel : slots) {
+            for (Node node = sentinel.next; node != sentinel; node = node.next) {
+                action.accept((Member) node);
+            }
+        }
+    }
+
+    /** Advances one slot and visits its members. */
+    public void tick() {
+        cursor = (cursor + 1) % slots.length;
+        Node sentinel = slots[cursor];
+        long now = System.nanoTime();
+        Node node = sentinel.next;
+        while (node != sentinel) {
+            Node next = node.next;
+            ((Member) node).onKeepalive(now);
+            node = next;
+        }
+    }
+}

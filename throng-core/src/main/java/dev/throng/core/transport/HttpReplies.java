@@ -1,0 +1,77 @@
+package dev.throng.core.transport;
+
+import dev.throng.core.handshake.HttpReplyReason;
+import dev.throng.core.handshake.UpgradeOutcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Writes the few HTTP responses the server sends, as bytes. Only these responses exist, so an
+ * {@code HttpResponseEncoder} in every handshake pipeline would be a handler (and its state) for nothing.
+ */
+final class HttpReplies {
+    private HttpReplies() {
+    }
+
+    /** Writes {@code 101 Switching Protocols} for an accepted upgrade. */
+    static void writeSwitchingProtocols(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {
+        StringBuilder sb = new StringBuilder(160)
+            .append("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n")
+            .append("Sec-WebSocket-Accept: ").append(accept.accept()).append("\r\n");
+        if (accept.subprotocol() != null) {
+            sb.append("Sec-WebSocket-Protocol: ").append(accept.subprotocol()).append("\r\n");
+        }
+        if (accept.deflate() != null) {
+            sb.append("Sec-WebSocket-Extensions: ").append(accept.deflate().responseHeader()).append("\r\n");
+        }
+        sb.append("\r\n");
+        ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), sb));
+    }
+
+    /**
+     * Writes a plain reply with a short text body and closes the connection after it. {@code HEAD} requests get the
+     * headers only.
+     */
+    static void writeAndClose(ChannelHandlerContext ctx, UpgradeOutcome.Reply reply, boolean head) {
+        HttpReplyReason reason = reply.reason();
+        byte[] body = (reason.message() + "\n").getBytes(StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder(200)
+            .append("HTTP/1.1 ").append(reason.status()).append(' ').append(statusText(reason.status())).append("\r\n")
+            .append("Content-Type: text/plain; charset=utf-8\r\n")
+            .append("Content-Length: ").append(body.length).append("\r\n")
+            .append("Connection: close\r\n")
+            .append("X-Throng-Reason: ").append(reason.id()).append("\r\n");
+        for (Map.Entry<String, String> h : reply.headers().entrySet()) {
+            sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        }
+        sb.append("\r\n");
+        ByteBuf out = ByteBufUtil.writeAscii(ctx.alloc(), sb);
+        if (!head) {
+            out.writeBytes(body);
+        }
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    static String statusText(int status) {
+        switch (status) {
+            case 200: return "OK";
+            case 400: return "Bad Request";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 405: return "Method Not Allowed";
+            case 408: return "Request Timeout";
+            case 414: return "URI Too Long";
+            case 426: return "Upgrade Required";
+            case 429: return "Too Many Requests";
+            case 431: return "Request Header Fields Too Large";
+            case 503: return "Service Unavailable";
+            case 505: return "HTTP Version Not Supported";
+            default: return "Error";
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.throng.core.transport;
+
+import dev.throng.core.ServerConfig;
+import dev.throng.core.ServerStats;
+import dev.throng.core.ThrongServer;
+import dev.throng.core.WebSocketConnection;
+import dev.throng.core.WebSocketHandler;
+import dev.throng.core.internal.KeepaliveWheel;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** Builds the Netty server for a {@link ServerConfig}: transport, event loops, keepalive wheels, pipeline. */
+public final class ServerBootstrapper implements ThrongServer {
+    private static final Logger LOG = LoggerFactory.getLogger(ThrongServer.class);
+
+    private final ServerContext context;
+    private final Transport transport;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel serverChannel;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private ServerBootstrapper(ServerContext context, Transport transport, EventLoopGroup bossGroup,
+                               EventLoopGroup workerGroup, Channel serverChannel) {
+        this.context = context;
+        this.transport = transport;
+        this.bossGroup = bossGroup;
+        this.workerGroup = workerGroup;
+        this.serverChannel = serverChannel;
+    }
+
+    /** See {@link ThrongServer#start}. */
+    public static ThrongServer start(ServerConfig config, WebSocketHandler handler) {
+        Transport transport = Transport.select(config.transport());
+        if (config.reusePort() && !transport.isEpoll()) {
+            throw new IllegalStateException("reusePort needs the epoll transport; running on " + transport.name()
+                + " (" + transport.why() + ")");
+        }
+        ServerContext context = new ServerContext(config, handler);
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("throng-accept"),
+            transport.ioHandlerFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+            new DefaultThreadFactory("throng-io"), transport.ioHandlerFactory());
+        try {
+            context.wheels(startWheels(config, workers));
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    new WriteBufferWaterMark(config.writeBufferHighWaterMark() / 2, config.writeBufferHighWaterMark()))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                            .addLast(HandshakeHandler.DECODER_NAME, new HttpRequestDecoder(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(config.maxInitialLineLength())
+                                .setMaxHeaderSize(config.maxHeaderSize())
+                                .setInitialBufferSize(512)))
+                            .addLast("handshake", new HandshakeHandler(context));
+                    }
+                });
+            if (config.reusePort()) {
+                bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+            if (!bind.isSuccess()) {
+                throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
+                    + bind.cause().getMessage(), bind.cause());
+            }
+            ServerBootstrapper server = new ServerBootstrapper(context, transport, boss, workers, bind.channel());
+            LOG.info("listening on {} (transport {}: {}; {} io threads; max frame {} B, max message {} B; "
+                    + "ping every {}; compression {})", server.localAddress(), transport.name(), transport.why(),
+                config.ioThreads(), config.frameLimits().maxFrameSize(), config.frameLimits().maxMessageSize(),
+                config.pingInterval().isZero() ? "never" : config.pingInterval(),
+                config.compression() ? "on" : "off");
+            return server;
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * One keepalive wheel per event loop; it ticks on that loop when pings or an idle timeout are on, and is the
+     * loop's connection registry either way.
+     */
+    private static Map<EventExecutor, KeepaliveWheel> startWheels(ServerConfig config, EventLoopGroup workers) {
+        Duration interval = !config.pingInterval().isZero() ? config.pingInterval() : config.idleTimeout();
+        Map<EventExecutor, KeepaliveWheel> wheels = new HashMap<>();
+        for (EventExecutor loop : workers) {
+            KeepaliveWheel wheel = new KeepaliveWheel(interval.isZero() ? 1000 : interval.toMillis());
+            if (!interval.isZero()) {
+                loop.scheduleAtFixedRate(wheel::tick, wheel.tickMillis(), wheel.tickMillis(), TimeUnit.MILLISECONDS);
+            }
+            wheels.put(loop, wheel);
+        }
+        return wheels;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    @Override
+    public String transport() {
+        return transport.name();
+    }
+
+    @Override
+    public ServerConfig config() {
+        return context.config;
+    }
+
+    @Override
+    public ServerStats stats() {
+        return context.counters.snapshot();
+    }
+
+    @Override
+    public void drain(Duration window) {
+        serverChannel.close().awaitUninterruptibly();
+        List<WebSocketConnection> connections = new ArrayList<>();
+        // Collected on each loop, which owns its wheel; then closed in batches spread over the window.
+        for (EventExecutor loop : workerGroup) {
+            try {
+                connections.addAll(loop.submit(() -> {
+                    List<WebSocketConnection> mine = new ArrayList<>();
+                    context.wheel(loop).forEach(member -> mine.add((WebSocketConnection) member));
+                    return mine;
+                }).get());
+            } catch (Exception e) {
+                LOG.warn("could not list connections of {}", loop, e);
+            }
+        }
+        LOG.info("draining {} connections over {}", connections.size(), window);
+        closeSpread(connections, window, context.config.closeTimeout());
+        close();
+    }
+
+    /**
+     * Closes {@code connections} with 1001 in batches, one batch every 100 ms across {@code window}, then waits
+     * for their TCP connections to close (the close timeout bounds each).
+     */
+    private static void closeSpread(List<WebSocketConnection> connections, Duration window, Duration closeTimeout) {
+        long batches = Math.max(1, window.toMillis() / 100);
+        int perBatch = (int) Math.max(1, (connections.size() + batches - 1) / batches);
+        long start = System.nanoTime();
+        List<io.netty.util.concurrent.Future<Void>> closing = new ArrayList<>(connections.size());
+        for (int i = 0, batch = 0; i < connections.size(); batch++) {
+            long due = start + TimeUnit.MILLISECONDS.toNanos(batch * 100L);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            for (int end = Math.min(connections.size(), i + perBatch); i < end; i++) {
+                closing.add(connections.get(i).close(1001, "server shutting down"));
+            }
+        }
+        long deadline = System.nanoTime() + closeTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+        for (io.netty.util.concurrent.Future<Void> f : closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+        }
+    }
+
+    @Override
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    @Override
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        serverChannel.close().awaitUninterruptibly();
+        bossGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        LOG.info("stopped {}", localAddress());
+        closed.countDown();
+    }
+}

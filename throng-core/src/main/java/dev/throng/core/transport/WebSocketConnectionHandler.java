@@ -1,0 +1,562 @@
+package dev.throng.core.transport;
+
+import dev.throng.core.SlowConsumerException;
+import dev.throng.core.WebSocketConnection;
+import dev.throng.core.codec.CloseCodes;
+import dev.throng.core.codec.CloseReason;
+import dev.throng.core.codec.FrameParser;
+import dev.throng.core.codec.FrameSink;
+import dev.throng.core.codec.FrameWriter;
+import dev.throng.core.codec.MessageDeflate;
+import dev.throng.core.codec.Opcode;
+import dev.throng.core.codec.Utf8Validator;
+import dev.throng.core.handshake.UpgradeOutcome;
+import dev.throng.core.internal.KeepaliveWheel;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One upgraded connection: the only handler in its pipeline, and the {@link WebSocketConnection} the application
+ * sees. It cumulates input only while a frame is incomplete, runs the {@link FrameParser}, assembles fragmented
+ * messages, answers pings and closes, and acts on every verdict in one place ({@link #fail}).
+ *
+ * <p>Size: this object is the per-connection cost above Netty's channel, so its fields are few and nullable ones
+ * are set only while used (cumulation, fragments, close timer, close reason). It is its own keepalive wheel node.
+ *
+ * <p>Threading: all state is confined to the channel's event loop; public send/close methods hop onto it.
+ */
+final class WebSocketConnectionHandler extends KeepaliveWheel.Member
+    implements ChannelInboundHandler, WebSocketConnection, FrameSink {
+
+    static final Logger LOG = LoggerFactory.getLogger(WebSocketConnectionHandler.class);
+    static final String NAME = "websocket";
+
+    /** A shared, pre-encoded empty ping: keepalive allocates only a duplicate per ping. */
+    private static final ByteBuf PING = FrameWriter.constant(Opcode.PING, new byte[0]);
+
+    // flags bits
+    private static final int CLOSE_SENT = 1;
+    private static final int CLOSE_RECEIVED = 1 << 1;
+    private static final int INBOUND_SEEN = 1 << 2; // any frame since the last keepalive visit
+    private static final int AWAITING_PONG = 1 << 3; // a keepalive ping is unanswered
+    private static final int IN_READ = 1 << 4; // inside channelRead: writes are flushed at channelReadComplete
+    private static final int NEEDS_FLUSH = 1 << 5;
+    private static final int CLOSED = 1 << 6; // channelInactive seen
+
+    private final ServerContext server;
+    private final FrameParser parser;
+    private final String path;
+    private final String subprotocol;
+    private ChannelHandlerContext ctx;
+    /** Unparsed input: set only while a frame is incomplete. */
+    private ByteBuf cumulation;
+    /** The fragments of a message in progress; set only while one is. */
+    private ByteBuf fragments;
+    private Object attachment;
+    /** Runs while a close we sent awaits the peer's answer. */
+    private ScheduledFuture<?> closeTimer;
+    private String closeReason;
+    /** Nanos of the last data message, for the idle timeout; 0 when that is off. */
+    private long lastDataNanos;
+    private short closeCode;
+    /** permessage-deflate: 0 when not negotiated, else the client's window bits (8-15). */
+    private final byte deflateBits;
+    private byte flags;
+
+    WebSocketConnectionHandler(ServerContext server, UpgradeOutcome.Accept accept) {
+        this.server = server;
+        this.parser = new FrameParser(server.config.frameLimits());
+        this.path = accept.path();
+        this.subprotocol = accept.subprotocol();
+        this.deflateBits = (byte) (accept.deflate() == null ? 0 : accept.deflate().serverMaxWindowBits());
+    }
+
+    // ---- lifecycle ----------------------------------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Called by the handshake handler once this handler is in place. */
+    void open() {
+        server.counters.open.increment();
+        server.counters.accepted.increment();
+        if (server.idleTimeoutNanos > 0) {
+            lastDataNanos = System.nanoTime();
+        }
+        KeepaliveWheel wheel = server.wheel(ctx.executor());
+        if (wheel != null) {
+            wheel.add(this);
+        }
+        try {
+            server.handler.onOpen(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            fail(CloseReason.HANDLER_ERROR);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if ((flags & CLOSED) != 0) {
+            return;
+        }
+        flags |= CLOSED;
+        unlink();
+        cancelCloseTimer();
+        releaseBuffers();
+        server.counters.open.decrement();
+        int code = closeCode != 0 ? closeCode : CloseCodes.ABNORMAL;
+        try {
+            server.handler.onClose(this, code, closeReason == null ? "" : closeReason);
+        } catch (Throwable t) {
+            LOG.warn("onClose threw for {}", ctx.channel(), t);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseBuffers();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            LOG.warn("unexpected error on {}", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+
+    // ---- input --------------------------------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf)) {
+            ReferenceCountUtil.release(msg); // the decoder's trailing LastHttpContent after the upgrade
+            return;
+        }
+        ByteBuf in = (ByteBuf) msg;
+        server.counters.bytesIn.add(in.readableBytes());
+        if ((flags & (CLOSE_RECEIVED | CLOSED)) != 0) {
+            in.release(); // §5.5.1: nothing after a close frame is processed
+            return;
+        }
+        ByteBuf buf = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        cumulation = null;
+        flags |= IN_READ;
+        CloseReason verdict;
+        try {
+            verdict = parser.parse(buf, this, deflateBits != 0);
+        } catch (RuntimeException e) {
+            LOG.warn("parser error on {}", ctx.channel(), e);
+            verdict = CloseReason.HANDLER_ERROR;
+        } finally {
+            flags &= ~IN_READ;
+        }
+        if (verdict != null || (flags & (CLOSE_RECEIVED | CLOSED)) != 0 || !buf.isReadable()) {
+            buf.release();
+        } else {
+            cumulation = buf;
+        }
+        if (verdict != null) {
+            fail(verdict);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if ((flags & NEEDS_FLUSH) != 0) {
+            flags &= ~NEEDS_FLUSH;
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public CloseReason onData(ByteBuf payload, boolean text, boolean first, boolean last, boolean compressed) {
+        flags |= INBOUND_SEEN;
+        if (server.idleTimeoutNanos > 0 && last) {
+            lastDataNanos = System.nanoTime();
+        }
+        if ((flags & CLOSE_SENT) != 0) {
+            return null; // closing: data may be discarded (§5.5.1)
+        }
+        if (first && last) {
+            return deliver(payload, text, compressed);
+        }
+        if (first) {
+            fragments = ctx.alloc().buffer(Math.max(256, payload.readableBytes() * 2));
+        }
+        fragments.writeBytes(payload);
+        if (!last) {
+            return null;
+        }
+        ByteBuf message = fragments;
+        fragments = null;
+        try {
+            return deliver(message, text, compressed);
+        } finally {
+            message.release();
+        }
+    }
+
+    /** Hands a complete message to the application; {@code data} stays owned by the caller. */
+    private CloseReason deliver(ByteBuf data, boolean text, boolean compressed) {
+        ByteBuf plain = data;
+        if (compressed) {
+            try {
+                plain = MessageDeflate.inflate(ctx.alloc(), data, server.config.frameLimits().maxMessageSize());
+            } catch (MessageDeflate.InflateException e) {
+                return e.reason();
+            }
+            if (text && !Utf8Validator.isValid(plain)) {
+                plain.release();
+                return CloseReason.INVALID_UTF8;
+            }
+        }
+        try {
+            if (text) {
+                server.handler.onText(this, plain.toString(StandardCharsets.UTF_8));
+            } else {
+                server.handler.onBinary(this, plain);
+            }
+            return null;
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return CloseReason.HANDLER_ERROR;
+        } finally {
+            if (compressed) {
+                plain.release();
+            }
+        }
+    }
+
+    @Override
+    public CloseReason onPing(ByteBuf payload) {
+        flags |= INBOUND_SEEN;
+        if ((flags & CLOSE_SENT) == 0) {
+            write(FrameWriter.control(ctx.alloc(), Opcode.PONG, payload), ctx.voidPromise());
+        }
+        return null;
+    }
+
+    @Override
+    public CloseReason onPong(ByteBuf payload) {
+        flags = (byte) ((flags | INBOUND_SEEN) & ~AWAITING_PONG);
+        return null;
+    }
+
+    @Override
+    public CloseReason onClose(int code, ByteBuf reason) {
+        flags |= CLOSE_RECEIVED | INBOUND_SEEN;
+        closeCode = (short) code;
+        closeReason = reason.toString(StandardCharsets.UTF_8);
+        if ((flags & CLOSE_SENT) == 0) {
+            // §5.5.1: answer with a close echoing the code; §7.1.1: the server then closes TCP first.
+            flags |= CLOSE_SENT;
+            ctx.writeAndFlush(FrameWriter.close(ctx.alloc(), code, "")).addListener(ChannelFutureListener.CLOSE);
+            armCloseTimer();
+        } else {
+            // The answer to our close: the handshake is complete.
+            ctx.close();
+        }
+        return null;
+    }
+
+    // ---- keepalive ----------------------------------------------------------------------------------------------
+
+    @Override
+    protected void onKeepalive(long nowNanos) {
+        if ((flags & (CLOSE_SENT | CLOSED)) != 0) {
+            return;
+        }
+        if (server.idleTimeoutNanos > 0 && nowNanos - lastDataNanos >= server.idleTimeoutNanos) {
+            close(CloseReason.NORMAL.code(), "idle timeout");
+            return;
+        }
+        if (server.config.pingInterval().isZero()) {
+            return;
+        }
+        boolean seen = (flags & INBOUND_SEEN) != 0;
+        if ((flags & AWAITING_PONG) != 0 && !seen) {
+            server.counters.deadPeers.increment();
+            fail(CloseReason.PONG_TIMEOUT);
+            return;
+        }
+        flags &= ~INBOUND_SEEN;
+        if (seen && server.config.skipPingWhenActive()) {
+            flags &= ~AWAITING_PONG;
+            return;
+        }
+        flags |= AWAITING_PONG;
+        server.counters.pings.increment();
+        server.counters.bytesOut.add(PING.readableBytes());
+        ctx.writeAndFlush(PING.duplicate(), ctx.voidPromise());
+    }
+
+    // ---- output -------------------------------------------------------------------------------------------------
+
+    @Override
+    public Future<Void> sendText(CharSequence text) {
+        ChannelPromise promise = ctx.newPromise();
+        if (ctx.executor().inEventLoop()) {
+            sendText0(text, promise);
+        } else {
+            ctx.executor().execute(() -> sendText0(text, promise));
+        }
+        return promise;
+    }
+
+    @Override
+    public Future<Void> sendBinary(ByteBuf data) {
+        ChannelPromise promise = ctx.newPromise();
+        if (ctx.executor().inEventLoop()) {
+            sendBinary0(data, promise);
+        } else {
+            ctx.executor().execute(() -> sendBinary0(data, promise));
+        }
+        return promise;
+    }
+
+    private void sendText0(CharSequence text, ChannelPromise promise) {
+        if (refuseSend(promise)) {
+            return;
+        }
+        if (deflateBits != 0 && text.length() >= server.config.compressionThreshold()) {
+            sendMessage(Opcode.TEXT, ByteBufUtil.writeUtf8(ctx.alloc(), text), promise);
+        } else {
+            write(FrameWriter.text(ctx.alloc(), text), promise);
+        }
+    }
+
+    private void sendBinary0(ByteBuf data, ChannelPromise promise) {
+        if (refuseSend(promise)) {
+            data.release();
+            return;
+        }
+        sendMessage(Opcode.BINARY, data, promise);
+    }
+
+    /** Frames {@code payload} (owned), compressing it when negotiated and worthwhile. */
+    private void sendMessage(int opcode, ByteBuf payload, ChannelPromise promise) {
+        int length = payload.readableBytes();
+        if (deflateBits != 0 && length >= server.config.compressionThreshold()
+            && (deflateBits >= 15 || length <= 1 << deflateBits)) {
+            ByteBuf compressed = MessageDeflate.deflate(ctx.alloc(), payload);
+            if (compressed != null) {
+                payload.release();
+                write(FrameWriter.frame(ctx.alloc(), opcode, true, compressed), promise);
+                return;
+            }
+        }
+        write(FrameWriter.frame(ctx.alloc(), opcode, false, payload), promise);
+    }
+
+    /**
+     * Refuses a send when closing, or when the bytes already waiting for the socket reached the outbound limit (then
+     * failing the connection with 1013: a peer that does not read must not make the server buffer without bound).
+     * The message itself is not counted, so buffered bytes stay below the limit plus one message. Returns whether
+     * it refused.
+     */
+    private boolean refuseSend(ChannelPromise promise) {
+        if ((flags & (CLOSE_SENT | CLOSED)) != 0) {
+            promise.tryFailure(new ClosedChannelException());
+            return true;
+        }
+        ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+        long pending = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        if (pending >= server.config.maxOutboundBytes()) {
+            promise.tryFailure(new SlowConsumerException(pending, server.config.maxOutboundBytes()));
+            fail(CloseReason.SLOW_CONSUMER);
+            return true;
+        }
+        return false;
+    }
+
+    private void write(ByteBuf frame, ChannelPromise promise) {
+        server.counters.bytesOut.add(frame.readableBytes());
+        if ((flags & IN_READ) != 0) {
+            flags |= NEEDS_FLUSH;
+            ctx.write(frame, promise);
+        } else {
+            ctx.writeAndFlush(frame, promise);
+        }
+    }
+
+    // ---- closing ------------------------------------------------------------------------------------------------
+
+    @Override
+    public Future<Void> close(int code, String reason) {
+        if (!CloseCodes.isValidToSend(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        if (ctx.executor().inEventLoop()) {
+            close0(code, reason);
+        } else {
+            ctx.executor().execute(() -> close0(code, reason));
+        }
+        return ctx.channel().closeFuture();
+    }
+
+    private void close0(int code, String reason) {
+        if ((flags & (CLOSE_SENT | CLOSED)) != 0) {
+            return;
+        }
+        flags |= CLOSE_SENT;
+        closeCode = (short) code;
+        closeReason = reason;
+        ctx.writeAndFlush(FrameWriter.close(ctx.alloc(), code, reason));
+        armCloseTimer();
+    }
+
+    /**
+     * Fails the connection for {@code reason} (§7.1.7): sends a close frame with its code (unless one was sent, or
+     * the code is 1006, which is never sent), then closes TCP once written, or after the close timeout when the
+     * peer does not read.
+     */
+    private void fail(CloseReason reason) {
+        if ((flags & CLOSED) != 0) {
+            return;
+        }
+        if (closeCode == 0) {
+            closeCode = (short) reason.code();
+            closeReason = reason.id();
+        }
+        if ((flags & CLOSE_SENT) != 0 || reason.code() == CloseCodes.ABNORMAL) {
+            flags |= CLOSE_SENT;
+            ctx.close();
+            return;
+        }
+        flags |= CLOSE_SENT;
+        ctx.writeAndFlush(FrameWriter.close(ctx.alloc(), reason.code(), reason.id()))
+            .addListener(ChannelFutureListener.CLOSE);
+        armCloseTimer();
+    }
+
+    private void armCloseTimer() {
+        if (closeTimer == null) {
+            closeTimer = ctx.executor().schedule(() -> {
+                ctx.close();
+            }, server.closeTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelCloseTimer() {
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+            closeTimer = null;
+        }
+    }
+
+    private void handlerFailed(Throwable t) {
+        try {
+            server.handler.onError(this, t);
+        } catch (Throwable again) {
+            t.addSuppressed(again);
+        }
+        LOG.warn("handler threw on {}; closing with 1011", ctx.channel(), t);
+    }
+
+    private void releaseBuffers() {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+        if (fragments != null) {
+            fragments.release();
+            fragments = null;
+        }
+    }
+
+    // ---- accessors ----------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean isOpen() {
+        return (flags & (CLOSE_SENT | CLOSE_RECEIVED | CLOSED)) == 0 && ctx.channel().isActive();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public boolean compressionEnabled() {
+        return deflateBits != 0;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketConnection" + (ctx == null ? "" : ctx.channel());
+    }
+
+    // ---- the rest of ChannelInboundHandler: pass through --------------------------------------------------------
+
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) {
+        ctx.fireChannelRegistered();
+    }
+
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) {
+        ctx.fireChannelUnregistered();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.fireChannelWritabilityChanged();
+    }
+}
