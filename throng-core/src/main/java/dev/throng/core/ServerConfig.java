@@ -37,7 +37,11 @@ public record ServerConfig(
     boolean skipPingWhenActive,
     Duration idleTimeout,
     int writeBufferHighWaterMark,
-    int maxOutboundBytes) {
+    int maxOutboundBytes,
+    int maxConnections,
+    int maxConnectionsPerAddress,
+    int handshakesPerSecond,
+    Duration retryAfter) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -60,6 +64,11 @@ public record ServerConfig(
             + writeBufferHighWaterMark);
         check(maxOutboundBytes >= writeBufferHighWaterMark, "maxOutboundBytes (" + maxOutboundBytes
             + ") must be at least writeBufferHighWaterMark (" + writeBufferHighWaterMark + ")");
+        check(maxConnections >= 0, "maxConnections must be >= 0 (0: no cap), got " + maxConnections);
+        check(maxConnectionsPerAddress >= 0, "maxConnectionsPerAddress must be >= 0 (0: no cap), got "
+            + maxConnectionsPerAddress);
+        check(handshakesPerSecond >= 0, "handshakesPerSecond must be >= 0 (0: no limit), got " + handshakesPerSecond);
+        checkPositive(retryAfter, "retryAfter");
         for (String protocol : subprotocols) {
             check(isToken(protocol), "subprotocol must be an HTTP token, got '" + protocol + "'");
         }
@@ -94,6 +103,10 @@ public record ServerConfig(
         b.idleTimeout = idleTimeout;
         b.writeBufferHighWaterMark = writeBufferHighWaterMark;
         b.maxOutboundBytes = maxOutboundBytes;
+        b.maxConnections = maxConnections;
+        b.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        b.handshakesPerSecond = handshakesPerSecond;
+        b.retryAfter = retryAfter;
         return b;
     }
 
@@ -149,6 +162,10 @@ public record ServerConfig(
         private Duration idleTimeout = Duration.ZERO;
         private int writeBufferHighWaterMark = 64 * 1024;
         private int maxOutboundBytes = 1 << 20;
+        private int maxConnections;
+        private int maxConnectionsPerAddress;
+        private int handshakesPerSecond;
+        private Duration retryAfter = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -319,12 +336,50 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * Open connections this process accepts; further upgrade requests get 503 with Retry-After before any
+         * upgrade, while open connections stay untouched. Default 0 (no cap): the open-files limit is the cap;
+         * {@code throng serve} sets one per worker from {@code --max-connections}.
+         */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Open connections per client IP address; more get 429. Default 0 (no cap): many clients share addresses
+         * behind NATs and proxies, so only the operator can pick a number.
+         */
+        public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /**
+         * Upgrades accepted per second (a token bucket holding one second's worth); more get 503. Default 0 (no
+         * limit): set it to keep a reconnect storm from starving established connections of CPU.
+         */
+        public Builder handshakesPerSecond(int handshakesPerSecond) {
+            this.handshakesPerSecond = handshakesPerSecond;
+            return this;
+        }
+
+        /**
+         * The base of the Retry-After a shed client is told; each reply says a random value between it and twice
+         * it, so shed clients do not come back together. Default 5 s.
+         */
+        public Builder retryAfter(Duration retryAfter) {
+            this.retryAfter = retryAfter;
+            return this;
+        }
+
         /** Checks every value and builds; throws {@link IllegalArgumentException} naming the first bad one. */
         public ServerConfig build() {
             return new ServerConfig(host, port, transport, ioThreads, backlog, reusePort, path,
                 new FrameLimits(maxFrameSize, maxMessageSize), maxInitialLineLength, maxHeaderSize, handshakeTimeout,
                 closeTimeout, subprotocols, allowedOrigins, compression, compressionThreshold, pingInterval,
-                skipPingWhenActive, idleTimeout, writeBufferHighWaterMark, maxOutboundBytes);
+                skipPingWhenActive, idleTimeout, writeBufferHighWaterMark, maxOutboundBytes, maxConnections,
+                maxConnectionsPerAddress, handshakesPerSecond, retryAfter);
         }
     }
 }

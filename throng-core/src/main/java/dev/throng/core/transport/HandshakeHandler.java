@@ -10,6 +10,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -59,7 +64,22 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             HttpReplies.writeAndClose(ctx, reply, HttpMethod.HEAD.equals(request.method()));
             return;
         }
+        HttpReplyReason refused = server.admission.admit(addressOf(ctx));
+        if (refused != null) {
+            server.counters.rejected.increment();
+            server.counters.shed.increment();
+            long base = server.config.retryAfter().toSeconds();
+            long retryAfter = base + ThreadLocalRandom.current().nextLong(base + 1); // spread the returns
+            HttpReplies.writeAndClose(ctx, new UpgradeOutcome.Reply(refused,
+                Map.of("Retry-After", Long.toString(Math.max(1, retryAfter)))), false);
+            return;
+        }
         upgrade(ctx, (UpgradeOutcome.Accept) outcome);
+    }
+
+    static InetAddress addressOf(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
     }
 
     private void upgrade(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {

@@ -146,6 +146,8 @@ public final class ServerBootstrapper implements ThrongServer {
 
     @Override
     public void drain(Duration window) {
+        // Upgrades already in flight on accepted sockets are refused; then no new sockets are accepted.
+        context.admission.startDraining();
         serverChannel.close().awaitUninterruptibly();
         List<WebSocketConnection> connections = new ArrayList<>();
         // Collected on each loop, which owns its wheel; then closed in batches spread over the window.

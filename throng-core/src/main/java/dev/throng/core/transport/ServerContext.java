@@ -18,6 +18,7 @@ final class ServerContext {
     final WebSocketHandler handler;
     final UpgradeValidator validator;
     final ServerCounters counters = new ServerCounters();
+    final Admission admission;
     final long closeTimeoutNanos;
     final long idleTimeoutNanos;
     /** Written once at start, before the server accepts; read-only afterwards. */
@@ -27,6 +28,7 @@ final class ServerContext {
         this.config = config;
         this.handler = handler;
         this.validator = new UpgradeValidator(config);
+        this.admission = new Admission(config);
         this.closeTimeoutNanos = config.closeTimeout().toNanos();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
     }

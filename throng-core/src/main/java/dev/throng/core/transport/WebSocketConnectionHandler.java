@@ -124,6 +124,7 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         cancelCloseTimer();
         releaseBuffers();
         server.counters.open.decrement();
+        server.admission.release(HandshakeHandler.addressOf(ctx));
         int code = closeCode != 0 ? closeCode : CloseCodes.ABNORMAL;
         try {
             server.handler.onClose(this, code, closeReason == null ? "" : closeReason);

@@ -1,0 +1,39 @@
+package dev.throng.cli;
+
+import dev.throng.bench.BenchCommand;
+import dev.throng.doctor.DoctorCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code throng} command: {@code serve}, {@code bench} and {@code doctor}. */
+@Command(
+    name = "throng",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A dense WebSocket server: a million idle connections per box.",
+    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every subcommand, as {@code throng} runs it. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
+            .addSubcommand(new BenchCommand())
+            .addSubcommand(new DoctorCommand())
+            // The supervisor passes a worker the user's arguments plus overrides; the last value wins.
+            .setOverwrittenOptionsAllowed(true);
+    }
+
+    /** The version from the jar manifest, when run from the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"throng " + (v == null ? "(development build)" : v),
+                "JVM " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

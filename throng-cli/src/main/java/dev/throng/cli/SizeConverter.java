@@ -1,0 +1,34 @@
+package dev.throng.cli;
+
+import picocli.CommandLine;
+
+import java.util.Locale;
+
+/** Parses byte sizes as people type them: {@code 65536}, {@code 64k}, {@code 1m}, {@code 16MiB}. */
+final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+
+    @Override
+    public Integer convert(String value) {
+        String s = value.trim().toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");
+        long multiplier = 1;
+        if (s.endsWith("k")) {
+            multiplier = 1024;
+        } else if (s.endsWith("m")) {
+            multiplier = 1024 * 1024;
+        } else if (s.endsWith("g")) {
+            multiplier = 1024L * 1024 * 1024;
+        }
+        if (multiplier > 1) {
+            s = s.substring(0, s.length() - 1);
+        }
+        try {
+            long bytes = Long.parseLong(s) * multiplier;
+            if (bytes < 0 || bytes > Integer.MAX_VALUE) {
+                throw new CommandLine.TypeConversionException("size out of range: " + value);
+            }
+            return (int) bytes;
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("not a size: '" + value + "' (use e.g. 65536, 64k, 1m)");
+        }
+    }
+}

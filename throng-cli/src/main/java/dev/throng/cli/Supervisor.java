@@ -1,0 +1,142 @@
+package dev.throng.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parent of {@code throng serve --workers N}: starts N server processes that share the port with
+ * SO_REUSEPORT, restarts one that dies, forwards SIGTERM/SIGINT to all (each drains), and exits 0 when they are
+ * done. It holds no connections itself.
+ */
+final class Supervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    /** Restart delay after a crash, doubled while a worker keeps crashing soon after start, up to the maximum. */
+    private static final long FIRST_BACKOFF_MS = 500;
+    private static final long MAX_BACKOFF_MS = 30_000;
+    /** A worker that lived this long is healthy again: its next crash restarts without backoff. */
+    private static final long STABLE_MS = 30_000;
+
+    private final List<String> userArgs;
+    private final int count;
+    private final int maxConnections;
+    private final Duration drainWindow;
+    private final Worker[] workers;
+    private volatile boolean stopping;
+
+    Supervisor(List<String> userArgs, int count, int maxConnections, Duration drainWindow) {
+        this.userArgs = userArgs;
+        this.count = count;
+        this.maxConnections = maxConnections;
+        this.drainWindow = drainWindow;
+        this.workers = new Worker[count];
+    }
+
+    private final class Worker {
+        final int index;
+        volatile Process process;
+        long startedAt;
+        long backoffMs = FIRST_BACKOFF_MS;
+        int restarts;
+
+        Worker(int index) {
+            this.index = index;
+        }
+    }
+
+    int run() throws IOException, InterruptedException {
+        LOG.info("supervising {} workers (open-files limit {} per process)", count, WorkerPlan.openFilesLimit());
+        for (int i = 0; i < count; i++) {
+            workers[i] = new Worker(i);
+            start(workers[i]);
+        }
+        ShutdownSignals.install(this::stopAll, () -> {
+            for (Worker w : workers) {
+                if (w.process != null) {
+                    w.process.destroyForcibly();
+                }
+            }
+        });
+        while (true) {
+            Thread.sleep(Long.MAX_VALUE); // the signal handler exits the process
+        }
+    }
+
+    private void start(Worker worker) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        int perWorker = maxConnections > 0 ? (maxConnections + count - 1) / count : 0;
+        command.addAll(WorkerPlan.jvmFlags(perWorker, WorkerPlan.openFilesLimit(), Runtime.version().feature()));
+        String extra = System.getenv("THRONG_WORKER_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.add("-Dthrong.worker=" + worker.index);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.add("serve");
+        command.addAll(userArgs);
+        command.addAll(List.of("--workers", Integer.toString(count), "--worker-index", Integer.toString(worker.index)));
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        worker.process = process;
+        worker.startedAt = System.currentTimeMillis();
+        LOG.info("worker {} started: pid {}", worker.index, process.pid());
+        process.onExit().thenAccept(p -> onExit(worker, p));
+    }
+
+    private void onExit(Worker worker, Process process) {
+        if (stopping) {
+            LOG.info("worker {} (pid {}) exited with {}", worker.index, process.pid(), process.exitValue());
+            return;
+        }
+        long lived = System.currentTimeMillis() - worker.startedAt;
+        if (lived > STABLE_MS) {
+            worker.backoffMs = FIRST_BACKOFF_MS;
+        }
+        long delay = worker.backoffMs;
+        worker.backoffMs = Math.min(MAX_BACKOFF_MS, worker.backoffMs * 2);
+        worker.restarts++;
+        LOG.warn("worker {} (pid {}) died with exit code {} after {} ms; restart #{} in {} ms", worker.index,
+            process.pid(), process.exitValue(), lived, worker.restarts, delay);
+        try {
+            Thread.sleep(delay);
+            if (!stopping) {
+                start(worker);
+            }
+        } catch (IOException | InterruptedException e) {
+            LOG.error("could not restart worker {}", worker.index, e);
+        }
+    }
+
+    /** Forwards SIGTERM to every worker and waits for them to drain and exit. */
+    private void stopAll() {
+        stopping = true;
+        LOG.info("stopping {} workers (drain window {})", count, drainWindow);
+        for (Worker w : workers) {
+            if (w.process != null) {
+                w.process.destroy(); // SIGTERM: the worker drains
+            }
+        }
+        long deadline = System.nanoTime() + drainWindow.toNanos() + TimeUnit.SECONDS.toNanos(15);
+        for (Worker w : workers) {
+            Process p = w.process;
+            try {
+                long left = deadline - System.nanoTime();
+                if (p != null && !p.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("worker {} did not exit in time; killing it", w.index);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.info("all workers stopped");
+    }
+}
