@@ -8,6 +8,7 @@ import dev.throng.core.internal.ServerCounters;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every connection of one server shares: configuration, the application's handler, counters and the
@@ -21,6 +22,11 @@ final class ServerContext {
     final Admission admission;
     final long closeTimeoutNanos;
     final long idleTimeoutNanos;
+    /** Request targets seen so far, so the many connections opened on one URL share one String. */
+    private final ConcurrentHashMap<String, String> targets = new ConcurrentHashMap<>();
+    /** Bound on {@link #targets}: distinct URLs (e.g. with tokens in the query) beyond it are kept per connection. */
+    private static final int MAX_SHARED_TARGETS = 256;
+
     /** Written once at start, before the server accepts; read-only afterwards. */
     private volatile Map<EventExecutor, KeepaliveWheel> wheels = Map.of();
 
@@ -31,6 +37,19 @@ final class ServerContext {
         this.admission = new Admission(config);
         this.closeTimeoutNanos = config.closeTimeout().toNanos();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
+    }
+
+    /** The shared instance equal to {@code target}, when one is kept. */
+    String sharedTarget(String target) {
+        String shared = targets.get(target);
+        if (shared != null) {
+            return shared;
+        }
+        if (targets.size() >= MAX_SHARED_TARGETS) {
+            return target;
+        }
+        shared = targets.putIfAbsent(target, target);
+        return shared == null ? target : shared;
     }
 
     void wheels(Map<EventExecutor, KeepaliveWheel> wheels) {

@@ -83,7 +83,7 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
     WebSocketConnectionHandler(ServerContext server, UpgradeOutcome.Accept accept) {
         this.server = server;
         this.parser = new FrameParser(server.config.frameLimits());
-        this.path = accept.path();
+        this.path = server.sharedTarget(accept.path());
         this.subprotocol = accept.subprotocol();
         this.deflateBits = (byte) (accept.deflate() == null ? 0 : accept.deflate().serverMaxWindowBits());
     }
@@ -175,11 +175,26 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         if (verdict != null || (flags & (CLOSE_RECEIVED | CLOSED)) != 0 || !buf.isReadable()) {
             buf.release();
         } else {
-            cumulation = buf;
+            cumulation = trim(buf);
         }
         if (verdict != null) {
             fail(verdict);
         }
+    }
+
+    /**
+     * The buffer to keep for an incomplete frame: {@code buf} itself, or a right-sized copy when most of it is
+     * already consumed or empty, so a connection waiting for the rest of a small frame does not pin a read buffer.
+     */
+    private ByteBuf trim(ByteBuf buf) {
+        int readable = buf.readableBytes();
+        if (buf.capacity() <= 2 * readable + 256) {
+            return buf;
+        }
+        ByteBuf copy = ctx.alloc().buffer(readable);
+        copy.writeBytes(buf);
+        buf.release();
+        return copy;
     }
 
     @Override
