@@ -2,7 +2,9 @@ package dev.throng.core.test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * Encodes client-to-server frames byte by byte, including the ones a real client refuses to send (unmasked, reserved
@@ -109,6 +111,31 @@ public final class ClientFrames {
             return body;
         } finally {
             deflater.end();
+        }
+    }
+
+    /** Inflates a permessage-deflate message body the server sent (appending the tail it removed, §7.2.2). */
+    public static byte[] inflate(byte[] body) {
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(concat(body, bytes(0x00, 0x00, 0xFF, 0xFF)));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
+            byte[] chunk = new byte[64 * 1024];
+            for (;;) {
+                int n = inflater.inflate(chunk);
+                out.write(chunk, 0, n);
+                if (n == 0) {
+                    if (inflater.needsInput() || inflater.finished()) {
+                        break;
+                    }
+                    throw new IllegalStateException("deflate stream needs a dictionary");
+                }
+            }
+            return out.toByteArray();
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("server sent data that does not inflate", e);
+        } finally {
+            inflater.end();
         }
     }
 
