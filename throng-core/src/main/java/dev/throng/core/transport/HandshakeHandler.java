@@ -11,8 +11,6 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ScheduledFuture;
@@ -21,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Lives in the pipeline from accept until the first request is answered: enforces the handshake timeout, asks the
  * {@link dev.throng.core.handshake.UpgradeValidator}, and either writes a plain reply and closes, or writes
- * {@code 101} and replaces the HTTP pipeline with one {@link WebSocketConnectionHandler}.
+ * {@code 101} and replaces the HTTP pipeline with one {@link ChannelSession}.
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     static final String DECODER_NAME = "http-decoder";
@@ -78,15 +76,14 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     static InetAddress addressOf(ChannelHandlerContext ctx) {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        return remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
+        return WebSocketSession.addressOf(ctx.channel().remoteAddress());
     }
 
     private void upgrade(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {
         HttpReplies.writeSwitchingProtocols(ctx, accept);
-        WebSocketConnectionHandler connection = new WebSocketConnectionHandler(server, accept);
+        ChannelSession connection = new ChannelSession(server, accept);
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(WebSocketConnectionHandler.NAME, connection);
+        pipeline.addLast(ChannelSession.NAME, connection);
         pipeline.remove(this);
         // Removing the decoder hands any bytes it read past the request (frames a client sent right behind its
         // handshake) to the connection handler, in order.
@@ -112,7 +109,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and broken pipes before the upgrade are routine; anything else is logged by the connection layer.
         if (!(cause instanceof IOException)) {
-            WebSocketConnectionHandler.LOG.debug("handshake failed on {}", ctx.channel(), cause);
+            WebSocketSession.LOG.debug("handshake failed on {}", ctx.channel(), cause);
         }
         ctx.close();
     }

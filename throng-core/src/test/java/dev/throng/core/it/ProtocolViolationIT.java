@@ -178,7 +178,7 @@ class ProtocolViolationIT {
         byte[] fragment = new byte[MAX_FRAME / 2];
         try (RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade();
-            client.write(frame(TEXT, ascii("start")));
+            client.write(frame(BINARY, ascii("start")));
             for (int i = 0; i < 2 * MAX_MESSAGE / MAX_FRAME - 1; i++) {
                 client.write(frame(CONTINUATION, fragment));
             }

@@ -35,7 +35,7 @@ import java.util.Map;
 public final class RawWebSocketClient implements AutoCloseable {
     /** The sample key of RFC 6455 §1.3 and the accept value it must produce. */
     public static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
-    public static final String ACCEPT = "s3pPLMBiTxaQ9kYGzZHO5K+xbo0=";
+    public static final String ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
     private static final int MAX_HEADER_BLOCK = 64 * 1024;
 

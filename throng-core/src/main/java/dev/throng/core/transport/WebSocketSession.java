@@ -13,40 +13,39 @@ import dev.throng.core.codec.Utf8Validator;
 import dev.throng.core.handshake.UpgradeOutcome;
 import dev.throng.core.internal.KeepaliveWheel;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandler;
-import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One upgraded connection: the only handler in its pipeline, and the {@link WebSocketConnection} the application
- * sees. It cumulates input only while a frame is incomplete, runs the {@link FrameParser}, assembles fragmented
- * messages, answers pings and closes, and acts on every verdict in one place ({@link #fail}).
+ * One upgraded connection: the WebSocket protocol above a byte stream, and the {@link WebSocketConnection} the
+ * application sees. It cumulates input only while a frame is incomplete, runs the {@link FrameParser}, assembles
+ * fragmented messages, answers pings and closes, and acts on every verdict in one place ({@link #fail}).
  *
- * <p>Size: this object is the per-connection cost above Netty's channel, so its fields are few and nullable ones
+ * <p>The byte stream below is abstract (the "wire" methods): {@link ChannelSession} is a Netty channel handler,
+ * {@link EpollSession} a bare file descriptor registered with Netty's epoll loop, without a channel.
+ *
+ * <p>Size: this object is the per-connection cost above the socket, so its fields are few and the nullable ones
  * are set only while used (cumulation, fragments, close timer, close reason). It is its own keepalive wheel node.
  *
- * <p>Threading: all state is confined to the channel's event loop; public send/close methods hop onto it.
+ * <p>Threading: all state is confined to the connection's event loop; public send/close methods hop onto it.
  */
-final class WebSocketConnectionHandler extends KeepaliveWheel.Member
-    implements ChannelInboundHandler, WebSocketConnection, FrameSink {
+abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSocketConnection, FrameSink {
 
-    static final Logger LOG = LoggerFactory.getLogger(WebSocketConnectionHandler.class);
-    static final String NAME = "websocket";
+    static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
     /** A shared, pre-encoded empty ping: keepalive allocates only a duplicate per ping. */
     private static final ByteBuf PING = FrameWriter.constant(Opcode.PING, new byte[0]);
@@ -56,15 +55,14 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
     private static final int CLOSE_RECEIVED = 1 << 1;
     private static final int INBOUND_SEEN = 1 << 2; // any frame since the last keepalive visit
     private static final int AWAITING_PONG = 1 << 3; // a keepalive ping is unanswered
-    private static final int IN_READ = 1 << 4; // inside channelRead: writes are flushed at channelReadComplete
+    private static final int IN_READ = 1 << 4; // inside a read: writes are flushed when the read completes
     private static final int NEEDS_FLUSH = 1 << 5;
-    private static final int CLOSED = 1 << 6; // channelInactive seen
+    private static final int CLOSED = 1 << 6; // the TCP connection is closed
 
-    private final ServerContext server;
+    final ServerContext server;
     private final FrameParser parser;
     private final String path;
     private final String subprotocol;
-    private ChannelHandlerContext ctx;
     /** Unparsed input: set only while a frame is incomplete. */
     private ByteBuf cumulation;
     /** The fragments of a message in progress; set only while one is. */
@@ -80,7 +78,7 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
     private final byte deflateBits;
     private byte flags;
 
-    WebSocketConnectionHandler(ServerContext server, UpgradeOutcome.Accept accept) {
+    WebSocketSession(ServerContext server, UpgradeOutcome.Accept accept) {
         this.server = server;
         this.parser = new FrameParser(server.config.frameLimits());
         this.path = server.sharedTarget(accept.path());
@@ -88,21 +86,47 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         this.deflateBits = (byte) (accept.deflate() == null ? 0 : accept.deflate().serverMaxWindowBits());
     }
 
-    // ---- lifecycle ----------------------------------------------------------------------------------------------
+    // ---- the wire below ---------------------------------------------------------------------------------------
+
+    /** The event loop that owns this connection. */
+    abstract EventExecutor executor();
+
+    abstract ByteBufAllocator alloc();
+
+    /** Queues {@code frame} (ownership passes); {@code promise} may be {@code null} when nobody waits. */
+    abstract void writeToWire(ByteBuf frame, Promise<Void> promise);
+
+    abstract void flushWire();
+
+    /** Closes the TCP connection; {@link #onWireClosed()} follows (at once or later, on the loop). */
+    abstract void closeWire();
+
+    /** Bytes queued and not yet accepted by the kernel. */
+    abstract long pendingOutboundBytes();
+
+    abstract boolean wireWritable();
+
+    abstract boolean wireActive();
+
+    /** A future completed when the TCP connection is closed. */
+    abstract Future<Void> wireCloseFuture();
+
+    /** A new promise on this connection's loop. */
+    abstract Promise<Void> newPromise();
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
+    public abstract SocketAddress remoteAddress();
 
-    /** Called by the handshake handler once this handler is in place. */
-    void open() {
+    // ---- lifecycle --------------------------------------------------------------------------------------------
+
+    /** Called once the session is in place and the 101 response is written. */
+    final void open() {
         server.counters.open.increment();
         server.counters.accepted.increment();
         if (server.idleTimeoutNanos > 0) {
             lastDataNanos = System.nanoTime();
         }
-        KeepaliveWheel wheel = server.wheel(ctx.executor());
+        KeepaliveWheel wheel = server.wheel(executor());
         if (wheel != null) {
             wheel.add(this);
         }
@@ -114,8 +138,8 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         }
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    /** The TCP connection closed: release everything and tell the application, once. */
+    final void onWireClosed() {
         if ((flags & CLOSED) != 0) {
             return;
         }
@@ -124,50 +148,36 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         cancelCloseTimer();
         releaseBuffers();
         server.counters.open.decrement();
-        server.admission.release(HandshakeHandler.addressOf(ctx));
+        server.admission.release(addressOf(remoteAddress()));
         int code = closeCode != 0 ? closeCode : CloseCodes.ABNORMAL;
         try {
             server.handler.onClose(this, code, closeReason == null ? "" : closeReason);
         } catch (Throwable t) {
-            LOG.warn("onClose threw for {}", ctx.channel(), t);
+            LOG.warn("onClose threw for {}", this, t);
         }
     }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        releaseBuffers();
+    static InetAddress addressOf(SocketAddress remote) {
+        return remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof IOException)) {
-            LOG.warn("unexpected error on {}", ctx.channel(), cause);
-        }
-        ctx.close();
-    }
+    // ---- input ------------------------------------------------------------------------------------------------
 
-    // ---- input --------------------------------------------------------------------------------------------------
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf)) {
-            ReferenceCountUtil.release(msg); // the decoder's trailing LastHttpContent after the upgrade
-            return;
-        }
-        ByteBuf in = (ByteBuf) msg;
+    /** Bytes read from the wire (ownership passes). */
+    final void onBytes(ByteBuf in) {
         server.counters.bytesIn.add(in.readableBytes());
         if ((flags & (CLOSE_RECEIVED | CLOSED)) != 0) {
             in.release(); // §5.5.1: nothing after a close frame is processed
             return;
         }
-        ByteBuf buf = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+        ByteBuf buf = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc(), cumulation, in);
         cumulation = null;
         flags |= IN_READ;
         CloseReason verdict;
         try {
             verdict = parser.parse(buf, this, deflateBits != 0);
         } catch (RuntimeException e) {
-            LOG.warn("parser error on {}", ctx.channel(), e);
+            LOG.warn("parser error on {}", this, e);
             verdict = CloseReason.HANDLER_ERROR;
         } finally {
             flags &= ~IN_READ;
@@ -182,6 +192,14 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         }
     }
 
+    /** The wire has no more bytes for now: flush what the reads produced. */
+    final void onReadComplete() {
+        if ((flags & NEEDS_FLUSH) != 0) {
+            flags &= ~NEEDS_FLUSH;
+            flushWire();
+        }
+    }
+
     /**
      * The buffer to keep for an incomplete frame: {@code buf} itself, or a right-sized copy when most of it is
      * already consumed or empty, so a connection waiting for the rest of a small frame does not pin a read buffer.
@@ -191,22 +209,14 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         if (buf.capacity() <= 2 * readable + 256) {
             return buf;
         }
-        ByteBuf copy = ctx.alloc().buffer(readable);
+        ByteBuf copy = alloc().buffer(readable);
         copy.writeBytes(buf);
         buf.release();
         return copy;
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if ((flags & NEEDS_FLUSH) != 0) {
-            flags &= ~NEEDS_FLUSH;
-            ctx.flush();
-        }
-    }
-
-    @Override
-    public CloseReason onData(ByteBuf payload, boolean text, boolean first, boolean last, boolean compressed) {
+    public final CloseReason onData(ByteBuf payload, boolean text, boolean first, boolean last, boolean compressed) {
         flags |= INBOUND_SEEN;
         if (server.idleTimeoutNanos > 0 && last) {
             lastDataNanos = System.nanoTime();
@@ -218,7 +228,7 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
             return deliver(payload, text, compressed);
         }
         if (first) {
-            fragments = ctx.alloc().buffer(Math.max(256, payload.readableBytes() * 2));
+            fragments = alloc().buffer(Math.max(256, payload.readableBytes() * 2));
         }
         fragments.writeBytes(payload);
         if (!last) {
@@ -238,7 +248,7 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         ByteBuf plain = data;
         if (compressed) {
             try {
-                plain = MessageDeflate.inflate(ctx.alloc(), data, server.config.frameLimits().maxMessageSize());
+                plain = MessageDeflate.inflate(alloc(), data, server.config.frameLimits().maxMessageSize());
             } catch (MessageDeflate.InflateException e) {
                 return e.reason();
             }
@@ -265,41 +275,39 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
     }
 
     @Override
-    public CloseReason onPing(ByteBuf payload) {
+    public final CloseReason onPing(ByteBuf payload) {
         flags |= INBOUND_SEEN;
         if ((flags & CLOSE_SENT) == 0) {
-            write(FrameWriter.control(ctx.alloc(), Opcode.PONG, payload), ctx.voidPromise());
+            write(FrameWriter.control(alloc(), Opcode.PONG, payload), null);
         }
         return null;
     }
 
     @Override
-    public CloseReason onPong(ByteBuf payload) {
+    public final CloseReason onPong(ByteBuf payload) {
         flags = (byte) ((flags | INBOUND_SEEN) & ~AWAITING_PONG);
         return null;
     }
 
     @Override
-    public CloseReason onClose(int code, ByteBuf reason) {
+    public final CloseReason onClose(int code, ByteBuf reason) {
         flags |= CLOSE_RECEIVED | INBOUND_SEEN;
         closeCode = (short) code;
         closeReason = reason.toString(StandardCharsets.UTF_8);
         if ((flags & CLOSE_SENT) == 0) {
             // §5.5.1: answer with a close echoing the code; §7.1.1: the server then closes TCP first.
             flags |= CLOSE_SENT;
-            ctx.writeAndFlush(FrameWriter.close(ctx.alloc(), code, "")).addListener(ChannelFutureListener.CLOSE);
-            armCloseTimer();
+            writeThenClose(FrameWriter.close(alloc(), code, ""));
         } else {
-            // The answer to our close: the handshake is complete.
-            ctx.close();
+            closeWire(); // the answer to our close: the handshake is complete
         }
         return null;
     }
 
-    // ---- keepalive ----------------------------------------------------------------------------------------------
+    // ---- keepalive --------------------------------------------------------------------------------------------
 
     @Override
-    protected void onKeepalive(long nowNanos) {
+    protected final void onKeepalive(long nowNanos) {
         if ((flags & (CLOSE_SENT | CLOSED)) != 0) {
             return;
         }
@@ -324,45 +332,46 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         flags |= AWAITING_PONG;
         server.counters.pings.increment();
         server.counters.bytesOut.add(PING.readableBytes());
-        ctx.writeAndFlush(PING.duplicate(), ctx.voidPromise());
+        writeToWire(PING.duplicate(), null);
+        flushWire();
     }
 
-    // ---- output -------------------------------------------------------------------------------------------------
+    // ---- output -----------------------------------------------------------------------------------------------
 
     @Override
-    public Future<Void> sendText(CharSequence text) {
-        ChannelPromise promise = ctx.newPromise();
-        if (ctx.executor().inEventLoop()) {
+    public final Future<Void> sendText(CharSequence text) {
+        Promise<Void> promise = newPromise();
+        if (executor().inEventLoop()) {
             sendText0(text, promise);
         } else {
-            ctx.executor().execute(() -> sendText0(text, promise));
+            executor().execute(() -> sendText0(text, promise));
         }
         return promise;
     }
 
     @Override
-    public Future<Void> sendBinary(ByteBuf data) {
-        ChannelPromise promise = ctx.newPromise();
-        if (ctx.executor().inEventLoop()) {
+    public final Future<Void> sendBinary(ByteBuf data) {
+        Promise<Void> promise = newPromise();
+        if (executor().inEventLoop()) {
             sendBinary0(data, promise);
         } else {
-            ctx.executor().execute(() -> sendBinary0(data, promise));
+            executor().execute(() -> sendBinary0(data, promise));
         }
         return promise;
     }
 
-    private void sendText0(CharSequence text, ChannelPromise promise) {
+    private void sendText0(CharSequence text, Promise<Void> promise) {
         if (refuseSend(promise)) {
             return;
         }
         if (deflateBits != 0 && text.length() >= server.config.compressionThreshold()) {
-            sendMessage(Opcode.TEXT, ByteBufUtil.writeUtf8(ctx.alloc(), text), promise);
+            sendMessage(Opcode.TEXT, ByteBufUtil.writeUtf8(alloc(), text), promise);
         } else {
-            write(FrameWriter.text(ctx.alloc(), text), promise);
+            write(FrameWriter.text(alloc(), text), promise);
         }
     }
 
-    private void sendBinary0(ByteBuf data, ChannelPromise promise) {
+    private void sendBinary0(ByteBuf data, Promise<Void> promise) {
         if (refuseSend(promise)) {
             data.release();
             return;
@@ -371,18 +380,18 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
     }
 
     /** Frames {@code payload} (owned), compressing it when negotiated and worthwhile. */
-    private void sendMessage(int opcode, ByteBuf payload, ChannelPromise promise) {
+    private void sendMessage(int opcode, ByteBuf payload, Promise<Void> promise) {
         int length = payload.readableBytes();
         if (deflateBits != 0 && length >= server.config.compressionThreshold()
             && (deflateBits >= 15 || length <= 1 << deflateBits)) {
-            ByteBuf compressed = MessageDeflate.deflate(ctx.alloc(), payload);
+            ByteBuf compressed = MessageDeflate.deflate(alloc(), payload);
             if (compressed != null) {
                 payload.release();
-                write(FrameWriter.frame(ctx.alloc(), opcode, true, compressed), promise);
+                write(FrameWriter.frame(alloc(), opcode, true, compressed), promise);
                 return;
             }
         }
-        write(FrameWriter.frame(ctx.alloc(), opcode, false, payload), promise);
+        write(FrameWriter.frame(alloc(), opcode, false, payload), promise);
     }
 
     /**
@@ -391,13 +400,12 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
      * The message itself is not counted, so buffered bytes stay below the limit plus one message. Returns whether
      * it refused.
      */
-    private boolean refuseSend(ChannelPromise promise) {
+    private boolean refuseSend(Promise<Void> promise) {
         if ((flags & (CLOSE_SENT | CLOSED)) != 0) {
             promise.tryFailure(new ClosedChannelException());
             return true;
         }
-        ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
-        long pending = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        long pending = pendingOutboundBytes();
         if (pending >= server.config.maxOutboundBytes()) {
             promise.tryFailure(new SlowConsumerException(pending, server.config.maxOutboundBytes()));
             fail(CloseReason.SLOW_CONSUMER);
@@ -406,29 +414,39 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         return false;
     }
 
-    private void write(ByteBuf frame, ChannelPromise promise) {
+    private void write(ByteBuf frame, Promise<Void> promise) {
         server.counters.bytesOut.add(frame.readableBytes());
+        writeToWire(frame, promise);
         if ((flags & IN_READ) != 0) {
             flags |= NEEDS_FLUSH;
-            ctx.write(frame, promise);
         } else {
-            ctx.writeAndFlush(frame, promise);
+            flushWire();
         }
     }
 
-    // ---- closing ------------------------------------------------------------------------------------------------
+    /** Writes a close frame and closes TCP once it is written, or after the close timeout if it never is. */
+    private void writeThenClose(ByteBuf closeFrame) {
+        Promise<Void> written = newPromise();
+        written.addListener(f -> closeWire());
+        server.counters.bytesOut.add(closeFrame.readableBytes());
+        writeToWire(closeFrame, written);
+        flushWire();
+        armCloseTimer();
+    }
+
+    // ---- closing ----------------------------------------------------------------------------------------------
 
     @Override
-    public Future<Void> close(int code, String reason) {
+    public final Future<Void> close(int code, String reason) {
         if (!CloseCodes.isValidToSend(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent");
         }
-        if (ctx.executor().inEventLoop()) {
+        if (executor().inEventLoop()) {
             close0(code, reason);
         } else {
-            ctx.executor().execute(() -> close0(code, reason));
+            executor().execute(() -> close0(code, reason));
         }
-        return ctx.channel().closeFuture();
+        return wireCloseFuture();
     }
 
     private void close0(int code, String reason) {
@@ -438,7 +456,7 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         flags |= CLOSE_SENT;
         closeCode = (short) code;
         closeReason = reason;
-        ctx.writeAndFlush(FrameWriter.close(ctx.alloc(), code, reason));
+        write(FrameWriter.close(alloc(), code, reason), null);
         armCloseTimer();
     }
 
@@ -447,7 +465,7 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
      * the code is 1006, which is never sent), then closes TCP once written, or after the close timeout when the
      * peer does not read.
      */
-    private void fail(CloseReason reason) {
+    final void fail(CloseReason reason) {
         if ((flags & CLOSED) != 0) {
             return;
         }
@@ -457,20 +475,16 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         }
         if ((flags & CLOSE_SENT) != 0 || reason.code() == CloseCodes.ABNORMAL) {
             flags |= CLOSE_SENT;
-            ctx.close();
+            closeWire();
             return;
         }
         flags |= CLOSE_SENT;
-        ctx.writeAndFlush(FrameWriter.close(ctx.alloc(), reason.code(), reason.id()))
-            .addListener(ChannelFutureListener.CLOSE);
-        armCloseTimer();
+        writeThenClose(FrameWriter.close(alloc(), reason.code(), reason.id()));
     }
 
     private void armCloseTimer() {
-        if (closeTimer == null) {
-            closeTimer = ctx.executor().schedule(() -> {
-                ctx.close();
-            }, server.closeTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (closeTimer == null && (flags & CLOSED) == 0) {
+            closeTimer = executor().schedule(this::closeWire, server.closeTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -487,10 +501,10 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         } catch (Throwable again) {
             t.addSuppressed(again);
         }
-        LOG.warn("handler threw on {}; closing with 1011", ctx.channel(), t);
+        LOG.warn("handler threw on {}; closing with 1011", this, t);
     }
 
-    private void releaseBuffers() {
+    final void releaseBuffers() {
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
@@ -501,78 +515,46 @@ final class WebSocketConnectionHandler extends KeepaliveWheel.Member
         }
     }
 
-    // ---- accessors ----------------------------------------------------------------------------------------------
+    // ---- accessors --------------------------------------------------------------------------------------------
 
     @Override
-    public boolean isOpen() {
-        return (flags & (CLOSE_SENT | CLOSE_RECEIVED | CLOSED)) == 0 && ctx.channel().isActive();
+    public final boolean isOpen() {
+        return (flags & (CLOSE_SENT | CLOSE_RECEIVED | CLOSED)) == 0 && wireActive();
     }
 
     @Override
-    public boolean isWritable() {
-        return ctx.channel().isWritable();
+    public final boolean isWritable() {
+        return wireWritable();
     }
 
     @Override
-    public SocketAddress remoteAddress() {
-        return ctx.channel().remoteAddress();
-    }
-
-    @Override
-    public String path() {
+    public final String path() {
         return path;
     }
 
     @Override
-    public String subprotocol() {
+    public final String subprotocol() {
         return subprotocol;
     }
 
     @Override
-    public boolean compressionEnabled() {
+    public final boolean compressionEnabled() {
         return deflateBits != 0;
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public <T> T attachment() {
+    public final <T> T attachment() {
         return (T) attachment;
     }
 
     @Override
-    public void attach(Object attachment) {
+    public final void attach(Object attachment) {
         this.attachment = attachment;
     }
 
     @Override
     public String toString() {
-        return "WebSocketConnection" + (ctx == null ? "" : ctx.channel());
-    }
-
-    // ---- the rest of ChannelInboundHandler: pass through --------------------------------------------------------
-
-    @Override
-    public void channelRegistered(ChannelHandlerContext ctx) {
-        ctx.fireChannelRegistered();
-    }
-
-    @Override
-    public void channelUnregistered(ChannelHandlerContext ctx) {
-        ctx.fireChannelUnregistered();
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        ctx.fireChannelActive();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        ReferenceCountUtil.release(evt);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.fireChannelWritabilityChanged();
+        return "WebSocketConnection[" + remoteAddress() + "]";
     }
 }

@@ -1,0 +1,26 @@
+package dev.throng.doctor;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OpenFilesLimitTest {
+
+    @Test
+    void readsSoftAndHardFromTheMaxOpenFilesLine() {
+        assertThat(OpenFilesLimit.parse(Fixtures.limits(1024, 20_000))).contains(new OpenFilesLimit(1024, 20_000));
+    }
+
+    @Test
+    void readsUnlimitedAsTheLargestLimit() {
+        String text = "Max open files            unlimited            unlimited            files     \n";
+        assertThat(OpenFilesLimit.parse(text)).contains(new OpenFilesLimit(Long.MAX_VALUE, Long.MAX_VALUE));
+    }
+
+    @Test
+    void isEmptyWithoutTheLineOrWithGarbage() {
+        assertThat(OpenFilesLimit.parse("Max stack size 8388608 unlimited bytes\n")).isEmpty();
+        assertThat(OpenFilesLimit.parse("Max open files            lots                 more                 files\n"))
+            .isEmpty();
+    }
+}
