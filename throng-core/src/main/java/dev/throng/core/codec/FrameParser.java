@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * rule that does not need a clock. Pure: {@code ByteBuf} in, frames to a {@link FrameSink} and a verdict out; it
  * never writes, closes or logs.
  *
- * <p>One instance per connection, used from one thread. Its whole state is four primitives (12 bytes of fields),
+ * <p>One instance per connection, used from one thread. Its whole state is six primitives (20 bytes of fields),
  * because at a million connections every field is multiplied by a million; the limits come from a shared
  * {@link FrameLimits}.
  *
@@ -32,6 +32,9 @@ public final class FrameParser {
     private int messageLength;
     /** {@link Utf8Validator} state across the fragments of an uncompressed text message. */
     private int utf8State;
+    /** Of the incomplete text frame at the input's head: payload bytes validated so far, and the state after them. */
+    private int partialValidated;
+    private int partialState;
 
     public FrameParser(FrameLimits limits) {
         this.limits = limits;
@@ -95,6 +98,7 @@ public final class FrameParser {
             if (available < headerLength + payloadLength) {
                 return checkPartialText(in, opcode, rsv1, payloadIndex, available - headerLength, mask);
             }
+            partialValidated = 0;
             unmask(in, payloadIndex, payloadLength, mask);
             in.readerIndex(payloadIndex + payloadLength);
             ByteBuf payload = in.slice(payloadIndex, payloadLength);
@@ -169,9 +173,15 @@ public final class FrameParser {
         if (!text || received <= 0) {
             return null;
         }
-        int state = opcode == Opcode.TEXT ? Utf8Validator.ACCEPT : utf8State;
-        return Utf8Validator.validate(state, in, index, received, mask) == Utf8Validator.REJECT
-            ? CloseReason.INVALID_UTF8 : null;
+        if (partialValidated == 0) {
+            partialState = opcode == Opcode.TEXT ? Utf8Validator.ACCEPT : utf8State;
+        }
+        // Only the bytes that arrived since the last call: the masking key is applied at the right offset.
+        int done = partialValidated;
+        int rotated = Integer.rotateLeft(mask, 8 * (done & 3));
+        partialState = Utf8Validator.validate(partialState, in, index + done, received - done, rotated);
+        partialValidated = received;
+        return partialState == Utf8Validator.REJECT ? CloseReason.INVALID_UTF8 : null;
     }
 
     private CloseReason onControl(int opcode, ByteBuf payload, FrameSink sink) {

@@ -100,7 +100,9 @@ public final class MessageDeflate {
                 throw new InflateException(CloseReason.MESSAGE_TOO_LARGE);
             }
             if (!out.isWritable()) {
-                out.ensureWritable(Math.min(Math.max(out.capacity(), 256), maxSize + 1 - out.writerIndex()));
+                // capacity(), not ensureWritable(), which rounds up to a power of two: up to twice maxSize.
+                int grow = Math.min(Math.max(out.capacity(), 256), maxSize + 1 - out.writerIndex());
+                out.capacity(out.writerIndex() + grow);
             }
             int n = inflater.inflate(out.array(), out.arrayOffset() + out.writerIndex(), out.writableBytes());
             out.writerIndex(out.writerIndex() + n);

@@ -80,6 +80,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {
+        if (LeanUpgrade.applies(server, ctx)) {
+            LeanUpgrade.handOff(ctx, server, accept, DECODER_NAME);
+            return;
+        }
         HttpReplies.writeSwitchingProtocols(ctx, accept);
         ChannelSession connection = new ChannelSession(server, accept);
         ChannelPipeline pipeline = ctx.pipeline();

@@ -4,6 +4,7 @@ import dev.throng.core.handshake.HttpReplyReason;
 import dev.throng.core.handshake.UpgradeOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -18,8 +19,8 @@ final class HttpReplies {
     private HttpReplies() {
     }
 
-    /** Writes {@code 101 Switching Protocols} for an accepted upgrade. */
-    static void writeSwitchingProtocols(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {
+    /** Writes {@code 101 Switching Protocols} for an accepted upgrade; the future completes when it is written. */
+    static ChannelFuture writeSwitchingProtocols(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {
         StringBuilder sb = new StringBuilder(160)
             .append("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n")
             .append("Sec-WebSocket-Accept: ").append(accept.accept()).append("\r\n");
@@ -30,7 +31,7 @@ final class HttpReplies {
             sb.append("Sec-WebSocket-Extensions: ").append(accept.deflate().responseHeader()).append("\r\n");
         }
         sb.append("\r\n");
-        ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), sb));
+        return ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), sb));
     }
 
     /**

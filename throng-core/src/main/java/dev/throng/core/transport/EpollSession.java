@@ -1,0 +1,320 @@
+package dev.throng.core.transport;
+
+import dev.throng.core.handshake.UpgradeOutcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+
+/**
+ * A {@link WebSocketSession} on a bare socket registered with Netty's epoll event loop, without a Netty channel
+ * (issue #4, "lean connection"). The handshake runs on an ordinary channel; at the upgrade the socket's file
+ * descriptor leaves that channel ({@link LeanUpgrade}) and is registered here, so an open connection costs this
+ * object, its parser, a {@link Socket} and Netty's epoll registration — about 250 B of heap instead of the ~1 kB
+ * of a channel with its pipeline, contexts, promises, config, id and allocator handles (docs/design.md).
+ *
+ * <p>What Netty's channel did and this class does instead: edge-triggered reads into pooled buffers until the
+ * socket is drained, a write queue that exists only while the kernel refuses bytes (with EPOLLOUT interest only
+ * then), and close. Everything runs on the owning event loop.
+ */
+final class EpollSession extends WebSocketSession implements EpollIoHandle {
+    /** Read buffer size, as for channels (ServerBootstrapper). */
+    private static final int READ_SIZE = 4096;
+    /** Reads per wake-up before yielding the loop to other connections. */
+    private static final int MAX_READS_PER_EVENT = 16;
+    private static final EpollIoOps READ_OPS = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLRDHUP).with(EpollIoOps.EPOLLET);
+    private static final EpollIoOps READ_WRITE_OPS = READ_OPS.with(EpollIoOps.EPOLLOUT);
+
+    private final Socket socket;
+    private final IoEventLoop loop;
+    /** IPv4 peer as (address << 16 | port), or -1 when {@link #remote6} holds it. */
+    private final long remote4;
+    private final InetSocketAddress remote6;
+    private IoRegistration registration;
+    /** Frames (ByteBuf) and their promises (or NO_PROMISE), alternating; null whenever nothing is queued. */
+    private ArrayDeque<Object> outbound;
+    private long outboundBytes;
+    /** Completed when the socket closes; created only when someone asks for it. */
+    private Promise<Void> closePromise;
+    private boolean writeInterest;
+    /** Written on the loop; read by {@link #wireCloseFuture()} from any thread. */
+    private volatile boolean closed;
+
+    private static final Object NO_PROMISE = new Object();
+
+    EpollSession(ServerContext server, UpgradeOutcome.Accept accept, int fd, InetSocketAddress remote,
+                 IoEventLoop loop) {
+        super(server, accept);
+        this.socket = new Socket(fd);
+        this.loop = loop;
+        InetAddress address = remote == null ? null : remote.getAddress();
+        if (address instanceof Inet4Address) {
+            byte[] b = address.getAddress();
+            long ip = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+            this.remote4 = (ip << 16) | remote.getPort();
+            this.remote6 = null;
+        } else {
+            this.remote4 = -1;
+            this.remote6 = remote;
+        }
+    }
+
+    /** Called on the loop once Netty registered the socket. */
+    void registered(IoRegistration registration) {
+        this.registration = registration;
+        registration.submit(READ_OPS);
+    }
+
+    // ---- EpollIoHandle ----------------------------------------------------------------------------------------
+
+    @Override
+    public FileDescriptor fd() {
+        return socket;
+    }
+
+    @Override
+    public void handle(IoRegistration registration, IoEvent event) {
+        EpollIoOps ops = ((EpollIoEvent) event).ops();
+        if (ops.contains(EpollIoOps.EPOLLOUT)) {
+            flushWire();
+        }
+        if (!closed && (ops.contains(EpollIoOps.EPOLLIN) || ops.contains(EpollIoOps.EPOLLRDHUP)
+            || ops.contains(EpollIoOps.EPOLLERR))) {
+            readNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeWire(); // the event loop is shutting down
+    }
+
+    /** Reads until the socket is drained (edge-triggered), or yields after a bound and continues later. */
+    void readNow() {
+        ByteBufAllocator alloc = alloc();
+        for (int i = 0; i < MAX_READS_PER_EVENT && !closed; i++) {
+            ByteBuf buf = alloc.directBuffer(READ_SIZE);
+            int attempted = buf.writableBytes();
+            int n;
+            try {
+                n = buf.hasMemoryAddress()
+                    ? socket.readAddress(buf.memoryAddress(), buf.writerIndex(), buf.capacity())
+                    : readNio(buf);
+            } catch (IOException e) {
+                buf.release();
+                closeWire(); // reset by peer and the like
+                return;
+            }
+            if (n <= 0) {
+                buf.release();
+                if (n < 0) {
+                    closeWire(); // EOF: the peer closed TCP
+                    return;
+                }
+                break; // EAGAIN: drained
+            }
+            buf.writerIndex(buf.writerIndex() + n);
+            boolean drained = n < attempted;
+            onBytes(buf);
+            if (drained) {
+                break; // a short read: the socket is empty; the next bytes bring a new edge
+            }
+            if (i == MAX_READS_PER_EVENT - 1) {
+                loop.execute(this::readNow); // fairness: let other connections run, then go on
+            }
+        }
+        if (!closed) {
+            onReadComplete();
+        }
+    }
+
+    private int readNio(ByteBuf buf) throws IOException {
+        ByteBuffer nio = buf.internalNioBuffer(buf.writerIndex(), buf.writableBytes());
+        return socket.read(nio, nio.position(), nio.limit());
+    }
+
+    // ---- the wire ---------------------------------------------------------------------------------------------
+
+    @Override
+    EventExecutor executor() {
+        return loop;
+    }
+
+    @Override
+    ByteBufAllocator alloc() {
+        return ByteBufAllocator.DEFAULT;
+    }
+
+    @Override
+    void writeToWire(ByteBuf frame, Promise<Void> promise) {
+        if (closed) {
+            frame.release();
+            if (promise != null) {
+                promise.tryFailure(new ClosedChannelException());
+            }
+            return;
+        }
+        if (outbound == null) {
+            outbound = new ArrayDeque<>(4);
+        }
+        outbound.add(frame);
+        outbound.add(promise == null ? NO_PROMISE : promise);
+        outboundBytes += frame.readableBytes();
+    }
+
+    @Override
+    void flushWire() {
+        while (outbound != null && !closed) {
+            ByteBuf frame = (ByteBuf) outbound.peek();
+            try {
+                if (!writeSome(frame)) {
+                    wantWrite(true); // the kernel is full: go on at EPOLLOUT
+                    return;
+                }
+            } catch (IOException e) {
+                closeWire(); // broken pipe, reset
+                return;
+            }
+            outbound.poll();
+            Object promise = outbound.poll();
+            if (outbound.isEmpty()) {
+                outbound = null; // an idle connection holds no queue
+            }
+            frame.release();
+            if (promise != NO_PROMISE) {
+                @SuppressWarnings("unchecked")
+                Promise<Void> p = (Promise<Void>) promise;
+                p.trySuccess(null); // listeners may write or close: the queue state above is already consistent
+            }
+        }
+        wantWrite(false);
+    }
+
+    /** Writes as much of {@code frame} as the kernel takes; returns whether all of it went. */
+    private boolean writeSome(ByteBuf frame) throws IOException {
+        while (frame.isReadable()) {
+            int written;
+            if (frame.hasMemoryAddress()) {
+                written = socket.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+            } else {
+                ByteBuffer nio = frame.nioBufferCount() == 1
+                    ? frame.internalNioBuffer(frame.readerIndex(), frame.readableBytes())
+                    : frame.nioBuffers()[0];
+                written = socket.write(nio, nio.position(), nio.limit());
+            }
+            if (written <= 0) {
+                return false;
+            }
+            frame.skipBytes(written);
+            outboundBytes -= written;
+        }
+        return true;
+    }
+
+    private void wantWrite(boolean want) {
+        if (want != writeInterest && registration != null && registration.isValid()) {
+            writeInterest = want;
+            registration.submit(want ? READ_WRITE_OPS : READ_OPS);
+        }
+    }
+
+    @Override
+    void closeWire() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (registration != null) {
+            registration.cancel();
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing {} failed", this, e);
+        }
+        if (outbound != null) {
+            ClosedChannelException cause = new ClosedChannelException();
+            for (Object o; (o = outbound.poll()) != null; ) {
+                if (o instanceof ByteBuf) {
+                    ((ByteBuf) o).release();
+                } else if (o != NO_PROMISE) {
+                    @SuppressWarnings("unchecked")
+                    Promise<Void> p = (Promise<Void>) o;
+                    p.tryFailure(cause);
+                }
+            }
+            outbound = null;
+            outboundBytes = 0;
+        }
+        onWireClosed();
+        synchronized (this) {
+            if (closePromise != null) {
+                closePromise.trySuccess(null);
+            }
+        }
+    }
+
+    @Override
+    long pendingOutboundBytes() {
+        return outboundBytes;
+    }
+
+    @Override
+    boolean wireWritable() {
+        return outboundBytes < server.config.writeBufferHighWaterMark();
+    }
+
+    @Override
+    boolean wireActive() {
+        return !closed;
+    }
+
+    @Override
+    synchronized Future<Void> wireCloseFuture() { // may be called from any thread, by close()
+        if (closePromise == null) {
+            closePromise = loop.newPromise();
+            if (closed) {
+                closePromise.trySuccess(null);
+            }
+        }
+        return closePromise;
+    }
+
+    @Override
+    Promise<Void> newPromise() {
+        return loop.newPromise();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        if (remote4 < 0) {
+            return remote6;
+        }
+        long ip = remote4 >>> 16;
+        byte[] b = {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) ip};
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(b), (int) (remote4 & 0xFFFF));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+}
