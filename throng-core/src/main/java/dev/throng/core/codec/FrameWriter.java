@@ -97,14 +97,14 @@ public final class FrameWriter {
     }
 
     /**
-     * An unreleasable, read-only frame for constants written to many connections (e.g. keepalive pings): write
-     * {@code duplicate()}s of it so each write has its own indices.
+     * An unreleasable frame for constants written to many connections (e.g. keepalive pings): write
+     * {@code duplicate()}s of it so each write has its own indices, and never write into it.
      */
     public static ByteBuf constant(int opcode, byte[] payload) {
-        ByteBuf out = Unpooled.buffer(2 + payload.length);
+        ByteBuf out = Unpooled.directBuffer(2 + payload.length); // direct: written to sockets without a copy
         writeHeader(out, opcode, false, payload.length);
         out.writeBytes(payload);
-        return Unpooled.unreleasableBuffer(out.asReadOnly());
+        return Unpooled.unreleasableBuffer(out);
     }
 
     static byte[] truncateUtf8(String s, int maxBytes) {

@@ -173,6 +173,9 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             }
             return;
         }
+        if (!frame.hasMemoryAddress()) {
+            frame = toDirect(frame); // the native write takes a memory address, as Netty's channels arrange too
+        }
         if (outbound == null) {
             outbound = new ArrayDeque<>(4);
         }
@@ -209,18 +212,17 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         wantWrite(false);
     }
 
-    /** Writes as much of {@code frame} as the kernel takes; returns whether all of it went. */
+    private ByteBuf toDirect(ByteBuf frame) {
+        ByteBuf direct = alloc().directBuffer(frame.readableBytes());
+        direct.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
+        frame.release();
+        return direct;
+    }
+
+    /** Writes as much of {@code frame} (direct) as the kernel takes; returns whether all of it went. */
     private boolean writeSome(ByteBuf frame) throws IOException {
         while (frame.isReadable()) {
-            int written;
-            if (frame.hasMemoryAddress()) {
-                written = socket.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
-            } else {
-                ByteBuffer nio = frame.nioBufferCount() == 1
-                    ? frame.internalNioBuffer(frame.readerIndex(), frame.readableBytes())
-                    : frame.nioBuffers()[0];
-                written = socket.write(nio, nio.position(), nio.limit());
-            }
+            int written = socket.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
             if (written <= 0) {
                 return false;
             }
