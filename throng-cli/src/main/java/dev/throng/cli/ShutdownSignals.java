@@ -3,6 +3,7 @@ package dev.throng.cli;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,7 +25,7 @@ final class ShutdownSignals {
     /** As {@link #install(Runnable)}; {@code beforeHalt} runs on the second signal, just before the halt. */
     static void install(Runnable graceful, Runnable beforeHalt) {
         AtomicInteger received = new AtomicInteger();
-        Signal.Handler handler = signal -> {
+        SignalHandler handler = signal -> {
             if (received.incrementAndGet() > 1) {
                 LOG.warn("second SIG{}: exiting now", signal.getName());
                 beforeHalt.run();

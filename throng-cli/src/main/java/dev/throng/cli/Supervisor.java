@@ -80,8 +80,7 @@ final class Supervisor {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
-        command.add("serve");
-        command.addAll(userArgs);
+        command.addAll(userArgs); // the user's command line as given, "serve" included
         command.addAll(List.of("--workers", Integer.toString(count), "--worker-index", Integer.toString(worker.index)));
         Process process = new ProcessBuilder(command).inheritIO().start();
         worker.process = process;

@@ -1,0 +1,67 @@
+package dev.throng.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs {@code throng serve} from the built jar as a child process, the way an operator does. */
+final class ServeProcess implements AutoCloseable {
+    final Process process;
+    final int port;
+
+    private ServeProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static ServeProcess start(String... args) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        String jar = System.getProperty("throng.jar", "target/throng.jar");
+        List<String> command = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar,
+            "serve", "--host", "127.0.0.1", "--port", Integer.toString(port)));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+            .start();
+        ServeProcess sp = new ServeProcess(p, port);
+        sp.awaitListening(Duration.ofSeconds(20));
+        return sp;
+    }
+
+    /** The log of every serve process a test started, beside the jar. */
+    static Path log() {
+        return Path.of(System.getProperty("throng.jar", "target/throng.jar")).toAbsolutePath().getParent()
+            .resolve("serve-process.log");
+    }
+
+    void awaitListening(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("serve exited with " + process.exitValue() + "; see " + log());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("serve did not listen on " + port + " within " + timeout);
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}
