@@ -9,12 +9,14 @@ final class WorkerPlan {
     /** File descriptors a worker keeps for itself (listening socket, epoll, jars, logs, pipes). */
     static final int RESERVED_FDS = 256;
     /**
-     * Heap budget per connection for sizing -Xmx: the measured live heap per idle connection (docs/benchmarks.md)
-     * with room for transient read buffers and handshakes in flight.
+     * Heap budget per connection for sizing -Xmx: four times the measured live heap per idle connection (~260 B,
+     * docs/benchmarks.md), for read buffers, handshakes in flight and garbage between collections.
      */
-    static final int HEAP_BYTES_PER_CONNECTION = 2048;
+    static final int HEAP_BYTES_PER_CONNECTION = 1024;
     /** Heap every worker needs whatever its connection count: classes, pools, event loops. */
-    static final int BASE_HEAP_MB = 64;
+    static final int BASE_HEAP_MB = 32;
+    /** Initial heap: small, so a worker's RSS follows what it uses instead of what it may use. */
+    static final int INITIAL_HEAP_MB = 16;
 
     private WorkerPlan() {
     }
@@ -47,7 +49,7 @@ final class WorkerPlan {
         long expected = connections > 0 ? connections : Math.max(1, openFiles - RESERVED_FDS);
         long heapMb = BASE_HEAP_MB + expected * HEAP_BYTES_PER_CONNECTION / (1024 * 1024);
         java.util.List<String> flags = new java.util.ArrayList<>(java.util.List.of(
-            "-Xms" + heapMb + "m", "-Xmx" + heapMb + "m",
+            "-Xms" + INITIAL_HEAP_MB + "m", "-Xmx" + heapMb + "m",
             "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10",
             "-Xss512k"));
         if (javaFeatureVersion >= 25) {
