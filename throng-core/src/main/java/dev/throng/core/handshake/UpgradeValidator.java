@@ -36,7 +36,7 @@ public final class UpgradeValidator {
         HttpHeaders headers = request.headers();
         String target = request.uri();
         String path = pathOf(target);
-        if (!hasToken(headers, HttpHeaderNames.UPGRADE, "websocket")) {
+        if (!hasToken(headers, HttpHeaderNames.UPGRADE, "websocket") || HEALTH_PATH.equals(path)) {
             return plainHttp(request, path);
         }
         if (!HttpMethod.GET.equals(request.method())) {

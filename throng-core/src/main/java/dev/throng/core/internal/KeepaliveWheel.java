@@ -1,6 +1,7 @@
 package dev.throng.core.internal;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One per event loop: the registry of the loop's connections (what a drain walks) and a timing wheel whose revolution is the keepalive interval. Each connection sits in one slot,
@@ -19,6 +20,10 @@ public final class KeepaliveWheel {
 
     private final Node[] slots;
     private final long tickMillis;
+    private final long tickNanos;
+    private final long startNanos;
+    /** Ticks accounted for since {@link #startNanos}. */
+    private long ticksDone;
     private int cursor;
 
     /** A list node: the sentinel of a slot, or a member connection. */
@@ -52,7 +57,14 @@ public final class KeepaliveWheel {
      * @param intervalMillis the revolution: how often each member is visited
      */
     public KeepaliveWheel(long intervalMillis) {
+        this(intervalMillis, System.nanoTime());
+    }
+
+    /** As {@link #KeepaliveWheel(long)}, with the clock's start given (for tests that drive time). */
+    KeepaliveWheel(long intervalMillis, long startNanos) {
+        this.startNanos = startNanos;
         this.tickMillis = Math.max(1, Math.min(DEFAULT_TICK_MILLIS, intervalMillis / 10));
+        this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMillis);
         int count = (int) Math.max(1, intervalMillis / tickMillis);
         slots = new Node[count];
         for (int i = 0; i < count; i++) {
@@ -63,7 +75,7 @@ public final class KeepaliveWheel {
         }
     }
 
-    /** How often {@link #tick()} must run, in milliseconds. */
+    /** How often {@link #tick()} should run (with a fixed delay), in milliseconds. */
     public long tickMillis() {
         return tickMillis;
     }
@@ -87,11 +99,29 @@ public final class KeepaliveWheel {
         }
     }
 
-    /** Advances one slot and visits its members. */
+    /**
+     * Advances the cursor by the ticks that elapsed in wall-clock time and visits the members of each slot passed.
+     * Time, not the number of calls, drives the wheel: after the loop was stalled, the slots that fell due are
+     * visited once each, and a slot is never visited twice within less than an interval (a late burst of catch-up
+     * ticks would ping a connection and then judge it dead before its pong could arrive). After a stall longer than
+     * a whole interval every slot is visited once.
+     */
     public void tick() {
-        cursor = (cursor + 1) % slots.length;
-        Node sentinel = slots[cursor];
-        long now = System.nanoTime();
+        tick(System.nanoTime());
+    }
+
+    /** {@link #tick()} at time {@code now} (nanoseconds on the clock the wheel started on). */
+    void tick(long now) {
+        long due = (now - startNanos) / tickNanos;
+        long advance = Math.min(due - ticksDone, slots.length);
+        ticksDone = due;
+        for (long i = 0; i < advance; i++) {
+            cursor = (cursor + 1) % slots.length;
+            visit(slots[cursor], now);
+        }
+    }
+
+    private static void visit(Node sentinel, long now) {
         Node node = sentinel.next;
         while (node != sentinel) {
             Node next = node.next;

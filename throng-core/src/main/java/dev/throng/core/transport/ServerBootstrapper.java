@@ -127,7 +127,10 @@ public final class ServerBootstrapper implements ThrongServer {
         for (EventExecutor loop : workers) {
             KeepaliveWheel wheel = new KeepaliveWheel(interval.isZero() ? 1000 : interval.toMillis());
             if (!interval.isZero()) {
-                loop.scheduleAtFixedRate(wheel::tick, wheel.tickMillis(), wheel.tickMillis(), TimeUnit.MILLISECONDS);
+                // Fixed delay: after a stall Netty would run missed fixed-rate ticks back to back; the wheel itself
+                // catches up by elapsed time instead (KeepaliveWheel.tick).
+                loop.scheduleWithFixedDelay(wheel::tick, wheel.tickMillis(), wheel.tickMillis(),
+                    TimeUnit.MILLISECONDS);
             }
             wheels.put(loop, wheel);
         }
