@@ -1,8 +1,8 @@
 package dev.throng.core.handshake;
 
 /**
- * Every HTTP status the server answers a request with, and a stable id; listed in {@code docs/protocol.md}. Any
- * reply but {@link #HEALTHY} closes the TCP connection after it is written.
+ * Every HTTP status the server answers a request with, and a stable id; listed in {@code docs/protocol.md}. Every
+ * reply closes the TCP connection after it is written (a health check is one request per connection).
  */
 public enum HttpReplyReason {
     /** {@code GET /healthz}: the server is up. */

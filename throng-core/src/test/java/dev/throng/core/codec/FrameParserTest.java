@@ -763,6 +763,41 @@ class FrameParserTest {
         assertThat(verdict.code()).isEqualTo(1007);
     }
 
+    static Stream<Arguments> chopSizes() {
+        return IntStream.of(1, 2, 3, 5, 6, 7, 9, 13).mapToObj(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "chops of {0} bytes")
+    @MethodSource("chopSizes")
+    void acceptsMultiByteTextArrivingInChopsAtEveryMaskOffset(int chop) {
+        byte[] text = utf8("κόσμε 😀 €uro ß ".repeat(5));
+        byte[] frame = masked(FIN | TEXT, text);
+        List<byte[]> reads = new ArrayList<>();
+        for (int i = 0; i < frame.length; i += chop) {
+            reads.add(Arrays.copyOfRange(frame, i, Math.min(frame.length, i + chop)));
+        }
+
+        assertThat(feedReads(false, reads)).isNull();
+
+        assertThat(sink.payloads).hasSize(1);
+        assertThat(Arrays.equals(sink.payloads.get(0), text)).as("delivered text equals the sent one").isTrue();
+    }
+
+    @ParameterizedTest(name = "after {0} valid bytes")
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 32, 33})
+    void failsFastOnAnInvalidByteInALaterChopOfATextFrame(int validBytes) {
+        byte[] payload = concat(utf8("a".repeat(validBytes)), hex("c0"), utf8("rest of the frame, never sent"));
+        byte[] frame = masked(FIN | TEXT, payload);
+        int headerLength = 6;
+        List<byte[]> reads = new ArrayList<>();
+        reads.add(Arrays.copyOfRange(frame, 0, headerLength + validBytes)); // the valid part
+        reads.add(Arrays.copyOfRange(frame, headerLength + validBytes, headerLength + validBytes + 1)); // c0
+
+        assertThat(feedReads(false, reads.subList(0, 1))).as("verdict on the valid part").isNull();
+        parser = new FrameParser(ROOMY);
+        assertThat(feedReads(false, reads)).isEqualTo(CloseReason.INVALID_UTF8);
+    }
+
     @Test
     void failsFastOnInvalidUtf8InAPartiallyReceivedContinuation() {
         byte[] continuation = masked(FIN | CONTINUATION, concat(hex("ce"), hex("41"), Frames.pattern(500)));

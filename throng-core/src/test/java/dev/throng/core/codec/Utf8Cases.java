@@ -84,7 +84,8 @@ final class Utf8Cases {
         List<String> nonCharacters = new ArrayList<>(List.of("efbfbe", "efbfbf"));
         for (int plane = 1; plane <= 16; plane++) {
             for (int low : new int[] {0xFFFE, 0xFFFF}) {
-                nonCharacters.add(hex(new String(Character.toChars(plane << 16 | low)).getBytes(StandardCharsets.UTF_8)));
+                String character = new String(Character.toChars(plane << 16 | low));
+                nonCharacters.add(hex(character.getBytes(StandardCharsets.UTF_8)));
             }
         }
         group(cases, "6.22", true, nonCharacters.toArray(String[]::new));
@@ -99,7 +100,7 @@ final class Utf8Cases {
         }
     }
 
-    /** The bytes {@code from} (inclusive) to {@code to} (exclusive), as Autobahn builds them, each optionally + space. */
+    /** Bytes {@code from} (inclusive) to {@code to} (exclusive) as Autobahn builds them, optionally each + space. */
     private static byte[] range(int from, int to, boolean space) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int b = from; b < to; b++) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.List;
 
 import static dev.throng.core.test.ClientFrames.CLOSE;
 import static dev.throng.core.test.ClientFrames.FIN;
@@ -110,6 +111,33 @@ class ClosingHandshakeIT {
             Duration waited = client.awaitClosed(Duration.ofSeconds(5));
             assertThat(waited).isGreaterThan(closeTimeout.dividedBy(2)).isLessThan(Duration.ofSeconds(3));
             assertThat(handler.awaitClose()).isEqualTo(new RecordingHandler.Closed(4000, "bye"));
+        }
+    }
+
+    @Test
+    void drainClosesEveryConnectionWithGoingAwayAndWaitsForTheHandshakes() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        TestServer server = TestServer.start(transport, handler);
+        try (RawWebSocketClient a = RawWebSocketClient.connect(server.port());
+             RawWebSocketClient b = RawWebSocketClient.connect(server.port())) {
+            a.upgrade();
+            b.upgrade();
+            handler.awaitOpen();
+            handler.awaitOpen();
+            Thread drain = new Thread(() -> server.server().drain(Duration.ofMillis(200)), "drain");
+            drain.start();
+            for (RawWebSocketClient client : List.of(a, b)) {
+                ServerFrame close = client.readFrameSkippingPings();
+                assertThat(close.isClose() && close.closeCode() == 1001).as("%s is close 1001", close).isTrue();
+                client.write(ClientFrames.close(1001, ""));
+                client.expectEof();
+            }
+            drain.join(10_000);
+            assertThat(drain.isAlive()).as("drain returned").isFalse();
+            assertThat(handler.awaitClose().code()).isEqualTo(1001);
+            assertThat(handler.awaitClose().code()).isEqualTo(1001);
+        } finally {
+            server.close();
         }
     }
 }

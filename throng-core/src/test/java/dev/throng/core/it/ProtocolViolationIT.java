@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
@@ -218,6 +219,7 @@ class ProtocolViolationIT {
             byte[] echoed = (echo.rsv() & RSV1) != 0 ? ClientFrames.inflate(echo.payload()) : echo.payload();
             assertThat(Arrays.equals(echoed, plain)).as("echo of %d bytes is identical", plain.length).isTrue();
         }
+        HANDLER.awaitClose(); // the client dropped TCP; wait for it so the next test starts clean
     }
 
     @Test
@@ -267,20 +269,22 @@ class ProtocolViolationIT {
             assertThat(pong.text()).isEqualTo("between");
             ServerFrame echo = client.readFrameSkippingPings();
             byte[] echoed = (echo.rsv() & RSV1) != 0 ? ClientFrames.inflate(echo.payload()) : echo.payload();
-            assertThat(new String(echoed, java.nio.charset.StandardCharsets.US_ASCII).equals(text))
+            assertThat(new String(echoed, StandardCharsets.US_ASCII).equals(text))
                 .as("echo of the fragmented compressed message is identical").isTrue();
         }
+        HANDLER.awaitClose();
     }
 
-    private static void assertCompressedEcho(String text) throws IOException {
+    private static void assertCompressedEcho(String text) throws IOException, InterruptedException {
         try (RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade(DEFLATE_OFFER);
             client.write(frame(FIN | RSV1 | TEXT, ClientFrames.deflate(ClientFrames.utf8(text))));
             ServerFrame echo = client.readFrameSkippingPings();
             assertThat(echo.opcode()).isEqualTo(TEXT);
             assertThat(echo.rsv()).as("a 300-byte reply is compressed").isEqualTo(RSV1);
-            assertThat(new String(ClientFrames.inflate(echo.payload()), java.nio.charset.StandardCharsets.UTF_8))
+            assertThat(new String(ClientFrames.inflate(echo.payload()), StandardCharsets.UTF_8))
                 .isEqualTo(text);
         }
+        HANDLER.awaitClose();
     }
 }

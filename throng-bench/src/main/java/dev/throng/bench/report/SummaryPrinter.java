@@ -1,0 +1,78 @@
+package dev.throng.bench.report;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static dev.throng.bench.report.Format.bytes;
+import static dev.throng.bench.report.Format.count;
+import static dev.throng.bench.report.Format.decimal;
+import static dev.throng.bench.report.Format.millis;
+
+/** Prints the human summary of a {@link RunReport}. */
+public final class SummaryPrinter {
+
+    private SummaryPrinter() {
+    }
+
+    public static void print(RunReport r, PrintWriter out) {
+        RunReport.Connections c = r.connections();
+        RunReport.Timing t = r.timing();
+        out.println();
+        out.printf("connections   attempted %s  established %s  failed %s  lost %s  held %s  closed cleanly %s"
+                + "%s%n", count(c.attempted()), count(c.established()), count(c.failed()), count(c.lost()),
+            count(c.heldAtEndOfHold()), count(c.closedClean()),
+            c.closedUnclean() > 0 ? "  closed uncleanly " + count(c.closedUnclean()) : "");
+        if (!c.failures().isEmpty()) {
+            out.println("  failed by reason   " + reasons(c.failures()));
+        }
+        if (!c.lostReasons().isEmpty()) {
+            out.println("  lost by reason     " + reasons(c.lostReasons()));
+            out.println("  lost at second     " + c.lostBySecond().entrySet().stream()
+                .map(e -> e.getKey() + "s: " + count(e.getValue())).collect(Collectors.joining(", ")));
+        }
+        out.printf("timing        ramp %ss at %s/s (peak %s/s)  hold %ss  close %ss  total %ss%n",
+            decimal(t.rampSeconds(), 1), count(Math.round(t.connectRatePerSecond())),
+            count(Math.round(t.peakConnectRatePerSecond())), decimal(t.holdSeconds(), 1),
+            decimal(t.closeSeconds(), 1), decimal(t.totalSeconds(), 1));
+        if (!r.latencyMillis().isEmpty()) {
+            out.printf("latency (ms)  %-22s %10s %9s %9s %9s %9s %9s%n", "", "count", "p50", "p90", "p99", "p99.9",
+                "max");
+            r.latencyMillis().forEach((name, l) -> out.printf("              %-22s %10s %9s %9s %9s %9s %9s%n", name,
+                count(l.count()), millis(l.p50()), millis(l.p90()), millis(l.p99()), millis(l.p999()),
+                millis(l.max())));
+        }
+        RunReport.Messages m = r.messages();
+        if (m.sent() + m.received() > 0) {
+            out.printf("messages      sent %s (%s/s)  received %s (%s/s)%n", count(m.sent()),
+                count(Math.round(m.sentPerSecond())), count(m.received()), count(Math.round(m.receivedPerSecond())));
+        }
+        out.printf("traffic       out %s (%s/s)  in %s (%s/s)  server pings %s  client pings %s  pongs %s%n",
+            bytes(m.bytesSent()), bytes(m.bytesSentPerSecond()), bytes(m.bytesReceived()),
+            bytes(m.bytesReceivedPerSecond()), count(m.serverPings()), count(m.clientPings()), count(m.pongs()));
+        RunReport.LoadGenerator b = r.loadGenerator();
+        out.printf("bench         %d workers  cpu %ss (avg %s cores, peak %s of %d)  rss peak %s  per connection: "
+                + "rss %s, heap %s%n", r.workers(), decimal(b.cpuSeconds(), 1), decimal(b.cpuCoresAverage(), 2),
+            decimal(b.cpuCoresPeak(), 2), b.cores(), bytes(b.rssBytesPeak()), bytes(b.rssBytesPerConnection()),
+            bytes(b.heapBytesPerConnection()));
+        if (r.server() != null) {
+            RunReport.Server s = r.server();
+            out.printf("server        rss %s -> %s (peak %s): %s per held connection; cpu %s cores during hold = "
+                    + "%s%% of a core per 100k connections%n", bytes(s.rssBytesBefore()), bytes(s.rssBytesHeld()),
+                bytes(s.rssBytesPeak()), bytes(s.rssBytesPerConnection()), decimal(s.cpuCoresDuringHold(), 3),
+                decimal(s.cpuPercentOfCorePer100kConnections(), 2));
+        }
+        for (String w : r.warnings()) {
+            out.println("warning       " + w);
+        }
+        RunReport.Verdict v = r.verdict();
+        out.printf("result        %s: %s failed or lost, --max-failures %s%n", v.passed() ? "PASS" : "FAIL",
+            count(v.failures()), v.maxFailures());
+        out.flush();
+    }
+
+    private static String reasons(Map<String, Long> m) {
+        return m.entrySet().stream().map(e -> e.getKey() + " " + count(e.getValue()))
+            .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,146 @@
+package dev.throng.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.throng.core.ServerConfig;
+import dev.throng.core.ThrongServer;
+import dev.throng.core.WebSocketConnection;
+import dev.throng.core.WebSocketHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The bench against a real Throng server: 2,000 echoing connections from 2 workers and 2 source addresses. */
+class BenchIT {
+
+    private final AtomicInteger opens = new AtomicInteger();
+    private final AtomicInteger closes = new AtomicInteger();
+    private final AtomicInteger cleanCloses = new AtomicInteger();
+    private final Set<String> peers = ConcurrentHashMap.newKeySet();
+    private ThrongServer server;
+    private ResourceLeakDetector.Level leakLevel;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void sampleLeaksOnlyInTheServer() {
+        // The build runs tests with paranoid leak detection, which records a stack trace per buffer: at 2,000
+        // echoing connections it slows server and workers so much on a 2-core box that the run measures the
+        // detector. Here both sample (simple); MisbehavingServerIT runs the workers paranoid, and the server's
+        // buffers are throng-core's tests' business.
+        leakLevel = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        ResourceLeakDetector.setLevel(leakLevel);
+    }
+
+    private void startServer(Duration pingInterval) {
+        WebSocketHandler echo = new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocketConnection c) {
+                opens.incrementAndGet();
+                peers.add(((java.net.InetSocketAddress) c.remoteAddress()).getAddress().getHostAddress());
+            }
+
+            @Override
+            public void onText(WebSocketConnection c, String text) {
+                c.sendText(text);
+            }
+
+            @Override
+            public void onBinary(WebSocketConnection c, ByteBuf data) {
+                c.sendBinary(data.retain());
+            }
+
+            @Override
+            public void onClose(WebSocketConnection c, int code, String reason) {
+                closes.incrementAndGet();
+                if (code == 1000) {
+                    cleanCloses.incrementAndGet();
+                }
+            }
+        };
+        // 0.0.0.0 so that connections from 127.0.0.2 and 127.0.0.3 reach it.
+        server = ThrongServer.start(ServerConfig.builder().host("0.0.0.0").port(0).pingInterval(pingInterval).build(),
+            echo);
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void countsWhatTheServerSawAndEveryEchoReturns() throws Exception {
+        // Default 30 s pings (none fall in the 3 s hold; ping intervals have their own test below). Timeouts are
+        // generous: this box is shared, and this test checks counting, not speed.
+        startServer(Duration.ofSeconds(30));
+        BenchRun run = BenchRun.run(dir, "simple", "--connections", "2000", "--workers", "2",
+            "--source", "127.0.0.2,127.0.0.3", "--url", "ws://127.0.0.1:" + server.port() + "/",
+            "--rate", "500", "--hold", "3s", "--scenario", "echo", "--interval", "1s",
+            "--connect-timeout", "30s", "--close-timeout", "30s",
+            "--server-pid", Long.toString(ProcessHandle.current().pid()));
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        JsonNode r = run.report;
+        assertThat(r.path("workers").asInt()).isEqualTo(2);
+        assertThat(run.count("connections", "attempted")).isEqualTo(2000);
+        assertThat(run.count("connections", "established")).isEqualTo(2000).isEqualTo(opens.get());
+        assertThat(run.count("connections", "failed")).isZero();
+        assertThat(run.count("connections", "lost")).isZero();
+        assertThat(run.count("connections", "heldAtEndOfHold")).isEqualTo(2000);
+        assertThat(run.count("connections", "closedClean")).isEqualTo(2000);
+        assertThat(peers).containsExactlyInAnyOrder("127.0.0.2", "127.0.0.3");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(closes.get()).isEqualTo(2000));
+        assertThat(cleanCloses.get()).isEqualTo(2000);
+
+        long sent = run.count("messages", "sent");
+        assertThat(sent).isGreaterThan(2000 * 2); // 1/s each for at least the 3 s hold
+        assertThat(run.count("messages", "received")).isEqualTo(sent);
+        assertThat(r.path("latencyMillis").path("echoRoundTrip").path("count").asLong()).isEqualTo(sent);
+        assertThat(r.path("latencyMillis").path("handshake").path("count").asLong()).isEqualTo(2000);
+        assertThat(r.path("server").path("rssBytesPerConnection").asLong()).isPositive();
+        assertThat(r.path("loadGenerator").path("heapBytesPerConnection").asLong()).isPositive();
+        assertThat(r.path("verdict").path("passed").asBoolean()).isTrue();
+        assertThat(run.out).contains("[    1s ramp ]").contains("result        PASS");
+        assertThat(run.err).doesNotContain("LEAK");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void measuresTheServersPingIntervalAndTheRoundTripOfClientPings() throws Exception {
+        startServer(Duration.ofSeconds(1));
+        BenchRun run = BenchRun.run(dir, "paranoid", "--connections", "50", "--workers", "1",
+            "--url", "ws://127.0.0.1:" + server.port() + "/", "--rate", "100", "--hold", "4s",
+            "--client-ping", "500ms", "--connect-timeout", "30s", "--close-timeout", "30s");
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        JsonNode pings = run.report.path("latencyMillis").path("serverPingInterval");
+        assertThat(pings.path("count").asLong()).isGreaterThanOrEqualTo(50);
+        assertThat(pings.path("p50").asDouble()).isBetween(500.0, 2000.0); // the server's 1 s, give or take
+        long clientPings = run.count("messages", "clientPings");
+        long pongs = run.count("messages", "pongs");
+        assertThat(clientPings).isGreaterThanOrEqualTo(50 * 6); // 2/s each for at least the 4 s hold
+        assertThat(pongs).isPositive().isLessThanOrEqualTo(clientPings);
+        assertThat(run.report.path("latencyMillis").path("clientPingRoundTrip").path("count").asLong())
+            .isEqualTo(pongs);
+        assertThat(run.count("messages", "serverPings")).isGreaterThanOrEqualTo(pings.path("count").asLong());
+        assertThat(run.err).doesNotContain("LEAK");
+    }
+}

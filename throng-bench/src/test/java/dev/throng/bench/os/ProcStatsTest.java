@@ -1,0 +1,32 @@
+package dev.throng.bench.os;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProcStatsTest {
+
+    @Test
+    void sumsUserAndSystemTicksEvenWhenTheNameHasSpacesAndParentheses() {
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+        String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0 123 4096 77\n";
+        assertThat(ProcStats.parseCpuNanos(stat)).isEqualTo(300 * 10_000_000L);
+    }
+
+    @Test
+    void readsVmRssInBytes() {
+        String status = "Name:\tjava\nVmPeak:\t 999 kB\nVmRSS:\t   2048 kB\nThreads:\t9\n";
+        assertThat(ProcStats.parseRssBytes(status)).isEqualTo(2048L * 1024);
+    }
+
+    @Test
+    void aZombieHasNoRss() {
+        assertThat(ProcStats.parseRssBytes("Name:\tjava\nState:\tZ (zombie)\n")).isZero();
+    }
+
+    @Test
+    void readsThisProcess() {
+        assertThat(ProcStats.selfRssBytes()).isPositive();
+        assertThat(ProcStats.selfCpuNanos()).isPositive();
+    }
+}
