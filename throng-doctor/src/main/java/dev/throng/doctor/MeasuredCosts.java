@@ -15,14 +15,17 @@ public final class MeasuredCosts {
     public static final long KERNEL_BYTES_PER_IDLE_SOCKET = 3_900;
 
     /**
-     * Live JVM heap per idle connection: 2,000 bytes is stock Netty's figure (channel, pipeline, handlers), measured
-     * in issue 4. To be replaced by Throng's own measured figure from docs/benchmarks.md once it is recorded there.
+     * JVM heap to count per connection before {@code Sizing.HEAP_PER_LIVE_BYTE}: 1,600 B, so that with it the
+     * doctor plans 3.2 KiB per connection, the server RSS per held connection measured by {@code throng bench} at
+     * 18,000 connections per process (docs/benchmarks.md section 2, JDK 17). The live heap alone is ~260 B
+     * (section 1); the rest is heap the collector commits while handshakes churn garbage, which a RAM plan must
+     * count.
      */
-    public static final long JVM_HEAP_BYTES_PER_CONNECTION = 2_000;
+    public static final long JVM_HEAP_BYTES_PER_CONNECTION = 1_600;
 
     /**
-     * Estimate, not yet measured: resident memory of one idle JDK 17 process with Netty loaded, before its first
-     * connection (metaspace, code cache, GC structures, thread stacks). Counted once per worker process.
+     * Resident memory of one idle {@code throng serve} process before its first connection: 64 MiB, measured at
+     * 58-78 MiB on JDK 17 depending on GC flags (docs/benchmarks.md section 2). Counted once per worker process.
      */
     public static final long JVM_BASELINE_BYTES_PER_PROCESS = 64L << 20;
 
