@@ -110,8 +110,8 @@ class DoctorTest {
         void failsMemoryAndSaysHowManyConnectionsFit() {
             Check memory = report.check(CheckId.MEMORY);
             assertThat(memory.status()).isEqualTo(Status.FAIL);
-            // (1,523,400 KiB - 64 MiB) / 7,900 B per connection.
-            assertThat(memory.fix()).contains("--connections 188968");
+            // (1,523,400 KiB - 64 MiB) / 7,100 B per connection.
+            assertThat(memory.fix()).contains("--connections 210260");
         }
 
         @Test
