@@ -11,6 +11,7 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,14 +46,18 @@ final class LeanUpgrade {
         pipeline.remove(decoderName); // hands bytes read past the request to the capture
         InetSocketAddress remote = channel.remoteAddress();
         written.addListener(w -> {
-            if (!w.isSuccess()) {
+            if (!w.isSuccess() || !channel.isOpen()) {
                 abandon(server, channel, capture, remote);
                 return;
             }
             int fd = channel.fd().intValue();
             IoEventLoop loop = (IoEventLoop) channel.eventLoop();
             channel.deregister().addListener(d -> {
-                if (!d.isSuccess()) {
+                // The channel may have closed (peer reset, client gave up) before it was deregistered; its file
+                // descriptor number may then already belong to a new connection. Only an open channel's descriptor
+                // is ours to move, and from here nothing but this loop can touch it: no epoll events reach a
+                // deregistered channel.
+                if (!d.isSuccess() || !channel.isOpen()) {
                     abandon(server, channel, capture, remote);
                     return;
                 }
@@ -65,7 +70,15 @@ final class LeanUpgrade {
                         server.admission.release(WebSocketSession.addressOf(remote));
                         return;
                     }
-                    session.registered((IoRegistration) r.getNow());
+                    try {
+                        session.registered((IoRegistration) r.getNow());
+                    } catch (UncheckedIOException e) {
+                        WebSocketSession.LOG.warn("could not watch upgraded socket {}", remote, e);
+                        capture.release();
+                        session.closeWire();
+                        server.admission.release(WebSocketSession.addressOf(remote));
+                        return;
+                    }
                     session.open();
                     capture.drainTo(session);
                     session.readNow(); // bytes that arrived between deregistration and registration

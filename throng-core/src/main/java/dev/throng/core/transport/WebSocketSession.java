@@ -58,6 +58,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     private static final int IN_READ = 1 << 4; // inside a read: writes are flushed when the read completes
     private static final int NEEDS_FLUSH = 1 << 5;
     private static final int CLOSED = 1 << 6; // the TCP connection is closed
+    private static final int OPENED = 1 << 7; // open() ran: counters, admission and onClose are owed
 
     final ServerContext server;
     private final FrameParser parser;
@@ -121,6 +122,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
 
     /** Called once the session is in place and the 101 response is written. */
     final void open() {
+        flags |= OPENED;
         server.counters.open.increment();
         server.counters.accepted.increment();
         if (server.idleTimeoutNanos > 0) {
@@ -147,6 +149,9 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         unlink();
         cancelCloseTimer();
         releaseBuffers();
+        if ((flags & OPENED) == 0) {
+            return; // never opened (the upgrade failed half way): its owner releases what it took
+        }
         server.counters.open.decrement();
         server.admission.release(addressOf(remoteAddress()));
         int code = closeCode != 0 ? closeCode : CloseCodes.ABNORMAL;
