@@ -30,7 +30,7 @@ done
 sleep 2
 pids=$(pgrep -P "$supervisor" | paste -sd,)
 echo "server: supervisor $supervisor, workers $pids ($("$java" -version 2>&1 | head -1))"
-java -jar "$jar" bench --url "ws://127.0.0.1:$port/" -n "$n" -r 5000 --hold "$hold" \
+java -jar "$jar" bench --url "ws://127.0.0.1:$port/" -n "$n" -r "${RATE:-5000}" --hold "$hold" \
   --source "127.0.0.2-127.0.0.$last" --ports 10000-29999 --server-pid "$pids" --report "$report" \
   --max-failures 0 | grep -v '^\[' || true
 echo "report: $report"
