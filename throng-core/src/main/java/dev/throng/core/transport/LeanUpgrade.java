@@ -110,6 +110,15 @@ final class LeanUpgrade {
             }
         }
 
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A client that resets while its socket is being moved: the channel closes and the move is abandoned.
+            if (!(cause instanceof java.io.IOException)) {
+                WebSocketSession.LOG.warn("error while upgrading {}", ctx.channel(), cause);
+            }
+            ctx.close();
+        }
+
         void drainTo(WebSocketSession session) {
             if (captured != null) {
                 List<ByteBuf> bufs = captured;
