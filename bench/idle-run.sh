@@ -32,5 +32,5 @@ pids=$(pgrep -P "$supervisor" | paste -sd,)
 echo "server: supervisor $supervisor, workers $pids ($("$java" -version 2>&1 | head -1))"
 java -jar "$jar" bench --url "ws://127.0.0.1:$port/" -n "$n" -r "${RATE:-5000}" --hold "$hold" \
   --source "127.0.0.2-127.0.0.$last" --ports 10000-29999 --server-pid "$pids" --report "$report" \
-  --max-failures 0 | grep -v '^\[' || true
+  --max-failures 0 ${BENCH_ARGS:-} | grep -v '^\[' || true
 echo "report: $report"
