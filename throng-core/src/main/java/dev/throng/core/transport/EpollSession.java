@@ -176,12 +176,34 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         if (!frame.hasMemoryAddress()) {
             frame = toDirect(frame); // the native write takes a memory address, as Netty's channels arrange too
         }
+        outboundBytes += frame.readableBytes();
         if (outbound == null) {
-            outbound = new ArrayDeque<>(4);
+            // Nothing queued: hand the frame to the kernel now. Most writes (pings, pongs, small messages) end
+            // here, so an idle or lightly used connection never allocates a queue.
+            try {
+                if (writeSome(frame)) {
+                    frame.release();
+                    if (promise != null) {
+                        promise.trySuccess(null);
+                    }
+                    return;
+                }
+            } catch (IOException e) {
+                frame.release();
+                if (promise != null) {
+                    promise.tryFailure(e);
+                }
+                closeWire(); // broken pipe, reset
+                return;
+            }
+            outbound = new ArrayDeque<>(4); // the kernel took part of it: queue the rest until EPOLLOUT
+            outbound.add(frame);
+            outbound.add(promise == null ? NO_PROMISE : promise);
+            wantWrite(true);
+            return;
         }
         outbound.add(frame);
         outbound.add(promise == null ? NO_PROMISE : promise);
-        outboundBytes += frame.readableBytes();
     }
 
     @Override
