@@ -1,5 +1,7 @@
 package dev.throng.cli;
 
+import dev.throng.doctor.OpenFilesLimit;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +48,8 @@ final class WorkerPlan {
      * open-files limit): G1 with a heap sized from the cap, and compact object headers where the JVM has them.
      */
     static java.util.List<String> jvmFlags(int connections, long openFiles, int javaFeatureVersion) {
-        long expected = connections > 0 ? connections : Math.max(1, openFiles - RESERVED_FDS);
+        // Without a cap, the open-files limit bounds the connections (at most a million: "unlimited" is no size).
+        long expected = connections > 0 ? connections : Math.max(1, Math.min(openFiles - RESERVED_FDS, 1_000_000));
         long heapMb = BASE_HEAP_MB + expected * HEAP_BYTES_PER_CONNECTION / (1024 * 1024);
         java.util.List<String> flags = new java.util.ArrayList<>(java.util.List.of(
             "-Xms" + INITIAL_HEAP_MB + "m", "-Xmx" + heapMb + "m",
@@ -58,18 +61,16 @@ final class WorkerPlan {
         return flags;
     }
 
-    /** The soft RLIMIT_NOFILE of this process, from /proc/self/limits (the JVM raises soft to hard at start). */
+    /**
+     * The soft RLIMIT_NOFILE of this process (the JVM raises soft to hard at start), read as {@code throng doctor}
+     * reads it; 1024, the common default, where {@code /proc/self/limits} is missing (not Linux).
+     */
     static long openFilesLimit() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    String[] parts = line.substring("Max open files".length()).trim().split("\\s+");
-                    return "unlimited".equals(parts[0]) ? Long.MAX_VALUE / 2 : Long.parseLong(parts[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: assume the common default
+            return OpenFilesLimit.parse(Files.readString(Path.of("/proc/self/limits")))
+                .map(OpenFilesLimit::soft).orElse(1024L);
+        } catch (IOException e) {
+            return 1024;
         }
-        return 1024;
     }
 }
