@@ -18,6 +18,7 @@ cd "$(dirname "$0")/.."
 TARGETS=(
   "FrameParserFuzzTest#parsesArbitraryReadsAsOneRead"
   "HandshakeFuzzTest#decodesAndValidatesArbitraryRequests"
+  "HandshakeFuzzTest#parsesRequestHeadsAsNettysDecoderDoes"
   "HandshakeFuzzTest#negotiatesArbitraryExtensionHeaders"
 )
 if [[ $# -gt 0 ]]; then

@@ -1,6 +1,7 @@
 package dev.throng.core.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * Parses client-to-server WebSocket frames (RFC 6455 §5) from a cumulated input buffer and enforces every framing
@@ -101,7 +102,8 @@ public final class FrameParser {
             partialValidated = 0;
             unmask(in, payloadIndex, payloadLength, mask);
             in.readerIndex(payloadIndex + payloadLength);
-            ByteBuf payload = in.slice(payloadIndex, payloadLength);
+            // Empty payloads (the pongs answering our empty keepalive pings) share one buffer: no slice per pong.
+            ByteBuf payload = payloadLength == 0 ? Unpooled.EMPTY_BUFFER : in.slice(payloadIndex, payloadLength);
 
             CloseReason verdict = control
                 ? onControl(opcode, payload, sink)

@@ -51,6 +51,14 @@ public final class KeepaliveWheel {
     public abstract static class Member extends Node {
         /** Called once per revolution, on the event loop. May {@link #unlink()} itself (e.g. by closing). */
         protected abstract void onKeepalive(long nowNanos);
+
+        /**
+         * Called by an {@link ArrivalQueue} sweep, on the event loop, for the oldest member still queued: returns
+         * whether the member's deadline passed (it then leaves the queue), or {@code false} to end the sweep.
+         */
+        protected boolean onDeadline(long nowNanos) {
+            return false;
+        }
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.throng.core.transport;
 
+import dev.throng.core.handshake.HttpReplyReason;
+import dev.throng.core.handshake.RequestHead;
 import dev.throng.core.handshake.UpgradeOutcome;
+import dev.throng.core.internal.ArrivalQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEvent;
@@ -11,6 +14,8 @@ import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -24,17 +29,23 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link WebSocketSession} on a bare socket registered with Netty's epoll event loop, without a Netty channel
- * (issue #4, "lean connection"). The handshake runs on an ordinary channel; at the upgrade the socket's file
- * descriptor leaves that channel ({@link LeanUpgrade}) and is registered here, so an open connection costs this
- * object, its parser, a {@link Socket} and Netty's epoll registration — about 250 B of heap instead of the ~1 kB
- * of a channel with its pipeline, contexts, promises, config, id and allocator handles (docs/design.md).
+ * (issue #4, "lean connection"). The {@link EpollListener} accepts the socket and registers it here at once: this
+ * object reads the opening handshake itself ({@link RequestHead}), answers it, and on success becomes the
+ * connection. A socket never gets a Netty channel, so an open connection costs this object, its parser, a
+ * {@link Socket} and Netty's epoll registration — about 250 B of heap instead of the ~1 kB of a channel with its
+ * pipeline, contexts, promises, config, id and allocator handles — and a handshake allocates no channel, pipeline,
+ * decoder or promise chain (docs/design.md).
  *
  * <p>What Netty's channel did and this class does instead: edge-triggered reads into pooled buffers until the
  * socket is drained, a write queue that exists only while the kernel refuses bytes (with EPOLLOUT interest only
  * then), and close. Everything runs on the owning event loop.
+ *
+ * <p>Before the upgrade the session sits in its loop's {@link ArrivalQueue}, which answers 408 when the request
+ * does not arrive within the handshake timeout; after it, in the loop's keepalive wheel.
  */
 final class EpollSession extends WebSocketSession implements EpollIoHandle {
     /** Read buffer size, as for channels (ServerBootstrapper). */
@@ -61,9 +72,9 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     private static final Object NO_PROMISE = new Object();
 
-    EpollSession(ServerContext server, UpgradeOutcome.Accept accept, int fd, InetSocketAddress remote,
-                 IoEventLoop loop) {
-        super(server, accept);
+    /** A socket just accepted: its handshake is still to be read. */
+    EpollSession(ServerContext server, int fd, InetSocketAddress remote, IoEventLoop loop, long acceptedNanos) {
+        super(server, acceptedNanos);
         this.socket = new Socket(fd);
         this.loop = loop;
         InetAddress address = remote == null ? null : remote.getAddress();
@@ -78,10 +89,98 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         }
     }
 
-    /** Called on the loop once Netty registered the socket. */
+    /** Called on the loop once Netty registered the socket: starts the handshake clock and reads. */
     void registered(IoRegistration registration) {
         this.registration = registration;
+        server.arrivals(loop).add(this);
         registration.submit(READ_OPS);
+    }
+
+    // ---- the opening handshake --------------------------------------------------------------------------------
+
+    @Override
+    void onRequestBytes(ByteBuf in) {
+        ByteBuf buf = takeWithHeld(in);
+        HttpRequest request;
+        try {
+            request = RequestHead.parse(buf, server.config.maxInitialLineLength(), server.config.maxHeaderSize());
+        } catch (RuntimeException e) {
+            buf.release();
+            LOG.warn("request parser failed on {}", this, e);
+            unlink();
+            closeWire();
+            return;
+        }
+        if (request == null) {
+            if (buf.isReadable()) {
+                hold(buf); // an incomplete head, bounded by the limits RequestHead enforces
+            } else {
+                buf.release();
+            }
+            return;
+        }
+        unlink(); // leaves the arrival queue: the handshake timeout no longer applies
+        UpgradeOutcome outcome = server.judge(request, addressOf(remoteAddress()));
+        if (outcome instanceof UpgradeOutcome.Reply) {
+            buf.release();
+            replyAndClose((UpgradeOutcome.Reply) outcome, HttpMethod.HEAD.equals(request.method()));
+            return;
+        }
+        UpgradeOutcome.Accept accept = (UpgradeOutcome.Accept) outcome;
+        accepted(accept);
+        writeToWire(HttpReplies.switchingProtocols(alloc(), accept), null);
+        open();
+        if (buf.isReadable() && !closed) {
+            frames(buf); // frames the client sent right behind its request
+        } else {
+            buf.release();
+        }
+    }
+
+    @Override
+    protected boolean onDeadline(long nowNanos) {
+        if (nowNanos - acceptedNanos() < server.config.handshakeTimeout().toNanos()) {
+            return false;
+        }
+        unlink();
+        server.counters.rejected.increment();
+        replyAndClose(new UpgradeOutcome.Reply(HttpReplyReason.HANDSHAKE_TIMEOUT), false);
+        return true;
+    }
+
+    /**
+     * Answers a request that is not upgraded and closes the socket once the answer is written. Input still in the
+     * socket is read and dropped first: closing a socket with unread input makes the kernel send a reset, which can
+     * destroy the answer before the client reads it.
+     */
+    private void replyAndClose(UpgradeOutcome.Reply reply, boolean head) {
+        refuseInput();
+        releaseBuffers();
+        discardInput();
+        Promise<Void> written = loop.newPromise();
+        written.addListener(f -> closeWire());
+        writeToWire(HttpReplies.reply(alloc(), reply, head), written);
+        if (!closed && outbound != null) {
+            // The kernel did not take a reply of a few hundred bytes at once: give the client the close timeout.
+            loop.schedule(this::closeWire, server.closeTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Reads and drops what the socket holds, up to 64 KiB. */
+    private void discardInput() {
+        ByteBuf scratch = alloc().directBuffer(READ_SIZE);
+        try {
+            for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
+                int n = socket.readAddress(scratch.memoryAddress(), 0, scratch.capacity());
+                if (n < scratch.capacity()) {
+                    return;
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // reset by the peer, or no memory address: nothing to drain then
+        } finally {
+            scratch.release();
+        }
     }
 
     // ---- EpollIoHandle ----------------------------------------------------------------------------------------
@@ -232,6 +331,29 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             }
         }
         wantWrite(false);
+    }
+
+    /** The keepalive ping: straight from the shared frame's memory to the kernel, without a duplicate. */
+    @Override
+    void writeConstant(ByteBuf frame) {
+        if (outbound != null || closed || !frame.hasMemoryAddress()) {
+            super.writeConstant(frame); // behind queued bytes, in order
+            return;
+        }
+        int length = frame.readableBytes();
+        int written;
+        try {
+            written = Math.max(0, socket.writeAddress(frame.memoryAddress(), frame.readerIndex(),
+                frame.writerIndex()));
+        } catch (IOException e) {
+            closeWire(); // broken pipe, reset
+            return;
+        }
+        if (written < length) { // the kernel's buffer is full: queue the rest until EPOLLOUT
+            ByteBuf rest = alloc().directBuffer(length - written);
+            rest.writeBytes(frame, frame.readerIndex() + written, length - written);
+            writeToWire(rest, null);
+        }
     }
 
     private ByteBuf toDirect(ByteBuf frame) {

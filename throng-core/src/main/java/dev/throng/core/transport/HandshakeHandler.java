@@ -11,8 +11,6 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -50,26 +48,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         cancelTimeout();
         UpgradeOutcome outcome;
         try {
-            outcome = server.validator.validate(request);
+            outcome = server.judge(request, addressOf(ctx));
         } finally {
             ReferenceCountUtil.release(msg);
         }
         if (outcome instanceof UpgradeOutcome.Reply) {
-            UpgradeOutcome.Reply reply = (UpgradeOutcome.Reply) outcome;
-            if (reply.reason() != HttpReplyReason.HEALTHY) {
-                server.counters.rejected.increment();
-            }
-            HttpReplies.writeAndClose(ctx, reply, HttpMethod.HEAD.equals(request.method()));
-            return;
-        }
-        HttpReplyReason refused = server.admission.admit(addressOf(ctx));
-        if (refused != null) {
-            server.counters.rejected.increment();
-            server.counters.shed.increment();
-            long base = server.config.retryAfter().toSeconds();
-            long retryAfter = base + ThreadLocalRandom.current().nextLong(base + 1); // spread the returns
-            HttpReplies.writeAndClose(ctx, new UpgradeOutcome.Reply(refused,
-                Map.of("Retry-After", Long.toString(Math.max(1, retryAfter)))), false);
+            HttpReplies.writeAndClose(ctx, (UpgradeOutcome.Reply) outcome, HttpMethod.HEAD.equals(request.method()));
             return;
         }
         upgrade(ctx, (UpgradeOutcome.Accept) outcome);
@@ -80,10 +64,6 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {
-        if (LeanUpgrade.applies(server, ctx)) {
-            LeanUpgrade.handOff(ctx, server, accept, DECODER_NAME);
-            return;
-        }
         HttpReplies.writeSwitchingProtocols(ctx, accept);
         ChannelSession connection = new ChannelSession(server, accept);
         ChannelPipeline pipeline = ctx.pipeline();

@@ -3,6 +3,7 @@ package dev.throng.core.transport;
 import dev.throng.core.handshake.HttpReplyReason;
 import dev.throng.core.handshake.UpgradeOutcome;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -21,6 +22,11 @@ final class HttpReplies {
 
     /** Writes {@code 101 Switching Protocols} for an accepted upgrade; the future completes when it is written. */
     static ChannelFuture writeSwitchingProtocols(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {
+        return ctx.writeAndFlush(switchingProtocols(ctx.alloc(), accept));
+    }
+
+    /** {@code 101 Switching Protocols} for an accepted upgrade, as bytes. */
+    static ByteBuf switchingProtocols(ByteBufAllocator alloc, UpgradeOutcome.Accept accept) {
         StringBuilder sb = new StringBuilder(160)
             .append("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n")
             .append("Sec-WebSocket-Accept: ").append(accept.accept()).append("\r\n");
@@ -31,7 +37,7 @@ final class HttpReplies {
             sb.append("Sec-WebSocket-Extensions: ").append(accept.deflate().responseHeader()).append("\r\n");
         }
         sb.append("\r\n");
-        return ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), sb));
+        return ByteBufUtil.writeAscii(alloc, sb);
     }
 
     /**
@@ -39,6 +45,11 @@ final class HttpReplies {
      * headers only.
      */
     static void writeAndClose(ChannelHandlerContext ctx, UpgradeOutcome.Reply reply, boolean head) {
+        ctx.writeAndFlush(reply(ctx.alloc(), reply, head)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A plain reply with a short text body ({@code head}: without it), announcing that the connection closes. */
+    static ByteBuf reply(ByteBufAllocator alloc, UpgradeOutcome.Reply reply, boolean head) {
         HttpReplyReason reason = reply.reason();
         byte[] body = (reason.message() + "\n").getBytes(StandardCharsets.UTF_8);
         StringBuilder sb = new StringBuilder(200)
@@ -51,11 +62,11 @@ final class HttpReplies {
             sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }
         sb.append("\r\n");
-        ByteBuf out = ByteBufUtil.writeAscii(ctx.alloc(), sb);
+        ByteBuf out = ByteBufUtil.writeAscii(alloc, sb);
         if (!head) {
             out.writeBytes(body);
         }
-        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        return out;
     }
 
     static String statusText(int status) {

@@ -5,6 +5,7 @@ import dev.throng.core.ServerStats;
 import dev.throng.core.ThrongServer;
 import dev.throng.core.WebSocketConnection;
 import dev.throng.core.WebSocketHandler;
+import dev.throng.core.internal.ArrivalQueue;
 import dev.throng.core.internal.KeepaliveWheel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -23,6 +25,7 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,16 +50,24 @@ public final class ServerBootstrapper implements ThrongServer {
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
-    private final Channel serverChannel;
+    private final Listening listening;
     private final CountDownLatch closed = new CountDownLatch(1);
 
+    /** The listening socket: a Netty server channel, or the lean {@link EpollListener}. */
+    private interface Listening {
+        InetSocketAddress localAddress();
+
+        /** Stops accepting and closes the socket; returns when it is closed. */
+        void close();
+    }
+
     private ServerBootstrapper(ServerContext context, Transport transport, EventLoopGroup bossGroup,
-                               EventLoopGroup workerGroup, Channel serverChannel) {
+                               EventLoopGroup workerGroup, Listening listening) {
         this.context = context;
         this.transport = transport;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
-        this.serverChannel = serverChannel;
+        this.listening = listening;
     }
 
     /** See {@link ThrongServer#start}. */
@@ -73,6 +84,68 @@ public final class ServerBootstrapper implements ThrongServer {
             new DefaultThreadFactory("throng-io"), transport.ioHandlerFactory());
         try {
             context.wheels(startWheels(config, workers));
+            Listening listening = config.leanConnections() && transport.isEpoll()
+                ? listenLean(context, boss, workers)
+                : listenWithChannels(context, transport, boss, workers);
+            ServerBootstrapper server = new ServerBootstrapper(context, transport, boss, workers, listening);
+            LOG.info("listening on {} (transport {}: {}{}; {} io threads; max frame {} B, max message {} B; "
+                    + "ping every {}; compression {})", server.localAddress(), transport.name(), transport.why(),
+                config.leanConnections() && transport.isEpoll() ? ", lean connections" : "",
+                config.ioThreads(), config.frameLimits().maxFrameSize(), config.frameLimits().maxMessageSize(),
+                config.pingInterval().isZero() ? "never" : config.pingInterval(),
+                config.compression() ? "on" : "off");
+            return server;
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * Lean epoll: a listening socket of our own on the accept loop; sockets never get a channel (EpollSession), and
+     * each I/O loop sweeps its handshakes in progress for the handshake timeout.
+     */
+    private static Listening listenLean(ServerContext context, EventLoopGroup boss, EventLoopGroup workers) {
+        ServerConfig config = context.config;
+        Map<EventExecutor, ArrivalQueue> arrivals = new HashMap<>();
+        // A tenth of the timeout, within [10 ms, 250 ms]: a 408 comes at most ~10 % late, at a few wake-ups a second.
+        long sweepMillis = Math.max(10, Math.min(250, config.handshakeTimeout().toMillis() / 10));
+        for (EventExecutor loop : workers) {
+            ArrivalQueue queue = new ArrivalQueue();
+            loop.scheduleWithFixedDelay(() -> {
+                if (!queue.isEmpty()) {
+                    queue.expire(System.nanoTime());
+                }
+            }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+            arrivals.put(loop, queue);
+        }
+        context.arrivals(arrivals);
+        EpollListener listener;
+        try {
+            listener = EpollListener.open(context, (IoEventLoop) boss.next(), workers);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
+                + e.getMessage(), e);
+        }
+        return new Listening() {
+            @Override
+            public InetSocketAddress localAddress() {
+                return listener.localAddress();
+            }
+
+            @Override
+            public void close() {
+                listener.closeAsync().awaitUninterruptibly();
+            }
+        };
+    }
+
+    /** Netty's server bootstrap: every socket gets a channel (NIO, or epoll without lean connections). */
+    private static Listening listenWithChannels(ServerContext context, Transport transport, EventLoopGroup boss,
+                                                EventLoopGroup workers) {
+        ServerConfig config = context.config;
+        {
             ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -103,17 +176,18 @@ public final class ServerBootstrapper implements ThrongServer {
                 throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
                     + bind.cause().getMessage(), bind.cause());
             }
-            ServerBootstrapper server = new ServerBootstrapper(context, transport, boss, workers, bind.channel());
-            LOG.info("listening on {} (transport {}: {}; {} io threads; max frame {} B, max message {} B; "
-                    + "ping every {}; compression {})", server.localAddress(), transport.name(), transport.why(),
-                config.ioThreads(), config.frameLimits().maxFrameSize(), config.frameLimits().maxMessageSize(),
-                config.pingInterval().isZero() ? "never" : config.pingInterval(),
-                config.compression() ? "on" : "off");
-            return server;
-        } catch (RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw e;
+            Channel channel = bind.channel();
+            return new Listening() {
+                @Override
+                public InetSocketAddress localAddress() {
+                    return (InetSocketAddress) channel.localAddress();
+                }
+
+                @Override
+                public void close() {
+                    channel.close().awaitUninterruptibly();
+                }
+            };
         }
     }
 
@@ -139,7 +213,7 @@ public final class ServerBootstrapper implements ThrongServer {
 
     @Override
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return listening.localAddress();
     }
 
     @Override
@@ -161,7 +235,7 @@ public final class ServerBootstrapper implements ThrongServer {
     public void drain(Duration window) {
         // Upgrades already in flight on accepted sockets are refused; then no new sockets are accepted.
         context.admission.startDraining();
-        serverChannel.close().awaitUninterruptibly();
+        listening.close();
         List<WebSocketConnection> connections = new ArrayList<>();
         // Collected on each loop, which owns its wheel; then closed in batches spread over the window.
         for (EventExecutor loop : workerGroup) {
@@ -218,7 +292,7 @@ public final class ServerBootstrapper implements ThrongServer {
         if (closed.getCount() == 0) {
             return;
         }
-        serverChannel.close().awaitUninterruptibly();
+        listening.close();
         bossGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         LOG.info("stopped {}", localAddress());

@@ -2,13 +2,20 @@ package dev.throng.core.transport;
 
 import dev.throng.core.ServerConfig;
 import dev.throng.core.WebSocketHandler;
+import dev.throng.core.handshake.HttpReplyReason;
+import dev.throng.core.handshake.UpgradeOutcome;
 import dev.throng.core.handshake.UpgradeValidator;
+import dev.throng.core.internal.ArrivalQueue;
 import dev.throng.core.internal.KeepaliveWheel;
 import dev.throng.core.internal.ServerCounters;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
+
+import java.net.InetAddress;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What every connection of one server shares: configuration, the application's handler, counters and the
@@ -29,6 +36,8 @@ final class ServerContext {
 
     /** Written once at start, before the server accepts; read-only afterwards. */
     private volatile Map<EventExecutor, KeepaliveWheel> wheels = Map.of();
+    /** As {@link #wheels}: the handshakes in progress on each loop (lean sessions only). */
+    private volatile Map<EventExecutor, ArrivalQueue> arrivals = Map.of();
 
     ServerContext(ServerConfig config, WebSocketHandler handler) {
         this.config = config;
@@ -52,8 +61,41 @@ final class ServerContext {
         return shared == null ? target : shared;
     }
 
+    /**
+     * Answers an opening handshake from {@code peer}: the {@link UpgradeValidator}'s verdict, then admission (caps,
+     * handshake rate, draining), which refuses with 503 or 429 and a spread Retry-After. Counts the refusals. An
+     * {@link UpgradeOutcome.Accept} has taken an admission slot, which the connection gives back when it closes.
+     */
+    UpgradeOutcome judge(HttpRequest request, InetAddress peer) {
+        UpgradeOutcome outcome = validator.validate(request);
+        if (outcome instanceof UpgradeOutcome.Reply) {
+            if (((UpgradeOutcome.Reply) outcome).reason() != HttpReplyReason.HEALTHY) {
+                counters.rejected.increment();
+            }
+            return outcome;
+        }
+        HttpReplyReason refused = admission.admit(peer);
+        if (refused == null) {
+            return outcome;
+        }
+        counters.rejected.increment();
+        counters.shed.increment();
+        long base = config.retryAfter().toSeconds();
+        long retryAfter = base + ThreadLocalRandom.current().nextLong(base + 1); // spread the returns
+        return new UpgradeOutcome.Reply(refused, Map.of("Retry-After", Long.toString(Math.max(1, retryAfter))));
+    }
+
     void wheels(Map<EventExecutor, KeepaliveWheel> wheels) {
         this.wheels = Map.copyOf(wheels);
+    }
+
+    void arrivals(Map<EventExecutor, ArrivalQueue> arrivals) {
+        this.arrivals = Map.copyOf(arrivals);
+    }
+
+    /** The handshakes in progress on {@code loop}, oldest first. */
+    ArrivalQueue arrivals(EventExecutor loop) {
+        return arrivals.get(loop);
     }
 
     /** The keepalive wheel (and connection registry) of {@code loop}. */

@@ -47,7 +47,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
 
     static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
-    /** A shared, pre-encoded empty ping: keepalive allocates only a duplicate per ping. */
+    /** A shared, pre-encoded empty ping (direct, never released). */
     private static final ByteBuf PING = FrameWriter.constant(Opcode.PING, new byte[0]);
 
     // flags bits
@@ -61,9 +61,10 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     private static final int OPENED = 1 << 7; // open() ran: counters, admission and onClose are owed
 
     final ServerContext server;
-    private final FrameParser parser;
-    private final String path;
-    private final String subprotocol;
+    /** Null while the opening handshake is still being read (lean sessions start before the upgrade). */
+    private FrameParser parser;
+    private String path;
+    private String subprotocol;
     /** Unparsed input: set only while a frame is incomplete. */
     private ByteBuf cumulation;
     /** The fragments of a message in progress; set only while one is. */
@@ -72,19 +73,43 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     /** Runs while a close we sent awaits the peer's answer. */
     private ScheduledFuture<?> closeTimer;
     private String closeReason;
-    /** Nanos of the last data message, for the idle timeout; 0 when that is off. */
+    /**
+     * Nanos of the last data message, for the idle timeout; 0 when that is off. Before the upgrade of a lean
+     * session: when the socket was accepted, for the handshake timeout.
+     */
     private long lastDataNanos;
     private short closeCode;
     /** permessage-deflate: 0 when not negotiated, else the client's window bits (8-15). */
-    private final byte deflateBits;
+    private byte deflateBits;
     private byte flags;
 
     WebSocketSession(ServerContext server, UpgradeOutcome.Accept accept) {
         this.server = server;
+        accepted(accept);
+    }
+
+    /** A session that reads its opening handshake itself, and is {@link #accepted} once it is upgraded. */
+    WebSocketSession(ServerContext server, long acceptedNanos) {
+        this.server = server;
+        this.lastDataNanos = acceptedNanos;
+    }
+
+    /** Takes on what the handshake agreed; from now on input is parsed as WebSocket frames. */
+    final void accepted(UpgradeOutcome.Accept accept) {
         this.parser = new FrameParser(server.config.frameLimits());
         this.path = server.sharedTarget(accept.path());
         this.subprotocol = accept.subprotocol();
         this.deflateBits = (byte) (accept.deflate() == null ? 0 : accept.deflate().serverMaxWindowBits());
+    }
+
+    /** When the socket was accepted, while the handshake is in progress (see {@link #lastDataNanos}). */
+    final long acceptedNanos() {
+        return lastDataNanos;
+    }
+
+    /** Whether the opening handshake is complete (input is WebSocket frames). */
+    final boolean upgraded() {
+        return parser != null;
     }
 
     // ---- the wire below ---------------------------------------------------------------------------------------
@@ -175,8 +200,39 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             in.release(); // §5.5.1: nothing after a close frame is processed
             return;
         }
+        if (parser == null) {
+            onRequestBytes(in);
+            return;
+        }
+        frames(in);
+    }
+
+    /** Input of a session whose handshake is in progress (lean sessions only); ownership passes. */
+    void onRequestBytes(ByteBuf in) {
+        in.release();
+        throw new IllegalStateException("no handshake in progress on " + this);
+    }
+
+    /** From now on, input is dropped (a reply that ends the connection was sent). */
+    final void refuseInput() {
+        flags |= CLOSE_SENT | CLOSE_RECEIVED;
+    }
+
+    /** {@code in} appended to what is held from earlier reads; the session holds nothing after this. */
+    final ByteBuf takeWithHeld(ByteBuf in) {
         ByteBuf buf = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc(), cumulation, in);
         cumulation = null;
+        return buf;
+    }
+
+    /** Holds {@code buf} (ownership passes) until more bytes arrive. */
+    final void hold(ByteBuf buf) {
+        cumulation = buf;
+    }
+
+    /** Parses WebSocket frames from {@code in} and what is held (ownership passes). */
+    final void frames(ByteBuf in) {
+        ByteBuf buf = takeWithHeld(in);
         flags |= IN_READ;
         CloseReason verdict;
         try {
@@ -337,7 +393,15 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         flags |= AWAITING_PONG;
         server.counters.pings.increment();
         server.counters.bytesOut.add(PING.readableBytes());
-        writeToWire(PING.duplicate(), null);
+        writeConstant(PING);
+    }
+
+    /**
+     * Writes and flushes a shared, pre-encoded frame (never released). Here a duplicate goes through the queue; a
+     * wire that can write from the frame's memory directly overrides this and allocates nothing.
+     */
+    void writeConstant(ByteBuf frame) {
+        writeToWire(frame.duplicate(), null);
         flushWire();
     }
 

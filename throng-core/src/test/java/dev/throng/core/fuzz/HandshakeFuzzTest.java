@@ -6,8 +6,11 @@ import dev.throng.core.ServerConfig;
 import dev.throng.core.codec.TrackingAllocator;
 import dev.throng.core.handshake.DeflateAgreement;
 import dev.throng.core.handshake.DeflateNegotiator;
+import dev.throng.core.handshake.RequestHead;
 import dev.throng.core.handshake.UpgradeOutcome;
 import dev.throng.core.handshake.UpgradeValidator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
@@ -72,6 +75,66 @@ class HandshakeFuzzTest {
             channel.finishAndReleaseAll();
         }
         assertThat(alloc.live).as("buffers not released").isZero();
+    }
+
+    /**
+     * Differential: the lean connections' own {@link RequestHead} parser against Netty's decoder on the same bytes.
+     * RequestHead may refuse what Netty accepts (it is stricter about obs-fold, stray CRs and odd versions), but what
+     * it accepts Netty must accept the same way: method, target, version and every header, in order. Bytes split
+     * anywhere give the same result as in one piece.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void parsesRequestHeadsAsNettysDecoderDoes(byte[] data) throws Throwable {
+        FuzzMode.run(() -> compareWithNetty(data));
+    }
+
+    private static void compareWithNetty(byte[] data) {
+        ByteBuf whole = Unpooled.wrappedBuffer(data);
+        HttpRequest ours = RequestHead.parse(whole, 4096, 8192);
+        int rest = whole.readableBytes();
+        if (ours == null) {
+            return; // incomplete: nothing to compare
+        }
+        // The same bytes a few at a time, as a slow client sends them: the same verdict at the same point.
+        int split = data.length / 3;
+        ByteBuf pieces = Unpooled.buffer();
+        HttpRequest piecewise = null;
+        for (int from = 0; from < data.length && piecewise == null; from += Math.max(1, split)) {
+            pieces.writeBytes(data, from, Math.min(Math.max(1, split), data.length - from));
+            piecewise = RequestHead.parse(pieces, 4096, 8192);
+        }
+        assertThat(piecewise).as("parsed in pieces").isNotNull();
+        assertThat(piecewise.decoderResult().isSuccess()).isEqualTo(ours.decoderResult().isSuccess());
+        if (!ours.decoderResult().isSuccess()) {
+            return;
+        }
+        assertThat(piecewise.uri()).isEqualTo(ours.uri());
+        EmbeddedChannel channel = new EmbeddedChannel(new HttpRequestDecoder(new HttpDecoderConfig()
+            .setMaxInitialLineLength(4096).setMaxHeaderSize(8192).setInitialBufferSize(512)));
+        try {
+            channel.writeInbound(Unpooled.wrappedBuffer(data, 0, data.length - rest));
+            Object msg = channel.readInbound();
+            assertThat(msg).as("Netty decodes what RequestHead accepted").isInstanceOf(HttpRequest.class);
+            HttpRequest netty = (HttpRequest) msg;
+            try {
+                assertThat(netty.decoderResult().isSuccess()).as("Netty's verdict: %s", netty.decoderResult())
+                    .isTrue();
+                assertThat(ours.method()).isEqualTo(netty.method());
+                assertThat(ours.uri()).isEqualTo(netty.uri());
+                assertThat(ours.protocolVersion()).isEqualTo(netty.protocolVersion());
+                assertThat(fields(ours)).isEqualTo(fields(netty));
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private static List<String> fields(HttpRequest request) {
+        List<String> fields = new ArrayList<>();
+        request.headers().forEach(e -> fields.add(e.getKey() + ": " + e.getValue()));
+        return fields;
     }
 
     @FuzzTest(maxDuration = "60s")

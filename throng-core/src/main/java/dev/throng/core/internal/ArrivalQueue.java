@@ -1,0 +1,47 @@
+package dev.throng.core.internal;
+
+import dev.throng.core.internal.KeepaliveWheel.Member;
+import dev.throng.core.internal.KeepaliveWheel.Node;
+
+/**
+ * One per event loop: the sockets whose opening handshake is in progress, oldest first. Every member waits for the
+ * same timeout from the moment it joined, so the first member is always the next to expire and a sweep stops at the
+ * first one with time left: a deadline costs no timer, no allocation and no field beyond the list links a
+ * connection already has (a member is in this queue before the upgrade and in the keepalive wheel after it).
+ *
+ * <p>Confined to its event loop.
+ */
+public final class ArrivalQueue {
+    private final Node sentinel = new Node();
+
+    public ArrivalQueue() {
+        sentinel.prev = sentinel;
+        sentinel.next = sentinel;
+    }
+
+    /** Appends {@code member} (the newest); it leaves with {@link Node#unlink()}. */
+    public void add(Member member) {
+        member.prev = sentinel.prev;
+        member.next = sentinel;
+        sentinel.prev.next = member;
+        sentinel.prev = member;
+    }
+
+    /** Whether no member is queued. */
+    public boolean isEmpty() {
+        return sentinel.next == sentinel;
+    }
+
+    /** Asks members, oldest first, whether their deadline passed ({@link Member#onDeadline}) until one says no. */
+    public void expire(long nowNanos) {
+        Node node = sentinel.next;
+        while (node != sentinel) {
+            Node next = node.next;
+            if (!((Member) node).onDeadline(nowNanos)) {
+                return;
+            }
+            node.unlink();
+            node = next;
+        }
+    }
+}
