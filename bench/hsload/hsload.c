@@ -1,0 +1,843 @@
+// hsload: a WebSocket handshake-rate load generator that costs little CPU per handshake.
+//
+//   hsload [options] HOST:PORT          (bench/hsload/README.md has the full story)
+//
+// Each thread owns an epoll set, a slice of the source ports and a fixed table of in-flight slots. Per handshake
+// it does: socket, setsockopt(SO_REUSEADDR), bind to an explicit source addr:port, connect, send the upgrade
+// request (straight after connect when loopback has already finished the TCP handshake, which is the usual case;
+// otherwise on EPOLLOUT), read the response head, verify status 101 and Sec-WebSocket-Accept (RFC 6455 section
+// 4.2.2, SHA-1 below), then close. Nothing is allocated per handshake.
+//
+// Why explicit source ports: with the kernel picking, connect() searches the ephemeral range for a free 4-tuple
+// and gets slow past ~15k connections per source address. Why an abortive close (SO_LINGER {1, 0}) by default:
+// the client closes first, so a FIN close leaves each 4-tuple in TIME_WAIT for 60 s and the 20,000 ports x N
+// addresses run out in seconds at 30k/s; an RST frees both ends at once. --graceful closes with a FIN instead.
+//
+// C11 + Linux (epoll, getrandom), libc only; build with bench/hsload/build.sh.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+// ---------------------------------------------------------------- SHA-1 (FIPS 180-4), one-shot, short inputs only
+
+static uint32_t rol32(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+
+static void sha1_block(uint32_t h[5], const uint8_t *p) {
+    uint32_t w[80];
+    for (int i = 0; i < 16; i++) w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+                                        (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    for (int i = 16; i < 80; i++) w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    for (int i = 0; i < 80; i++) {
+        uint32_t f, k;
+        if (i < 20) { f = (b & c) | (~b & d); k = 0x5A827999; }
+        else if (i < 40) { f = b ^ c ^ d; k = 0x6ED9EBA1; }
+        else if (i < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC; }
+        else { f = b ^ c ^ d; k = 0xCA62C1D6; }
+        uint32_t t = rol32(a, 5) + f + e + k + w[i];
+        e = d; d = c; c = rol32(b, 30); b = a; a = t;
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
+}
+
+// Inputs here are 24 + 36 = 60 bytes, but keep it general for any length that fits 2 blocks' padding logic.
+static void sha1(const uint8_t *msg, size_t len, uint8_t out[20]) {
+    uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+    size_t full = len / 64 * 64;
+    for (size_t i = 0; i < full; i += 64) sha1_block(h, msg + i);
+    uint8_t tail[128] = {0};
+    size_t rem = len - full;
+    memcpy(tail, msg + full, rem);
+    tail[rem] = 0x80;
+    size_t tlen = rem + 9 <= 64 ? 64 : 128;
+    uint64_t bits = (uint64_t)len * 8;
+    for (int i = 0; i < 8; i++) tail[tlen - 1 - i] = (uint8_t)(bits >> (8 * i));
+    for (size_t i = 0; i < tlen; i += 64) sha1_block(h, tail + i);
+    for (int i = 0; i < 5; i++) {
+        out[4 * i] = (uint8_t)(h[i] >> 24); out[4 * i + 1] = (uint8_t)(h[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(h[i] >> 8); out[4 * i + 3] = (uint8_t)h[i];
+    }
+}
+
+static void base64(const uint8_t *in, size_t len, char *out) {  // writes 4 * ceil(len / 3) chars, no NUL
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < len ? (uint32_t)in[i + 1] << 8 : 0) |
+                     (i + 2 < len ? in[i + 2] : 0);
+        out[o++] = tab[v >> 18 & 63];
+        out[o++] = tab[v >> 12 & 63];
+        out[o++] = i + 1 < len ? tab[v >> 6 & 63] : '=';
+        out[o++] = i + 2 < len ? tab[v & 63] : '=';
+    }
+}
+
+#define KEY_LEN 24     // base64 of 16 random bytes (RFC 6455 section 4.1, item 7)
+#define ACCEPT_LEN 28  // base64 of a 20-byte SHA-1
+
+static void accept_for(const char key[KEY_LEN], char out[ACCEPT_LEN]) {
+    static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    uint8_t buf[KEY_LEN + sizeof guid - 1], digest[20];
+    memcpy(buf, key, KEY_LEN);
+    memcpy(buf + KEY_LEN, guid, sizeof guid - 1);
+    sha1(buf, sizeof buf, digest);
+    base64(digest, 20, out);
+}
+
+// ---------------------------------------------------------------- latency histogram
+
+// Log-linear buckets over microseconds: 8 sub-buckets per power of two, so a reported percentile is within
+// 12.5 % of the true value. 64 * 8 buckets cover any uint64.
+#define HIST_SUB 3
+#define HIST_BUCKETS (64 << HIST_SUB)
+
+static int hist_index(uint64_t us) {
+    if (us < (1u << HIST_SUB)) return (int)us;
+    int msb = 63 - __builtin_clzll(us);
+    return (msb - HIST_SUB + 1) << HIST_SUB | (int)(us >> (msb - HIST_SUB) & ((1 << HIST_SUB) - 1));
+}
+
+static uint64_t hist_upper(int idx) {  // largest value that lands in bucket idx
+    if (idx < (1 << HIST_SUB)) return (uint64_t)idx;
+    int msb = (idx >> HIST_SUB) + HIST_SUB - 1, sub = idx & ((1 << HIST_SUB) - 1);
+    uint64_t lo = (1ull << msb) | ((uint64_t)sub << (msb - HIST_SUB));
+    return lo + (1ull << (msb - HIST_SUB)) - 1;
+}
+
+static uint64_t hist_percentile(const uint64_t *h, uint64_t total, double p) {
+    if (total == 0) return 0;
+    uint64_t want = (uint64_t)(p * (double)total + 0.999999), seen = 0;
+    if (want == 0) want = 1;
+    for (int i = 0; i < HIST_BUCKETS; i++) {
+        seen += h[i];
+        if (seen >= want) return hist_upper(i);
+    }
+    return hist_upper(HIST_BUCKETS - 1);
+}
+
+// ---------------------------------------------------------------- configuration
+
+enum fail { F_CONNECT, F_RESET, F_EOF, F_STATUS, F_ACCEPT, F_TIMEOUT, F_OTHER, F_COUNT };
+static const char *const fail_names[F_COUNT] = {"connect", "reset", "eof", "status", "accept", "timeout", "other"};
+
+static struct {
+    struct sockaddr_in server;
+    char host_header[300];
+    const char *path;
+    uint32_t src_lo, src_hi;    // host byte order, inclusive
+    unsigned port_lo, port_hi;  // inclusive
+    uint64_t total;
+    unsigned concurrency, threads;
+    double duration_s, timeout_s, hold_for_s;
+    bool hold, graceful, reuse, quiet;
+} cfg = {
+    .path = "/",
+    .src_lo = 0x7F000001, .src_hi = 0x7F000001,  // 127.0.0.1
+    .port_lo = 10000, .port_hi = 29999,          // below the default ephemeral range (32768-60999)
+    .total = 10000,
+    .concurrency = 128,                          // enough to keep a 2-core box's accept queues busy
+    .threads = 1,
+    .duration_s = 60,                            // always stops by itself
+    .timeout_s = 5,                              // a SYN dropped from a full backlog retries at 1 s, 3 s
+};
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+// ---------------------------------------------------------------- per-thread worker
+
+enum state { S_FREE, S_CONNECTING, S_READING };
+
+#define HEAD_MAX 1024  // a 101 head is ~130 bytes; anything over this is not a plain upgrade answer
+
+struct slot {  // one in-flight handshake; 1,080 bytes, allocated once per thread
+    int fd;
+    int spare;     // --reuse: this slot's disconnected socket, still bound and in the epoll set (EPOLLIN); or -1
+    uint16_t len;
+    uint8_t state;
+    uint64_t t0;
+    char accept[ACCEPT_LEN];
+    char buf[HEAD_MAX];
+};
+
+#define FD_HELD (-2)  // fd_slot[] value: a completed handshake kept open by --hold
+#define FD_NONE (-1)
+
+struct worker {
+    pthread_t tid;
+    unsigned id;
+    uint64_t quota;               // handshakes this thread attempts
+    uint64_t attempted;
+    unsigned conc;                // its share of -c
+    unsigned port_lo, port_hi;    // its slice of the source ports
+    uint64_t tuple;               // next (addr, port) pair, walked address-first
+    uint64_t rng;
+    int ep;
+    struct slot *slots;
+    unsigned *free_stack, free_n;
+    int32_t *fd_slot;             // fd -> slot index, FD_HELD or FD_NONE
+    int fd_cap;
+    // results; ok and failed are read by the reporting thread while running
+    _Atomic uint64_t ok, failed, inflight, held;
+    uint64_t fails[F_COUNT], statuses[600], skipped, sent_on_connect, reused, held_dropped, unfinished;
+    uint64_t hist[HIST_BUCKETS];
+    uint64_t end_ns;
+    _Atomic bool done;
+};
+
+static atomic_bool stop_flag;
+static uint64_t start_ns;
+static int nofile;
+
+static uint64_t xorshift(uint64_t *s) {
+    uint64_t x = *s;
+    x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+    *s = x;
+    return x * 0x2545F4914F6CDD1Dull;
+}
+
+static void close_fd(int fd, bool abortive) {
+    if (abortive) {
+        struct linger l = {.l_onoff = 1, .l_linger = 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    }
+    close(fd);
+}
+
+static void slot_release(struct worker *w, unsigned idx) {
+    struct slot *s = &w->slots[idx];
+    w->fd_slot[s->fd] = FD_NONE;
+    s->state = S_FREE;
+    s->fd = -1;
+    w->free_stack[w->free_n++] = idx;
+    atomic_fetch_sub_explicit(&w->inflight, 1, memory_order_relaxed);
+}
+
+static void fail(struct worker *w, unsigned idx, enum fail why) {
+    struct slot *s = &w->slots[idx];
+    w->fails[why]++;
+    close_fd(s->fd, true);  // a failed socket must not sit in TIME_WAIT either
+    slot_release(w, idx);
+    atomic_fetch_add_explicit(&w->failed, 1, memory_order_relaxed);
+}
+
+static void succeed(struct worker *w, unsigned idx, uint64_t now) {
+    struct slot *s = &w->slots[idx];
+    uint64_t us = (now - s->t0) / 1000;
+    w->hist[hist_index(us)]++;
+    int fd = s->fd;
+    if (cfg.hold) {
+        slot_release(w, idx);
+        w->fd_slot[fd] = FD_HELD;  // stays in the epoll set so a server-side close is noticed
+        atomic_fetch_add_explicit(&w->held, 1, memory_order_relaxed);
+    } else if (cfg.reuse && w->attempted < w->quota) {
+        // connect(AF_UNSPEC) is tcp_disconnect(): an RST like the abortive close, but the socket stays bound to
+        // its source port and in the epoll set, ready to connect again (saves socket, 2 x setsockopt, bind,
+        // epoll_ctl and the teardown). The peer's socket is gone once the RST is processed, so the same 4-tuple
+        // can connect at once. Not when no handshake follows: a disconnected socket polls as EPOLLHUP forever.
+        slot_release(w, idx);
+        struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+        if (connect(fd, &unspec, sizeof unspec) == 0) {
+            s->spare = fd;
+            w->fd_slot[fd] = (int32_t)idx;
+        } else {
+            close_fd(fd, true);
+        }
+    } else {
+        close_fd(fd, !cfg.graceful);
+        slot_release(w, idx);
+    }
+    atomic_fetch_add_explicit(&w->ok, 1, memory_order_relaxed);
+}
+
+static const char *request_fmt =
+    "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: %.*s\r\nSec-WebSocket-Version: 13\r\n\r\n";
+static char request[2048];
+static size_t request_len, key_offset;
+
+static void build_request_template(void) {
+    char marker[KEY_LEN];
+    memset(marker, '#', KEY_LEN);
+    int n = snprintf(request, sizeof request, request_fmt, cfg.path, cfg.host_header, KEY_LEN, marker);
+    if (n <= 0 || (size_t)n >= sizeof request) { fprintf(stderr, "hsload: request too long\n"); exit(2); }
+    request_len = (size_t)n;
+    key_offset = (size_t)(strstr(request, "Sec-WebSocket-Key: ") - request) + strlen("Sec-WebSocket-Key: ");
+}
+
+// Sends the request; returns 1 sent, 0 not connected yet, -1 error (errno set).
+static int send_request(struct worker *w, struct slot *s) {
+    char req[sizeof request];
+    memcpy(req, request, request_len);
+    uint8_t nonce[16];
+    uint64_t r1 = xorshift(&w->rng), r2 = xorshift(&w->rng);
+    memcpy(nonce, &r1, 8);
+    memcpy(nonce + 8, &r2, 8);
+    base64(nonce, 16, req + key_offset);
+    accept_for(req + key_offset, s->accept);
+    ssize_t n = send(s->fd, req, request_len, MSG_NOSIGNAL);
+    if (n == (ssize_t)request_len) return 1;
+    if (n < 0 && (errno == EAGAIN || errno == ENOTCONN)) return 0;
+    if (n >= 0) errno = EMSGSIZE;  // a partial send of ~200 bytes on a fresh socket does not happen; say so if it does
+    return -1;
+}
+
+static enum fail errno_reason(int e) {
+    return e == ECONNRESET || e == EPIPE ? F_RESET : e == ETIMEDOUT ? F_TIMEOUT : F_OTHER;
+}
+
+// Starts one handshake; returns false when the source tuples are exhausted (a fatal configuration problem).
+static bool start_one(struct worker *w) {
+    uint32_t naddr = cfg.src_hi - cfg.src_lo + 1, nport = w->port_hi - w->port_lo + 1;
+    uint64_t tuples = (uint64_t)naddr * nport, t0 = now_ns();
+    unsigned idx = w->free_stack[w->free_n - 1];  // taken for good only once a socket is bound
+    struct slot *s = &w->slots[idx];
+    if (s->spare >= 0) {  // --reuse
+        w->free_n--;
+        s->t0 = t0;
+        atomic_fetch_add_explicit(&w->inflight, 1, memory_order_relaxed);
+        s->fd = s->spare;
+        s->spare = -1;
+        s->len = 0;
+        if (connect(s->fd, (struct sockaddr *)&cfg.server, sizeof cfg.server) < 0 && errno != EINPROGRESS) {
+            fail(w, idx, F_CONNECT);
+            return true;
+        }
+        w->reused++;
+        int r = send_request(w, s);
+        if (r == 1) {
+            w->sent_on_connect++;
+            s->state = S_READING;  // already registered for EPOLLIN
+        } else if (r == 0) {
+            s->state = S_CONNECTING;
+            struct epoll_event ev = {.events = EPOLLOUT, .data.fd = s->fd};
+            if (epoll_ctl(w->ep, EPOLL_CTL_MOD, s->fd, &ev) < 0) fail(w, idx, F_OTHER);
+        } else {
+            fail(w, idx, errno == ECONNREFUSED ? F_CONNECT : errno_reason(errno));
+        }
+        return true;
+    }
+    for (uint64_t tries = 0;; tries++) {
+        if (tries >= tuples) {
+            fprintf(stderr, "hsload: thread %u: every source addr:port is busy (%" PRIu64 " tuples)\n", w->id, tuples);
+            return false;
+        }
+        uint64_t t = w->tuple++ % tuples;
+        struct sockaddr_in src = {.sin_family = AF_INET,
+                                  .sin_addr.s_addr = htonl(cfg.src_lo + (uint32_t)(t % naddr)),
+                                  .sin_port = htons((uint16_t)(w->port_lo + t / naddr))};
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            fprintf(stderr, "hsload: socket: %s\n", strerror(errno));
+            return false;
+        }
+        if (fd >= w->fd_cap) { fprintf(stderr, "hsload: fd %d over the table\n", fd); close(fd); return false; }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, (struct sockaddr *)&src, sizeof src) < 0) {
+            int e = errno;
+            close(fd);
+            if (e == EADDRINUSE) { w->skipped++; continue; }
+            fprintf(stderr, "hsload: bind %s:%u: %s\n", inet_ntoa(src.sin_addr), ntohs(src.sin_port), strerror(e));
+            return false;
+        }
+        if (s->fd == -1) {  // first bound socket for this handshake: the slot is now in use
+            w->free_n--;
+            s->t0 = t0;
+            atomic_fetch_add_explicit(&w->inflight, 1, memory_order_relaxed);
+        }
+        s->fd = fd;
+        s->len = 0;
+        w->fd_slot[fd] = (int32_t)idx;
+        if (connect(fd, (struct sockaddr *)&cfg.server, sizeof cfg.server) < 0 && errno != EINPROGRESS) {
+            int e = errno;
+            if (e == EADDRNOTAVAIL || e == EADDRINUSE) {  // 4-tuple still in use (TIME_WAIT or held)
+                w->fd_slot[fd] = FD_NONE;
+                close(fd);
+                w->skipped++;
+                continue;
+            }
+            fail(w, idx, F_CONNECT);
+            return true;
+        }
+        break;
+    }
+    // On loopback connect() has usually completed the TCP handshake before returning EINPROGRESS, so try the
+    // request at once and save an EPOLLOUT round.
+    int r = send_request(w, s);
+    struct epoll_event ev = {.data.fd = s->fd};
+    if (r == 1) {
+        w->sent_on_connect++;
+        s->state = S_READING;
+        ev.events = EPOLLIN;
+    } else if (r == 0) {
+        s->state = S_CONNECTING;
+        ev.events = EPOLLOUT;
+    } else {
+        fail(w, idx, errno == ECONNREFUSED ? F_CONNECT : errno_reason(errno));
+        return true;
+    }
+    if (epoll_ctl(w->ep, EPOLL_CTL_ADD, s->fd, &ev) < 0) {
+        fprintf(stderr, "hsload: epoll_ctl: %s\n", strerror(errno));
+        fail(w, idx, F_OTHER);
+    }
+    return true;
+}
+
+static bool header_is(const char *line, const char *end, const char *name, const char **value) {
+    size_t n = strlen(name);
+    if ((size_t)(end - line) < n || strncasecmp(line, name, n) != 0) return false;
+    const char *v = line + n;
+    while (v < end && (*v == ' ' || *v == '\t')) v++;
+    *value = v;
+    return true;
+}
+
+static void check_head(struct worker *w, unsigned idx, const char *head_end, uint64_t now) {
+    struct slot *s = &w->slots[idx];
+    const char *p = s->buf, *eol = memchr(p, '\r', (size_t)(head_end - p));
+    // Status line: "HTTP/1.1 101 Switching Protocols" (RFC 6455 section 4.2.2, item 5)
+    if (eol - p < 12 || memcmp(p, "HTTP/1.1 ", 9) != 0 || p[9] < '1' || p[9] > '5' ||
+        p[10] < '0' || p[10] > '9' || p[11] < '0' || p[11] > '9') {
+        fail(w, idx, F_OTHER);
+        return;
+    }
+    int code = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+    if (code != 101) {
+        w->statuses[code]++;
+        fail(w, idx, F_STATUS);
+        return;
+    }
+    for (const char *line = eol + 2; line < head_end; line = eol + 2) {
+        eol = memchr(line, '\r', (size_t)(head_end + 2 - line));
+        const char *v;
+        if (header_is(line, eol, "Sec-WebSocket-Accept:", &v)) {
+            const char *ve = eol;
+            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
+            if (ve - v == ACCEPT_LEN && memcmp(v, s->accept, ACCEPT_LEN) == 0) succeed(w, idx, now);
+            else fail(w, idx, F_ACCEPT);
+            return;
+        }
+    }
+    fail(w, idx, F_ACCEPT);  // no accept header at all
+}
+
+static void on_readable(struct worker *w, unsigned idx, uint64_t now) {
+    struct slot *s = &w->slots[idx];
+    ssize_t n = read(s->fd, s->buf + s->len, HEAD_MAX - s->len);
+    if (n > 0) {
+        size_t from = s->len >= 3 ? s->len - 3u : 0;
+        s->len += (uint16_t)n;
+        char *end = memmem(s->buf + from, s->len - from, "\r\n\r\n", 4);
+        if (end) check_head(w, idx, end + 2, now);  // head_end points at the final "\r\n"
+        else if (s->len == HEAD_MAX) fail(w, idx, F_OTHER);
+    } else if (n == 0) {
+        fail(w, idx, F_EOF);
+    } else if (errno != EAGAIN && errno != EINTR) {
+        fail(w, idx, errno_reason(errno));
+    }
+}
+
+static void on_writable(struct worker *w, unsigned idx) {
+    struct slot *s = &w->slots[idx];
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err) { fail(w, idx, F_CONNECT); return; }
+    int r = send_request(w, s);
+    if (r == 0) return;
+    if (r < 0) { fail(w, idx, errno_reason(errno)); return; }
+    s->state = S_READING;
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = s->fd};
+    if (epoll_ctl(w->ep, EPOLL_CTL_MOD, s->fd, &ev) < 0) fail(w, idx, F_OTHER);
+}
+
+static void on_held_event(struct worker *w, int fd) {
+    char sink[4096];
+    ssize_t n = read(fd, sink, sizeof sink);  // a ping or a close frame from the server; discarded
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+        w->fd_slot[fd] = FD_NONE;
+        close_fd(fd, true);
+        w->held_dropped++;
+        atomic_fetch_sub_explicit(&w->held, 1, memory_order_relaxed);
+    }
+}
+
+static void poll_once(struct worker *w, int timeout_ms) {
+    struct epoll_event evs[256];
+    int n = epoll_wait(w->ep, evs, 256, timeout_ms);
+    if (n <= 0) return;
+    uint64_t now = now_ns();
+    for (int i = 0; i < n; i++) {
+        int fd = evs[i].data.fd;
+        int32_t idx = w->fd_slot[fd];
+        if (idx == FD_HELD) { on_held_event(w, fd); continue; }
+        if (idx < 0) continue;  // closed earlier in this batch
+        if (w->slots[idx].state == S_CONNECTING) {
+            on_writable(w, (unsigned)idx);
+        } else if (w->slots[idx].state == S_READING) {
+            on_readable(w, (unsigned)idx, now);
+        }
+    }
+}
+
+static void sweep_timeouts(struct worker *w, uint64_t now) {
+    uint64_t limit = (uint64_t)(cfg.timeout_s * 1e9);
+    for (unsigned i = 0; i < w->conc; i++)
+        if (w->slots[i].state != S_FREE && now - w->slots[i].t0 > limit) fail(w, i, F_TIMEOUT);
+}
+
+static void *worker_main(void *arg) {
+    struct worker *w = arg;
+    uint64_t last_sweep = now_ns();
+    bool exhausted = false;
+    while (!atomic_load_explicit(&stop_flag, memory_order_relaxed)) {
+        while (!exhausted && w->free_n > 0 && w->attempted < w->quota) {
+            if (!start_one(w)) { exhausted = true; atomic_store(&stop_flag, true); break; }
+            w->attempted++;
+        }
+        if (w->free_n == w->conc && (w->attempted == w->quota || exhausted)) break;
+        poll_once(w, 50);
+        uint64_t now = now_ns();
+        if (now - last_sweep > 50000000u) { sweep_timeouts(w, now); last_sweep = now; }
+    }
+    w->end_ns = now_ns();
+    for (unsigned i = 0; i < w->conc; i++)  // stopped by -d: what is still in flight did not finish
+        if (w->slots[i].state != S_FREE) {
+            close_fd(w->slots[i].fd, true);
+            slot_release(w, i);
+            w->unfinished++;
+        }
+    for (unsigned i = 0; i < w->conc; i++)
+        if (w->slots[i].spare >= 0) {
+            w->fd_slot[w->slots[i].spare] = FD_NONE;
+            close(w->slots[i].spare);
+            w->slots[i].spare = -1;
+        }
+    atomic_store(&w->done, true);
+    return NULL;
+}
+
+// ---------------------------------------------------------------- main
+
+static void usage(FILE *f) {
+    fprintf(f,
+        "usage: hsload [options] HOST:PORT\n"
+        "Opens WebSocket handshakes (RFC 6455 upgrade, Sec-WebSocket-Accept verified) as fast as it can.\n"
+        "  -n N            handshakes in total (default 10000)\n"
+        "  -c N            handshakes in flight at once, over all threads (default 128)\n"
+        "  -t N            threads, each with its own epoll set and source-port slice (default 1)\n"
+        "  -s A[-B]        source IPv4 addresses, a range in the last octets (default 127.0.0.1)\n"
+        "  -p LO-HI        source ports, bound explicitly (default 10000-29999)\n"
+        "  -d SECONDS      stop starting handshakes after this long; in-flight ones count as unfinished (default 60)\n"
+        "  -T SECONDS      one handshake's time limit, connect to verified head (default 5)\n"
+        "  -P PATH         request path (default /)\n"
+        "  --close         close each connection after its 101 (default)\n"
+        "  --hold          keep every connection open until all are done, then close them (N must fit the\n"
+        "                  open-files limit)\n"
+        "  --hold-for S    with --hold, keep them S seconds longer (default 0)\n"
+        "  --reuse         with --close, reconnect each slot's socket after its RST (connect(AF_UNSPEC))\n"
+        "                  instead of a new socket: fewer syscalls per handshake; a slot keeps its source port\n"
+        "  --graceful      close with FIN instead of an abortive RST (SO_LINGER {1,0}); leaves TIME_WAIT\n"
+        "                  on this side for 60 s per 4-tuple, so source tuples run out at high rates\n"
+        "  -q              no per-second lines\n"
+        "Exit status: 0 when all N succeeded, 1 otherwise, 2 on bad usage.\n");
+}
+
+static bool parse_u64(const char *s, uint64_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end) return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_double(const char *s, double *out) {
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || v < 0) return false;
+    *out = v;
+    return true;
+}
+
+static void die_usage(const char *msg, const char *arg) {
+    fprintf(stderr, "hsload: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    usage(stderr);
+    exit(2);
+}
+
+static void parse_sources(const char *arg) {
+    char a[64], b[64];
+    const char *dash = strchr(arg, '-');
+    size_t la = dash ? (size_t)(dash - arg) : strlen(arg);
+    if (la >= sizeof a || (dash && strlen(dash + 1) >= sizeof b)) die_usage("bad -s", arg);
+    memcpy(a, arg, la); a[la] = 0;
+    snprintf(b, sizeof b, "%s", dash ? dash + 1 : a);
+    struct in_addr ia, ib;
+    if (inet_pton(AF_INET, a, &ia) != 1) die_usage("bad -s", arg);
+    if (inet_pton(AF_INET, b, &ib) != 1) {  // "127.0.0.30-39" shorthand: B is the last octet
+        uint64_t last;
+        if (!parse_u64(b, &last) || last > 255) die_usage("bad -s", arg);
+        ib.s_addr = htonl((ntohl(ia.s_addr) & 0xFFFFFF00u) | (uint32_t)last);
+    }
+    cfg.src_lo = ntohl(ia.s_addr);
+    cfg.src_hi = ntohl(ib.s_addr);
+    if (cfg.src_hi < cfg.src_lo || cfg.src_hi - cfg.src_lo > 65535) die_usage("bad -s range", arg);
+}
+
+static void parse_target(const char *arg) {
+    const char *colon = strrchr(arg, ':');
+    if (!colon || colon == arg) die_usage("want HOST:PORT", arg);
+    char host[256];
+    size_t hl = (size_t)(colon - arg);
+    if (hl >= sizeof host) die_usage("host too long", arg);
+    memcpy(host, arg, hl); host[hl] = 0;
+    uint64_t port;
+    if (!parse_u64(colon + 1, &port) || port == 0 || port > 65535) die_usage("bad port", arg);
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res;
+    int rc = getaddrinfo(host, NULL, &hints, &res);
+    if (rc) { fprintf(stderr, "hsload: %s: %s\n", host, gai_strerror(rc)); exit(2); }
+    cfg.server = *(struct sockaddr_in *)res->ai_addr;
+    cfg.server.sin_port = htons((uint16_t)port);
+    freeaddrinfo(res);
+    snprintf(cfg.host_header, sizeof cfg.host_header, "%s", arg);
+}
+
+static double tv_s(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
+
+int main(int argc, char **argv) {
+    static const struct option longs[] = {
+        {"close", no_argument, NULL, 'C'}, {"hold", no_argument, NULL, 'H'},
+        {"hold-for", required_argument, NULL, 'F'}, {"graceful", no_argument, NULL, 'G'},
+        {"reuse", no_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int opt;
+    uint64_t v;
+    while ((opt = getopt_long(argc, argv, "n:c:t:s:p:d:T:P:qh", longs, NULL)) != -1) {
+        switch (opt) {
+        case 'n': if (!parse_u64(optarg, &v) || v == 0) die_usage("bad -n", optarg); cfg.total = v; break;
+        case 'c': if (!parse_u64(optarg, &v) || v == 0 || v > 1000000) die_usage("bad -c", optarg);
+                  cfg.concurrency = (unsigned)v; break;
+        case 't': if (!parse_u64(optarg, &v) || v == 0 || v > 64) die_usage("bad -t", optarg);
+                  cfg.threads = (unsigned)v; break;
+        case 's': parse_sources(optarg); break;
+        case 'p': {
+            unsigned lo, hi;
+            char extra;
+            if (sscanf(optarg, "%u-%u%c", &lo, &hi, &extra) != 2 || lo == 0 || hi > 65535 || hi < lo)
+                die_usage("bad -p", optarg);
+            cfg.port_lo = lo; cfg.port_hi = hi;
+            break;
+        }
+        case 'd': if (!parse_double(optarg, &cfg.duration_s) || cfg.duration_s == 0) die_usage("bad -d", optarg); break;
+        case 'T': if (!parse_double(optarg, &cfg.timeout_s) || cfg.timeout_s == 0) die_usage("bad -T", optarg); break;
+        case 'P': if (optarg[0] != '/') die_usage("-P must start with /", optarg); cfg.path = optarg; break;
+        case 'C': cfg.hold = false; break;
+        case 'H': cfg.hold = true; break;
+        case 'F': if (!parse_double(optarg, &cfg.hold_for_s)) die_usage("bad --hold-for", optarg); break;
+        case 'G': cfg.graceful = true; break;
+        case 'R': cfg.reuse = true; break;
+        case 'q': cfg.quiet = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) die_usage("want exactly one HOST:PORT", NULL);
+    parse_target(argv[optind]);
+    if (cfg.reuse && (cfg.hold || cfg.graceful)) die_usage("--reuse goes with --close and an abortive close", NULL);
+    if (cfg.concurrency < cfg.threads) die_usage("-c must be at least -t", NULL);
+    if (cfg.port_hi - cfg.port_lo + 1 < cfg.threads) die_usage("fewer source ports than threads", NULL);
+    if (cfg.concurrency > cfg.total) cfg.concurrency = (unsigned)cfg.total;
+    if (cfg.threads > cfg.concurrency) cfg.threads = cfg.concurrency;
+
+    // Raise the open-files soft limit to the hard one; --hold needs one fd per connection held.
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    getrlimit(RLIMIT_NOFILE, &rl);
+    nofile = rl.rlim_cur > INT_MAX / 2 ? INT_MAX / 2 : (int)rl.rlim_cur;
+    uint64_t need = (cfg.hold ? cfg.total : 0) + cfg.concurrency + 32;
+    if (need > (uint64_t)nofile) {
+        fprintf(stderr, "hsload: needs %" PRIu64 " open files (%s), the limit is %d\n", need,
+                cfg.hold ? "--hold keeps N open" : "-c in flight", nofile);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    char probe[ACCEPT_LEN];  // RFC 6455 section 1.3's example: a wrong SHA-1 must not pass as "bad accept"
+    accept_for("dGhlIHNhbXBsZSBub25jZQ==", probe);
+    if (memcmp(probe, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", ACCEPT_LEN) != 0) {
+        fprintf(stderr, "hsload: SHA-1 self-test failed\n");
+        return 2;
+    }
+    build_request_template();
+
+    uint64_t seed;
+    if (getrandom(&seed, sizeof seed, 0) != sizeof seed) seed = now_ns();
+    struct worker *ws = calloc(cfg.threads, sizeof *ws);
+    unsigned nports = cfg.port_hi - cfg.port_lo + 1;
+    int fd_cap = nofile;  // fd numbers are process-wide: any thread may get any number below the limit
+    for (unsigned i = 0; i < cfg.threads; i++) {
+        struct worker *w = &ws[i];
+        w->id = i;
+        w->quota = cfg.total / cfg.threads + (i < cfg.total % cfg.threads);
+        w->conc = cfg.concurrency / cfg.threads + (i < cfg.concurrency % cfg.threads);
+        w->port_lo = cfg.port_lo + (unsigned)((uint64_t)nports * i / cfg.threads);
+        w->port_hi = cfg.port_lo + (unsigned)((uint64_t)nports * (i + 1) / cfg.threads) - 1;
+        w->rng = seed ^ (0x9E3779B97F4A7C15ull * (i + 1));
+        if (!w->rng) w->rng = 1;
+        w->ep = epoll_create1(EPOLL_CLOEXEC);
+        w->slots = calloc(w->conc, sizeof *w->slots);
+        w->free_stack = malloc(w->conc * sizeof *w->free_stack);
+        w->fd_cap = fd_cap;
+        w->fd_slot = malloc((size_t)fd_cap * sizeof *w->fd_slot);
+        if (w->ep < 0 || !w->slots || !w->free_stack || !w->fd_slot) { perror("hsload: setup"); return 2; }
+        for (int f = 0; f < fd_cap; f++) w->fd_slot[f] = FD_NONE;
+        for (unsigned k = 0; k < w->conc; k++) {
+            w->slots[k].fd = -1;
+            w->slots[k].spare = -1;
+            w->free_stack[k] = w->conc - 1 - k;
+        }
+        w->free_n = w->conc;
+    }
+
+    char src_lo[INET_ADDRSTRLEN], src_hi[INET_ADDRSTRLEN];
+    struct in_addr a = {htonl(cfg.src_lo)}, b = {htonl(cfg.src_hi)};
+    inet_ntop(AF_INET, &a, src_lo, sizeof src_lo);
+    inet_ntop(AF_INET, &b, src_hi, sizeof src_hi);
+    printf("hsload: %" PRIu64 " handshakes to %s%s, %s, %u thread%s, concurrency %u, sources %s-%s ports %u-%u,"
+           " time bound %gs\n", cfg.total, cfg.host_header, cfg.path, cfg.hold ? "hold" : cfg.graceful ?
+           "close (FIN)" : cfg.reuse ? "close (RST, sockets reused)" : "close (RST)", cfg.threads, cfg.threads == 1 ? "" : "s", cfg.concurrency, src_lo, src_hi,
+           cfg.port_lo, cfg.port_hi, cfg.duration_s);
+    fflush(stdout);
+
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_SELF, &ru0);
+    start_ns = now_ns();
+    for (unsigned i = 0; i < cfg.threads; i++) pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]);
+
+    // Per-second report; also enforces -d.
+    uint64_t deadline = start_ns + (uint64_t)(cfg.duration_s * 1e9), prev_ok = 0, prev_failed = 0, best = 0;
+    for (unsigned sec = 1;; sec++) {
+        uint64_t tick = start_ns + (uint64_t)sec * 1000000000u;
+        bool all_done = false;
+        while (!all_done) {
+            uint64_t now = now_ns();
+            if (now >= tick) break;
+            if (now >= deadline) atomic_store(&stop_flag, true);
+            all_done = true;
+            for (unsigned i = 0; i < cfg.threads; i++) all_done &= atomic_load(&ws[i].done);
+            uint64_t wait = tick - now > 20000000u ? 20000000u : tick - now;
+            struct timespec ts = {0, (long)wait};
+            if (!all_done) nanosleep(&ts, NULL);
+        }
+        if (all_done) break;
+        uint64_t ok = 0, failed = 0, inflight = 0, held = 0;
+        for (unsigned i = 0; i < cfg.threads; i++) {
+            ok += atomic_load_explicit(&ws[i].ok, memory_order_relaxed);
+            failed += atomic_load_explicit(&ws[i].failed, memory_order_relaxed);
+            inflight += atomic_load_explicit(&ws[i].inflight, memory_order_relaxed);
+            held += atomic_load_explicit(&ws[i].held, memory_order_relaxed);
+        }
+        if (ok - prev_ok > best) best = ok - prev_ok;
+        if (!cfg.quiet) {
+            printf("%5us  %8" PRIu64 " ok/s  %6" PRIu64 " failed/s  %6" PRIu64 " in flight  %8" PRIu64 " ok total",
+                   sec, ok - prev_ok, failed - prev_failed, inflight, ok);
+            if (cfg.hold) printf("  %8" PRIu64 " held", held);
+            printf("\n");
+            fflush(stdout);
+        }
+        prev_ok = ok;
+        prev_failed = failed;
+    }
+    for (unsigned i = 0; i < cfg.threads; i++) pthread_join(ws[i].tid, NULL);
+
+    uint64_t reused = 0, end = start_ns, ok = 0, failed = 0, unfinished = 0, skipped = 0, direct = 0, held = 0, dropped = 0;
+    uint64_t fails[F_COUNT] = {0}, statuses[600] = {0}, hist[HIST_BUCKETS] = {0};
+    for (unsigned i = 0; i < cfg.threads; i++) {
+        struct worker *w = &ws[i];
+        if (w->end_ns > end) end = w->end_ns;
+        ok += w->ok; failed += w->failed; unfinished += w->unfinished; skipped += w->skipped;
+        direct += w->sent_on_connect; reused += w->reused; held += w->held; dropped += w->held_dropped;
+        for (int k = 0; k < F_COUNT; k++) fails[k] += w->fails[k];
+        for (int k = 0; k < 600; k++) statuses[k] += w->statuses[k];
+        for (int k = 0; k < HIST_BUCKETS; k++) hist[k] += w->hist[k];
+    }
+    double elapsed = (double)(end - start_ns) / 1e9;
+
+    if (cfg.hold) {  // hold the survivors a while longer, still noticing server-side closes, then close them all
+        uint64_t until = now_ns() + (uint64_t)(cfg.hold_for_s * 1e9);
+        if (cfg.hold_for_s > 0) printf("holding %" PRIu64 " connections for %gs\n", held, cfg.hold_for_s);
+        fflush(stdout);
+        while (now_ns() < until) {
+            for (unsigned i = 0; i < cfg.threads; i++) poll_once(&ws[i], 0);
+            struct timespec ts = {0, 20000000};
+            nanosleep(&ts, NULL);
+        }
+        held = dropped = 0;
+        for (unsigned i = 0; i < cfg.threads; i++) {
+            struct worker *w = &ws[i];
+            held += w->held;
+            dropped += w->held_dropped;
+            for (int f = 0; f < w->fd_cap; f++)
+                if (w->fd_slot[f] == FD_HELD) { close_fd(f, !cfg.graceful); w->fd_slot[f] = FD_NONE; }
+        }
+    }
+    getrusage(RUSAGE_SELF, &ru1);
+    double user = tv_s(ru1.ru_utime) - tv_s(ru0.ru_utime), sys = tv_s(ru1.ru_stime) - tv_s(ru0.ru_stime);
+    double total_elapsed = (double)(now_ns() - start_ns) / 1e9;
+    double rate = elapsed > 0 ? (double)ok / elapsed : 0;
+
+    printf("succeeded   %" PRIu64 " of %" PRIu64 " in %.3f s = %.0f handshakes/s (best second %" PRIu64 ")\n",
+           ok, cfg.total, elapsed, rate, best);
+    printf("failed      %" PRIu64, failed);
+    const char *sep = " (";
+    for (int k = 0; k < F_COUNT; k++)
+        if (fails[k]) { printf("%s%s %" PRIu64, sep, fail_names[k], fails[k]); sep = ", "; }
+    if (failed) printf(")");
+    printf("\n");
+    for (int k = 0; k < 600; k++)
+        if (statuses[k]) printf("  status %d: %" PRIu64 "\n", k, statuses[k]);
+    if (unfinished) printf("unfinished  %" PRIu64 " (in flight when -d %gs ran out)\n", unfinished, cfg.duration_s);
+    if (cfg.hold) printf("held        %" PRIu64 " at the end, %" PRIu64 " closed by the server while held\n",
+                         held, dropped);
+    printf("latency     p50 %" PRIu64 " us  p90 %" PRIu64 " us  p99 %" PRIu64 " us  max %" PRIu64
+           " us (connect to verified 101, within 12.5%%)\n", hist_percentile(hist, ok, 0.50),
+           hist_percentile(hist, ok, 0.90), hist_percentile(hist, ok, 0.99), hist_percentile(hist, ok, 1.0));
+    printf("own cpu     user %.2f s + sys %.2f s = %.2f s over %.2f s (%.0f%% of one core), %.1f us per handshake\n",
+           user, sys, user + sys, total_elapsed, 100 * (user + sys) / total_elapsed,
+           ok ? (user + sys) * 1e6 / (double)ok : 0.0);
+    printf("notes       %" PRIu64 " requests sent straight after connect, %" PRIu64 " busy source tuples skipped,"
+           " %" PRIu64 " sockets reused\n", direct, skipped, reused);
+    printf("summary ok=%" PRIu64 " failed=%" PRIu64 " unfinished=%" PRIu64 " elapsed_s=%.3f rate=%.0f best_second=%"
+           PRIu64 " p50_us=%" PRIu64 " p99_us=%" PRIu64 " cpu_user_s=%.3f cpu_sys_s=%.3f", ok, failed, unfinished,
+           elapsed, rate, best, hist_percentile(hist, ok, 0.50), hist_percentile(hist, ok, 0.99), user, sys);
+    for (int k = 0; k < F_COUNT; k++) printf(" %s=%" PRIu64, fail_names[k], fails[k]);
+    printf("\n");
+    return ok == cfg.total && dropped == 0 ? 0 : 1;
+}
