@@ -9,59 +9,59 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.NativeInetAddress;
 import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The listening socket of a lean epoll server, registered with the accept loop through Netty's IoHandle API instead
- * of a server channel (issue #4: no socket ever gets a Netty channel). Each accepted socket becomes an
- * {@link EpollSession} on the next I/O loop, which reads the opening handshake itself.
+ * The listening socket of a lean epoll server (issue #4: no socket ever gets a Netty channel). It has no accept
+ * thread: the one listening socket is registered with every I/O loop through Netty's IoHandle API, with
+ * {@code EPOLLEXCLUSIVE} so that the kernel wakes one idle loop per incoming connection rather than all of them.
+ * The loop that accepts a socket serves it: the {@link EpollSession} is registered on the spot, without a task,
+ * a promise or a wake-up of another thread.
  *
  * <p>Level-triggered, and at most {@link #MAX_ACCEPTS_PER_EVENT} accepts per wake-up, so a flood of connections
- * cannot starve the loop's other work; the rest are accepted on the next turn. When accepting fails for lack of
- * file descriptors (EMFILE, ENFILE) the listener stops for a second instead of spinning on the pending connection,
- * as Netty's server bootstrap does.
+ * cannot starve a loop's other work; the rest are accepted on the next turn, by whichever loop is free. When
+ * accepting fails for lack of file descriptors (EMFILE, ENFILE) a loop stops watching the socket for a second
+ * instead of spinning on the pending connection, as Netty's server bootstrap does.
  */
-final class EpollListener implements EpollIoHandle {
+final class EpollListener {
     private static final Logger LOG = LoggerFactory.getLogger(EpollListener.class);
     /** Accepts per wake-up: enough to drain a burst in few wake-ups, few enough to keep the loop fair. */
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
-    /** How long accepting pauses after it failed (e.g. out of file descriptors). */
+    /** How long a loop stops accepting after accepting failed (e.g. out of file descriptors). */
     private static final long PAUSE_AFTER_FAILURE_MS = 1000;
+    /** Linux's EPOLLEXCLUSIVE (since 4.5), which Netty's EpollIoOps does not name. */
+    private static final int EPOLLEXCLUSIVE = 1 << 28;
+    private static final EpollIoOps ACCEPT_OPS =
+        EpollIoOps.EPOLLIN.with(EpollIoOps.valueOf(EPOLLEXCLUSIVE));
 
     private final ServerContext server;
     private final Socket socket;
-    private final IoEventLoop acceptLoop;
-    private final EventLoopGroup ioLoops;
     private final InetSocketAddress localAddress;
-    /** The peer address of the socket just accepted, as Netty's native accept writes it (length byte first). */
-    private final byte[] accepted = new byte[26];
-    private IoRegistration registration;
-    private boolean closed;
+    private final List<Acceptor> acceptors = new ArrayList<>();
+    private volatile boolean closed;
 
-    private EpollListener(ServerContext server, Socket socket, IoEventLoop acceptLoop, EventLoopGroup ioLoops)
-        throws IOException {
+    private EpollListener(ServerContext server, Socket socket) throws IOException {
         this.server = server;
         this.socket = socket;
-        this.acceptLoop = acceptLoop;
-        this.ioLoops = ioLoops;
         this.localAddress = socket.localAddress();
     }
 
     /**
-     * Binds and listens on the configured address, and starts accepting on {@code acceptLoop}.
+     * Binds and listens on the configured address, and starts accepting on every loop of {@code ioLoops}.
      *
-     * @throws IOException when the address cannot be bound
+     * @throws IOException when the address cannot be bound or watched
      */
-    static EpollListener open(ServerContext server, IoEventLoop acceptLoop, EventLoopGroup ioLoops)
-        throws IOException {
+    static EpollListener open(ServerContext server, EventLoopGroup ioLoops) throws IOException {
         Socket socket = Socket.newSocketStream();
         EpollListener listener;
         try {
@@ -72,23 +72,19 @@ final class EpollListener implements EpollIoHandle {
             socket.setTcpNoDelay(true); // Linux copies it to every accepted socket: no setsockopt per connection
             socket.bind(new InetSocketAddress(server.config.host(), server.config.port()));
             socket.listen(server.config.backlog());
-            listener = new EpollListener(server, socket, acceptLoop, ioLoops);
+            listener = new EpollListener(server, socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
-        Future<?> registered = acceptLoop.register(listener).awaitUninterruptibly();
-        if (!registered.isSuccess()) {
-            socket.close();
-            throw new IOException("cannot watch the listening socket", registered.cause());
-        }
-        Future<?> watching = acceptLoop.submit(() -> {
-            listener.registration = (IoRegistration) registered.getNow();
-            listener.registration.submit(EpollIoOps.EPOLLIN);
-        }).awaitUninterruptibly();
-        if (!watching.isSuccess()) {
-            listener.close();
-            throw new IOException("cannot watch the listening socket", watching.cause());
+        for (EventExecutor loop : ioLoops) {
+            Acceptor acceptor = listener.new Acceptor((IoEventLoop) loop);
+            listener.acceptors.add(acceptor);
+            Future<?> watching = loop.submit(acceptor::watch).awaitUninterruptibly();
+            if (!watching.isSuccess()) {
+                listener.closeAsync().forEach(Future::awaitUninterruptibly);
+                throw new IOException("cannot watch the listening socket", watching.cause());
+            }
         }
         return listener;
     }
@@ -97,81 +93,122 @@ final class EpollListener implements EpollIoHandle {
         return localAddress;
     }
 
-    @Override
-    public FileDescriptor fd() {
-        return socket;
-    }
-
-    @Override
-    public void handle(IoRegistration registration, IoEvent event) {
-        for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && !closed; i++) {
-            int fd;
-            try {
-                fd = socket.accept(accepted);
-            } catch (IOException e) {
-                pause(e);
-                return;
-            }
-            if (fd < 0) {
-                return; // EAGAIN: the accept queue is empty
-            }
-            dispatch(fd);
+    /** Stops accepting on every loop and closes the socket (from any thread); one future per loop. */
+    List<Future<?>> closeAsync() {
+        closed = true;
+        List<Future<?>> done = new ArrayList<>();
+        for (Acceptor acceptor : acceptors) {
+            done.add(acceptor.loop.submit(acceptor::close));
         }
-    }
-
-    private void dispatch(int fd) {
-        IoEventLoop loop = (IoEventLoop) ioLoops.next();
-        InetSocketAddress remote = NativeInetAddress.address(accepted, 1, accepted[0]);
-        EpollSession session = new EpollSession(server, fd, remote, loop, System.nanoTime());
-        loop.register(session).addListener(r -> {
-            if (!r.isSuccess()) {
-                LOG.warn("could not register accepted socket {}", remote, r.cause());
-                session.closeWire();
-                return;
-            }
-            try {
-                session.registered((IoRegistration) r.getNow());
-            } catch (UncheckedIOException e) {
-                LOG.debug("could not watch accepted socket {}", remote, e); // e.g. closed by the peer already
-                session.closeWire();
-            }
-        });
-    }
-
-    /** Stops accepting for a while after a failure (typically EMFILE), so a full process does not spin. */
-    private void pause(IOException cause) {
-        LOG.warn("accept failed ({}); not accepting for {} ms", cause.getMessage(), PAUSE_AFTER_FAILURE_MS);
-        registration.submit(EpollIoOps.NONE);
-        acceptLoop.schedule(() -> {
-            if (!closed && registration.isValid()) {
-                registration.submit(EpollIoOps.EPOLLIN);
-            }
-        }, PAUSE_AFTER_FAILURE_MS, TimeUnit.MILLISECONDS);
-    }
-
-    /** Stops listening (from any thread); the returned future completes when the socket is closed. */
-    Future<Void> closeAsync() {
-        Promise<Void> done = acceptLoop.newPromise();
-        acceptLoop.execute(() -> {
-            close();
-            done.trySuccess(null);
-        });
+        if (acceptors.isEmpty()) {
+            closeSocket();
+        }
         return done;
     }
 
-    @Override
-    public void close() {
-        if (closed) {
-            return;
+    private synchronized void closeSocket() {
+        if (socket.isOpen()) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.debug("closing the listening socket failed", e);
+            }
         }
-        closed = true;
-        if (registration != null) {
-            registration.cancel();
+    }
+
+    /** The listening socket's registration with one loop. Confined to that loop. */
+    private final class Acceptor implements EpollIoHandle {
+        final IoEventLoop loop;
+        /** The peer address of the socket just accepted, as Netty's native accept writes it (length byte first). */
+        private final byte[] accepted = new byte[26];
+        private IoRegistration registration;
+        private volatile boolean stopped;
+
+        Acceptor(IoEventLoop loop) {
+            this.loop = loop;
         }
-        try {
-            socket.close();
-        } catch (IOException e) {
-            LOG.debug("closing the listening socket failed", e);
+
+        /** Registers with the loop and asks for EPOLLIN (exclusive where the kernel has it). On the loop. */
+        void watch() {
+            if (closed) {
+                return;
+            }
+            IoRegistration r = (IoRegistration) loop.register(this).syncUninterruptibly().getNow();
+            try {
+                r.submit(ACCEPT_OPS);
+            } catch (UncheckedIOException e) {
+                LOG.debug("EPOLLEXCLUSIVE refused ({}); every loop wakes for each connection", e.getMessage());
+                r.submit(EpollIoOps.EPOLLIN);
+            }
+            registration = r;
+        }
+
+        @Override
+        public FileDescriptor fd() {
+            return socket;
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent event) {
+            for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && !closed; i++) {
+                int fd;
+                try {
+                    fd = socket.accept(accepted);
+                } catch (IOException e) {
+                    pause(e);
+                    return;
+                }
+                if (fd < 0) {
+                    return; // EAGAIN: the accept queue is empty (or another loop took the connection)
+                }
+                serve(fd);
+            }
+        }
+
+        private void serve(int fd) {
+            InetSocketAddress remote = NativeInetAddress.address(accepted, 1, accepted[0]);
+            EpollSession session = new EpollSession(server, fd, remote, loop, System.nanoTime());
+            // On this loop, Netty registers at once and runs the listener before register() returns.
+            loop.register(session).addListener(r -> {
+                if (!r.isSuccess()) {
+                    LOG.warn("could not register accepted socket {}", remote, r.cause());
+                    session.closeWire();
+                    return;
+                }
+                try {
+                    session.registered((IoRegistration) r.getNow());
+                } catch (UncheckedIOException e) {
+                    LOG.debug("could not watch accepted socket {}", remote, e); // e.g. closed by the peer already
+                    session.closeWire();
+                }
+            });
+        }
+
+        /** Stops watching the socket for a while after a failure (typically EMFILE), so a full process does not spin. */
+        private void pause(IOException cause) {
+            LOG.warn("accept failed ({}); not accepting on {} for {} ms", cause.getMessage(), loop,
+                PAUSE_AFTER_FAILURE_MS);
+            unwatch();
+            loop.schedule(this::watch, PAUSE_AFTER_FAILURE_MS, TimeUnit.MILLISECONDS);
+        }
+
+        private void unwatch() {
+            if (registration != null) {
+                registration.cancel();
+                registration = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            unwatch();
+            if (acceptors.stream().allMatch(a -> a.stopped || a == this)) {
+                closeSocket(); // the last loop to stop closes the socket
+            }
         }
     }
 }

@@ -13,7 +13,6 @@ import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.channel.unix.Socket;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
@@ -36,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * (issue #4, "lean connection"). The {@link EpollListener} accepts the socket and registers it here at once: this
  * object reads the opening handshake itself ({@link RequestHead}), answers it, and on success becomes the
  * connection. A socket never gets a Netty channel, so an open connection costs this object, its parser, a
- * {@link Socket} and Netty's epoll registration — about 250 B of heap instead of the ~1 kB of a channel with its
+ * {@link FileDescriptor} and Netty's epoll registration — about 250 B of heap instead of the ~1 kB of a channel with its
  * pipeline, contexts, promises, config, id and allocator handles — and a handshake allocates no channel, pipeline,
  * decoder or promise chain (docs/design.md).
  *
@@ -55,7 +54,11 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     private static final EpollIoOps READ_OPS = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLRDHUP).with(EpollIoOps.EPOLLET);
     private static final EpollIoOps READ_WRITE_OPS = READ_OPS.with(EpollIoOps.EPOLLOUT);
 
-    private final Socket socket;
+    /**
+     * The socket. A plain {@link FileDescriptor} does all this class needs (read, write, close); Netty's
+     * {@code unix.Socket} would ask the kernel for the socket's family (getsockname) when it is created.
+     */
+    private final FileDescriptor socket;
     private final IoEventLoop loop;
     /** IPv4 peer as (address << 16 | port), or -1 when {@link #remote6} holds it. */
     private final long remote4;
@@ -75,7 +78,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     /** A socket just accepted: its handshake is still to be read. */
     EpollSession(ServerContext server, int fd, InetSocketAddress remote, IoEventLoop loop, long acceptedNanos) {
         super(server, acceptedNanos);
-        this.socket = new Socket(fd);
+        this.socket = new FileDescriptor(fd);
         this.loop = loop;
         InetAddress address = remote == null ? null : remote.getAddress();
         if (address instanceof Inet4Address) {
@@ -389,13 +392,16 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             return;
         }
         closed = true;
-        if (registration != null) {
-            registration.cancel();
-        }
         try {
             socket.close();
         } catch (IOException e) {
             LOG.debug("closing {} failed", this, e);
+        }
+        if (registration != null) {
+            // After the close: the kernel has dropped the descriptor from epoll, and Netty skips its EPOLL_CTL_DEL for
+            // a closed descriptor (one system call less per connection). Both run now on this loop, so a new socket
+            // that reuses the number cannot be registered here in between.
+            registration.cancel();
         }
         if (outbound != null) {
             ClosedChannelException cause = new ClosedChannelException();

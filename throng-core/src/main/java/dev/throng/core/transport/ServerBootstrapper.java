@@ -14,7 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -78,25 +77,29 @@ public final class ServerBootstrapper implements ThrongServer {
                 + " (" + transport.why() + ")");
         }
         ServerContext context = new ServerContext(config, handler);
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("throng-accept"),
-            transport.ioHandlerFactory());
+        boolean lean = config.leanConnections() && transport.isEpoll();
+        // Lean epoll accepts on the I/O loops themselves (EpollListener); channels get Netty's accept loop.
+        EventLoopGroup boss = lean ? null : new MultiThreadIoEventLoopGroup(1,
+            new DefaultThreadFactory("throng-accept"), transport.ioHandlerFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
             new DefaultThreadFactory("throng-io"), transport.ioHandlerFactory());
         try {
             context.wheels(startWheels(config, workers));
-            Listening listening = config.leanConnections() && transport.isEpoll()
-                ? listenLean(context, boss, workers)
+            Listening listening = lean
+                ? listenLean(context, workers)
                 : listenWithChannels(context, transport, boss, workers);
             ServerBootstrapper server = new ServerBootstrapper(context, transport, boss, workers, listening);
             LOG.info("listening on {} (transport {}: {}{}; {} io threads; max frame {} B, max message {} B; "
                     + "ping every {}; compression {})", server.localAddress(), transport.name(), transport.why(),
-                config.leanConnections() && transport.isEpoll() ? ", lean connections" : "",
+                lean ? ", lean connections" : "",
                 config.ioThreads(), config.frameLimits().maxFrameSize(), config.frameLimits().maxMessageSize(),
                 config.pingInterval().isZero() ? "never" : config.pingInterval(),
                 config.compression() ? "on" : "off");
             return server;
         } catch (RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (boss != null) {
+                boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
@@ -106,7 +109,7 @@ public final class ServerBootstrapper implements ThrongServer {
      * Lean epoll: a listening socket of our own on the accept loop; sockets never get a channel (EpollSession), and
      * each I/O loop sweeps its handshakes in progress for the handshake timeout.
      */
-    private static Listening listenLean(ServerContext context, EventLoopGroup boss, EventLoopGroup workers) {
+    private static Listening listenLean(ServerContext context, EventLoopGroup workers) {
         ServerConfig config = context.config;
         Map<EventExecutor, ArrivalQueue> arrivals = new HashMap<>();
         // A tenth of the timeout, within [10 ms, 250 ms]: a 408 comes at most ~10 % late, at a few wake-ups a second.
@@ -123,7 +126,7 @@ public final class ServerBootstrapper implements ThrongServer {
         context.arrivals(arrivals);
         EpollListener listener;
         try {
-            listener = EpollListener.open(context, (IoEventLoop) boss.next(), workers);
+            listener = EpollListener.open(context, workers);
         } catch (IOException e) {
             throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
                 + e.getMessage(), e);
@@ -136,7 +139,7 @@ public final class ServerBootstrapper implements ThrongServer {
 
             @Override
             public void close() {
-                listener.closeAsync().awaitUninterruptibly();
+                listener.closeAsync().forEach(io.netty.util.concurrent.Future::awaitUninterruptibly);
             }
         };
     }
@@ -293,7 +296,9 @@ public final class ServerBootstrapper implements ThrongServer {
             return;
         }
         listening.close();
-        bossGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         LOG.info("stopped {}", localAddress());
         closed.countDown();
