@@ -32,16 +32,21 @@ public final class ArrivalQueue {
         return sentinel.next == sentinel;
     }
 
-    /** Asks members, oldest first, whether their deadline passed ({@link Member#onDeadline}) until one says no. */
-    public void expire(long nowNanos) {
+    /**
+     * Asks members, oldest first, whether their deadline passed ({@link Member#onDeadline}) until one has time
+     * left. Returns that member's time left in nanoseconds, or -1 when the queue is empty.
+     */
+    public long expire(long nowNanos) {
         Node node = sentinel.next;
         while (node != sentinel) {
             Node next = node.next;
-            if (!((Member) node).onDeadline(nowNanos)) {
-                return;
+            long left = ((Member) node).onDeadline(nowNanos);
+            if (left > 0) {
+                return left;
             }
             node.unlink();
             node = next;
         }
+        return -1;
     }
 }

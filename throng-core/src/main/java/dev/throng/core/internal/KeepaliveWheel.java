@@ -54,10 +54,11 @@ public final class KeepaliveWheel {
 
         /**
          * Called by an {@link ArrivalQueue} sweep, on the event loop, for the oldest member still queued: returns
-         * whether the member's deadline passed (it then leaves the queue), or {@code false} to end the sweep.
+         * the nanoseconds left before the member's deadline, or zero or less when it passed (the member then
+         * leaves the queue and the sweep goes on to the next).
          */
-        protected boolean onDeadline(long nowNanos) {
-            return false;
+        protected long onDeadline(long nowNanos) {
+            return Long.MAX_VALUE;
         }
     }
 

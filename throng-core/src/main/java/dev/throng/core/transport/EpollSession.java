@@ -3,7 +3,6 @@ package dev.throng.core.transport;
 import dev.throng.core.handshake.HttpReplyReason;
 import dev.throng.core.handshake.RequestHead;
 import dev.throng.core.handshake.UpgradeOutcome;
-import dev.throng.core.internal.ArrivalQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEvent;
@@ -43,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * socket is drained, a write queue that exists only while the kernel refuses bytes (with EPOLLOUT interest only
  * then), and close. Everything runs on the owning event loop.
  *
- * <p>Before the upgrade the session sits in its loop's {@link ArrivalQueue}, which answers 408 when the request
+ * <p>Before the upgrade the session sits in its loop's {@link HandshakeTimeouts}, which answers 408 when the request
  * does not arrive within the handshake timeout; after it, in the loop's keepalive wheel.
  */
 final class EpollSession extends WebSocketSession implements EpollIoHandle {
@@ -95,7 +94,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     /** Called on the loop once Netty registered the socket: starts the handshake clock and reads. */
     void registered(IoRegistration registration) {
         this.registration = registration;
-        server.arrivals(loop).add(this);
+        server.handshakeTimeouts(loop).add(this);
         registration.submit(READ_OPS);
     }
 
@@ -141,14 +140,15 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     }
 
     @Override
-    protected boolean onDeadline(long nowNanos) {
-        if (nowNanos - acceptedNanos() < server.config.handshakeTimeout().toNanos()) {
-            return false;
+    protected long onDeadline(long nowNanos) {
+        long left = acceptedNanos() + server.config.handshakeTimeout().toNanos() - nowNanos;
+        if (left > 0) {
+            return left;
         }
         unlink();
         server.counters.rejected.increment();
         replyAndClose(new UpgradeOutcome.Reply(HttpReplyReason.HANDSHAKE_TIMEOUT), false);
-        return true;
+        return 0;
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.throng.core.ServerStats;
 import dev.throng.core.ThrongServer;
 import dev.throng.core.WebSocketConnection;
 import dev.throng.core.WebSocketHandler;
-import dev.throng.core.internal.ArrivalQueue;
 import dev.throng.core.internal.KeepaliveWheel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -106,24 +105,16 @@ public final class ServerBootstrapper implements ThrongServer {
     }
 
     /**
-     * Lean epoll: a listening socket of our own on the accept loop; sockets never get a channel (EpollSession), and
-     * each I/O loop sweeps its handshakes in progress for the handshake timeout.
+     * Lean epoll: a listening socket of our own, accepted on the I/O loops; sockets never get a channel
+     * (EpollSession), and each loop times out its own handshakes in progress.
      */
     private static Listening listenLean(ServerContext context, EventLoopGroup workers) {
         ServerConfig config = context.config;
-        Map<EventExecutor, ArrivalQueue> arrivals = new HashMap<>();
-        // A tenth of the timeout, within [10 ms, 250 ms]: a 408 comes at most ~10 % late, at a few wake-ups a second.
-        long sweepMillis = Math.max(10, Math.min(250, config.handshakeTimeout().toMillis() / 10));
+        Map<EventExecutor, HandshakeTimeouts> timeouts = new HashMap<>();
         for (EventExecutor loop : workers) {
-            ArrivalQueue queue = new ArrivalQueue();
-            loop.scheduleWithFixedDelay(() -> {
-                if (!queue.isEmpty()) {
-                    queue.expire(System.nanoTime());
-                }
-            }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-            arrivals.put(loop, queue);
+            timeouts.put(loop, new HandshakeTimeouts(loop, config.handshakeTimeout().toNanos()));
         }
-        context.arrivals(arrivals);
+        context.handshakeTimeouts(timeouts);
         EpollListener listener;
         try {
             listener = EpollListener.open(context, workers);

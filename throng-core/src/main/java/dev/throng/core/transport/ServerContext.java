@@ -5,7 +5,6 @@ import dev.throng.core.WebSocketHandler;
 import dev.throng.core.handshake.HttpReplyReason;
 import dev.throng.core.handshake.UpgradeOutcome;
 import dev.throng.core.handshake.UpgradeValidator;
-import dev.throng.core.internal.ArrivalQueue;
 import dev.throng.core.internal.KeepaliveWheel;
 import dev.throng.core.internal.ServerCounters;
 import io.netty.handler.codec.http.HttpRequest;
@@ -37,7 +36,7 @@ final class ServerContext {
     /** Written once at start, before the server accepts; read-only afterwards. */
     private volatile Map<EventExecutor, KeepaliveWheel> wheels = Map.of();
     /** As {@link #wheels}: the handshakes in progress on each loop (lean sessions only). */
-    private volatile Map<EventExecutor, ArrivalQueue> arrivals = Map.of();
+    private volatile Map<EventExecutor, HandshakeTimeouts> handshakeTimeouts = Map.of();
 
     ServerContext(ServerConfig config, WebSocketHandler handler) {
         this.config = config;
@@ -89,13 +88,13 @@ final class ServerContext {
         this.wheels = Map.copyOf(wheels);
     }
 
-    void arrivals(Map<EventExecutor, ArrivalQueue> arrivals) {
-        this.arrivals = Map.copyOf(arrivals);
+    void handshakeTimeouts(Map<EventExecutor, HandshakeTimeouts> timeouts) {
+        this.handshakeTimeouts = Map.copyOf(timeouts);
     }
 
-    /** The handshakes in progress on {@code loop}, oldest first. */
-    ArrivalQueue arrivals(EventExecutor loop) {
-        return arrivals.get(loop);
+    /** The handshakes in progress on {@code loop}. */
+    HandshakeTimeouts handshakeTimeouts(EventExecutor loop) {
+        return handshakeTimeouts.get(loop);
     }
 
     /** The keepalive wheel (and connection registry) of {@code loop}. */
