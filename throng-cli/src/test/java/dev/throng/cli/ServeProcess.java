@@ -20,12 +20,22 @@ final class ServeProcess implements AutoCloseable {
     }
 
     static ServeProcess start(String... args) throws IOException, InterruptedException {
+        return start(List.of(), args);
+    }
+
+    /** As {@link #start(String...)}, with the open-files limit (soft and hard) of the process set by prlimit. */
+    static ServeProcess startWithOpenFilesLimit(int limit, String... args) throws IOException, InterruptedException {
+        return start(List.of("prlimit", "--nofile=" + limit + ":" + limit, "--"), args);
+    }
+
+    private static ServeProcess start(List<String> prefix, String... args) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
         String jar = System.getProperty("throng.jar", "target/throng.jar");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar,
             "serve", "--host", "127.0.0.1", "--port", Integer.toString(port)));
         command.addAll(List.of(args));

@@ -186,7 +186,7 @@ final class EpollListener {
 
         /** Stops watching the socket for a while after a failure (typically EMFILE), so a full process does not spin. */
         private void pause(IOException cause) {
-            LOG.warn("accept failed ({}); not accepting on {} for {} ms", cause.getMessage(), loop,
+            LOG.warn("accept failed ({}); this event loop stops accepting for {} ms", cause.getMessage(),
                 PAUSE_AFTER_FAILURE_MS);
             unwatch();
             loop.schedule(this::watch, PAUSE_AFTER_FAILURE_MS, TimeUnit.MILLISECONDS);
