@@ -88,7 +88,7 @@ final class WorkerPlan {
                 // Fixed: Serial grows its heap only after a full collection (17-62 ms pauses here), and pages of
                 // the old generation that hold nothing are never touched, so a fixed size costs no RSS.
                 "-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-Xmn" + SERIAL_YOUNG_MB + "m",
-                // C1 only: C2's compiler arenas and code cost 13 MiB idle and 34 MiB at 18k connections, and
+                // C1 only: C2's compiler arenas and code cost 12 MiB idle and 34 MiB at 18k connections, and
                 // handshakes cost no more server CPU without it.
                 "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m"));
         } else {
