@@ -82,7 +82,9 @@ final class Supervisor {
         command.add(Main.class.getName());
         command.addAll(userArgs); // the user's command line as given, "serve" included
         command.addAll(List.of("--workers", Integer.toString(count), "--worker-index", Integer.toString(worker.index)));
-        Process process = new ProcessBuilder(command).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX);
+        Process process = builder.start();
         worker.process = process;
         worker.startedAt = System.currentTimeMillis();
         LOG.info("worker {} started: pid {}", worker.index, process.pid());

@@ -5,20 +5,47 @@ import dev.throng.doctor.OpenFilesLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** How many server processes a target needs, and the JVM flags each gets. */
 final class WorkerPlan {
     /** File descriptors a worker keeps for itself (listening socket, epoll, jars, logs, pipes). */
     static final int RESERVED_FDS = 256;
     /**
-     * Heap budget per connection for sizing -Xmx: four times the measured live heap per idle connection (~260 B,
+     * Up to this many connections per process the JVM runs the Serial collector with a small fixed heap: there the
+     * JVM's own baseline dominates RSS (the open-files limit of 20,000 caps a process at ~19,700 connections), and
+     * Serial has the smallest one (no concurrent threads, no remembered sets): 71 MiB at 18k connections against
+     * G1's 136 MiB (docs/configuration.md). Above it, G1: a bigger heap is not compacted in one pause.
+     */
+    static final int SERIAL_MAX_CONNECTIONS = 32_768;
+    /**
+     * Serial heap per connection: twice the measured ~260 B of live heap per idle connection, so the old generation
+     * has room for the garbage handshakes promote without a full collection.
+     */
+    static final int SERIAL_HEAP_BYTES_PER_CONNECTION = 512;
+    /** Serial heap whatever the connection count: ~5 MiB live after start, the 4 MiB young generation, headroom. */
+    static final int SERIAL_BASE_HEAP_MB = 24;
+    /**
+     * Serial young generation, fixed: small, because eden is touched whole between collections (RSS), and the
+     * young pause copies what survives; 4 MiB kept young pauses at 6-15 ms during a 3,000/s ramp where 8 MiB
+     * reached 81 ms, and cost 10 MiB less RSS at 18k connections.
+     */
+    static final int SERIAL_YOUNG_MB = 4;
+    /**
+     * G1 heap budget per connection for sizing -Xmx: four times the measured live heap per idle connection (~260 B,
      * docs/benchmarks.md), for read buffers, handshakes in flight and garbage between collections.
      */
     static final int HEAP_BYTES_PER_CONNECTION = 1024;
-    /** Heap every worker needs whatever its connection count: classes, pools, event loops. */
+    /** G1 heap every worker needs whatever its connection count: classes, pools, event loops. */
     static final int BASE_HEAP_MB = 32;
-    /** Initial heap: small, so a worker's RSS follows what it uses instead of what it may use. */
+    /** G1 initial heap: small, so a worker's RSS follows what it uses instead of what it may use. */
     static final int INITIAL_HEAP_MB = 16;
+    /**
+     * glibc malloc arenas for the JVM's native allocations; the default (8 per core) gives threads their own
+     * 64 MiB-aligned arenas, each with its own resident pages. Exported by bin/throng and set for workers.
+     */
+    static final String MALLOC_ARENA_MAX = "2";
 
     private WorkerPlan() {
     }
@@ -44,21 +71,80 @@ final class WorkerPlan {
     }
 
     /**
-     * The JVM flags of a worker holding up to {@code connections} connections (0: unknown, sized from the
-     * open-files limit): G1 with a heap sized from the cap, and compact object headers where the JVM has them.
+     * The JVM flags of a process holding up to {@code connections} connections (0: unknown, sized from the
+     * open-files limit). Up to {@link #SERIAL_MAX_CONNECTIONS}: Serial, a fixed heap sized from the cap with a
+     * small fixed young generation, C1 only with a 16 MiB code cache; above: G1 with a 10 ms pause goal and a heap
+     * sized from the cap. Compact object headers where the JVM has them. The measurements behind each flag are in
+     * docs/configuration.md ("JVM flags").
      */
-    static java.util.List<String> jvmFlags(int connections, long openFiles, int javaFeatureVersion) {
+    static List<String> jvmFlags(int connections, long openFiles, int javaFeatureVersion) {
         // Without a cap, the open-files limit bounds the connections (at most a million: "unlimited" is no size).
         long expected = connections > 0 ? connections : Math.max(1, Math.min(openFiles - RESERVED_FDS, 1_000_000));
-        long heapMb = BASE_HEAP_MB + expected * HEAP_BYTES_PER_CONNECTION / (1024 * 1024);
-        java.util.List<String> flags = new java.util.ArrayList<>(java.util.List.of(
-            "-Xms" + INITIAL_HEAP_MB + "m", "-Xmx" + heapMb + "m",
-            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10",
-            "-Xss512k"));
+        List<String> flags = new ArrayList<>();
+        if (expected <= SERIAL_MAX_CONNECTIONS) {
+            long heapMb = SERIAL_BASE_HEAP_MB + ceilMb(expected * SERIAL_HEAP_BYTES_PER_CONNECTION);
+            flags.addAll(List.of(
+                "-XX:+UseSerialGC",
+                // Fixed: Serial grows its heap only after a full collection (17-62 ms pauses here), and pages of
+                // the old generation that hold nothing are never touched, so a fixed size costs no RSS.
+                "-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-Xmn" + SERIAL_YOUNG_MB + "m",
+                // C1 only: C2's compiler arenas and code cost 12 MiB idle and 34 MiB at 18k connections, and
+                // handshakes cost no more server CPU without it.
+                "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m"));
+        } else {
+            long heapMb = BASE_HEAP_MB + expected * HEAP_BYTES_PER_CONNECTION / (1024 * 1024);
+            flags.addAll(List.of(
+                "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10",
+                "-Xms" + INITIAL_HEAP_MB + "m", "-Xmx" + heapMb + "m"));
+        }
+        flags.add("-Xss512k"); // event loops recurse little; half the default stack reservation
         if (javaFeatureVersion >= 25) {
             flags.add("-XX:+UseCompactObjectHeaders"); // JDK 25: 8-byte headers shrink every object (JEP 519)
         }
         return flags;
+    }
+
+    /**
+     * The JVM flags of the process {@code throng <args>} starts, for bin/throng: a {@code serve} that supervises
+     * workers holds no connections itself (its workers get {@link #jvmFlags} from it); a single {@code serve} holds
+     * up to {@code --max-connections}.
+     */
+    static List<String> launcherFlags(List<String> args, long openFiles, int javaFeatureVersion) {
+        String workers = option(args, "--workers", "1");
+        int maxConnections = Integer.parseInt(option(args, "--max-connections", "0"));
+        boolean supervisor = workerCount(workers, maxConnections, openFiles) > 1;
+        return jvmFlags(supervisor ? 1 : maxConnections, openFiles, javaFeatureVersion);
+    }
+
+    private static long ceilMb(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
+    }
+
+    private static String option(List<String> args, String name, String otherwise) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(name) && i + 1 < args.size()) {
+                return args.get(i + 1);
+            }
+            if (args.get(i).startsWith(name + "=")) {
+                return args.get(i).substring(name.length() + 1);
+            }
+        }
+        return otherwise;
+    }
+
+    /**
+     * Prints, space-separated, the JVM flags for {@code throng serve <args>} on the JVM running this: bin/throng
+     * runs {@code java -cp throng.jar dev.throng.cli.WorkerPlan serve --max-connections 20000} and passes the output
+     * to the JVM it then starts, so the script and the supervisor share one rule.
+     */
+    public static void main(String[] args) {
+        List<String> flags;
+        try {
+            flags = launcherFlags(List.of(args), openFilesLimit(), Runtime.version().feature());
+        } catch (IllegalArgumentException e) { // a bad --workers or --max-connections: serve itself will say so
+            flags = jvmFlags(0, openFilesLimit(), Runtime.version().feature());
+        }
+        System.out.println(String.join(" ", flags));
     }
 
     /**

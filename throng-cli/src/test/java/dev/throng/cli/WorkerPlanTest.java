@@ -1,0 +1,69 @@
+package dev.throng.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The JVM flags the supervisor gives its workers and bin/throng gives {@code throng serve}. */
+class WorkerPlanTest {
+    private static final long OPEN_FILES = 20_000;
+
+    @Test
+    void aWorkerCappedByTheOpenFilesLimitGetsSerialWithAFixedHeapSizedFromItsCap() {
+        // 24 MiB + 512 B x 19,744 connections (9.64 MiB, rounded up)
+        assertThat(WorkerPlan.jvmFlags(0, OPEN_FILES, 17)).containsExactly(
+            "-XX:+UseSerialGC", "-Xms34m", "-Xmx34m", "-Xmn4m",
+            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-Xss512k");
+    }
+
+    @Test
+    void theHeapFollowsTheConnectionCap() {
+        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, 17)).contains("-Xms33m", "-Xmx33m");
+        assertThat(WorkerPlan.jvmFlags(1, OPEN_FILES, 17)).contains("-Xms25m", "-Xmx25m");
+    }
+
+    @Test
+    void aWorkerAboveTheSerialLimitGetsG1WithASmallInitialHeap() {
+        assertThat(WorkerPlan.jvmFlags(100_000, 1_000_000, 17)).containsExactly(
+            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-Xms16m", "-Xmx129m", "-Xss512k");
+        assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS, 1_000_000, 17)).contains("-XX:+UseSerialGC");
+        assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS + 1, 1_000_000, 17)).contains("-XX:+UseG1GC");
+    }
+
+    @Test
+    void anUnlimitedOpenFilesLimitSizesForAMillionConnections() {
+        assertThat(WorkerPlan.jvmFlags(0, Long.MAX_VALUE, 17)).contains("-XX:+UseG1GC", "-Xmx1008m");
+    }
+
+    @Test
+    void jdk25AddsCompactObjectHeaders() {
+        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, 25)).endsWith("-XX:+UseCompactObjectHeaders");
+        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, 21)).doesNotContain("-XX:+UseCompactObjectHeaders");
+    }
+
+    @Test
+    void aSingleServeIsSizedFromMaxConnectionsInEitherSpelling() {
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-connections", "18000"), OPEN_FILES, 17))
+            .isEqualTo(WorkerPlan.jvmFlags(18_000, OPEN_FILES, 17));
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-connections=18000"), OPEN_FILES, 17))
+            .isEqualTo(WorkerPlan.jvmFlags(18_000, OPEN_FILES, 17));
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--port", "9000"), OPEN_FILES, 17))
+            .isEqualTo(WorkerPlan.jvmFlags(0, OPEN_FILES, 17));
+    }
+
+    @Test
+    void aSupervisorHoldsNoConnectionsSoGetsTheSmallestHeap() {
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers", "auto", "--max-connections", "200000"),
+            OPEN_FILES, 17)).isEqualTo(WorkerPlan.jvmFlags(1, OPEN_FILES, 17));
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers=3"), OPEN_FILES, 17))
+            .isEqualTo(WorkerPlan.jvmFlags(1, OPEN_FILES, 17));
+    }
+
+    @Test
+    void autoWorkersThatComeToOneProcessAreASingleServe() {
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers", "auto", "--max-connections", "10000"),
+            OPEN_FILES, 17)).isEqualTo(WorkerPlan.jvmFlags(10_000, OPEN_FILES, 17));
+    }
+}
