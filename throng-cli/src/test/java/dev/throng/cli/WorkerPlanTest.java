@@ -44,6 +44,12 @@ class WorkerPlanTest {
     }
 
     @Test
+    void jdk25GetsARoomierCodeCache() {
+        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, 25)).contains("-XX:ReservedCodeCacheSize=32m");
+        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, 17)).contains("-XX:ReservedCodeCacheSize=16m");
+    }
+
+    @Test
     void aSingleServeIsSizedFromMaxConnectionsInEitherSpelling() {
         assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-connections", "18000"), OPEN_FILES, 17))
             .isEqualTo(WorkerPlan.jvmFlags(18_000, OPEN_FILES, 17));
