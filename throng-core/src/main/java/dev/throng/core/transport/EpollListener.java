@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,8 @@ final class EpollListener {
     private static final long PAUSE_AFTER_FAILURE_MS = 1000;
     /** Linux's EPOLLEXCLUSIVE (since 4.5), which Netty's EpollIoOps does not name. */
     private static final int EPOLLEXCLUSIVE = 1 << 28;
+    /** See {@link #deferAccept}. */
+    private static final int DEFER_ACCEPT_SECONDS = 1;
     private static final EpollIoOps ACCEPT_OPS =
         EpollIoOps.EPOLLIN.with(EpollIoOps.valueOf(EPOLLEXCLUSIVE));
 
@@ -70,6 +73,7 @@ final class EpollListener {
                 socket.setReusePort(true);
             }
             socket.setTcpNoDelay(true); // Linux copies it to every accepted socket: no setsockopt per connection
+            deferAccept(socket);
             socket.bind(new InetSocketAddress(server.config.host(), server.config.port()));
             socket.listen(server.config.backlog());
             listener = new EpollListener(server, socket);
@@ -87,6 +91,24 @@ final class EpollListener {
             }
         }
         return listener;
+    }
+
+    /**
+     * TCP_DEFER_ACCEPT, 1 s: the kernel hands a connection to accept() only once its first bytes (the upgrade
+     * request) arrived, or after a second without them. The loop that accepts then reads the request at once
+     * (EpollSession.registered): one wake-up per handshake instead of two, and a client that connects and says
+     * nothing holds no descriptor for that second. Netty sets this option only on its own server channels, so it
+     * is called through Netty's native binding by reflection; where that fails, the server runs without it.
+     */
+    private static void deferAccept(Socket socket) {
+        try {
+            Method set = Class.forName("io.netty.channel.epoll.LinuxSocket")
+                .getDeclaredMethod("setTcpDeferAccept", int.class, int.class);
+            set.setAccessible(true);
+            set.invoke(null, socket.intValue(), DEFER_ACCEPT_SECONDS);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("TCP_DEFER_ACCEPT not set ({}); every connection wakes a loop before its request", e.toString());
+        }
     }
 
     InetSocketAddress localAddress() {

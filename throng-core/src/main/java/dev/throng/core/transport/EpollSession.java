@@ -91,11 +91,18 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         }
     }
 
-    /** Called on the loop once Netty registered the socket: starts the handshake clock and reads. */
+    /**
+     * Called on the loop once Netty registered the socket: starts the handshake clock, reads what is there (with
+     * TCP_DEFER_ACCEPT the request usually is: EpollListener), then asks epoll for more. Reading before the
+     * descriptor joins epoll spares the wake-up an edge-triggered add would report for bytes already read.
+     */
     void registered(IoRegistration registration) {
         this.registration = registration;
         server.handshakeTimeouts(loop).add(this);
-        registration.submit(READ_OPS);
+        readNow();
+        if (!closed && !writeInterest) {
+            registration.submit(READ_OPS); // unless a partial write already added it with EPOLLOUT
+        }
     }
 
     // ---- the opening handshake --------------------------------------------------------------------------------
