@@ -23,7 +23,7 @@ last=$(( 1 + sources ))
   > "/tmp/throng-serve-$port.log" 2>&1 &
 supervisor=$!
 trap 'kill "$supervisor" 2>/dev/null || true; wait "$supervisor" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
+for _ in $(seq 1 400); do  # up to 2 minutes: dozens of JVMs start slowly on 2 cores
   (( $(pgrep -P "$supervisor" | wc -l) == workers )) && (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
   sleep 0.3
 done

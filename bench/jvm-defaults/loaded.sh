@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measurements behind docs/jvm-defaults-measurements.md. ENVV="MALLOC_ARENA_MAX=2" sets the environment; OUT: output dir.
+# Measurements behind docs/benchmarks.md, section 8. ENVV="MALLOC_ARENA_MAX=2" sets the environment; OUT: output dir.
 # usage: loaded.sh JAVA PORT label flags...
 # server; idle RSS at 8s; bench A 9000 conns (127.0.0.20) hold 75s; 14 s later bench B 9000 (127.0.0.21) hold 50s.
 J=$1; P=$2; L=$3; shift 3
