@@ -100,6 +100,9 @@ public final class Worker {
         return 1;
     }
 
+    /** How long a progress report waits for an event loop's statistics before the worker gives up. */
+    private static final long SNAPSHOT_TIMEOUT_SECONDS = 120;
+
     private void reportSafely() {
         try {
             report();
@@ -120,7 +123,9 @@ public final class Worker {
         boolean closed = drivers.stream().allMatch(LoopDriver::closeDone);
         LoopStats sum = new LoopStats();
         for (LoopDriver d : drivers) {
-            d.snapshot(true).get(10, TimeUnit.SECONDS).addTo(sum);
+            // Generous: on a box saturated by dozens of JVMs (500k runs here) a loop can be starved for more than
+            // 10 s without being stuck; only a loop that answers nothing for two minutes fails the run.
+            d.snapshot(true).get(SNAPSHOT_TIMEOUT_SECONDS, TimeUnit.SECONDS).addTo(sum);
         }
         emit(WorkerMessage.of(WorkerMessage.TYPE_PROGRESS, snapshot(sum, true, 0)));
         if (ramped && !rampedSent) {
