@@ -32,8 +32,8 @@ import java.util.List;
  *   <li>A field name that is not a token (whitespace before the colon included, RFC 9112 §5.1), a line folded
  *       onto the previous one (obs-fold, §5.2), or a value with control characters: 400.</li>
  *   <li>Body framing that cannot be trusted (RFC 9112 §6.1, §6.3): a Transfer-Encoding whose final coding is not
- *       chunked or in a request other than HTTP/1.1, a Content-Length that is not one decimal number, or both
- *       headers at once: 400. (An upgrade request
+ *       chunked, chunked applied twice, a Transfer-Encoding in a request other than HTTP/1.1, a Content-Length
+ *       that is not one decimal number, or both headers at once: 400. (An upgrade request
  *       has no body at all; the validator answers one that announces a body.)</li>
  * </ul>
  *
@@ -226,6 +226,17 @@ public final class RequestHead {
             }
             if (!HttpVersion.HTTP_1_1.equals(request.protocolVersion())) {
                 return "Transfer-Encoding outside HTTP/1.1"; // no other version here defines it
+            }
+            int chunked = 0;
+            for (String value : codings) {
+                for (String coding : value.split(",")) {
+                    if ("chunked".equalsIgnoreCase(coding.trim())) {
+                        chunked++;
+                    }
+                }
+            }
+            if (chunked > 1) {
+                return "chunked applied more than once"; // RFC 9112 §7
             }
             String last = codings.get(codings.size() - 1);
             String finalCoding = last.substring(last.lastIndexOf(',') + 1).trim();

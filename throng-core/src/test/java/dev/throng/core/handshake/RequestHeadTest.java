@@ -138,6 +138,7 @@ class RequestHeadTest {
         "GET / HTTP/1.1\r\nX-A: nul\u0000here\r\n\r\n",      // control character in a value
         "GET / HTTP/1.1\r\nTransfer-Encoding: kchunked\r\n\r\n", // final coding not chunked (RFC 9112 §6.3)
         "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", // both
+        "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", // chunked twice
         "GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", // two lengths
         "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",      // not a decimal number
         "\u0016\u0003\u0001 this is not HTTP \u00ff\r\n\r\n" // TLS bytes
