@@ -12,19 +12,11 @@ import dev.throng.core.internal.KeepaliveWheel.Node;
  * <p>Confined to its event loop.
  */
 public final class ArrivalQueue {
-    private final Node sentinel = new Node();
-
-    public ArrivalQueue() {
-        sentinel.prev = sentinel;
-        sentinel.next = sentinel;
-    }
+    private final Node sentinel = Node.sentinel();
 
     /** Appends {@code member} (the newest); it leaves with {@link Node#unlink()}. */
     public void add(Member member) {
-        member.prev = sentinel.prev;
-        member.next = sentinel;
-        sentinel.prev.next = member;
-        sentinel.prev = member;
+        member.linkBefore(sentinel);
     }
 
     /** Whether no member is queued. */

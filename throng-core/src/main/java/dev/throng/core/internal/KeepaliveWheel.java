@@ -45,6 +45,22 @@ public final class KeepaliveWheel {
         public final boolean linked() {
             return next != null;
         }
+
+        /** A new empty circular list: a sentinel linked to itself. */
+        static Node sentinel() {
+            Node sentinel = new Node();
+            sentinel.prev = sentinel;
+            sentinel.next = sentinel;
+            return sentinel;
+        }
+
+        /** Links this node just before {@code sentinel}: at the tail of that list. */
+        final void linkBefore(Node sentinel) {
+            prev = sentinel.prev;
+            next = sentinel;
+            sentinel.prev.next = this;
+            sentinel.prev = this;
+        }
     }
 
     /** A connection in the wheel. */
@@ -77,10 +93,7 @@ public final class KeepaliveWheel {
         int count = (int) Math.max(1, intervalMillis / tickMillis);
         slots = new Node[count];
         for (int i = 0; i < count; i++) {
-            Node sentinel = new Node();
-            sentinel.prev = sentinel;
-            sentinel.next = sentinel;
-            slots[i] = sentinel;
+            slots[i] = Node.sentinel();
         }
     }
 
@@ -92,11 +105,7 @@ public final class KeepaliveWheel {
     /** Adds a member at a random phase: its first visit is between one tick and one interval from now. */
     public void add(Member member) {
         int offset = 1 + ThreadLocalRandom.current().nextInt(slots.length);
-        Node sentinel = slots[(cursor + offset) % slots.length];
-        member.prev = sentinel.prev;
-        member.next = sentinel;
-        sentinel.prev.next = member;
-        sentinel.prev = member;
+        member.linkBefore(slots[(cursor + offset) % slots.length]);
     }
 
     /** Calls {@code action} for every member (on the event loop). */

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * accepting fails for lack of file descriptors (EMFILE, ENFILE) a loop stops watching the socket for a second
  * instead of spinning on the pending connection, as Netty's server bootstrap does.
  */
-final class EpollListener {
+final class EpollListener implements ServerBootstrapper.Listening {
     private static final Logger LOG = LoggerFactory.getLogger(EpollListener.class);
     /** Accepts per wake-up: enough to drain a burst in few wake-ups, few enough to keep the loop fair. */
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
@@ -86,7 +86,7 @@ final class EpollListener {
             listener.acceptors.add(acceptor);
             Future<?> watching = loop.submit(acceptor::watch).awaitUninterruptibly();
             if (!watching.isSuccess()) {
-                listener.closeAsync().forEach(Future::awaitUninterruptibly);
+                listener.close();
                 throw new IOException("cannot watch the listening socket", watching.cause());
             }
         }
@@ -111,12 +111,14 @@ final class EpollListener {
         }
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         return localAddress;
     }
 
-    /** Stops accepting on every loop and closes the socket (from any thread); one future per loop. */
-    List<Future<?>> closeAsync() {
+    /** Stops accepting on every loop and closes the socket (from any thread); returns when every loop stopped. */
+    @Override
+    public void close() {
         closed = true;
         List<Future<?>> done = new ArrayList<>();
         for (Acceptor acceptor : acceptors) {
@@ -125,7 +127,7 @@ final class EpollListener {
         if (acceptors.isEmpty()) {
             closeSocket();
         }
-        return done;
+        done.forEach(Future::awaitUninterruptibly);
     }
 
     private synchronized void closeSocket() {

@@ -148,7 +148,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     @Override
     protected long onDeadline(long nowNanos) {
-        long left = acceptedNanos() + server.config.handshakeTimeout().toNanos() - nowNanos;
+        long left = acceptedNanos() + server.handshakeTimeoutNanos - nowNanos;
         if (left > 0) {
             return left;
         }

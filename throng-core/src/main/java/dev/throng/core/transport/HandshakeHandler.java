@@ -32,8 +32,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(() -> onTimeout(ctx), server.config.handshakeTimeout().toNanos(),
-            TimeUnit.NANOSECONDS);
+        timeout = ctx.executor().schedule(() -> onTimeout(ctx), server.handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
         ctx.fireChannelActive();
     }
 

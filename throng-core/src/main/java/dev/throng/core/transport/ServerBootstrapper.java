@@ -52,7 +52,7 @@ public final class ServerBootstrapper implements ThrongServer {
     private final CountDownLatch closed = new CountDownLatch(1);
 
     /** The listening socket: a Netty server channel, or the lean {@link EpollListener}. */
-    private interface Listening {
+    interface Listening {
         InetSocketAddress localAddress();
 
         /** Stops accepting and closes the socket; returns when it is closed. */
@@ -112,77 +112,63 @@ public final class ServerBootstrapper implements ThrongServer {
         ServerConfig config = context.config;
         Map<EventExecutor, HandshakeTimeouts> timeouts = new HashMap<>();
         for (EventExecutor loop : workers) {
-            timeouts.put(loop, new HandshakeTimeouts(loop, config.handshakeTimeout().toNanos()));
+            timeouts.put(loop, new HandshakeTimeouts(loop, context.handshakeTimeoutNanos));
         }
         context.handshakeTimeouts(timeouts);
-        EpollListener listener;
         try {
-            listener = EpollListener.open(context, workers);
+            return EpollListener.open(context, workers);
         } catch (IOException e) {
             throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
                 + e.getMessage(), e);
         }
-        return new Listening() {
-            @Override
-            public InetSocketAddress localAddress() {
-                return listener.localAddress();
-            }
-
-            @Override
-            public void close() {
-                listener.closeAsync().forEach(io.netty.util.concurrent.Future::awaitUninterruptibly);
-            }
-        };
     }
 
     /** Netty's server bootstrap: every socket gets a channel (NIO, or epoll without lean connections). */
     private static Listening listenWithChannels(ServerContext context, Transport transport, EventLoopGroup boss,
                                                 EventLoopGroup workers) {
         ServerConfig config = context.config;
-        {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, config.backlog())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                // One shared allocator whose handles carry no adaptive state: the default adaptive allocator costs
-                // ~130 B per channel (its own instance plus a calculator), for nothing on idle connections.
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_ALLOCATOR)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                    new WriteBufferWaterMark(config.writeBufferHighWaterMark() / 2, config.writeBufferHighWaterMark()))
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                            .addLast(HandshakeHandler.DECODER_NAME, new HttpRequestDecoder(new HttpDecoderConfig()
-                                .setMaxInitialLineLength(config.maxInitialLineLength())
-                                .setMaxHeaderSize(config.maxHeaderSize())
-                                .setInitialBufferSize(512)))
-                            .addLast("handshake", new HandshakeHandler(context));
-                    }
-                });
-            if (config.reusePort()) {
-                bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-            }
-            ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
-            if (!bind.isSuccess()) {
-                throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
-                    + bind.cause().getMessage(), bind.cause());
-            }
-            Channel channel = bind.channel();
-            return new Listening() {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, config.backlog())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            // One shared allocator whose handles carry no adaptive state: the default adaptive allocator costs
+            // ~130 B per channel (its own instance plus a calculator), for nothing on idle connections.
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_ALLOCATOR)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(config.writeBufferHighWaterMark() / 2, config.writeBufferHighWaterMark()))
+            .childHandler(new ChannelInitializer<>() {
                 @Override
-                public InetSocketAddress localAddress() {
-                    return (InetSocketAddress) channel.localAddress();
+                protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(HandshakeHandler.DECODER_NAME, new HttpRequestDecoder(new HttpDecoderConfig()
+                            .setMaxInitialLineLength(config.maxInitialLineLength())
+                            .setMaxHeaderSize(config.maxHeaderSize())
+                            .setInitialBufferSize(512)))
+                        .addLast("handshake", new HandshakeHandler(context));
                 }
-
-                @Override
-                public void close() {
-                    channel.close().awaitUninterruptibly();
-                }
-            };
+            });
+        if (config.reusePort()) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
+        ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
+                + bind.cause().getMessage(), bind.cause());
+        }
+        Channel channel = bind.channel();
+        return new Listening() {
+            @Override
+            public InetSocketAddress localAddress() {
+                return (InetSocketAddress) channel.localAddress();
+            }
+
+            @Override
+            public void close() {
+                channel.close().awaitUninterruptibly();
+            }
+        };
     }
 
     /**

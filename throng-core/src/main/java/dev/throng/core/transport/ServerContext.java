@@ -27,6 +27,7 @@ final class ServerContext {
     final ServerCounters counters = new ServerCounters();
     final Admission admission;
     final long closeTimeoutNanos;
+    final long handshakeTimeoutNanos;
     final long idleTimeoutNanos;
     /** Request targets seen so far, so the many connections opened on one URL share one String. */
     private final ConcurrentHashMap<String, String> targets = new ConcurrentHashMap<>();
@@ -44,6 +45,7 @@ final class ServerContext {
         this.validator = new UpgradeValidator(config);
         this.admission = new Admission(config);
         this.closeTimeoutNanos = config.closeTimeout().toNanos();
+        this.handshakeTimeoutNanos = config.handshakeTimeout().toNanos();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
     }
 

@@ -107,10 +107,6 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         return lastDataNanos;
     }
 
-    /** Whether the opening handshake is complete (input is WebSocket frames). */
-    final boolean upgraded() {
-        return parser != null;
-    }
 
     // ---- the wire below ---------------------------------------------------------------------------------------
 
