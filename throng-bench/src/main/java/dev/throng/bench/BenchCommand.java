@@ -73,6 +73,13 @@ public final class BenchCommand implements Callable<Integer> {
             + "Default: the server's close timeout.")
     Duration closeTimeout;
 
+    @Option(names = "--ramp-timeout", defaultValue = "0", paramLabel = "DURATION",
+        converter = DurationConverter.class,
+        description = "When the ramp stops issuing attempts if it has not finished; what is open is then held and "
+            + "reported, and the verdict fails. Default 0: connections / rate + the connect timeout + 60 s, so "
+            + "only a box that cannot keep the rate hits it.")
+    Duration rampTimeout;
+
     @Option(names = "--close-rate", defaultValue = "0", paramLabel = "PER_SECOND",
         description = "Connections closed per second. Default 0: the same as --rate, so closing is as gentle as "
             + "opening.")
@@ -183,6 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
             .connectTimeout(connectTimeout)
             .closeTimeout(closeTimeout)
             .closeRate(closeRate)
+            .rampTimeout(rampTimeout)
             .scenario(scenario)
             .interval(interval)
             .messageSize(size)

@@ -143,4 +143,26 @@ class BenchIT {
         assertThat(run.count("messages", "serverPings")).isGreaterThanOrEqualTo(pings.path("count").asLong());
         assertThat(run.err).doesNotContain("LEAK");
     }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aRampPastItsTimeoutStopsHoldsWhatIsOpenAndReports() throws Exception {
+        startServer(Duration.ofSeconds(30));
+        // 2,000 at 100/s would take 20 s; the ramp timeout stops it after 3 s.
+        BenchRun run = BenchRun.run(dir, "simple", "--connections", "2000", "--workers", "1",
+            "--url", "ws://127.0.0.1:" + server.port() + "/", "--rate", "100", "--ramp-timeout", "3s",
+            "--hold", "1s", "--connect-timeout", "30s", "--close-timeout", "30s", "--max-failures", "100%");
+
+        assertThat(run.exitCode).as(run.out + run.err).isEqualTo(1);
+        long attempted = run.count("connections", "attempted");
+        assertThat(attempted).isBetween(100L, 1000L);
+        assertThat(run.count("connections", "established")).isEqualTo(attempted).isEqualTo(opens.get());
+        assertThat(run.count("connections", "heldAtEndOfHold")).isEqualTo(attempted);
+        assertThat(run.count("connections", "closedClean")).isEqualTo(attempted);
+        assertThat(run.report.path("verdict").path("passed").asBoolean()).isFalse();
+        assertThat(run.report.path("verdict").path("rampCompleted").asBoolean()).isFalse();
+        assertThat(run.out).contains("the ramp was stopped at its deadline");
+        assertThat(run.report.path("warnings").toString()).contains("stopped at its deadline");
+        assertThat(run.err).contains("the ramp did not finish in time").doesNotContain("LEAK");
+    }
 }

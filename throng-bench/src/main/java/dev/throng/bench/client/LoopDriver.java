@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * connections (sends, deadlines), closes them at the close rate, and keeps their counters. All shared per-loop
  * state (targets, source ports, SHA-1, statistics) hangs off this object, so a connection holds one reference to it.
  *
- * <p><b>Threading.</b> {@link #start}, {@link #startClose} and {@link #snapshot} may be called from any thread and
+ * <p><b>Threading.</b> {@link #start}, {@link #stopRamp}, {@link #startClose} and {@link #snapshot} may be called from any thread and
  * hand their work to the loop; everything else runs on the loop. {@link #rampDone()} and {@link #closeDone()} are
  * safe to read from any thread.
  *
@@ -73,6 +73,8 @@ public final class LoopDriver {
     private int issued;
     private int resolved;
     private boolean closing;
+    /** The ramp was stopped before its quota ({@link #stopRamp}): it ends when the attempts issued resolve. */
+    private boolean rampStopped;
     private long closeStartNanos;
     private long closesBegun;
     private int closeCursor;
@@ -210,13 +212,36 @@ public final class LoopDriver {
         c.channel.connect(remote, local).addListener(c);
     }
 
+    /**
+     * Stops issuing attempts (the coordinator's ramp deadline passed): the ramp ends once the attempts already
+     * issued resolve, and those never issued count as neither made nor failed.
+     */
+    public void stopRamp() {
+        loop.execute(() -> {
+            if (rampDone || closing) {
+                return;
+            }
+            rampStopped = true;
+            if (rampTask != null) {
+                rampTask.cancel(false);
+            }
+            if (resolved == issued) {
+                endRamp();
+            }
+        });
+    }
+
     /** An attempt resolved (established or failed). */
     void resolved() {
-        if (++resolved == quota) {
-            rampNanos = System.nanoTime() - goNanos;
-            rampDone = true;
-            onPhaseChange.run();
+        if (++resolved == (rampStopped ? issued : quota)) {
+            endRamp();
         }
+    }
+
+    private void endRamp() {
+        rampNanos = System.nanoTime() - goNanos;
+        rampDone = true;
+        onPhaseChange.run();
     }
 
     void unregistered(BenchConnection c) {

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * {@code progress} every second after {@code go}, {@code ramped} once every attempt resolved, {@code report} once
  * every connection closed (then the worker exits); {@code error} at any time before it exits non-zero.
  *
- * <p>Coordinator to worker (stdin, after the {@link WorkerSpec} line): {@code go} (start the ramp) and
- * {@code close} (start closing). End of input means the coordinator is gone: the worker drops everything and exits.
+ * <p>Coordinator to worker (stdin, after the {@link WorkerSpec} line): {@code go} (start the ramp),
+ * {@code stop-ramp} (the ramp's deadline passed: issue no more attempts; {@code ramped} follows once those issued
+ * resolve) and {@code close} (start closing). End of input means the coordinator is gone: the worker drops everything and exits.
  *
  * @param type the message type, one of the {@code TYPE_} / {@code CMD_} constants
  * @param snapshot the worker's counters, for {@code ready}, {@code progress}, {@code ramped}, {@code report}
@@ -26,6 +27,7 @@ public record WorkerMessage(String type, WorkerSnapshot snapshot, Long openFiles
     public static final String TYPE_REPORT = "report";
     public static final String TYPE_ERROR = "error";
     public static final String CMD_GO = "go";
+    public static final String CMD_STOP_RAMP = "stop-ramp";
     public static final String CMD_CLOSE = "close";
 
     public static WorkerMessage of(String type, WorkerSnapshot snapshot) {

@@ -19,6 +19,7 @@ import java.util.List;
  * @param peakConnectRate most connections established in one progress second
  * @param benchCpuCoresPeak most CPU the workers used in one progress second, in cores
  * @param benchRssPeak most summed worker RSS seen
+ * @param rampStopped the ramp passed its deadline and was stopped before every connection was attempted
  * @param server the server samples, or {@code null} without {@code --server-pid}
  */
 public record Observations(
@@ -33,6 +34,7 @@ public record Observations(
     double peakConnectRate,
     double benchCpuCoresPeak,
     long benchRssPeak,
+    boolean rampStopped,
     ServerObservations server) {
 
     /**

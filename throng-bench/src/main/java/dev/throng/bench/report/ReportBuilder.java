@@ -135,9 +135,13 @@ public final class ReportBuilder {
         if (t.established() > 0 && t.messagesSent() > t.messagesReceived() && run.echo()) {
             warnings.add((t.messagesSent() - t.messagesReceived()) + " echo messages never came back");
         }
+        if (o.rampStopped()) {
+            warnings.add(String.format("the ramp fell behind and was stopped at its deadline: %d of %d connections "
+                + "attempted; lower --rate or add cores", t.attempted(), run.requested()));
+        }
         long failures = failed + lost;
-        RunReport.Verdict verdict = new RunReport.Verdict(failures, run.maxFailures().toString(),
-            run.maxFailures().allows(failures, t.attempted()));
+        RunReport.Verdict verdict = new RunReport.Verdict(failures, run.maxFailures().toString(), !o.rampStopped(),
+            run.maxFailures().allows(failures, t.attempted()) && !o.rampStopped());
         return new RunReport(run.scenario(), o.reports().size(), run.urls(), run.sources(), connections, timing,
             latencies, messages, bench, server, warnings, verdict);
     }

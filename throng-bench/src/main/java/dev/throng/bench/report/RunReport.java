@@ -88,8 +88,9 @@ public record RunReport(
     /**
      * @param failures failed plus lost connections
      * @param maxFailures the {@code --max-failures} budget
-     * @param passed whether failures stayed within it (exit status 0)
+     * @param rampCompleted every requested connection was attempted (false: the ramp passed {@code --ramp-timeout})
+     * @param passed whether failures stayed within the budget and the ramp completed (exit status 0)
      */
-    public record Verdict(long failures, String maxFailures, boolean passed) {
+    public record Verdict(long failures, String maxFailures, boolean rampCompleted, boolean passed) {
     }
 }

@@ -66,8 +66,8 @@ public final class SummaryPrinter {
             out.println("warning       " + w);
         }
         RunReport.Verdict v = r.verdict();
-        out.printf("result        %s: %s failed or lost, --max-failures %s%n", v.passed() ? "PASS" : "FAIL",
-            count(v.failures()), v.maxFailures());
+        out.printf("result        %s: %s failed or lost, --max-failures %s%s%n", v.passed() ? "PASS" : "FAIL",
+            count(v.failures()), v.maxFailures(), v.rampCompleted() ? "" : "; the ramp was stopped at its deadline");
         out.flush();
     }
 

@@ -23,6 +23,7 @@ public record BenchSettings(
     Duration connectTimeout,
     Duration closeTimeout,
     double closeRate,
+    Duration rampTimeout,
     Scenario scenario,
     Duration interval,
     int messageSize,
@@ -60,6 +61,7 @@ public record BenchSettings(
         check(!hold.isNegative(), "--hold must not be negative");
         check(connectTimeout.toMillis() > 0, "--connect-timeout must be positive");
         check(closeTimeout.toMillis() > 0, "--close-timeout must be positive");
+        check(!rampTimeout.isNegative(), "--ramp-timeout must not be negative (0: automatic)");
         check(!clientPing.isNegative(), "--client-ping must not be negative");
         check(sources.size() >= 1, "at least one --source address is needed");
         check(workers >= 0, "--workers must be 0 (auto) or positive, got " + workers);
@@ -74,6 +76,20 @@ public record BenchSettings(
             check(clientPing.isZero(), "--client-ping applies to the idle scenario; echo traffic already keeps "
                 + "connections busy");
         }
+    }
+
+    /** Slack of the automatic ramp timeout, for a box that keeps the rate only roughly. */
+    static final Duration RAMP_SLACK = Duration.ofSeconds(60);
+
+    /**
+     * The ramp timeout in effect: {@link #rampTimeout} or, when 0, the ramp's nominal length
+     * ({@code connections / rate}) plus the connect timeout plus {@link #RAMP_SLACK}.
+     */
+    public Duration effectiveRampTimeout() {
+        if (!rampTimeout.isZero()) {
+            return rampTimeout;
+        }
+        return Duration.ofNanos((long) (connections / rate * 1e9)).plus(connectTimeout).plus(RAMP_SLACK);
     }
 
     /** The close rate in effect: {@link #closeRate} or, when 0, {@link #rate}. */
@@ -100,6 +116,7 @@ public record BenchSettings(
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(5);
         private double closeRate;
+        private Duration rampTimeout = Duration.ZERO;
         private Scenario scenario = Scenario.IDLE;
         private Duration interval = Duration.ofSeconds(1);
         private int messageSize = 32;
@@ -150,6 +167,11 @@ public record BenchSettings(
 
         public Builder closeRate(double v) {
             closeRate = v;
+            return this;
+        }
+
+        public Builder rampTimeout(Duration v) {
+            rampTimeout = v;
             return this;
         }
 
@@ -225,7 +247,7 @@ public record BenchSettings(
 
         public BenchSettings build() {
             return new BenchSettings(connections, urls, rate, hold, connectTimeout, closeTimeout, closeRate,
-                scenario, interval, messageSize, payload, clientPing, sources, ports, workers, ioThreads, transport,
+                rampTimeout, scenario, interval, messageSize, payload, clientPing, sources, ports, workers, ioThreads, transport,
                 maxFailures, report, serverPids, workerJvmOptions);
         }
     }

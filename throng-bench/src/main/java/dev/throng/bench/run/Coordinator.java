@@ -127,8 +127,8 @@ public final class Coordinator {
 
         long go = System.nanoTime();
         workers.forEach(w -> w.command(WorkerMessage.CMD_GO));
-        long rampDeadline = go + (long) (s.connections() / s.rate() * 1e9) + s.connectTimeout().toNanos()
-            + SLACK_NANOS;
+        long rampDeadline = go + s.effectiveRampTimeout().toNanos();
+        boolean rampStopped = false;
         long holdStart = 0;
         long holdEnd = 0;
         long closeDeadline = Long.MAX_VALUE;
@@ -184,8 +184,20 @@ public final class Coordinator {
                 if (workers.stream().allMatch(w -> w.ramped != null)) {
                     holdStart = now;
                     atHoldStart = server;
+                } else if (now - rampDeadline > 0 && !rampStopped) {
+                    // Behind schedule (the box cannot keep the rate): hold and report what is open rather than
+                    // nothing; the verdict fails. Attempts in flight get their connect timeout to resolve.
+                    rampStopped = true;
+                    rampDeadline = now + s.connectTimeout().toNanos() + SLACK_NANOS;
+                    err.printf("throng bench: the ramp did not finish in time (%s of %s established); no more "
+                            + "attempts, holding what is open%n",
+                        Format.count(latest.stream().mapToLong(WorkerSnapshot::established).sum()),
+                        Format.count(s.connections()));
+                    err.flush();
+                    workers.forEach(w -> w.command(WorkerMessage.CMD_STOP_RAMP));
                 } else if (now - rampDeadline > 0) {
-                    err.println("throng bench: the ramp did not finish in time; stopping the run");
+                    err.println("throng bench: attempts in flight did not resolve after the ramp was stopped; "
+                        + "stopping the run");
                     return EXIT_BENCH_ERROR;
                 }
             }
@@ -214,7 +226,7 @@ public final class Coordinator {
         }
         Observations o = new Observations(collect(workers, w -> w.ready), collect(workers, w -> w.ramped),
             collect(workers, w -> w.report), go, holdStart, holdEnd, end, heldAtEndOfHold, peakRate, peakCpu,
-            peakRss, serverObservations);
+            peakRss, rampStopped, serverObservations);
         RunReport report = ReportBuilder.build(new ReportBuilder.RunDescription(
             s.scenario().name().toLowerCase(Locale.ROOT), s.scenario() == Scenario.ECHO, s.connections(),
             s.urls().stream().map(Object::toString).collect(Collectors.toList()), s.sources(), s.maxFailures(),

@@ -88,6 +88,8 @@ public final class Worker {
                 long go = System.nanoTime();
                 drivers.forEach(d -> d.start(go));
                 reporter.scheduleAtFixedRate(this::reportSafely, 1, 1, TimeUnit.SECONDS);
+            } else if (WorkerMessage.CMD_STOP_RAMP.equals(cmd)) {
+                drivers.forEach(LoopDriver::stopRamp);
             } else if (WorkerMessage.CMD_CLOSE.equals(cmd)) {
                 drivers.forEach(LoopDriver::startClose);
             }

@@ -49,8 +49,12 @@ class ReportBuilderTest {
             0, 0, Map.of(HistogramKind.ECHO_ROUND_TRIP.key(), histogram(4000))));
 
     private Observations observations() {
+        return observations(false);
+    }
+
+    private Observations observations(boolean rampStopped) {
         return new Observations(ready, ramped, reports, 0, 2 * S, 12 * S, 14 * S, 1997, 1500.0, 0.5, 130 << 20,
-            new Observations.ServerObservations(List.of(7L), 100_000_000, 100_000_000 + 1997 * 5000L, 120_000_000,
+            rampStopped, new Observations.ServerObservations(List.of(7L), 100_000_000, 100_000_000 + 1997 * 5000L, 120_000_000,
                 10 * S, 10 * S + S / 2));
     }
 
@@ -116,6 +120,17 @@ class ReportBuilderTest {
     }
 
     @Test
+    void aRampStoppedAtItsDeadlineFailsTheVerdictButStillReports() {
+        RunReport r = ReportBuilder.build(new ReportBuilder.RunDescription("echo", true, 5000, List.of("ws://x/"),
+            List.of("127.0.0.2"), FailureBudget.parse("1%"), 2), observations(true));
+        assertThat(r.verdict().passed()).isFalse();
+        assertThat(r.verdict().rampCompleted()).isFalse();
+        assertThat(r.warnings()).anyMatch(w -> w.contains("stopped at its deadline: 2008 of 5000"));
+        assertThat(r.connections().heldAtEndOfHold()).isEqualTo(1997);
+        assertThat(r.server().rssBytesPerConnection()).isEqualTo(5000);
+    }
+
+    @Test
     void warnsAboutNothingWhenTheBenchWasIdleAndEveryEchoCameBack() {
         assertThat(build(FailureBudget.NONE).warnings()).isEmpty();
     }
@@ -127,7 +142,7 @@ class ReportBuilderTest {
             Map.of(), Map.of(), 1000, 0, 0, 100, 90, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, Map.of()));
         RunReport r = ReportBuilder.build(new ReportBuilder.RunDescription("echo", true, 2000, List.of("ws://x/"),
             List.of("127.0.0.2"), FailureBudget.NONE, 2), new Observations(ready, ramped, missing, 0, S, 2 * S,
-            3 * S, 1000, 0, 1.9, 0, null));
+            3 * S, 1000, 0, 1.9, 0, false, null));
         assertThat(r.warnings()).anyMatch(w -> w.contains("10 echo messages never came back"))
             .anyMatch(w -> w.contains("bottleneck"));
         assertThat(r.server()).isNull();
