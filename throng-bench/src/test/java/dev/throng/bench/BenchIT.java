@@ -116,6 +116,8 @@ class BenchIT {
         assertThat(r.path("latencyMillis").path("echoRoundTrip").path("count").asLong()).isEqualTo(sent);
         assertThat(r.path("latencyMillis").path("handshake").path("count").asLong()).isEqualTo(2000);
         assertThat(r.path("server").path("rssBytesPerConnection").asLong()).isPositive();
+        assertThat(r.path("server").path("pssBytesHeld").asLong()).isPositive()
+            .isLessThanOrEqualTo(r.path("server").path("rssBytesHeld").asLong());
         assertThat(r.path("loadGenerator").path("heapBytesPerConnection").asLong()).isPositive();
         assertThat(r.path("verdict").path("passed").asBoolean()).isTrue();
         assertThat(run.out).contains("[    1s ramp ]").contains("result        PASS");

@@ -304,6 +304,14 @@ public final class BenchConnection extends ServerFrameParser implements ChannelI
         }
     }
 
+    /** Ends the connection now, in the close phase: an open one counts as an unclean close. */
+    void drop() {
+        if (state == OPEN) {
+            state = CLOSE_SENT;
+        }
+        terminate(FailureReason.ABORTED.id());
+    }
+
     /**
      * Ends the connection for {@code reason} and counts it once, by state: a failed attempt, a lost connection, or
      * the end of a close we started (clean once both close frames were exchanged, unclean otherwise).

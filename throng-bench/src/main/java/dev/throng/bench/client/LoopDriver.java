@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * connections (sends, deadlines), closes them at the close rate, and keeps their counters. All shared per-loop
  * state (targets, source ports, SHA-1, statistics) hangs off this object, so a connection holds one reference to it.
  *
- * <p><b>Threading.</b> {@link #start}, {@link #stopRamp}, {@link #startClose} and {@link #snapshot} may be called from any thread and
+ * <p><b>Threading.</b> {@link #start}, {@link #stopRamp}, {@link #startClose}, {@link #dropRemaining} and
+ * {@link #snapshot} may be called from any thread and
  * hand their work to the loop; everything else runs on the loop. {@link #rampDone()} and {@link #closeDone()} are
  * safe to read from any thread.
  *
@@ -276,6 +277,26 @@ public final class LoopDriver {
                 return;
             }
             closeTask = loop.scheduleAtFixedRate(this::closeTick, 0, PACE_NANOS, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    /**
+     * Ends every connection still open or closing at once, without waiting for the closing handshake (the
+     * coordinator's close deadline passed): each counts as an unclean close, an attempt still opening as aborted.
+     */
+    public void dropRemaining() {
+        loop.execute(() -> {
+            if (!closing || closeDone) {
+                return;
+            }
+            if (closeTask != null) {
+                closeTask.cancel(false);
+            }
+            for (int i = connections.size() - 1; i >= 0; i--) {
+                if (i < connections.size()) {
+                    connections.get(i).drop();
+                }
+            }
         });
     }
 

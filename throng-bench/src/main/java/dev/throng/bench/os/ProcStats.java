@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * CPU time and resident memory of a process, read from {@code /proc}: {@code /proc/PID/stat} fields 14 and 15
- * (utime, stime) and {@code /proc/PID/status} {@code VmRSS}.
+ * (utime, stime), {@code /proc/PID/status} {@code VmRSS} and {@code /proc/PID/smaps_rollup} {@code Pss}.
  *
  * <p>CPU times in {@code stat} are in clock ticks; Linux reports them in USER_HZ, which is 100 on every
  * architecture the JDK runs on (the kernel converts from its internal HZ), so one tick is 10 ms.
@@ -29,6 +29,16 @@ public final class ProcStats {
         return parseRssBytes(Files.readString(Path.of("/proc", pid, "status")));
     }
 
+    /**
+     * Proportional set size of process {@code pid}: its resident pages, each shared page divided by the number of
+     * processes that map it. Summed over server workers that share the JVM's libraries and class archive, it is the
+     * memory they cost the machine, where summed RSS counts each shared page once per worker. Reading it walks the
+     * process's page tables: take it now and then, not every second.
+     */
+    public static long pssBytes(String pid) throws IOException {
+        return parseKilobytesField(Files.readString(Path.of("/proc", pid, "smaps_rollup")), "Pss:");
+    }
+
     /** Parses a {@code stat} line; the command name may contain spaces and parentheses, so fields count from its end. */
     static long parseCpuNanos(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
@@ -38,13 +48,18 @@ public final class ProcStats {
     }
 
     static long parseRssBytes(String status) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith("VmRSS:")) {
-                String[] f = line.substring(6).trim().split("\\s+");
-                return Long.parseLong(f[0]) * 1024; // the kernel reports kB
+        return parseKilobytesField(status, "VmRSS:"); // a zombie has no VmRSS line: 0
+    }
+
+    /** The value of the line starting with {@code name} (the kernel reports kB) in bytes; 0 without that line. */
+    static long parseKilobytesField(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name)) {
+                String[] f = line.substring(name.length()).trim().split("\\s+");
+                return Long.parseLong(f[0]) * 1024;
             }
         }
-        return 0; // a zombie has no VmRSS line
+        return 0;
     }
 
     /** {@link #cpuNanos} of this process, 0 when unreadable (not Linux). */

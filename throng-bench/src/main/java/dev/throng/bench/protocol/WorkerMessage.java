@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * <p>Coordinator to worker (stdin, after the {@link WorkerSpec} line): {@code go} (start the ramp),
  * {@code stop-ramp} (the ramp's deadline passed: issue no more attempts; {@code ramped} follows once those issued
- * resolve) and {@code close} (start closing). End of input means the coordinator is gone: the worker drops everything and exits.
+ * resolve), {@code close} (start closing) and {@code drop} (the close deadline passed: end what is left without
+ * the closing handshake; {@code report} follows). End of input means the coordinator is gone: the worker drops everything and exits.
  *
  * @param type the message type, one of the {@code TYPE_} / {@code CMD_} constants
  * @param snapshot the worker's counters, for {@code ready}, {@code progress}, {@code ramped}, {@code report}
@@ -29,6 +30,7 @@ public record WorkerMessage(String type, WorkerSnapshot snapshot, Long openFiles
     public static final String CMD_GO = "go";
     public static final String CMD_STOP_RAMP = "stop-ramp";
     public static final String CMD_CLOSE = "close";
+    public static final String CMD_DROP = "drop";
 
     public static WorkerMessage of(String type, WorkerSnapshot snapshot) {
         return new WorkerMessage(type, snapshot, null, null);

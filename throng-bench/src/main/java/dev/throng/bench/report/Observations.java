@@ -20,6 +20,7 @@ import java.util.List;
  * @param benchCpuCoresPeak most CPU the workers used in one progress second, in cores
  * @param benchRssPeak most summed worker RSS seen
  * @param rampStopped the ramp passed its deadline and was stopped before every connection was attempted
+ * @param closeCutShort the close phase passed its deadline and the connections left were dropped
  * @param server the server samples, or {@code null} without {@code --server-pid}
  */
 public record Observations(
@@ -35,6 +36,7 @@ public record Observations(
     double benchCpuCoresPeak,
     long benchRssPeak,
     boolean rampStopped,
+    boolean closeCutShort,
     ServerObservations server) {
 
     /**
@@ -44,10 +46,12 @@ public record Observations(
      * @param rssBefore RSS sampled before {@code go}
      * @param rssHeld RSS sampled when {@code close} was sent
      * @param rssPeak the most RSS sampled
+     * @param pssBefore proportional set size sampled before {@code go}
+     * @param pssHeld proportional set size sampled when {@code close} was sent
      * @param cpuAtHoldStart CPU time (ns) when the hold began
      * @param cpuAtHoldEnd CPU time (ns) when the hold ended
      */
-    public record ServerObservations(List<Long> pids, long rssBefore, long rssHeld, long rssPeak, long cpuAtHoldStart,
-                                     long cpuAtHoldEnd) {
+    public record ServerObservations(List<Long> pids, long rssBefore, long rssHeld, long rssPeak, long pssBefore,
+                                     long pssHeld, long cpuAtHoldStart, long cpuAtHoldEnd) {
     }
 }

@@ -120,7 +120,8 @@ public final class ReportBuilder {
             double cores = holdSeconds > 0 ? (s.cpuAtHoldEnd() - s.cpuAtHoldStart()) / 1e9 / holdSeconds : 0;
             long held = o.heldAtEndOfHold();
             server = new RunReport.Server(s.pids(), s.rssBefore(), s.rssHeld(), s.rssPeak(),
-                held > 0 ? Math.max(0, s.rssHeld() - s.rssBefore()) / held : 0, round(cores),
+                held > 0 ? Math.max(0, s.rssHeld() - s.rssBefore()) / held : 0, s.pssBefore(), s.pssHeld(),
+                held > 0 ? s.pssHeld() / held : 0, round(cores),
                 held > 0 ? round(cores * 100 * 100_000 / held) : 0);
         }
 
@@ -138,6 +139,10 @@ public final class ReportBuilder {
         if (o.rampStopped()) {
             warnings.add(String.format("the ramp fell behind and was stopped at its deadline: %d of %d connections "
                 + "attempted; lower --rate or add cores", t.attempted(), run.requested()));
+        }
+        if (o.closeCutShort()) {
+            warnings.add("closing passed its deadline: the connections still open were dropped without the closing "
+                + "handshake (counted in closedUnclean); lower --close-rate or raise --close-timeout");
         }
         long failures = failed + lost;
         RunReport.Verdict verdict = new RunReport.Verdict(failures, run.maxFailures().toString(), !o.rampStopped(),

@@ -76,12 +76,18 @@ public record RunReport(
      * @param rssBytesBefore before the first connection
      * @param rssBytesHeld at the end of the hold
      * @param rssBytesPerConnection (held - before) / connections held
+     * @param pssBytesBefore proportional set size before the first connection: pages shared between the server
+     *     processes (the JVM's libraries and class archive) counted once, not once per process
+     * @param pssBytesHeld the same at the end of the hold
+     * @param pssBytesHeldPerConnection {@code pssBytesHeld} / connections held: all the server's memory, its
+     *     processes' baselines included, per connection
      * @param cpuCoresDuringHold CPU seconds per second during the hold
      * @param cpuPercentOfCorePer100kConnections {@code cpuCoresDuringHold} as percent of one core, per 100,000
      *     held connections
      */
     public record Server(List<Long> pids, long rssBytesBefore, long rssBytesHeld, long rssBytesPeak,
-                         long rssBytesPerConnection, double cpuCoresDuringHold,
+                         long rssBytesPerConnection, long pssBytesBefore, long pssBytesHeld,
+                         long pssBytesHeldPerConnection, double cpuCoresDuringHold,
                          double cpuPercentOfCorePer100kConnections) {
     }
 

@@ -61,6 +61,8 @@ public final class SummaryPrinter {
                     + "%s%% of a core per 100k connections%n", bytes(s.rssBytesBefore()), bytes(s.rssBytesHeld()),
                 bytes(s.rssBytesPeak()), bytes(s.rssBytesPerConnection()), decimal(s.cpuCoresDuringHold(), 3),
                 decimal(s.cpuPercentOfCorePer100kConnections(), 2));
+            out.printf("server        pss %s -> %s: %s per held connection, all in%n", bytes(s.pssBytesBefore()),
+                bytes(s.pssBytesHeld()), bytes(s.pssBytesHeldPerConnection()));
         }
         for (String w : r.warnings()) {
             out.println("warning       " + w);

@@ -121,6 +121,8 @@ public final class Coordinator {
             }
         }
         ServerSampler.Sample before = sampler == null ? null : sampler.sample();
+        long pssBefore = sampler == null ? 0 : sampler.pssBytes();
+        long pssHeld = 0;
         long serverRssPeak = before == null ? 0 : before.rssBytes();
         ServerSampler.Sample atHoldStart = null;
         ServerSampler.Sample atHoldEnd = null;
@@ -129,6 +131,7 @@ public final class Coordinator {
         workers.forEach(w -> w.command(WorkerMessage.CMD_GO));
         long rampDeadline = go + s.effectiveRampTimeout().toNanos();
         boolean rampStopped = false;
+        boolean closeCutShort = false;
         long holdStart = 0;
         long holdEnd = 0;
         long closeDeadline = Long.MAX_VALUE;
@@ -204,6 +207,7 @@ public final class Coordinator {
             if (holdStart != 0 && holdEnd == 0 && now - holdStart >= s.hold().toNanos()) {
                 holdEnd = now;
                 atHoldEnd = server;
+                pssHeld = sampler == null ? 0 : sampler.pssBytes();
                 heldAtEndOfHold = latest.stream().mapToLong(WorkerSnapshot::open).sum();
                 closeDeadline = now + (long) (heldAtEndOfHold / s.effectiveCloseRate() * 1e9)
                     + s.closeTimeout().toNanos() + SLACK_NANOS;
@@ -212,8 +216,18 @@ public final class Coordinator {
             if (holdEnd != 0 && workers.stream().allMatch(w -> w.report != null)) {
                 break;
             }
-            if (now - closeDeadline > 0) {
-                err.println("throng bench: closing did not finish in time; stopping the run");
+            if (now - closeDeadline > 0 && !closeCutShort) {
+                // Closing gently took too long (a saturated box): end the rest without the closing handshake, so
+                // the run still reports; they count as unclean closes.
+                closeCutShort = true;
+                closeDeadline = now + SLACK_NANOS;
+                err.printf("throng bench: closing did not finish in time (%s still open); dropping them%n",
+                    Format.count(latest.stream().mapToLong(WorkerSnapshot::open).sum()));
+                err.flush();
+                workers.forEach(w -> w.command(WorkerMessage.CMD_DROP));
+            } else if (now - closeDeadline > 0) {
+                err.println("throng bench: workers did not report after dropping their connections; stopping the "
+                    + "run");
                 return EXIT_BENCH_ERROR;
             }
         }
@@ -222,11 +236,12 @@ public final class Coordinator {
         Observations.ServerObservations serverObservations = null;
         if (sampler != null) {
             serverObservations = new Observations.ServerObservations(sampler.pids(), before.rssBytes(),
-                atHoldEnd.rssBytes(), serverRssPeak, atHoldStart.cpuNanos(), atHoldEnd.cpuNanos());
+                atHoldEnd.rssBytes(), serverRssPeak, pssBefore, pssHeld, atHoldStart.cpuNanos(),
+                atHoldEnd.cpuNanos());
         }
         Observations o = new Observations(collect(workers, w -> w.ready), collect(workers, w -> w.ramped),
             collect(workers, w -> w.report), go, holdStart, holdEnd, end, heldAtEndOfHold, peakRate, peakCpu,
-            peakRss, rampStopped, serverObservations);
+            peakRss, rampStopped, closeCutShort, serverObservations);
         RunReport report = ReportBuilder.build(new ReportBuilder.RunDescription(
             s.scenario().name().toLowerCase(Locale.ROOT), s.scenario() == Scenario.ECHO, s.connections(),
             s.urls().stream().map(Object::toString).collect(Collectors.toList()), s.sources(), s.maxFailures(),

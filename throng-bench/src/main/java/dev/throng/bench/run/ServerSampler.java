@@ -5,7 +5,10 @@ import dev.throng.bench.os.ProcStats;
 import java.io.IOException;
 import java.util.List;
 
-/** Samples the server processes named by {@code --server-pid}: summed RSS and CPU time, from {@code /proc}. */
+/**
+ * Samples the server processes named by {@code --server-pid}: summed RSS and CPU time, from {@code /proc}; summed
+ * PSS ({@link ProcStats#pssBytes}) when asked, as it costs more to read.
+ */
 final class ServerSampler {
 
     /** One sample: summed over the pids; {@code nanoTime} is when it was taken. */
@@ -43,5 +46,18 @@ final class ServerSampler {
             }
         }
         return new Sample(System.nanoTime(), rss, cpu);
+    }
+
+    /** Summed proportional set size; a pid that has exited counts as 0. */
+    long pssBytes() {
+        long pss = 0;
+        for (long pid : pids) {
+            try {
+                pss += ProcStats.pssBytes(Long.toString(pid));
+            } catch (IOException | RuntimeException e) {
+                // exited, or a kernel without smaps_rollup (before 4.14)
+            }
+        }
+        return pss;
     }
 }

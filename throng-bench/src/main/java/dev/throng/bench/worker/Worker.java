@@ -92,6 +92,8 @@ public final class Worker {
                 drivers.forEach(LoopDriver::stopRamp);
             } else if (WorkerMessage.CMD_CLOSE.equals(cmd)) {
                 drivers.forEach(LoopDriver::startClose);
+            } else if (WorkerMessage.CMD_DROP.equals(cmd)) {
+                drivers.forEach(LoopDriver::dropRemaining);
             }
         }
         if (reportSent) {
@@ -116,7 +118,7 @@ public final class Worker {
     }
 
     private void report() throws Exception {
-        if (reportSent) {
+        if (reportSent || group.isShuttingDown()) { // shutting down: the coordinator went away, nobody listens
             return;
         }
         // Read the phase flags before the counters: each loop's snapshot runs on that loop after its flag was set, so

@@ -20,13 +20,21 @@ class ProcStatsTest {
     }
 
     @Test
+    void readsPssFromTheRollupInBytes() {
+        String rollup = "55d0a000-7ffd1000 ---p 00000000 00:00 0    [rollup]\nRss:    53264 kB\nPss:    29103 kB\n"
+            + "Pss_Anon:   26744 kB\n";
+        assertThat(ProcStats.parseKilobytesField(rollup, "Pss:")).isEqualTo(29103L * 1024);
+    }
+
+    @Test
     void aZombieHasNoRss() {
         assertThat(ProcStats.parseRssBytes("Name:\tjava\nState:\tZ (zombie)\n")).isZero();
     }
 
     @Test
-    void readsThisProcess() {
+    void readsThisProcess() throws Exception {
         assertThat(ProcStats.selfRssBytes()).isPositive();
+        assertThat(ProcStats.pssBytes("self")).isPositive().isLessThanOrEqualTo(ProcStats.selfRssBytes() * 2);
         assertThat(ProcStats.selfCpuNanos()).isPositive();
     }
 }

@@ -54,8 +54,8 @@ class ReportBuilderTest {
 
     private Observations observations(boolean rampStopped) {
         return new Observations(ready, ramped, reports, 0, 2 * S, 12 * S, 14 * S, 1997, 1500.0, 0.5, 130 << 20,
-            rampStopped, new Observations.ServerObservations(List.of(7L), 100_000_000, 100_000_000 + 1997 * 5000L, 120_000_000,
-                10 * S, 10 * S + S / 2));
+            rampStopped, false, new Observations.ServerObservations(List.of(7L), 100_000_000, 100_000_000 + 1997 * 5000L,
+                120_000_000, 60_000_000, 60_000_000 + 1997 * 4000L, 10 * S, 10 * S + S / 2));
     }
 
     private RunReport build(FailureBudget budget) {
@@ -105,6 +105,8 @@ class ReportBuilderTest {
     void measuresTheServerPerHeldConnection() {
         RunReport.Server s = build(FailureBudget.NONE).server();
         assertThat(s.rssBytesPerConnection()).isEqualTo(5000);
+        assertThat(s.pssBytesHeld()).isEqualTo(60_000_000 + 1997 * 4000L);
+        assertThat(s.pssBytesHeldPerConnection()).isEqualTo((60_000_000 + 1997 * 4000L) / 1997);
         assertThat(s.cpuCoresDuringHold()).isCloseTo(0.05, within(0.0001));
         // 0.05 cores for 1,997 connections = 2.504 cores per 100k = 250.4% of a core
         assertThat(s.cpuPercentOfCorePer100kConnections()).isCloseTo(250.376, within(0.01));
@@ -142,8 +144,9 @@ class ReportBuilderTest {
             Map.of(), Map.of(), 1000, 0, 0, 100, 90, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, Map.of()));
         RunReport r = ReportBuilder.build(new ReportBuilder.RunDescription("echo", true, 2000, List.of("ws://x/"),
             List.of("127.0.0.2"), FailureBudget.NONE, 2), new Observations(ready, ramped, missing, 0, S, 2 * S,
-            3 * S, 1000, 0, 1.9, 0, false, null));
+            3 * S, 1000, 0, 1.9, 0, false, true, null));
         assertThat(r.warnings()).anyMatch(w -> w.contains("10 echo messages never came back"))
+            .anyMatch(w -> w.contains("closing passed its deadline"))
             .anyMatch(w -> w.contains("bottleneck"));
         assertThat(r.server()).isNull();
     }
