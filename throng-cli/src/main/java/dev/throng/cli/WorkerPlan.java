@@ -100,6 +100,14 @@ final class WorkerPlan {
                 "-Xms" + INITIAL_HEAP_MB + "m", "-Xmx" + heapMb + "m"));
         }
         flags.add("-Xss512k"); // event loops recurse little; half the default stack reservation
+        // Map the JDK's class archive (CDS) at the address it was built for. JDK 17.0.x and later map it at a random
+        // address by default and then rewrite its pointers, which turns ~6 MiB of pages every worker could share
+        // into private copies in each (docs/configuration.md, "JVM flags"). The cost is that one region's address is
+        // predictable (the ASLR the default adds); the JVM falls back to relocating when that address is taken.
+        flags.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"));
+        // No hsperfdata: its sampler wakes every 50 ms, 0.2 % of a core per idle process, times dozens of workers
+        // (docs/benchmarks.md section 10). jcmd <pid> still works; jps and jstat no longer list the process.
+        flags.add("-XX:-UsePerfData");
         if (javaFeatureVersion >= 25) {
             flags.add("-XX:+UseCompactObjectHeaders"); // JDK 25: 8-byte headers shrink every object (JEP 519)
         }

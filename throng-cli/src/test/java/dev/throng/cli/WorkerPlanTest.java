@@ -15,7 +15,8 @@ class WorkerPlanTest {
         // 24 MiB + 512 B x 19,744 connections (9.64 MiB, rounded up)
         assertThat(WorkerPlan.jvmFlags(0, OPEN_FILES, 17)).containsExactly(
             "-XX:+UseSerialGC", "-Xms34m", "-Xmx34m", "-Xmn4m",
-            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-Xss512k");
+            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-Xss512k",
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData");
     }
 
     @Test
@@ -27,7 +28,8 @@ class WorkerPlanTest {
     @Test
     void aWorkerAboveTheSerialLimitGetsG1WithASmallInitialHeap() {
         assertThat(WorkerPlan.jvmFlags(100_000, 1_000_000, 17)).containsExactly(
-            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-Xms16m", "-Xmx129m", "-Xss512k");
+            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-Xms16m", "-Xmx129m", "-Xss512k",
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData");
         assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS, 1_000_000, 17)).contains("-XX:+UseSerialGC");
         assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS + 1, 1_000_000, 17)).contains("-XX:+UseG1GC");
     }
