@@ -16,7 +16,8 @@ class WorkerPlanTest {
         assertThat(WorkerPlan.jvmFlags(0, OPEN_FILES, 17)).containsExactly(
             "-XX:+UseSerialGC", "-Xms34m", "-Xmx34m", "-Xmn4m",
             "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-Xss512k",
-            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData");
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData",
+            "-Dio.netty.leakDetection.samplingInterval=4096");
     }
 
     @Test
@@ -29,7 +30,8 @@ class WorkerPlanTest {
     void aWorkerAboveTheSerialLimitGetsG1WithASmallInitialHeap() {
         assertThat(WorkerPlan.jvmFlags(100_000, 1_000_000, 17)).containsExactly(
             "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-Xms16m", "-Xmx129m", "-Xss512k",
-            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData");
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData",
+            "-Dio.netty.leakDetection.samplingInterval=4096");
         assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS, 1_000_000, 17)).contains("-XX:+UseSerialGC");
         assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS + 1, 1_000_000, 17)).contains("-XX:+UseG1GC");
     }
