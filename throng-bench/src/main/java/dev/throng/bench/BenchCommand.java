@@ -57,6 +57,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "comfortably with a 4,096 backlog; faster ramps measure SYN-queue overflow, not holding.")
     double rate;
 
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "DURATION", converter = DurationConverter.class,
+        description = "Time over which the connect rate climbs linearly from 0 to --rate. Default 0: full rate at "
+            + "once. Dozens of load and server JVMs that have just started compile their code while the first "
+            + "handshakes run; a warm-up keeps those handshakes from timing out.")
+    Duration warmup;
+
     @Option(names = "--hold", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
         description = "How long to hold the connections once every attempt has resolved. Default: long enough for a "
             + "steady state; use at least twice the server's ping interval to measure ping intervals.")
@@ -186,6 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
             .connections(connections)
             .urls(targets)
             .rate(rate)
+            .warmup(warmup)
             .hold(hold)
             .connectTimeout(connectTimeout)
             .closeTimeout(closeTimeout)

@@ -93,7 +93,7 @@ class BenchIT {
         startServer(Duration.ofSeconds(30));
         BenchRun run = BenchRun.run(dir, "simple", "--connections", "2000", "--workers", "2",
             "--source", "127.0.0.2,127.0.0.3", "--url", "ws://127.0.0.1:" + server.port() + "/",
-            "--rate", "500", "--hold", "3s", "--scenario", "echo", "--interval", "1s",
+            "--rate", "500", "--warmup", "2s", "--hold", "3s", "--scenario", "echo", "--interval", "1s",
             "--connect-timeout", "30s", "--close-timeout", "30s",
             "--server-pid", Long.toString(ProcessHandle.current().pid()));
 

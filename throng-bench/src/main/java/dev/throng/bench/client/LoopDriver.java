@@ -55,6 +55,7 @@ public final class LoopDriver {
     private final int quota;
     private final long firstIndex;
     private final double connectsPerNano;
+    private final long warmupNanos;
     private final double closesPerNano;
     final MessageDigest sha1 = HandshakeRequest.sha1();
     final LoopStats stats = new LoopStats();
@@ -110,6 +111,7 @@ public final class LoopDriver {
         this.quota = quota;
         this.firstIndex = firstIndex;
         this.connectsPerNano = connectRate / 1e9;
+        this.warmupNanos = TimeUnit.MILLISECONDS.toNanos(spec.warmupMillis());
         this.closesPerNano = closeRate / 1e9;
         this.maxBurst = (int) Math.max(MIN_BURST, 5 * connectsPerNano * PACE_NANOS); // 25 ms worth
         this.connectTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(spec.connectTimeoutMillis());
@@ -146,7 +148,7 @@ public final class LoopDriver {
         if (closing) {
             return;
         }
-        long due = Math.min(quota, (long) ((System.nanoTime() - goNanos) * connectsPerNano) + 1);
+        long due = Math.min(quota, attemptsDue(System.nanoTime() - goNanos, connectsPerNano, warmupNanos) + 1);
         due = Math.min(due, issued + maxBurst);
         while (issued < due) {
             int local = issued++;
@@ -157,6 +159,20 @@ public final class LoopDriver {
         if (issued == quota) {
             rampTask.cancel(false);
         }
+    }
+
+    /**
+     * Attempts due {@code elapsed} nanoseconds into the ramp at {@code perNano} attempts per nanosecond, the rate
+     * climbing linearly from 0 over the first {@code warmup} nanoseconds: the area under that rate.
+     */
+    static long attemptsDue(long elapsed, double perNano, long warmup) {
+        if (elapsed <= 0) {
+            return 0;
+        }
+        if (elapsed < warmup) {
+            return (long) (perNano * elapsed / 2.0 * elapsed / warmup);
+        }
+        return (long) (perNano * (elapsed - warmup / 2.0));
     }
 
     /** Tries {@code attempt} from the next free port of its source (or of the next source that has one). */

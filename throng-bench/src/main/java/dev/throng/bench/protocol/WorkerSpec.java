@@ -16,6 +16,7 @@ import java.util.List;
  * @param targets the URLs, in {@code --url} order
  * @param sources this worker's (address, port range) slices
  * @param connectRate connections per second this worker opens
+ * @param warmupMillis how long this worker's rate takes to climb linearly from 0 to {@code connectRate}
  * @param closeRate connections per second this worker closes
  * @param scenario what each connection does
  * @param intervalMillis echo scenario: time between two messages of one connection
@@ -34,6 +35,7 @@ public record WorkerSpec(
     List<TargetUrl> targets,
     List<SourceSlice> sources,
     double connectRate,
+    long warmupMillis,
     double closeRate,
     Scenario scenario,
     long intervalMillis,

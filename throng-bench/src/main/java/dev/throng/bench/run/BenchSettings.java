@@ -19,6 +19,7 @@ public record BenchSettings(
     int connections,
     List<TargetUrl> urls,
     double rate,
+    Duration warmup,
     Duration hold,
     Duration connectTimeout,
     Duration closeTimeout,
@@ -59,6 +60,7 @@ public record BenchSettings(
         check(rate > 0, "--rate must be positive, got " + rate);
         check(closeRate >= 0, "--close-rate must be positive (or 0: same as --rate), got " + closeRate);
         check(!hold.isNegative(), "--hold must not be negative");
+        check(!warmup.isNegative(), "--warmup must not be negative");
         check(connectTimeout.toMillis() > 0, "--connect-timeout must be positive");
         check(closeTimeout.toMillis() > 0, "--close-timeout must be positive");
         check(!rampTimeout.isNegative(), "--ramp-timeout must not be negative (0: automatic)");
@@ -83,13 +85,14 @@ public record BenchSettings(
 
     /**
      * The ramp timeout in effect: {@link #rampTimeout} or, when 0, the ramp's nominal length
-     * ({@code connections / rate}) plus the connect timeout plus {@link #RAMP_SLACK}.
+     * ({@code connections / rate} plus half the warm-up) plus the connect timeout plus {@link #RAMP_SLACK}.
      */
     public Duration effectiveRampTimeout() {
         if (!rampTimeout.isZero()) {
             return rampTimeout;
         }
-        return Duration.ofNanos((long) (connections / rate * 1e9)).plus(connectTimeout).plus(RAMP_SLACK);
+        return Duration.ofNanos((long) (connections / rate * 1e9)).plus(warmup.dividedBy(2)).plus(connectTimeout)
+            .plus(RAMP_SLACK);
     }
 
     /** The close rate in effect: {@link #closeRate} or, when 0, {@link #rate}. */
@@ -112,6 +115,7 @@ public record BenchSettings(
         private int connections = 1000;
         private List<TargetUrl> urls = List.of(TargetUrl.parse("ws://127.0.0.1:8080/"));
         private double rate = 5000;
+        private Duration warmup = Duration.ZERO;
         private Duration hold = Duration.ofSeconds(30);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(5);
@@ -147,6 +151,11 @@ public record BenchSettings(
 
         public Builder rate(double v) {
             rate = v;
+            return this;
+        }
+
+        public Builder warmup(Duration v) {
+            warmup = v;
             return this;
         }
 
@@ -246,7 +255,7 @@ public record BenchSettings(
         }
 
         public BenchSettings build() {
-            return new BenchSettings(connections, urls, rate, hold, connectTimeout, closeTimeout, closeRate,
+            return new BenchSettings(connections, urls, rate, warmup, hold, connectTimeout, closeTimeout, closeRate,
                 rampTimeout, scenario, interval, messageSize, payload, clientPing, sources, ports, workers, ioThreads, transport,
                 maxFailures, report, serverPids, workerJvmOptions);
         }
