@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -270,9 +271,17 @@ public final class LoopDriver {
 
     private void sweep() {
         long now = System.nanoTime();
+        forEachConnection(c -> c.tick(now));
+    }
+
+    /**
+     * Calls {@code action} on every connection, from the last; the action may end connections, and their
+     * swap-removes only move connections already visited.
+     */
+    private void forEachConnection(Consumer<BenchConnection> action) {
         for (int i = connections.size() - 1; i >= 0; i--) {
             if (i < connections.size()) {
-                connections.get(i).tick(now);
+                action.accept(connections.get(i));
             }
         }
     }
@@ -308,11 +317,7 @@ public final class LoopDriver {
             if (closeTask != null) {
                 closeTask.cancel(false);
             }
-            for (int i = connections.size() - 1; i >= 0; i--) {
-                if (i < connections.size()) {
-                    connections.get(i).drop();
-                }
-            }
+            forEachConnection(BenchConnection::drop);
         });
     }
 

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * <p>Coordinator to worker (stdin, after the {@link WorkerSpec} line): {@code go} (start the ramp),
  * {@code stop-ramp} (the ramp's deadline passed: issue no more attempts; {@code ramped} follows once those issued
  * resolve), {@code close} (start closing) and {@code drop} (the close deadline passed: end what is left without
- * the closing handshake; {@code report} follows). End of input means the coordinator is gone: the worker drops everything and exits.
+ * the closing handshake; {@code report} follows). End of input means the coordinator is gone: the worker drops
+ * everything and exits.
  *
  * @param type the message type, one of the {@code TYPE_} / {@code CMD_} constants
  * @param snapshot the worker's counters, for {@code ready}, {@code progress}, {@code ramped}, {@code report}

@@ -256,8 +256,8 @@ public record BenchSettings(
 
         public BenchSettings build() {
             return new BenchSettings(connections, urls, rate, warmup, hold, connectTimeout, closeTimeout, closeRate,
-                rampTimeout, scenario, interval, messageSize, payload, clientPing, sources, ports, workers, ioThreads, transport,
-                maxFailures, report, serverPids, workerJvmOptions);
+                rampTimeout, scenario, interval, messageSize, payload, clientPing, sources, ports, workers, ioThreads,
+                transport, maxFailures, report, serverPids, workerJvmOptions);
         }
     }
 }

@@ -80,9 +80,9 @@ public final class WorkerPlanner {
             }
             double fraction = (double) share / s.connections();
             specs.add(new WorkerSpec(k, share, first, s.urls(), sources, s.rate() * fraction,
-                s.warmup().toMillis(), s.effectiveCloseRate() * fraction, s.scenario(), s.interval().toMillis(), s.messageSize(),
-                s.payload(), s.clientPing().toMillis(), s.connectTimeout().toMillis(), s.closeTimeout().toMillis(),
-                s.ioThreads(), s.transport()));
+                s.warmup().toMillis(), s.effectiveCloseRate() * fraction, s.scenario(), s.interval().toMillis(),
+                s.messageSize(), s.payload(), s.clientPing().toMillis(), s.connectTimeout().toMillis(),
+                s.closeTimeout().toMillis(), s.ioThreads(), s.transport()));
             first += share;
         }
         return specs;

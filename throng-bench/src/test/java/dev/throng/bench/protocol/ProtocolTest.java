@@ -37,8 +37,8 @@ class ProtocolTest {
     @Test
     void aSpecTravelsAsOneJsonLine() throws Exception {
         WorkerSpec spec = new WorkerSpec(3, 100, 300, List.of(TargetUrl.parse("ws://127.0.0.1:9/x")),
-            List.of(new SourceSlice("127.0.0.2", 1024, 2047)), 50.0, 30_000, 25.0, Scenario.ECHO, 1000, 32, PayloadType.BINARY,
-            0, 10_000, 5000, 1, "auto");
+            List.of(new SourceSlice("127.0.0.2", 1024, 2047)), 50.0, 30_000, 25.0,
+            Scenario.ECHO, 1000, 32, PayloadType.BINARY, 0, 10_000, 5000, 1, "auto");
         String line = Json.MAPPER.writeValueAsString(spec);
         assertThat(line).doesNotContain("\n");
         assertThat(Json.MAPPER.readValue(line, WorkerSpec.class)).isEqualTo(spec);

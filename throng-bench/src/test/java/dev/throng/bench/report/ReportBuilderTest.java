@@ -54,8 +54,8 @@ class ReportBuilderTest {
 
     private Observations observations(boolean rampStopped) {
         return new Observations(ready, ramped, reports, 0, 2 * S, 12 * S, 14 * S, 1997, 1500.0, 0.5, 130 << 20,
-            rampStopped, false, new Observations.ServerObservations(List.of(7L), 100_000_000, 100_000_000 + 1997 * 5000L,
-                120_000_000, 60_000_000, 60_000_000 + 1997 * 4000L, 10 * S, 10 * S + S / 2));
+            rampStopped, false, new Observations.ServerObservations(List.of(7L), 100_000_000,
+                100_000_000 + 1997 * 5000L, 120_000_000, 60_000_000, 60_000_000 + 1997 * 4000L, 10 * S, 10 * S + S / 2));
     }
 
     private RunReport build(FailureBudget budget) {
