@@ -2,17 +2,17 @@ package dev.throng.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import org.slf4j.Logger;
 
 /**
  * The command line's logging, set up in code instead of a {@code logback.xml}: Logback's XML configurator loads
  * ~600 classes (Joran and a SAX parser) into every worker process, 2-3 MiB of metaspace, code and symbols each,
- * multiplied by dozens of workers (docs/benchmarks.md, "Where an idle process's memory goes"). One line per event;
+ * multiplied by dozens of workers (docs/benchmarks.md, "An idle worker"). One line per event ({@link LineLayout});
  * each worker process of {@code throng serve} tags its lines with its index ({@code -Dthrong.worker}).
  *
  * <p>A user's own configuration still wins: with {@code -Dlogback.configurationFile} set, this steps aside and
@@ -25,10 +25,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LineLayout layout = new LineLayout(System.getProperty("throng.worker", "main"));
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [w" + System.getProperty("throng.worker", "main")
-            + "] %logger{0} - %msg%n");
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
         out.setContext(context);

@@ -15,14 +15,22 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        // `throng serve`, every worker process included, leaves out the bench and doctor commands: their classes
+        // and option models would stay loaded in each of dozens of server processes that never use them.
+        boolean serve = args.length > 0 && args[0].equals("serve");
+        System.exit((serve ? serveOnly() : commandLine()).execute(args));
     }
 
     /** The command line with every subcommand, as {@code throng} runs it. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
+        return serveOnly()
             .addSubcommand(new BenchCommand())
             .addSubcommand(new DoctorCommand())
+            .setOverwrittenOptionsAllowed(true); // again: it reaches only the subcommands present when set
+    }
+
+    private static CommandLine serveOnly() {
+        return new CommandLine(new Main())
             // The supervisor passes a worker the user's arguments plus overrides; the last value wins.
             .setOverwrittenOptionsAllowed(true);
     }

@@ -2,10 +2,11 @@ package dev.throng.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -33,7 +34,11 @@ class LogSetupTest {
         assertThat(root.getLevel()).isEqualTo(Level.INFO);
         ConsoleAppender<ILoggingEvent> out = (ConsoleAppender<ILoggingEvent>) root.getAppender("OUT");
         assertThat(out.isStarted()).isTrue();
-        assertThat(((PatternLayoutEncoder) out.getEncoder()).getPattern()).contains("[w7]");
+        LoggingEvent event = new LoggingEvent("x", context.getLogger("dev.throng.cli.Supervisor"), Level.WARN,
+            "worker {} exited", new IllegalStateException("boom"), new Object[] {3});
+        String line = ((LayoutWrappingEncoder<ILoggingEvent>) out.getEncoder()).getLayout().doLayout(event);
+        assertThat(line).matches("(?s)\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[w7\\] Supervisor - worker 3 exited"
+            + "\\R(java\\.lang\\.)?IllegalStateException: boom\\R\\tat .*");
         assertThat(context.getLogger("io.netty.channel").getEffectiveLevel()).isEqualTo(Level.WARN);
         context.stop();
     }
