@@ -12,10 +12,11 @@ sp=$!
 trap 'kill $sp 2>/dev/null || true' EXIT
 for i in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
 sleep 3
-idle=$(awk '/^Rss:/{r=$2} /^Anonymous:/{a=$2} /^Pss:/{p=$2} END{print r, a, p}' /proc/$sp/smaps_rollup)
+memory() { awk '/^Rss:/{r=$2} /^Anonymous:/{a=$2} /^Pss:/{p=$2} END{print r, a, p}' /proc/$sp/smaps_rollup; }
+idle=$(memory)
 java -jar $jar bench --url ws://127.0.0.1:$port/ -n $n -r $rate --hold $hold --source 127.0.0.2 --ports 10000-29999 \
   --server-pid $sp --report /tmp/throng-one-$tag.json --max-failures 0 > /tmp/throng-one-bench-$tag.log 2>&1 || true
-held=$(awk '/^Rss:/{r=$2} /^Anonymous:/{a=$2} /^Pss:/{p=$2} END{print r, a, p}' /proc/$sp/smaps_rollup)
+held=$(memory)
 gcs=$(grep -c Pause /tmp/throng-one-gc-$tag.log || true)
 maxp=$(grep Pause /tmp/throng-one-gc-$tag.log | awk '{v=$NF; sub(/ms/,"",v); if (v+0>m) m=v+0} END{print m}')
 echo "$tag idle(rss anon pss KiB)=$idle held=$held gcs=$gcs maxpause=${maxp}ms"

@@ -18,21 +18,22 @@ public final class Main {
         // `throng serve`, every worker process included, leaves out the bench and doctor commands: their classes
         // and option models would stay loaded in each of dozens of server processes that never use them.
         boolean serve = args.length > 0 && args[0].equals("serve");
-        System.exit((serve ? serveOnly() : commandLine()).execute(args));
+        System.exit(commandLine(!serve).execute(args));
     }
 
     /** The command line with every subcommand, as {@code throng} runs it. */
     public static CommandLine commandLine() {
-        return serveOnly()
-            .addSubcommand(new BenchCommand())
-            .addSubcommand(new DoctorCommand())
-            .setOverwrittenOptionsAllowed(true); // again: it reaches only the subcommands present when set
+        return commandLine(true);
     }
 
-    private static CommandLine serveOnly() {
-        return new CommandLine(new Main())
-            // The supervisor passes a worker the user's arguments plus overrides; the last value wins.
-            .setOverwrittenOptionsAllowed(true);
+    private static CommandLine commandLine(boolean withTools) {
+        CommandLine line = new CommandLine(new Main());
+        if (withTools) {
+            line.addSubcommand(new BenchCommand()).addSubcommand(new DoctorCommand());
+        }
+        // The supervisor passes a worker the user's arguments plus overrides; the last value wins. Set last: it
+        // reaches only the subcommands present when it is set.
+        return line.setOverwrittenOptionsAllowed(true);
     }
 
     /** The version from the jar manifest, when run from the jar. */
