@@ -22,26 +22,10 @@ port="${PORT:-8080}"
 sources=$(( (n + 18999) / 19000 ))
 last=$(( 1 + sources ))
 
-# A single process gets the flags bin/throng gives it (its workers would get them from the supervisor).
-flags=""
-if (( workers == 1 )); then
-  flags=$("$java" -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections $(( n + n / 10 )))
-fi
-# shellcheck disable=SC2086
-"$java" $flags -jar "$jar" serve --port "$port" --workers "$workers" --max-connections $(( n + n / 10 )) \
-  ${SERVE_ARGS:-} > "/tmp/throng-serve-$port.log" 2>&1 &
-supervisor=$!
-trap 'kill "$supervisor" 2>/dev/null || true; wait "$supervisor" 2>/dev/null || true' EXIT
-# One worker runs in the serve process itself; more are children of a supervisor.
-children=$(( workers > 1 ? workers : 0 ))
-for _ in $(seq 1 400); do  # up to 2 minutes: dozens of JVMs start slowly on 2 cores
-  (( $(pgrep -P "$supervisor" | wc -l) == children )) && (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.3
-done
-sleep 2
-pids=$(pgrep -P "$supervisor" | paste -sd, || true)
-pids=${pids:-$supervisor}
-echo "server: supervisor $supervisor, workers $pids ($("$java" -version 2>&1 | head -1))"
+# shellcheck source=serve-lib.sh
+source "$root/bench/serve-lib.sh"
+trap 'kill "${supervisor:-}" 2>/dev/null || true; wait "${supervisor:-}" 2>/dev/null || true' EXIT
+start_throng "$java" "$jar" "$port" "$n" "$workers"
 java -jar "$jar" bench --url "ws://127.0.0.1:$port/" -n "$n" -r "${RATE:-5000}" --hold "$hold" \
   --source "127.0.0.2-127.0.0.$last" --ports 10000-29999 --server-pid "$pids" --report "$report" \
   --max-failures 0 ${BENCH_ARGS:-} | tee "${report%.json}.log" | grep -v "^\[" || true

@@ -136,6 +136,23 @@ static uint64_t hist_percentile(const uint64_t *h, uint64_t total, double p) {
     return hist_upper(HIST_BUCKETS - 1);
 }
 
+// Ping intervals want finer steps than 12.5 % (30.0 s against 30.4 s): linear 10 ms buckets up to 5 minutes,
+// the last one holding anything longer.
+#define PING_STEP_MS 10
+#define PING_BUCKETS (300000 / PING_STEP_MS + 1)
+
+static double ping_percentile_s(const uint64_t *h, uint64_t total, double p) {  // a bucket's upper bound
+    if (total == 0) return 0;
+    uint64_t want = (uint64_t)(p * (double)total + 0.999999), seen = 0;
+    if (want == 0) want = 1;
+    int i = 0;
+    for (; i < PING_BUCKETS - 1; i++) {
+        seen += h[i];
+        if (seen >= want) break;
+    }
+    return (double)(i + 1) * PING_STEP_MS / 1000;
+}
+
 // ---------------------------------------------------------------- configuration
 
 enum fail { F_CONNECT, F_RESET, F_EOF, F_STATUS, F_ACCEPT, F_TIMEOUT, F_OTHER, F_COUNT };
@@ -150,6 +167,7 @@ static struct {
     uint64_t total;
     unsigned concurrency, threads;
     double duration_s, timeout_s, hold_for_s;
+    double rate;                // -r: handshakes started per second over all threads; 0 = as fast as -c allows
     bool hold, graceful, reuse, quiet;
 } cfg = {
     .path = "/",
@@ -205,6 +223,10 @@ struct worker {
     _Atomic uint64_t ok, failed, inflight, held;
     uint64_t fails[F_COUNT], statuses[600], skipped, sent_on_connect, reused, held_dropped, unfinished;
     uint64_t hist[HIST_BUCKETS];
+    // --hold: the server's pings, answered with pongs; last_ping[fd] is the ms since start (+1) of the last one
+    uint32_t *last_ping;
+    uint64_t pings, pongs, pong_failed, partial, server_closes, held_reset;
+    uint64_t ping_hist[PING_BUCKETS];  // time between consecutive pings on one connection, 10 ms steps
     uint64_t end_ns;
     _Atomic bool done;
 };
@@ -252,7 +274,8 @@ static void succeed(struct worker *w, unsigned idx, uint64_t now) {
     int fd = s->fd;
     if (cfg.hold) {
         slot_release(w, idx);
-        w->fd_slot[fd] = FD_HELD;  // stays in the epoll set so a server-side close is noticed
+        w->fd_slot[fd] = FD_HELD;  // stays in the epoll set: pings are answered, a server-side close is noticed
+        w->last_ping[fd] = 0;
         atomic_fetch_add_explicit(&w->held, 1, memory_order_relaxed);
     } else if (cfg.reuse && w->attempted < w->quota) {
         // connect(AF_UNSPEC) is tcp_disconnect(): an RST like the abortive close, but the socket stays bound to
@@ -476,10 +499,47 @@ static void on_writable(struct worker *w, unsigned idx) {
     if (epoll_ctl(w->ep, EPOLL_CTL_MOD, s->fd, &ev) < 0) fail(w, idx, F_OTHER);
 }
 
-static void on_held_event(struct worker *w, int fd) {
-    char sink[4096];
-    ssize_t n = read(fd, sink, sizeof sink);  // a ping or a close frame from the server; discarded
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+// A held connection's input: the server's frames, unmasked (RFC 6455 section 5.1). Pings get a masked pong with
+// the same payload (section 5.5.3), as any client would send; a close frame is counted and the TCP close that
+// follows ends the connection. An idle server sends only small control frames, so a frame cut across two reads is
+// not reassembled: it is counted as `partial` (never seen on loopback), and a missed pong shows as a server close.
+static void on_held_frames(struct worker *w, int fd, const uint8_t *p, size_t n, uint64_t now) {
+    while (n >= 2) {
+        unsigned opcode = p[0] & 0x0F, len = p[1] & 0x7F;
+        if ((p[1] & 0x80) || len > 125 || n < 2 + len) { w->partial++; return; }  // data frames: not expected
+        const uint8_t *payload = p + 2;
+        if (opcode == 0x9) {
+            w->pings++;
+            uint32_t ms = (uint32_t)((now - start_ns) / 1000000u) + 1;
+            if (w->last_ping[fd]) {
+                uint32_t b = (ms - w->last_ping[fd]) / PING_STEP_MS;
+                w->ping_hist[b < PING_BUCKETS ? b : PING_BUCKETS - 1]++;
+            }
+            w->last_ping[fd] = ms;
+            uint8_t pong[2 + 4 + 125];
+            uint32_t mask = (uint32_t)xorshift(&w->rng);
+            pong[0] = 0x8A;
+            pong[1] = (uint8_t)(0x80 | len);
+            memcpy(pong + 2, &mask, 4);
+            for (unsigned i = 0; i < len; i++) pong[6 + i] = payload[i] ^ pong[2 + (i & 3)];
+            if (write(fd, pong, 6 + len) == (ssize_t)(6 + len)) w->pongs++;
+            else w->pong_failed++;
+        } else if (opcode == 0x8) {
+            w->server_closes++;
+        }
+        p += 2 + len;
+        n -= 2 + len;
+    }
+    if (n) w->partial++;
+}
+
+static void on_held_event(struct worker *w, int fd, uint64_t now) {
+    uint8_t buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+        on_held_frames(w, fd, buf, (size_t)n, now);
+    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+        if (n < 0) w->held_reset++;  // else a FIN: an orderly close by the server
         w->fd_slot[fd] = FD_NONE;
         close_fd(fd, true);
         w->held_dropped++;
@@ -495,7 +555,7 @@ static void poll_once(struct worker *w, int timeout_ms) {
     for (int i = 0; i < n; i++) {
         int fd = evs[i].data.fd;
         int32_t idx = w->fd_slot[fd];
-        if (idx == FD_HELD) { on_held_event(w, fd); continue; }
+        if (idx == FD_HELD) { on_held_event(w, fd, now); continue; }
         if (idx < 0) continue;  // closed earlier in this batch
         if (w->slots[idx].state == S_CONNECTING) {
             on_writable(w, (unsigned)idx);
@@ -515,13 +575,21 @@ static void *worker_main(void *arg) {
     struct worker *w = arg;
     uint64_t last_sweep = now_ns();
     bool exhausted = false;
+    double per_s = cfg.rate / cfg.threads;  // this thread's share of -r
     while (!atomic_load_explicit(&stop_flag, memory_order_relaxed)) {
-        while (!exhausted && w->free_n > 0 && w->attempted < w->quota) {
+        // -r: by now this thread may have started elapsed * per_s handshakes (and always its first)
+        uint64_t allowed = per_s > 0 ? (uint64_t)((double)(now_ns() - start_ns) / 1e9 * per_s) + 1 : UINT64_MAX;
+        while (!exhausted && w->free_n > 0 && w->attempted < w->quota && w->attempted < allowed) {
             if (!start_one(w)) { exhausted = true; atomic_store(&stop_flag, true); break; }
             w->attempted++;
         }
         if (w->free_n == w->conc && (w->attempted == w->quota || exhausted)) break;
-        poll_once(w, 50);
+        int wait_ms = 50;
+        if (per_s > 0 && w->attempted < w->quota && w->free_n > 0) {  // wake for the next start -r allows
+            double next_s = (double)w->attempted / per_s - (double)(now_ns() - start_ns) / 1e9;
+            wait_ms = next_s <= 0 ? 0 : next_s >= 0.05 ? 50 : (int)(next_s * 1000) + 1;
+        }
+        poll_once(w, wait_ms);
         uint64_t now = now_ns();
         if (now - last_sweep > 50000000u) { sweep_timeouts(w, now); last_sweep = now; }
     }
@@ -555,10 +623,11 @@ static void usage(FILE *f) {
         "  -p LO-HI        source ports, bound explicitly (default 10000-29999)\n"
         "  -d SECONDS      stop starting handshakes after this long; in-flight ones count as unfinished (default 60)\n"
         "  -T SECONDS      one handshake's time limit, connect to verified head (default 5)\n"
+        "  -r RATE         start at most RATE handshakes a second, over all threads (default 0: as fast as -c allows)\n"
         "  -P PATH         request path (default /)\n"
         "  --close         close each connection after its 101 (default)\n"
         "  --hold          keep every connection open until all are done, then close them (N must fit the\n"
-        "                  open-files limit)\n"
+        "                  open-files limit); server pings are answered with pongs and their intervals reported\n"
         "  --hold-for S    with --hold, keep them S seconds longer (default 0)\n"
         "  --reuse         with --close, reconnect each slot's socket after its RST (connect(AF_UNSPEC))\n"
         "                  instead of a new socket: fewer syscalls per handshake; a slot keeps its source port\n"
@@ -638,7 +707,7 @@ int main(int argc, char **argv) {
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int opt;
     uint64_t v;
-    while ((opt = getopt_long(argc, argv, "n:c:t:s:p:d:T:P:qh", longs, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "n:c:t:s:p:d:T:r:P:qh", longs, NULL)) != -1) {
         switch (opt) {
         case 'n': if (!parse_u64(optarg, &v) || v == 0) die_usage("bad -n", optarg); cfg.total = v; break;
         case 'c': if (!parse_u64(optarg, &v) || v == 0 || v > 1000000) die_usage("bad -c", optarg);
@@ -655,6 +724,7 @@ int main(int argc, char **argv) {
             break;
         }
         case 'd': if (!parse_double(optarg, &cfg.duration_s) || cfg.duration_s == 0) die_usage("bad -d", optarg); break;
+        case 'r': if (!parse_double(optarg, &cfg.rate) || cfg.rate < 0) die_usage("bad -r", optarg); break;
         case 'T': if (!parse_double(optarg, &cfg.timeout_s) || cfg.timeout_s == 0) die_usage("bad -T", optarg); break;
         case 'P': if (optarg[0] != '/') die_usage("-P must start with /", optarg); cfg.path = optarg; break;
         case 'C': cfg.hold = false; break;
@@ -716,7 +786,8 @@ int main(int argc, char **argv) {
         w->free_stack = malloc(w->conc * sizeof *w->free_stack);
         w->fd_cap = fd_cap;
         w->fd_slot = malloc((size_t)fd_cap * sizeof *w->fd_slot);
-        if (w->ep < 0 || !w->slots || !w->free_stack || !w->fd_slot) { perror("hsload: setup"); return 2; }
+        w->last_ping = calloc((size_t)fd_cap, sizeof *w->last_ping);
+        if (w->ep < 0 || !w->slots || !w->free_stack || !w->fd_slot || !w->last_ping) { perror("hsload: setup"); return 2; }
         for (int f = 0; f < fd_cap; f++) w->fd_slot[f] = FD_NONE;
         for (unsigned k = 0; k < w->conc; k++) {
             w->slots[k].fd = -1;
@@ -808,6 +879,16 @@ int main(int argc, char **argv) {
                 if (w->fd_slot[f] == FD_HELD) { close_fd(f, !cfg.graceful); w->fd_slot[f] = FD_NONE; }
         }
     }
+    uint64_t pings = 0, pongs = 0, pong_failed = 0, partial = 0, server_closes = 0, held_reset = 0;
+    static uint64_t ping_hist[PING_BUCKETS];
+    for (unsigned i = 0; i < cfg.threads; i++) {
+        struct worker *w = &ws[i];
+        pings += w->pings; pongs += w->pongs; pong_failed += w->pong_failed; partial += w->partial;
+        server_closes += w->server_closes; held_reset += w->held_reset;
+        for (int k = 0; k < PING_BUCKETS; k++) ping_hist[k] += w->ping_hist[k];
+    }
+    uint64_t intervals = 0;  // a connection's first ping has no interval before it
+    for (int k = 0; k < PING_BUCKETS; k++) intervals += ping_hist[k];
     getrusage(RUSAGE_SELF, &ru1);
     double user = tv_s(ru1.ru_utime) - tv_s(ru0.ru_utime), sys = tv_s(ru1.ru_stime) - tv_s(ru0.ru_stime);
     double total_elapsed = (double)(now_ns() - start_ns) / 1e9;
@@ -824,8 +905,14 @@ int main(int argc, char **argv) {
     for (int k = 0; k < 600; k++)
         if (statuses[k]) printf("  status %d: %" PRIu64 "\n", k, statuses[k]);
     if (unfinished) printf("unfinished  %" PRIu64 " (in flight when -d %gs ran out)\n", unfinished, cfg.duration_s);
-    if (cfg.hold) printf("held        %" PRIu64 " at the end, %" PRIu64 " closed by the server while held\n",
-                         held, dropped);
+    if (cfg.hold) {
+        printf("held        %" PRIu64 " at the end, %" PRIu64 " closed by the server while held (%" PRIu64
+               " close frames, %" PRIu64 " resets)\n", held, dropped, server_closes, held_reset);
+        printf("pings       %" PRIu64 " received, %" PRIu64 " pongs sent, %" PRIu64 " pongs not written, %" PRIu64
+               " partial frames; interval p50 %.2f s  p99 %.2f s  max %.2f s (%" PRIu64 " intervals, 10 ms steps)\n",
+               pings, pongs, pong_failed, partial, ping_percentile_s(ping_hist, intervals, 0.50),
+               ping_percentile_s(ping_hist, intervals, 0.99), ping_percentile_s(ping_hist, intervals, 1.0), intervals);
+    }
     printf("latency     p50 %" PRIu64 " us  p90 %" PRIu64 " us  p99 %" PRIu64 " us  max %" PRIu64
            " us (connect to verified 101, within 12.5%%)\n", hist_percentile(hist, ok, 0.50),
            hist_percentile(hist, ok, 0.90), hist_percentile(hist, ok, 0.99), hist_percentile(hist, ok, 1.0));
@@ -838,6 +925,11 @@ int main(int argc, char **argv) {
            PRIu64 " p50_us=%" PRIu64 " p99_us=%" PRIu64 " cpu_user_s=%.3f cpu_sys_s=%.3f", ok, failed, unfinished,
            elapsed, rate, best, hist_percentile(hist, ok, 0.50), hist_percentile(hist, ok, 0.99), user, sys);
     for (int k = 0; k < F_COUNT; k++) printf(" %s=%" PRIu64, fail_names[k], fails[k]);
+    if (cfg.hold)
+        printf(" held=%" PRIu64 " dropped=%" PRIu64 " pings=%" PRIu64 " pongs=%" PRIu64 " pong_failed=%" PRIu64
+               " partial=%" PRIu64 " ping_p50_s=%.2f ping_p99_s=%.2f ping_max_s=%.2f", held, dropped,
+               pings, pongs, pong_failed, partial, ping_percentile_s(ping_hist, intervals, 0.50),
+               ping_percentile_s(ping_hist, intervals, 0.99), ping_percentile_s(ping_hist, intervals, 1.0));
     printf("\n");
     return ok == cfg.total && dropped == 0 ? 0 : 1;
 }

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Idle connections held against `throng serve --workers W` by C load generators (bench/hsload with --hold: each
+# answers the server's pings with pongs and reports the ping intervals), for runs where the Java `throng bench`
+# would need more CPU than the box has (a million connections with 30 s pings; docs/benchmarks.md, section 12).
+# Prints the ramp, then over a window of the hold (60 s): connections held (the loaders' count and the kernel's),
+# server RSS and PSS summed over the workers, server, loader and whole-machine CPU; then the loaders' totals.
+# Bounded: every loader stops by itself (-d for its ramp, then HOLD seconds), and the server started here is
+# stopped (by PID) at the end.
+#
+#   bench/hold-run.sh N WORKERS HOLD_SECONDS [JAVA_HOME]
+#   PORT=8095 RATE=4000 bench/hold-run.sh 1000000 55 180
+#
+# Environment: SETTLE (15) and WINDOW (60): seconds from the end of the ramp to the window, and its length (keep
+# HOLD above both together); PORT (8080), RATE (handshakes/s over all loaders, 3000), LOADERS (hsload processes, one per 19,000
+# connections; loader i binds source address 127.0.0.(100+i), ports 10000-29999), SERVE_ARGS and
+# THRONG_WORKER_JAVA_OPTS (see serve-lib.sh). Logs: /tmp/throng-hold-PORT-*.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+n="${1:?connections}"; workers="${2:?server workers}"; hold="${3:?hold seconds}"; java_home="${4:-}"
+java="${java_home:+$java_home/bin/}java"
+jar="$root/throng-cli/target/throng.jar"
+[[ -f "$jar" ]] || (cd "$root" && mvn -B -q -DskipTests package -pl throng-cli -am)
+hsload="$root/bench/hsload/target/hsload"
+"$root/bench/hsload/build.sh" > /dev/null
+port="${PORT:-8080}"; rate="${RATE:-3000}"
+loaders="${LOADERS:-$(( (n + 18999) / 19000 ))}"
+(( loaders <= 150 )) || { echo "hold-run: at most 150 loaders (source addresses 127.0.0.100-249)" >&2; exit 2; }
+per=$(( (n + loaders - 1) / loaders ))
+(( per <= 19000 )) || { echo "hold-run: $per connections per loader; give LOADERS >= $(( (n + 18999) / 19000 ))" >&2; exit 2; }
+log="/tmp/throng-hold-$port"
+
+# shellcheck source=serve-lib.sh
+source "$root/bench/serve-lib.sh"
+loader_pids=()
+stop_all() {
+  for p in "${loader_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  kill "${supervisor:-}" 2>/dev/null || true; wait "${supervisor:-}" 2>/dev/null || true
+}
+trap stop_all EXIT
+start_throng "$java" "$jar" "$port" "$n" "$workers"
+
+ticks() { local t=0 p; for p in ${1//,/ }; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo $t; }
+machine() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }  # user nice system irq softirq
+memory() {  # summed RSS and PSS of the workers, KiB
+  local p; for p in ${pids//,/ }; do cat "/proc/$p/smaps_rollup"; done | awk '/^Rss:/{r+=$2} /^Pss:/{s+=$2} END{print r, s}'
+}
+read -r idle_rss idle_pss < <(memory)
+echo "server idle: RSS $(( idle_rss / 1024 )) MiB, PSS $(( idle_pss / 1024 )) MiB over $workers workers"
+
+left=$n; t0=$(date +%s)
+for (( i = 0; i < loaders; i++ )); do
+  k=$(( left < per ? left : per )); left=$(( left - k ))
+  r=$(awk -v r="$rate" -v l="$loaders" 'BEGIN{printf "%.1f", r / l}')
+  ramp=$(awk -v k="$k" -v r="$r" 'BEGIN{printf "%d", k / r * 2 + 120}')  # -d: twice the planned ramp, + 2 min
+  "$hsload" -q --hold --hold-for "$hold" -n "$k" -r "$r" -c 32 -T 20 -d "$ramp" -s "127.0.0.$(( 100 + i ))" \
+    "127.0.0.1:$port" > "$log-loader-$i.log" 2>&1 &
+  loader_pids+=($!)
+done
+lpids=$(IFS=,; echo "${loader_pids[*]}")
+echo "loaders: $loaders hsload processes of up to $per connections at $rate handshakes/s in all"
+
+# The ramp is over when every loader holds (prints "holding") or has ended.
+while :; do
+  holding=0
+  for (( i = 0; i < loaders; i++ )); do
+    if grep -q "^holding" "$log-loader-$i.log" || ! kill -0 "${loader_pids[$i]}" 2>/dev/null; then holding=$(( holding + 1 )); fi
+  done
+  (( holding == loaders )) && break
+  sleep 1
+done
+t1=$(date +%s)
+echo "ramp: $(( t1 - t0 )) s ($(( n / (t1 - t0 > 0 ? t1 - t0 : 1) ))/s)"
+
+sleep "${SETTLE:-15}"
+s0=$(ticks "$pids"); l0=$(ticks "$lpids"); m0=$(machine); w0=$(date +%s.%N)
+sleep "${WINDOW:-60}"
+s1=$(ticks "$pids"); l1=$(ticks "$lpids"); m1=$(machine); w1=$(date +%s.%N)
+read -r rss pss < <(memory)
+established=$(ss -s | awk '/^TCP:/{gsub(/,/, ""); for (i = 1; i <= NF; i++) if ($i ~ /estab$/) print $(i + 1)}')
+hz=$(getconf CLK_TCK)
+awk -v s="$(( s1 - s0 ))" -v l="$(( l1 - l0 ))" -v m="$(( m1 - m0 ))" -v w0="$w0" -v w1="$w1" -v hz="$hz" \
+    -v n="$n" -v e="$established" -v rss="$rss" -v pss="$pss" -v irss="$idle_rss" 'BEGIN {
+  secs = w1 - w0; conns = e / 2
+  printf "hold window %.0f s: %d established TCP sockets (ss -s; both ends on loopback)\n", secs, e
+  printf "server: RSS %.0f MiB (%.2f kB per connection, %.0f B grown per connection), PSS %.0f MiB (%.2f kB)\n",
+    rss / 1024, rss * 1.024 / conns, (rss - irss) * 1024 / conns, pss / 1024, pss * 1.024 / conns
+  printf "cpu, %% of one core: server %.1f (%.2f per 100k), loaders %.1f, whole machine %.1f of 200\n",
+    100 * s / hz / secs, 100 * s / hz / secs / (conns / 100000), 100 * l / hz / secs, 100 * m / hz / secs
+}'
+for p in "${loader_pids[@]}"; do wait "$p" || true; done
+p50=$(cat "$log"-loader-*.log | awk '/^summary/{for (i = 2; i <= NF; i++) if ($i ~ /^ping_p50_s=/) print substr($i, 12)}' \
+  | sort -n | awk '{v[NR] = $1} END{print v[int((NR + 1) / 2)]}')
+cat "$log"-loader-*.log | awk -v p50="$p50" '/^summary/ {
+  for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+  ok += v["ok"]; failed += v["failed"]; held += v["held"]; dropped += v["dropped"]; pings += v["pings"]
+  pongs += v["pongs"]; pf += v["pong_failed"]; timeouts += v["timeout"]
+  if (v["ping_p99_s"] + 0 > p99) p99 = v["ping_p99_s"] + 0; if (v["ping_max_s"] + 0 > pmax) pmax = v["ping_max_s"] + 0
+} END {
+  printf "loaders: %d ok, %d failed (%d timeouts), %d held at the end, %d closed by the server while held\n",
+    ok, failed, timeouts, held, dropped
+  printf "pings: %d received, %d answered, %d pongs not written; interval p50 %s s (median of loaders), worst p99 %.2f s, max %.2f s\n",
+    pings, pongs, pf, p50, p99, pmax
+}'
