@@ -440,6 +440,8 @@ static bool header_is(const char *line, const char *end, const char *name, const
     return true;
 }
 
+static void on_held_frames(struct worker *w, int fd, const uint8_t *p, size_t n, uint64_t now);
+
 static void check_head(struct worker *w, unsigned idx, const char *head_end, uint64_t now) {
     struct slot *s = &w->slots[idx];
     const char *p = s->buf, *eol = memchr(p, '\r', (size_t)(head_end - p));
@@ -461,8 +463,17 @@ static void check_head(struct worker *w, unsigned idx, const char *head_end, uin
         if (header_is(line, eol, "Sec-WebSocket-Accept:", &v)) {
             const char *ve = eol;
             while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
-            if (ve - v == ACCEPT_LEN && memcmp(v, s->accept, ACCEPT_LEN) == 0) succeed(w, idx, now);
-            else fail(w, idx, F_ACCEPT);
+            if (ve - v == ACCEPT_LEN && memcmp(v, s->accept, ACCEPT_LEN) == 0) {
+                // Bytes after the head are the server's first frames (a ping due at once can share the read).
+                uint8_t after[HEAD_MAX];
+                size_t n = (size_t)(s->buf + s->len - (head_end + 2));
+                memcpy(after, head_end + 2, n);
+                int fd = s->fd;
+                succeed(w, idx, now);
+                if (cfg.hold && n) on_held_frames(w, fd, after, n, now);
+            } else {
+                fail(w, idx, F_ACCEPT);
+            }
             return;
         }
     }
