@@ -345,16 +345,15 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     /** The keepalive ping: straight from the shared frame's memory to the kernel, without a duplicate. */
     @Override
-    void writeConstant(ByteBuf frame) {
-        if (outbound != null || closed || !frame.hasMemoryAddress()) {
-            super.writeConstant(frame); // behind queued bytes, in order
+    void writeConstant(ByteBuf frame, long address) {
+        if (outbound != null || closed || address == 0) {
+            super.writeConstant(frame, address); // behind queued bytes, in order
             return;
         }
         int length = frame.readableBytes();
         int written;
         try {
-            written = Math.max(0, socket.writeAddress(frame.memoryAddress(), frame.readerIndex(),
-                frame.writerIndex()));
+            written = Math.max(0, socket.writeAddress(address, frame.readerIndex(), frame.writerIndex()));
         } catch (IOException e) {
             closeWire(); // broken pipe, reset
             return;

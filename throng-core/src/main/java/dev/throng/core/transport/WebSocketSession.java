@@ -49,6 +49,12 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
 
     /** A shared, pre-encoded empty ping (direct, never released). */
     private static final ByteBuf PING = FrameWriter.constant(Opcode.PING, new byte[0]);
+    /**
+     * PING's native address, read once (0 if it has none). On JDK 24 and later Netty works a direct buffer's address
+     * out anew on every {@code memoryAddress()} call, through a {@code MemorySegment} it allocates, which made every
+     * keepalive ping allocate (docs/benchmarks.md, section 12).
+     */
+    private static final long PING_ADDRESS = PING.hasMemoryAddress() ? PING.memoryAddress() : 0;
 
     // flags bits
     private static final int CLOSE_SENT = 1;
@@ -389,14 +395,15 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         flags |= AWAITING_PONG;
         server.counters.pings.increment();
         server.counters.bytesOut.add(PING.readableBytes());
-        writeConstant(PING);
+        writeConstant(PING, PING_ADDRESS);
     }
 
     /**
-     * Writes and flushes a shared, pre-encoded frame (never released). Here a duplicate goes through the queue; a
-     * wire that can write from the frame's memory directly overrides this and allocates nothing.
+     * Writes and flushes a shared, pre-encoded frame (never released) whose native address is {@code address} (0:
+     * none). Here a duplicate goes through the queue; a wire that can write from the frame's memory directly
+     * overrides this and allocates nothing.
      */
-    void writeConstant(ByteBuf frame) {
+    void writeConstant(ByteBuf frame, long address) {
         writeToWire(frame.duplicate(), null);
         flushWire();
     }

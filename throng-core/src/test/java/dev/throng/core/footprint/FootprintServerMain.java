@@ -5,16 +5,52 @@ import dev.throng.core.ServerConfig;
 import dev.throng.core.ThrongServer;
 import dev.throng.core.TransportKind;
 
-/** A bare echo server for {@link ConnectionFootprintIT}, run in its own JVM so its heap holds only the server. */
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A bare echo server for {@link ConnectionFootprintIT} and {@link IdleAllocationIT}, run in its own JVM so its heap
+ * holds only the server.
+ *
+ * <p>Arguments: the transport, then optionally the ping interval in milliseconds (default: the server's). Prints
+ * {@code PORT n}; then each {@code ALLOC} line on standard input is answered with {@code ALLOC bytes pings}: the
+ * bytes the I/O threads have allocated so far and the keepalive pings sent. The server stops when the input ends.
+ */
 public final class FootprintServerMain {
     private FootprintServerMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        ThrongServer server = ThrongServer.start(ServerConfig.builder().host("127.0.0.1").port(0)
-            .transport(TransportKind.valueOf(args[0])).ioThreads(2).build(), new EchoHandler());
+    public static void main(String[] args) throws IOException {
+        ServerConfig.Builder config = ServerConfig.builder().host("127.0.0.1").port(0)
+            .transport(TransportKind.valueOf(args[0])).ioThreads(2);
+        if (args.length > 1) {
+            config.pingInterval(Duration.ofMillis(Long.parseLong(args[1])));
+        }
+        ThrongServer server = ThrongServer.start(config.build(), new EchoHandler());
         System.out.println("PORT " + server.port());
         System.out.flush();
-        server.awaitClose();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals("ALLOC")) {
+                System.out.println("ALLOC " + ioThreadAllocatedBytes() + " " + server.stats().pingsSent());
+                System.out.flush();
+            }
+        }
+        server.close();
+    }
+
+    private static long ioThreadAllocatedBytes() {
+        long[] ids = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("throng-io")).mapToLong(Thread::getId).toArray();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(ids)) {
+            total += Math.max(0, bytes);
+        }
+        return total;
     }
 }
