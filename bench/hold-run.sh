@@ -13,7 +13,8 @@
 # Environment: SETTLE (15) and WINDOW (60): seconds from the end of the ramp to the window, and its length (keep
 # HOLD above both together); PORT (8080), RATE (handshakes/s over all loaders, 3000), LOADERS (hsload processes, one per 19,000
 # connections; loader i binds source address 127.0.0.(100+i), ports 10000-29999), SERVE_ARGS and
-# THRONG_WORKER_JAVA_OPTS (see serve-lib.sh). Logs: /tmp/throng-hold-PORT-*.
+# THRONG_WORKER_JAVA_OPTS (see serve-lib.sh); PEER (bun, node-ws or netty: that reference server from bench/peers,
+# WORKERS processes, instead of Throng; pings every 30 s too). Logs: /tmp/throng-hold-PORT-*.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:?connections}"; workers="${2:?server workers}"; hold="${3:?hold seconds}"; java_home="${4:-}"
@@ -37,7 +38,17 @@ stop_all() {
   kill "${supervisor:-}" 2>/dev/null || true; wait "${supervisor:-}" 2>/dev/null || true
 }
 trap stop_all EXIT
-start_throng "$java" "$jar" "$port" "$n" "$workers"
+if [[ -n "${PEER:-}" ]]; then  # a reference server instead (bench/peers: bun, node-ws, netty), for the same load
+  "$root/bench/peers/$PEER/run.sh" "$port" "$workers" > "$log-$PEER.log" 2>&1 &
+  supervisor=$!
+  for _ in $(seq 1 400); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.3; done
+  sleep 5
+  descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+  pids=$(descendants "$supervisor" | paste -sd,)
+  echo "server: $PEER, launcher $supervisor, processes $pids"
+else
+  start_throng "$java" "$jar" "$port" "$n" "$workers"
+fi
 
 ticks() { local t=0 p; for p in ${1//,/ }; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo $t; }
 machine() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }  # user nice system irq softirq

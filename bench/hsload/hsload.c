@@ -6,7 +6,9 @@
 // it does: socket, setsockopt(SO_REUSEADDR), bind to an explicit source addr:port, connect, send the upgrade
 // request (straight after connect when loopback has already finished the TCP handshake, which is the usual case;
 // otherwise on EPOLLOUT), read the response head, verify status 101 and Sec-WebSocket-Accept (RFC 6455 section
-// 4.2.2, SHA-1 below), then close. Nothing is allocated per handshake.
+// 4.2.2, SHA-1 below), then close, or with --hold keep it open and answer the server's pings with pongs (which
+// makes it the load generator for holding a million idle connections on a small box: bench/hold-run.sh).
+// Nothing is allocated per handshake.
 //
 // Why explicit source ports: with the kernel picking, connect() searches the ephemeral range for a free 4-tuple
 // and gets slow past ~15k connections per source address. Why an abortive close (SO_LINGER {1, 0}) by default:
