@@ -14,7 +14,8 @@
 # HOLD above both together); PORT (8080), RATE (handshakes/s over all loaders, 3000), LOADERS (hsload processes, one per 19,000
 # connections; loader i binds source address 127.0.0.(100+i), ports 10000-29999), SERVE_ARGS and
 # THRONG_WORKER_JAVA_OPTS (see serve-lib.sh); PEER (bun, node-ws or netty: that reference server from bench/peers,
-# WORKERS processes, instead of Throng; pings every 30 s too). Logs: /tmp/throng-hold-PORT-*.
+# WORKERS processes, instead of Throng; pings every 30 s too); CLIENT_PING (seconds: while holding, every connection
+# also pings the server that often, and the round trips to its pongs are reported; default 0, off). Logs: /tmp/throng-hold-PORT-*.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:?connections}"; workers="${2:?server workers}"; hold="${3:?hold seconds}"; java_home="${4:-}"
@@ -63,7 +64,8 @@ for (( i = 0; i < loaders; i++ )); do
   k=$(( left < per ? left : per )); left=$(( left - k ))
   r=$(awk -v r="$rate" -v l="$loaders" 'BEGIN{printf "%.1f", r / l}')
   ramp=$(awk -v k="$k" -v r="$r" 'BEGIN{printf "%d", k / r * 2 + 120}')  # -d: twice the planned ramp, + 2 min
-  "$hsload" -q --hold --hold-for "$hold" -n "$k" -r "$r" -c 32 -T 20 -d "$ramp" -s "127.0.0.$(( 100 + i ))" \
+  "$hsload" -q --hold --hold-for "$hold" --client-ping "${CLIENT_PING:-0}" -n "$k" -r "$r" -c 32 -T 20 -d "$ramp" \
+    -s "127.0.0.$(( 100 + i ))" \
     "127.0.0.1:$port" > "$log-loader-$i.log" 2>&1 &
   loader_pids+=($!)
 done
@@ -112,3 +114,15 @@ cat "$log"-loader-*.log | awk -v p50="$p50" '/^summary/ {
   printf "pings: %d received, %d answered, %d pongs not written; interval p50 %s s (median of loaders), worst p99 %.2f s, max %.2f s\n",
     pings, pongs, pf, p50, p99, pmax
 }'
+if [[ "${CLIENT_PING:-0}" != 0 ]]; then
+  rtt50=$(cat "$log"-loader-*.log | awk '/^summary/{for (i = 2; i <= NF; i++) if ($i ~ /^rtt_p50_us=/) print substr($i, 12)}' \
+    | sort -n | awk '{v[NR] = $1} END{print v[int((NR + 1) / 2)]}')
+  cat "$log"-loader-*.log | awk -v p50="$rtt50" '/^summary/ {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    sent += v["cpings"]; answered += v["cpongs"]
+    if (v["rtt_p99_us"] + 0 > p99) p99 = v["rtt_p99_us"] + 0; if (v["rtt_max_us"] + 0 > max) max = v["rtt_max_us"] + 0
+  } END {
+    printf "client pings: %d sent, %d answered; round trip p50 %.1f ms (median of loaders), worst p99 %.1f ms, max %.1f ms\n",
+      sent, answered, p50 / 1000, p99 / 1000, max / 1000
+  }'
+fi

@@ -170,6 +170,7 @@ static struct {
     unsigned concurrency, threads;
     double duration_s, timeout_s, hold_for_s;
     double rate;                // -r: handshakes started per second over all threads; 0 = as fast as -c allows
+    double client_ping_s;       // --client-ping: while held, each connection pings every S seconds; 0 = never
     bool hold, graceful, reuse, quiet;
 } cfg = {
     .path = "/",
@@ -229,6 +230,10 @@ struct worker {
     uint32_t *last_ping;
     uint64_t pings, pongs, pong_failed, partial, server_closes, held_reset;
     uint64_t ping_hist[PING_BUCKETS];  // time between consecutive pings on one connection, 10 ms steps
+    // --client-ping: cping_sent[fd] is when this side's outstanding ping went out (ns, 0: none), cping_due[fd] when
+    // the next one is due (ns, 0: not scheduled yet)
+    uint64_t *cping_sent, *cping_due;
+    uint64_t cpings, cpongs, cping_failed, rtt_hist[HIST_BUCKETS];
     uint64_t end_ns;
     _Atomic bool done;
 };
@@ -278,6 +283,7 @@ static void succeed(struct worker *w, unsigned idx, uint64_t now) {
         slot_release(w, idx);
         w->fd_slot[fd] = FD_HELD;  // stays in the epoll set: pings are answered, a server-side close is noticed
         w->last_ping[fd] = 0;
+        w->cping_sent[fd] = w->cping_due[fd] = 0;
         atomic_fetch_add_explicit(&w->held, 1, memory_order_relaxed);
     } else if (cfg.reuse && w->attempted < w->quota) {
         // connect(AF_UNSPEC) is tcp_disconnect(): an RST like the abortive close, but the socket stays bound to
@@ -537,6 +543,10 @@ static void on_held_frames(struct worker *w, int fd, const uint8_t *p, size_t n,
             for (unsigned i = 0; i < len; i++) pong[6 + i] = payload[i] ^ pong[2 + (i & 3)];
             if (write(fd, pong, 6 + len) == (ssize_t)(6 + len)) w->pongs++;
             else w->pong_failed++;
+        } else if (opcode == 0xA && w->cping_sent[fd]) {  // the pong to this side's ping: a round trip
+            w->rtt_hist[hist_index((now - w->cping_sent[fd]) / 1000)]++;
+            w->cpongs++;
+            w->cping_sent[fd] = 0;
         } else if (opcode == 0x8) {
             w->server_closes++;
         }
@@ -557,6 +567,24 @@ static void on_held_event(struct worker *w, int fd, uint64_t now) {
         close_fd(fd, true);
         w->held_dropped++;
         atomic_fetch_sub_explicit(&w->held, 1, memory_order_relaxed);
+    }
+}
+
+// --client-ping: sends each held connection's ping when it is due (first ones spread over one interval), an empty
+// masked ping frame (RFC 6455 section 5.5.2); the pong's arrival closes the round trip in on_held_frames.
+static void send_client_pings(struct worker *w, uint64_t now) {
+    uint64_t interval = (uint64_t)(cfg.client_ping_s * 1e9);
+    for (int fd = 0; fd < w->fd_cap; fd++) {
+        if (w->fd_slot[fd] != FD_HELD) continue;
+        if (!w->cping_due[fd]) { w->cping_due[fd] = now + xorshift(&w->rng) % interval; continue; }
+        if (now < w->cping_due[fd]) continue;
+        w->cping_due[fd] = now + interval;
+        if (w->cping_sent[fd]) continue;  // the last one is still unanswered: counted as such at the end
+        uint8_t frame[6] = {0x89, 0x80};
+        uint32_t mask = (uint32_t)xorshift(&w->rng);
+        memcpy(frame + 2, &mask, 4);
+        if (write(fd, frame, sizeof frame) == (ssize_t)sizeof frame) { w->cping_sent[fd] = now; w->cpings++; }
+        else w->cping_failed++;
     }
 }
 
@@ -642,6 +670,8 @@ static void usage(FILE *f) {
         "  --hold          keep every connection open until all are done, then close them (N must fit the\n"
         "                  open-files limit); server pings are answered with pongs and their intervals reported\n"
         "  --hold-for S    with --hold, keep them S seconds longer (default 0)\n"
+        "  --client-ping S with --hold, each held connection also pings every S seconds (first ones spread over\n"
+        "                  one interval) and the round trips to the server's pongs are reported (default 0: off)\n"
         "  --reuse         with --close, reconnect each slot's socket after its RST (connect(AF_UNSPEC))\n"
         "                  instead of a new socket: fewer syscalls per handshake; a slot keeps its source port\n"
         "  --graceful      close with FIN instead of an abortive RST (SO_LINGER {1,0}); leaves TIME_WAIT\n"
@@ -716,7 +746,7 @@ int main(int argc, char **argv) {
     static const struct option longs[] = {
         {"close", no_argument, NULL, 'C'}, {"hold", no_argument, NULL, 'H'},
         {"hold-for", required_argument, NULL, 'F'}, {"graceful", no_argument, NULL, 'G'},
-        {"reuse", no_argument, NULL, 'R'},
+        {"reuse", no_argument, NULL, 'R'}, {"client-ping", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int opt;
     uint64_t v;
@@ -742,6 +772,7 @@ int main(int argc, char **argv) {
         case 'P': if (optarg[0] != '/') die_usage("-P must start with /", optarg); cfg.path = optarg; break;
         case 'C': cfg.hold = false; break;
         case 'H': cfg.hold = true; break;
+        case 'K': if (!parse_double(optarg, &cfg.client_ping_s)) die_usage("bad --client-ping", optarg); break;
         case 'F': if (!parse_double(optarg, &cfg.hold_for_s)) die_usage("bad --hold-for", optarg); break;
         case 'G': cfg.graceful = true; break;
         case 'R': cfg.reuse = true; break;
@@ -800,7 +831,9 @@ int main(int argc, char **argv) {
         w->fd_cap = fd_cap;
         w->fd_slot = malloc((size_t)fd_cap * sizeof *w->fd_slot);
         w->last_ping = calloc((size_t)fd_cap, sizeof *w->last_ping);
-        if (w->ep < 0 || !w->slots || !w->free_stack || !w->fd_slot || !w->last_ping) { perror("hsload: setup"); return 2; }
+        w->cping_sent = calloc((size_t)fd_cap, sizeof *w->cping_sent);
+        w->cping_due = calloc((size_t)fd_cap, sizeof *w->cping_due);
+        if (w->ep < 0 || !w->slots || !w->free_stack || !w->fd_slot || !w->last_ping || !w->cping_sent || !w->cping_due) { perror("hsload: setup"); return 2; }
         for (int f = 0; f < fd_cap; f++) w->fd_slot[f] = FD_NONE;
         for (unsigned k = 0; k < w->conc; k++) {
             w->slots[k].fd = -1;
@@ -878,10 +911,20 @@ int main(int argc, char **argv) {
         uint64_t until = now_ns() + (uint64_t)(cfg.hold_for_s * 1e9);
         if (cfg.hold_for_s > 0) printf("holding %" PRIu64 " connections for %gs\n", held, cfg.hold_for_s);
         fflush(stdout);
+        uint64_t last_sweep = 0;
         while (now_ns() < until) {
-            for (unsigned i = 0; i < cfg.threads; i++) poll_once(&ws[i], 0);
-            struct timespec ts = {0, 20000000};
-            nanosleep(&ts, NULL);
+            if (cfg.threads == 1) {
+                poll_once(&ws[0], 10);  // wait in epoll: a pong is read (and a round trip timed) as it arrives
+            } else {
+                for (unsigned i = 0; i < cfg.threads; i++) poll_once(&ws[i], 0);
+                struct timespec ts = {0, 10000000};
+                nanosleep(&ts, NULL);
+            }
+            uint64_t now = now_ns();
+            if (cfg.client_ping_s > 0 && now - last_sweep >= 20000000u) {
+                for (unsigned i = 0; i < cfg.threads; i++) send_client_pings(&ws[i], now);
+                last_sweep = now;
+            }
         }
         held = dropped = 0;
         for (unsigned i = 0; i < cfg.threads; i++) {
@@ -893,11 +936,14 @@ int main(int argc, char **argv) {
         }
     }
     uint64_t pings = 0, pongs = 0, pong_failed = 0, partial = 0, server_closes = 0, held_reset = 0;
+    uint64_t cpings = 0, cpongs = 0, cping_failed = 0, rtt_hist[HIST_BUCKETS] = {0};
     static uint64_t ping_hist[PING_BUCKETS];
     for (unsigned i = 0; i < cfg.threads; i++) {
         struct worker *w = &ws[i];
         pings += w->pings; pongs += w->pongs; pong_failed += w->pong_failed; partial += w->partial;
         server_closes += w->server_closes; held_reset += w->held_reset;
+        cpings += w->cpings; cpongs += w->cpongs; cping_failed += w->cping_failed;
+        for (int k = 0; k < HIST_BUCKETS; k++) rtt_hist[k] += w->rtt_hist[k];
         for (int k = 0; k < PING_BUCKETS; k++) ping_hist[k] += w->ping_hist[k];
     }
     uint64_t intervals = 0;  // a connection's first ping has no interval before it
@@ -925,6 +971,12 @@ int main(int argc, char **argv) {
                " partial frames; interval p50 %.2f s  p99 %.2f s  max %.2f s (%" PRIu64 " intervals, 10 ms steps)\n",
                pings, pongs, pong_failed, partial, ping_percentile_s(ping_hist, intervals, 0.50),
                ping_percentile_s(ping_hist, intervals, 0.99), ping_percentile_s(ping_hist, intervals, 1.0), intervals);
+        if (cfg.client_ping_s > 0)
+            printf("client ping %" PRIu64 " sent, %" PRIu64 " answered (the rest still in flight at the end), %" PRIu64
+                   " not written; round trip p50 %" PRIu64 " us  p90 %" PRIu64 " us  p99 %" PRIu64 " us  max %" PRIu64
+                   " us (within 12.5%%)\n", cpings, cpongs, cping_failed, hist_percentile(rtt_hist, cpongs, 0.50),
+                   hist_percentile(rtt_hist, cpongs, 0.90), hist_percentile(rtt_hist, cpongs, 0.99),
+                   hist_percentile(rtt_hist, cpongs, 1.0));
     }
     printf("latency     p50 %" PRIu64 " us  p90 %" PRIu64 " us  p99 %" PRIu64 " us  max %" PRIu64
            " us (connect to verified 101, within 12.5%%)\n", hist_percentile(hist, ok, 0.50),
@@ -943,6 +995,10 @@ int main(int argc, char **argv) {
                " partial=%" PRIu64 " ping_p50_s=%.2f ping_p99_s=%.2f ping_max_s=%.2f", held, dropped,
                pings, pongs, pong_failed, partial, ping_percentile_s(ping_hist, intervals, 0.50),
                ping_percentile_s(ping_hist, intervals, 0.99), ping_percentile_s(ping_hist, intervals, 1.0));
+    if (cfg.client_ping_s > 0)
+        printf(" cpings=%" PRIu64 " cpongs=%" PRIu64 " rtt_p50_us=%" PRIu64 " rtt_p99_us=%" PRIu64 " rtt_max_us=%" PRIu64,
+               cpings, cpongs, hist_percentile(rtt_hist, cpongs, 0.50), hist_percentile(rtt_hist, cpongs, 0.99),
+               hist_percentile(rtt_hist, cpongs, 1.0));
     printf("\n");
     return ok == cfg.total && dropped == 0 ? 0 : 1;
 }

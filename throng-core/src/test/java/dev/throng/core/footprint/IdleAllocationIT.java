@@ -64,7 +64,8 @@ class IdleAllocationIT {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong pongs = new AtomicLong();
         Thread ponger = null;
-        try (Selector selector = Selector.open()) {
+        Selector selector = Selector.open();
+        try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             PrintStream in = new PrintStream(server.getOutputStream(), true, StandardCharsets.UTF_8);
             int port = Integer.parseInt(readLine(out, "PORT ").trim());
@@ -92,8 +93,9 @@ class IdleAllocationIT {
         } finally {
             running.set(false);
             if (ponger != null) {
-                ponger.join(5000);
+                ponger.join(5000); // before the selector closes under it
             }
+            selector.close();
             for (SocketChannel c : clients) {
                 c.close();
             }
