@@ -55,6 +55,9 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
      * keepalive ping allocate (docs/benchmarks.md, section 12).
      */
     private static final long PING_ADDRESS = PING.hasMemoryAddress() ? PING.memoryAddress() : 0;
+    /** The answer to an empty ping (what most clients send), shared like PING: a client's keepalive allocates nothing. */
+    private static final ByteBuf EMPTY_PONG = FrameWriter.constant(Opcode.PONG, new byte[0]);
+    private static final long EMPTY_PONG_ADDRESS = EMPTY_PONG.hasMemoryAddress() ? EMPTY_PONG.memoryAddress() : 0;
 
     // flags bits
     private static final int CLOSE_SENT = 1;
@@ -341,7 +344,12 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     public final CloseReason onPing(ByteBuf payload) {
         flags |= INBOUND_SEEN;
         if ((flags & CLOSE_SENT) == 0) {
-            write(FrameWriter.control(alloc(), Opcode.PONG, payload), null);
+            if (payload.isReadable()) {
+                write(FrameWriter.control(alloc(), Opcode.PONG, payload), null);
+            } else {
+                server.counters.bytesOut.add(EMPTY_PONG.readableBytes());
+                writeConstant(EMPTY_PONG, EMPTY_PONG_ADDRESS);
+            }
         }
         return null;
     }

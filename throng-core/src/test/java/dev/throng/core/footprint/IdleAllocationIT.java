@@ -1,6 +1,7 @@
 package dev.throng.core.footprint;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.BufferedReader;
@@ -24,8 +25,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The guard on the allocation-free idle path (issue #4, item 3): a server in its own JVM (epoll) pings 2,000 idle
- * connections every second, and a selector here answers each ping with a pong. Over a 3-second window the server's
+ * The guard on the allocation-free idle path (issue #4, item 3): a server in its own JVM (epoll) holds 2,000 idle
+ * connections with keepalive either way: it pings them every second and a selector here answers each ping with a
+ * pong, or (its pings off) the clients ping it twice a second and it answers. Over a 3-second window the server's
  * I/O threads must allocate (nearly) nothing per ping: a ping or pong path that allocates an object again shows here
  * as tens of bytes per ping, and on a full-size server as young collections at idle.
  *
@@ -37,6 +39,13 @@ class IdleAllocationIT {
     private static final long PING_INTERVAL_MS = 1000;
     /** Measured 0 B per ping on JDK 17 and 25; an object per ping is at least 16 B. */
     private static final double BUDGET_BYTES_PER_PING = 8;
+
+    /** Who sends the keepalive pings. */
+    enum Pinger { SERVER, CLIENTS }
+
+    static Stream<Arguments> cases() throws IOException {
+        return javas().flatMap(java -> Stream.of(Arguments.of(java, Pinger.SERVER), Arguments.of(java, Pinger.CLIENTS)));
+    }
 
     static Stream<String> javas() throws IOException {
         List<String> javas = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -50,20 +59,23 @@ class IdleAllocationIT {
         return javas.stream();
     }
 
-    @ParameterizedTest
-    @MethodSource("javas")
-    void idleConnectionsWithPingsAllocateNothingOnTheIoThreads(String java) throws Exception {
+    @ParameterizedTest(name = "{1} pings, {0}")
+    @MethodSource("cases")
+    void idleConnectionsWithPingsAllocateNothingOnTheIoThreads(String java, Pinger pinger) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         // C1 only, as `throng serve` runs its workers (WorkerPlan): C2's escape analysis could hide an allocation
         // that C1 makes. The leak detector's sampled records are allocations by design, not the idle path's: off.
         Process server = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
             "-Dio.netty.leakDetection.level=disabled", "-cp",
-            classpath, FootprintServerMain.class.getName(), "EPOLL", Long.toString(PING_INTERVAL_MS))
+            classpath, FootprintServerMain.class.getName(), "EPOLL",
+            pinger == Pinger.SERVER ? Long.toString(PING_INTERVAL_MS) : "0")
             .redirectErrorStream(true).start();
         List<SocketChannel> clients = new ArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong pongs = new AtomicLong();
+        AtomicLong pongs = new AtomicLong(); // sent here, to the server's pings
+        AtomicLong answers = new AtomicLong(); // received here, the server's pongs to the clients' pings
         Thread ponger = null;
+        Thread clientPings = null;
         Selector selector = Selector.open();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -75,18 +87,23 @@ class IdleAllocationIT {
                 client.register(selector, SelectionKey.OP_READ);
                 clients.add(client);
             }
-            ponger = new Thread(() -> answerPings(selector, running, pongs), "ponger");
+            ponger = new Thread(() -> answerPings(selector, running, pongs, answers), "ponger");
             ponger.start();
-            Thread.sleep(2 * PING_INTERVAL_MS + 500); // every connection pinged twice: code paths warm
+            if (pinger == Pinger.CLIENTS) {
+                clientPings = new Thread(() -> pingEvery(PING_INTERVAL_MS / 2, clients, running), "client-pings");
+                clientPings.start();
+            }
+            Thread.sleep(2 * PING_INTERVAL_MS + 500); // every connection pinged twice or more: code paths warm
 
             long[] before = allocation(in, out);
+            long answersBefore = answers.get();
             Thread.sleep(3 * PING_INTERVAL_MS);
             long[] after = allocation(in, out);
 
-            long pings = after[1] - before[1];
+            long pings = pinger == Pinger.SERVER ? after[1] - before[1] : answers.get() - answersBefore;
             double perPing = (double) (after[0] - before[0]) / pings;
-            System.out.printf("%s: %d B allocated by the I/O threads over %d pings (%.2f B per ping), %d pongs%n", java,
-                after[0] - before[0], pings, perPing, pongs.get());
+            System.out.printf("%s, %s pings: %d B allocated by the I/O threads over %d pings (%.2f B per ping)%n", java,
+                pinger, after[0] - before[0], pings, perPing);
             assertThat(pings).as("pings in the window").isGreaterThanOrEqualTo(2L * CONNECTIONS);
             assertThat(perPing).as("bytes allocated by the I/O threads per ping, %s", java)
                 .isLessThan(BUDGET_BYTES_PER_PING);
@@ -94,6 +111,9 @@ class IdleAllocationIT {
             running.set(false);
             if (ponger != null) {
                 ponger.join(5000); // before the selector closes under it
+            }
+            if (clientPings != null) {
+                clientPings.join(5000);
             }
             selector.close();
             for (SocketChannel c : clients) {
@@ -119,8 +139,11 @@ class IdleAllocationIT {
         throw new IOException("the server exited before printing " + prefix.trim());
     }
 
-    /** Each ping (an empty frame from this server: 0x89 0x00) gets a pong with a zero mask key. */
-    private static void answerPings(Selector selector, AtomicBoolean running, AtomicLong pongs) {
+    /**
+     * Each ping (an empty frame from this server: 0x89 0x00) gets a pong with a zero mask key; each pong from the
+     * server (0x8A 0x00, to a client's ping) is counted.
+     */
+    private static void answerPings(Selector selector, AtomicBoolean running, AtomicLong pongs, AtomicLong answers) {
         ByteBuffer buf = ByteBuffer.allocate(256);
         ByteBuffer pong = ByteBuffer.wrap(new byte[] {(byte) 0x8A, (byte) 0x80, 0, 0, 0, 0});
         try {
@@ -132,8 +155,12 @@ class IdleAllocationIT {
                     int n = ch.read(buf);
                     for (int i = 0; i + 1 < n; i += 2) {
                         if (buf.get(i) == (byte) 0x89 && buf.get(i + 1) == 0) {
-                            ch.write(pong.clear());
+                            synchronized (ch) { // the client-pings thread writes too
+                                ch.write(pong.clear());
+                            }
                             pongs.incrementAndGet();
+                        } else if (buf.get(i) == (byte) 0x8A && buf.get(i + 1) == 0) {
+                            answers.incrementAndGet();
                         }
                     }
                 }
@@ -141,6 +168,25 @@ class IdleAllocationIT {
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every client sends an empty masked ping (zero mask key) every {@code periodMs}. */
+    private static void pingEvery(long periodMs, List<SocketChannel> clients, AtomicBoolean running) {
+        ByteBuffer ping = ByteBuffer.wrap(new byte[] {(byte) 0x89, (byte) 0x80, 0, 0, 0, 0});
+        try {
+            while (running.get()) {
+                for (SocketChannel ch : clients) {
+                    synchronized (ch) {
+                        ch.write(ping.clear());
+                    }
+                }
+                Thread.sleep(periodMs);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
