@@ -101,9 +101,11 @@ awk -v s="$(( s1 - s0 ))" -v l="$(( l1 - l0 ))" -v m="$(( m1 - m0 ))" -v w0="$w0
     100 * s / hz / secs, 100 * s / hz / secs / (conns / 100000), 100 * l / hz / secs, 100 * m / hz / secs
 }'
 for p in "${loader_pids[@]}"; do wait "$p" || true; done
-p50=$(cat "$log"-loader-*.log | awk '/^summary/{for (i = 2; i <= NF; i++) if ($i ~ /^ping_p50_s=/) print substr($i, 12)}' \
-  | sort -n | awk '{v[NR] = $1} END{print v[int((NR + 1) / 2)]}')
-cat "$log"-loader-*.log | awk -v p50="$p50" '/^summary/ {
+median_of() {  # the median over the loaders of one field of their summary lines
+  cat "$log"-loader-*.log | awk -v key="$1=" '/^summary/{for (i = 2; i <= NF; i++) if (index($i, key) == 1)
+    print substr($i, length(key) + 1)}' | sort -n | awk '{v[NR] = $1} END{print v[int((NR + 1) / 2)]}'
+}
+cat "$log"-loader-*.log | awk -v p50="$(median_of ping_p50_s)" '/^summary/ {
   for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
   ok += v["ok"]; failed += v["failed"]; held += v["held"]; dropped += v["dropped"]; pings += v["pings"]
   pongs += v["pongs"]; pf += v["pong_failed"]; timeouts += v["timeout"]
@@ -115,9 +117,7 @@ cat "$log"-loader-*.log | awk -v p50="$p50" '/^summary/ {
     pings, pongs, pf, p50, p99, pmax
 }'
 if [[ "${CLIENT_PING:-0}" != 0 ]]; then
-  rtt50=$(cat "$log"-loader-*.log | awk '/^summary/{for (i = 2; i <= NF; i++) if ($i ~ /^rtt_p50_us=/) print substr($i, 12)}' \
-    | sort -n | awk '{v[NR] = $1} END{print v[int((NR + 1) / 2)]}')
-  cat "$log"-loader-*.log | awk -v p50="$rtt50" '/^summary/ {
+  cat "$log"-loader-*.log | awk -v p50="$(median_of rtt_p50_us)" '/^summary/ {
     for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     sent += v["cpings"]; answered += v["cpongs"]
     if (v["rtt_p99_us"] + 0 > p99) p99 = v["rtt_p99_us"] + 0; if (v["rtt_max_us"] + 0 > max) max = v["rtt_max_us"] + 0

@@ -74,9 +74,7 @@ public final class FrameWriter {
         int length = payload.readableBytes();
         ByteBuf out = alloc.buffer(2 + length);
         writeHeader(out, opcode, false, length);
-        if (length > 0) { // an empty copy still costs Netty's adaptive buffers an NIO slice
-            out.writeBytes(payload, payload.readerIndex(), length);
-        }
+        out.writeBytes(payload, payload.readerIndex(), length);
         return out;
     }
 

@@ -343,11 +343,13 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         wantWrite(false);
     }
 
-    /** The keepalive ping: straight from the shared frame's memory to the kernel, without a duplicate. */
+    /** Keepalive pings and empty pongs: straight from the shared frame's memory to the kernel, without a duplicate. */
     @Override
-    void writeConstant(ByteBuf frame, long address) {
+    void writeConstantToWire(ConstantFrame constant) {
+        ByteBuf frame = constant.frame();
+        long address = constant.address();
         if (outbound != null || closed || address == 0) {
-            super.writeConstant(frame, address); // behind queued bytes, in order
+            super.writeConstantToWire(constant); // behind queued bytes, in order
             return;
         }
         int length = frame.readableBytes();

@@ -47,17 +47,23 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
 
     static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
 
-    /** A shared, pre-encoded empty ping (direct, never released). */
-    private static final ByteBuf PING = FrameWriter.constant(Opcode.PING, new byte[0]);
+    /** The keepalive ping: empty. */
+    private static final ConstantFrame PING = ConstantFrame.empty(Opcode.PING);
+    /** The answer to an empty ping (what most clients send): a client's keepalive allocates nothing either. */
+    private static final ConstantFrame EMPTY_PONG = ConstantFrame.empty(Opcode.PONG);
+
     /**
-     * PING's native address, read once (0 if it has none). On JDK 24 and later Netty works a direct buffer's address
-     * out anew on every {@code memoryAddress()} call, through a {@code MemorySegment} it allocates, which made every
-     * keepalive ping allocate (docs/benchmarks.md, section 12).
+     * A shared, pre-encoded frame (direct, never released) and its native address, read once (0 if it has none):
+     * on JDK 24 and later Netty works a direct buffer's address out anew on every {@code memoryAddress()} call,
+     * through a {@code MemorySegment} it allocates, which made every keepalive ping allocate (docs/benchmarks.md,
+     * section 12).
      */
-    private static final long PING_ADDRESS = PING.hasMemoryAddress() ? PING.memoryAddress() : 0;
-    /** The answer to an empty ping (what most clients send), shared like PING: a client's keepalive allocates nothing. */
-    private static final ByteBuf EMPTY_PONG = FrameWriter.constant(Opcode.PONG, new byte[0]);
-    private static final long EMPTY_PONG_ADDRESS = EMPTY_PONG.hasMemoryAddress() ? EMPTY_PONG.memoryAddress() : 0;
+    record ConstantFrame(ByteBuf frame, long address) {
+        static ConstantFrame empty(int opcode) {
+            ByteBuf frame = FrameWriter.constant(opcode, new byte[0]);
+            return new ConstantFrame(frame, frame.hasMemoryAddress() ? frame.memoryAddress() : 0);
+        }
+    }
 
     // flags bits
     private static final int CLOSE_SENT = 1;
@@ -347,8 +353,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             if (payload.isReadable()) {
                 write(FrameWriter.control(alloc(), Opcode.PONG, payload), null);
             } else {
-                server.counters.bytesOut.add(EMPTY_PONG.readableBytes());
-                writeConstant(EMPTY_PONG, EMPTY_PONG_ADDRESS);
+                writeConstant(EMPTY_PONG);
             }
         }
         return null;
@@ -402,17 +407,21 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
         flags |= AWAITING_PONG;
         server.counters.pings.increment();
-        server.counters.bytesOut.add(PING.readableBytes());
-        writeConstant(PING, PING_ADDRESS);
+        writeConstant(PING);
+    }
+
+    /** Counts and writes a shared, pre-encoded frame, then flushes. */
+    private void writeConstant(ConstantFrame constant) {
+        server.counters.bytesOut.add(constant.frame().readableBytes());
+        writeConstantToWire(constant);
     }
 
     /**
-     * Writes and flushes a shared, pre-encoded frame (never released) whose native address is {@code address} (0:
-     * none). Here a duplicate goes through the queue; a wire that can write from the frame's memory directly
-     * overrides this and allocates nothing.
+     * Writes and flushes a shared frame. Here a duplicate goes through the queue; a wire that can write from the
+     * frame's memory directly overrides this and allocates nothing.
      */
-    void writeConstant(ByteBuf frame, long address) {
-        writeToWire(frame.duplicate(), null);
+    void writeConstantToWire(ConstantFrame constant) {
+        writeToWire(constant.frame().duplicate(), null);
         flushWire();
     }
 

@@ -72,7 +72,6 @@ class IdleAllocationIT {
             .redirectErrorStream(true).start();
         List<SocketChannel> clients = new ArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong pongs = new AtomicLong(); // sent here, to the server's pings
         AtomicLong answers = new AtomicLong(); // received here, the server's pongs to the clients' pings
         Thread ponger = null;
         Thread clientPings = null;
@@ -87,7 +86,7 @@ class IdleAllocationIT {
                 client.register(selector, SelectionKey.OP_READ);
                 clients.add(client);
             }
-            ponger = new Thread(() -> answerPings(selector, running, pongs, answers), "ponger");
+            ponger = new Thread(() -> answerPings(selector, running, answers), "ponger");
             ponger.start();
             if (pinger == Pinger.CLIENTS) {
                 clientPings = new Thread(() -> pingEvery(PING_INTERVAL_MS / 2, clients, running), "client-pings");
@@ -143,7 +142,7 @@ class IdleAllocationIT {
      * Each ping (an empty frame from this server: 0x89 0x00) gets a pong with a zero mask key; each pong from the
      * server (0x8A 0x00, to a client's ping) is counted.
      */
-    private static void answerPings(Selector selector, AtomicBoolean running, AtomicLong pongs, AtomicLong answers) {
+    private static void answerPings(Selector selector, AtomicBoolean running, AtomicLong answers) {
         ByteBuffer buf = ByteBuffer.allocate(256);
         ByteBuffer pong = ByteBuffer.wrap(new byte[] {(byte) 0x8A, (byte) 0x80, 0, 0, 0, 0});
         try {
@@ -158,7 +157,6 @@ class IdleAllocationIT {
                             synchronized (ch) { // the client-pings thread writes too
                                 ch.write(pong.clear());
                             }
-                            pongs.incrementAndGet();
                         } else if (buf.get(i) == (byte) 0x8A && buf.get(i + 1) == 0) {
                             answers.incrementAndGet();
                         }
