@@ -31,9 +31,7 @@ public final class Main {
         if (withTools) {
             line.addSubcommand(new BenchCommand()).addSubcommand(new DoctorCommand());
         }
-        // The supervisor passes a worker the user's arguments plus overrides; the last value wins. Set last: it
-        // reaches only the subcommands present when it is set.
-        return line.setOverwrittenOptionsAllowed(true);
+        return line;
     }
 
     /** The version from the jar manifest, when run from the jar. */

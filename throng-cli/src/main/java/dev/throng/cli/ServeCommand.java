@@ -1,16 +1,10 @@
 package dev.throng.cli;
 
 import dev.throng.bench.plan.DurationConverter;
-import dev.throng.core.EchoHandler;
 import dev.throng.core.ServerConfig;
-import dev.throng.core.ThrongServer;
 import dev.throng.core.TransportKind;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +25,6 @@ import java.util.concurrent.Callable;
         "SIGTERM or SIGINT drains: no new connections, open ones closed with 1001 spread over --drain-window, "
             + "then exit 0; a second signal exits at once."})
 public final class ServeCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
@@ -114,28 +106,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--reuse-port", description = "Set SO_REUSEPORT (implied for workers).")
     boolean reusePort;
 
-    @Option(names = "--worker-index", hidden = true, defaultValue = "-1")
-    int workerIndex;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         int workerCount = WorkerPlan.workerCount(workers, maxConnections, WorkerPlan.openFilesLimit());
-        if (workerIndex < 0 && workerCount > 1) {
-            return new Supervisor(spec.commandLine().getParseResult().originalArgs(), workerCount, maxConnections,
-                drainWindow).run();
+        if (workerCount > 1) {
+            return new Supervisor(new WorkerArgs(config(workerCount), drainWindow), workerCount, maxConnections).run();
         }
-        ServerConfig config = config(workerIndex >= 0 ? Math.max(1, workerCountFromParent()) : 1);
-        ThrongServer server = ThrongServer.start(config, new EchoHandler());
-        ShutdownSignals.install(() -> {
-            LOG.info("signal received: draining {} connections over {}", server.stats().openConnections(),
-                drainWindow);
-            server.drain(drainWindow);
-        });
-        server.awaitClose();
-        return 0;
+        return ServerProcess.run(config(1), drainWindow);
     }
 
     /** The configuration of one server process, when {@code workerCount} processes share the load. */
@@ -148,7 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
             .transport(TransportKind.valueOf(transport.toUpperCase(java.util.Locale.ROOT)))
             .ioThreads(threads)
             .backlog(backlog)
-            .reusePort(reusePort || workerIndex >= 0)
+            .reusePort(reusePort || workerCount > 1)
             .path(path)
             .maxFrameSize(maxFrameSize)
             .maxMessageSize(maxMessageSize)
@@ -163,15 +140,6 @@ public final class ServeCommand implements Callable<Integer> {
             .maxConnectionsPerAddress(maxConnectionsPerAddress)
             .handshakesPerSecond(share(handshakesPerSecond, workerCount))
             .build();
-    }
-
-    /** The worker count a supervisor started this worker with (passed as --workers N). */
-    private int workerCountFromParent() {
-        try {
-            return Integer.parseInt(workers);
-        } catch (NumberFormatException e) {
-            return 1;
-        }
     }
 
     private static int share(int total, int workers) {

@@ -22,18 +22,22 @@ final class Supervisor {
     /** A worker that lived this long is healthy again: its next crash restarts without backoff. */
     private static final long STABLE_MS = 30_000;
 
-    private final List<String> userArgs;
+    private final WorkerArgs workerArgs;
     private final int count;
     private final int maxConnections;
     private final Duration drainWindow;
     private final Worker[] workers;
     private volatile boolean stopping;
 
-    Supervisor(List<String> userArgs, int count, int maxConnections, Duration drainWindow) {
-        this.userArgs = userArgs;
+    /**
+     * @param workerArgs what every worker runs: its share of the caps, and the drain window
+     * @param maxConnections the total cap (0: none), which sizes each worker's heap
+     */
+    Supervisor(WorkerArgs workerArgs, int count, int maxConnections) {
+        this.workerArgs = workerArgs;
         this.count = count;
         this.maxConnections = maxConnections;
-        this.drainWindow = drainWindow;
+        this.drainWindow = workerArgs.drainWindow();
         this.workers = new Worker[count];
     }
 
@@ -71,7 +75,7 @@ final class Supervisor {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         int perWorker = maxConnections > 0 ? (maxConnections + count - 1) / count : 0;
-        command.addAll(WorkerPlan.jvmFlags(perWorker, WorkerPlan.openFilesLimit(), Runtime.version().feature()));
+        command.addAll(WorkerPlan.jvmFlags(perWorker, WorkerPlan.openFilesLimit(), WorkerPlan.Jvm.current()));
         String extra = System.getenv("THRONG_WORKER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
@@ -79,9 +83,8 @@ final class Supervisor {
         command.add("-Dthrong.worker=" + worker.index);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(userArgs); // the user's command line as given, "serve" included
-        command.addAll(List.of("--workers", Integer.toString(count), "--worker-index", Integer.toString(worker.index)));
+        command.add(ServerProcess.class.getName());
+        command.addAll(workerArgs.toArgs());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putIfAbsent("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX);
         Process process = builder.start();

@@ -1,8 +1,10 @@
 package dev.throng.cli;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.throng.doctor.OpenFilesLimit;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +48,31 @@ final class WorkerPlan {
      * 64 MiB-aligned arenas, each with its own resident pages. Exported by bin/throng and set for workers.
      */
     static final String MALLOC_ARENA_MAX = "2";
+    /**
+     * How often the JVM hands glibc's free native memory back to the kernel (malloc_trim), in ms: the handshakes of
+     * a ramp leave freed C-heap pages resident until then. Every 30 s costs nothing measurable at idle.
+     */
+    static final int TRIM_NATIVE_HEAP_INTERVAL_MS = 30_000;
+
+    /**
+     * The JVM the flags are for: its feature version, and whether it has {@code -XX:TrimNativeHeapInterval}
+     * (JDK 22, and backported to some 17 and 21 updates; an unknown flag would stop the JVM from starting).
+     */
+    record Jvm(int feature, boolean trimsNativeHeap) {
+        /** The JVM running this, which is the one the supervisor starts its workers with. */
+        static Jvm current() {
+            return new Jvm(Runtime.version().feature(), hasVmOption("TrimNativeHeapInterval"));
+        }
+
+        private static boolean hasVmOption(String name) {
+            try {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name);
+                return true;
+            } catch (RuntimeException e) { // IllegalArgumentException: no such option; a JVM without the bean
+                return false;
+            }
+        }
+    }
 
     private WorkerPlan() {
     }
@@ -77,7 +104,7 @@ final class WorkerPlan {
      * sized from the cap. Compact object headers where the JVM has them. The measurements behind each flag are in
      * docs/configuration.md ("JVM flags").
      */
-    static List<String> jvmFlags(int connections, long openFiles, int javaFeatureVersion) {
+    static List<String> jvmFlags(int connections, long openFiles, Jvm jvm) {
         // Without a cap, the open-files limit bounds the connections (at most a million: "unlimited" is no size).
         long expected = connections > 0 ? connections : Math.max(1, Math.min(openFiles - RESERVED_FDS, 1_000_000));
         List<String> flags = new ArrayList<>();
@@ -92,7 +119,7 @@ final class WorkerPlan {
                 // handshakes cost no more server CPU without it.
                 "-XX:TieredStopAtLevel=1",
                 // JDK 25 starts with more code: 16 MiB there triggered a 31 ms "CodeCache GC Threshold" full GC.
-                "-XX:ReservedCodeCacheSize=" + (javaFeatureVersion >= 25 ? 32 : 16) + "m"));
+                "-XX:ReservedCodeCacheSize=" + (jvm.feature() >= 25 ? 32 : 16) + "m"));
         } else {
             long heapMb = BASE_HEAP_MB + expected * HEAP_BYTES_PER_CONNECTION / (1024 * 1024);
             flags.addAll(List.of(
@@ -112,7 +139,14 @@ final class WorkerPlan {
         // idle that is the only allocation left (pong reads), ~430 KiB a minute at 18k connections, a young pause
         // every few minutes. One in 4,096 still finds a leak that repeats, for ~30 KiB a minute.
         flags.add("-Dio.netty.leakDetection.samplingInterval=4096");
-        if (javaFeatureVersion >= 25) {
+        // Netty's allocator reports chunk and buffer events to JFR where JFR is present, and its first chunk loads
+        // JFR's event machinery (~300 classes, generated handlers): 1.9 MiB more RSS per worker after a ramp
+        // (docs/benchmarks.md section 13). A flight recording still works; it just has no Netty buffer events.
+        flags.add("-Dio.netty.jfr.enabled=false");
+        if (jvm.trimsNativeHeap()) {
+            flags.add("-XX:TrimNativeHeapInterval=" + TRIM_NATIVE_HEAP_INTERVAL_MS);
+        }
+        if (jvm.feature() >= 25) {
             flags.add("-XX:+UseCompactObjectHeaders"); // JDK 25: 8-byte headers shrink every object (JEP 519)
         }
         return flags;
@@ -123,11 +157,11 @@ final class WorkerPlan {
      * workers holds no connections itself (its workers get {@link #jvmFlags} from it); a single {@code serve} holds
      * up to {@code --max-connections}.
      */
-    static List<String> launcherFlags(List<String> args, long openFiles, int javaFeatureVersion) {
+    static List<String> launcherFlags(List<String> args, long openFiles, Jvm jvm) {
         String workers = option(args, "--workers", "1");
         int maxConnections = Integer.parseInt(option(args, "--max-connections", "0"));
         boolean supervisor = workerCount(workers, maxConnections, openFiles) > 1;
-        return jvmFlags(supervisor ? 1 : maxConnections, openFiles, javaFeatureVersion);
+        return jvmFlags(supervisor ? 1 : maxConnections, openFiles, jvm);
     }
 
     private static long ceilMb(long bytes) {
@@ -154,9 +188,9 @@ final class WorkerPlan {
     public static void main(String[] args) {
         List<String> flags;
         try {
-            flags = launcherFlags(List.of(args), openFilesLimit(), Runtime.version().feature());
+            flags = launcherFlags(List.of(args), openFilesLimit(), Jvm.current());
         } catch (IllegalArgumentException e) { // a bad --workers or --max-connections: serve itself will say so
-            flags = jvmFlags(0, openFilesLimit(), Runtime.version().feature());
+            flags = jvmFlags(0, openFilesLimit(), Jvm.current());
         }
         System.out.println(String.join(" ", flags));
     }

@@ -20,9 +20,15 @@ class WorkersIT {
 
     @Test
     void threeWorkersShareOnePortAndAKilledWorkerIsRestarted() throws Exception {
-        try (ServeProcess serve = ServeProcess.start("--workers", "3")) {
+        try (ServeProcess serve = ServeProcess.start("--workers", "3", "--max-connections-per-address", "1000")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> workers(serve).size() == 3);
             List<ProcessHandle> first = workers(serve);
+            for (ProcessHandle w : first) {
+                // Workers start without the command-line parser, from the configuration the supervisor resolved.
+                assertThat(w.info().arguments().map(List::of).orElseThrow())
+                    .contains(ServerProcess.class.getName(), "--max-connections-per-address=1000", "--reuse-port=true")
+                    .doesNotContain("serve");
+            }
             await().atMost(Duration.ofSeconds(30)).until(() -> first.stream().allMatch(w -> sockets(w) > 0));
             Thread.sleep(500); // let the readiness probes' sockets close before the baseline
             Map<Long, Long> before = socketsByPid(first);
