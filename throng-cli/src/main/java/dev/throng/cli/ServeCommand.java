@@ -110,7 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int workerCount = WorkerPlan.workerCount(workers, maxConnections, WorkerPlan.openFilesLimit());
         if (workerCount > 1) {
-            return new Supervisor(new WorkerArgs(config(workerCount), drainWindow), workerCount, maxConnections).run();
+            return new Supervisor(new WorkerArgs(config(workerCount), drainWindow), workerCount).run();
         }
         return ServerProcess.run(config(1), drainWindow);
     }

@@ -22,22 +22,28 @@ final class Supervisor {
     /** A worker that lived this long is healthy again: its next crash restarts without backoff. */
     private static final long STABLE_MS = 30_000;
 
-    private final WorkerArgs workerArgs;
     private final int count;
-    private final int maxConnections;
     private final Duration drainWindow;
+    /** The JVM flags and the arguments every worker starts with, the same for each; fixed at construction. */
+    private final List<String> jvmFlags;
+    private final List<String> workerArgs;
     private final Worker[] workers;
     private volatile boolean stopping;
 
     /**
-     * @param workerArgs what every worker runs: its share of the caps, and the drain window
-     * @param maxConnections the total cap (0: none), which sizes each worker's heap
+     * @param workerArgs what every worker runs: its share of the caps (which also sizes its heap), and the drain
+     *     window
      */
-    Supervisor(WorkerArgs workerArgs, int count, int maxConnections) {
-        this.workerArgs = workerArgs;
+    Supervisor(WorkerArgs workerArgs, int count) {
         this.count = count;
-        this.maxConnections = maxConnections;
         this.drainWindow = workerArgs.drainWindow();
+        this.jvmFlags = new ArrayList<>(WorkerPlan.jvmFlags(workerArgs.config().maxConnections(),
+            WorkerPlan.openFilesLimit(), WorkerPlan.Jvm.current()));
+        String extra = System.getenv("THRONG_WORKER_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            jvmFlags.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        this.workerArgs = workerArgs.toArgs();
         this.workers = new Worker[count];
     }
 
@@ -74,17 +80,12 @@ final class Supervisor {
     private void start(Worker worker) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        int perWorker = maxConnections > 0 ? (maxConnections + count - 1) / count : 0;
-        command.addAll(WorkerPlan.jvmFlags(perWorker, WorkerPlan.openFilesLimit(), WorkerPlan.Jvm.current()));
-        String extra = System.getenv("THRONG_WORKER_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
-        }
+        command.addAll(jvmFlags);
         command.add("-Dthrong.worker=" + worker.index);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ServerProcess.class.getName());
-        command.addAll(workerArgs.toArgs());
+        command.addAll(workerArgs);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putIfAbsent("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX);
         Process process = builder.start();
