@@ -7,8 +7,9 @@
 # Bounded: every loader stops by itself (-d for its ramp, then HOLD seconds), and the server started here is
 # stopped (by PID) at the end.
 #
-#   bench/hold-run.sh N WORKERS HOLD_SECONDS [JAVA_HOME]
+#   bench/hold-run.sh N WORKERS|auto HOLD_SECONDS [JAVA_HOME]
 #   PORT=8095 RATE=4000 bench/hold-run.sh 1000000 55 180
+#   PORT=8095 RATE=4000 bench/hold-run.sh 1000000 auto 240   # the cap is N, the supervisor picks the count
 #
 # Environment: SETTLE (15) and WINDOW (60): seconds from the end of the ramp to the window, and its length (keep
 # HOLD above both together); PORT (8080), RATE (handshakes/s over all loaders, 3000), LOADERS (hsload processes, one per 19,000

@@ -37,8 +37,9 @@ public final class ServeCommand implements Callable<Integer> {
     String workers;
 
     @Option(names = "--max-connections", defaultValue = "0", paramLabel = "N",
-        description = "Open connections in total (split evenly over workers); over it, upgrades get 503 with "
-            + "Retry-After. 0: no cap but the open-files limit (default: ${DEFAULT-VALUE}).")
+        description = "Open connections in total (split over workers, each taking its share plus a margin for "
+            + "the kernel's uneven spread); over it, upgrades get 503 with Retry-After. 0: no cap but the open-files "
+            + "limit (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
     @Option(names = "--max-connections-per-address", defaultValue = "0", paramLabel = "N",
@@ -136,7 +137,7 @@ public final class ServeCommand implements Callable<Integer> {
             .compression(!noCompression)
             .pingInterval(pingInterval)
             .idleTimeout(idleTimeout)
-            .maxConnections(share(maxConnections, workerCount))
+            .maxConnections(WorkerPlan.workerCap(maxConnections, workerCount, WorkerPlan.openFilesLimit()))
             .maxConnectionsPerAddress(maxConnectionsPerAddress)
             .handshakesPerSecond(share(handshakesPerSecond, workerCount))
             .build();

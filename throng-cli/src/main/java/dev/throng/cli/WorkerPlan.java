@@ -80,7 +80,10 @@ final class WorkerPlan {
     /**
      * @param option {@code auto} or a number
      * @param maxConnections the total target (0: none)
-     * @param openFiles this process's open-files limit
+     * @param openFiles this process's open-files limit (its workers inherit it)
+     * @return the number given, or for {@code auto} the fewest workers whose {@link #workerCap caps} fit the
+     *     open-files limit: 53 for a million at 20,000 (with 51 workers one would be full one standard deviation
+     *     above its share, with 52 at 3.7)
      */
     static int workerCount(String option, int maxConnections, long openFiles) {
         if (!"auto".equalsIgnoreCase(option)) {
@@ -90,11 +93,47 @@ final class WorkerPlan {
             }
             return n;
         }
-        if (maxConnections <= 0) {
+        long perProcess = perProcess(openFiles);
+        if (maxConnections <= perProcess) {
             return 1;
         }
-        long perProcess = Math.max(1, openFiles - RESERVED_FDS);
-        return (int) Math.max(1, (maxConnections + perProcess - 1) / perProcess);
+        int n = (int) ((maxConnections + perProcess - 1) / perProcess);
+        while (share(maxConnections, n) + spread(share(maxConnections, n)) > perProcess) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * One worker's connection cap when {@code workers} processes share {@code maxConnections} (0: none): its even
+     * share plus {@link #spread}, and never more than its open-files limit allows, so a full worker answers 503
+     * instead of failing to accept. The kernel hands each connection to a worker by a hash of its addresses and
+     * ports, so the workers' counts scatter around the share by about its square root; with the margin, the total
+     * is reachable while traffic is uneven. The price: when every worker is full, the total may exceed
+     * {@code maxConnections} by that margin per worker (2.9 % at a million over 53 workers).
+     */
+    static int workerCap(int maxConnections, int workers, long openFiles) {
+        if (maxConnections == 0 || workers == 1) {
+            return maxConnections;
+        }
+        long share = share(maxConnections, workers);
+        return (int) Math.min(perProcess(openFiles), share + spread(share));
+    }
+
+    /**
+     * How far above its share one of many workers can be pushed by the kernel's hash: 4 standard deviations of a
+     * binomial count ({@code 4 sqrt(share)}), which one worker in ~30,000 exceeds.
+     */
+    static long spread(long share) {
+        return (long) Math.ceil(4 * Math.sqrt(share));
+    }
+
+    private static long share(long total, int workers) {
+        return (total + workers - 1) / workers;
+    }
+
+    private static long perProcess(long openFiles) {
+        return Math.max(1, openFiles - RESERVED_FDS);
     }
 
     /**

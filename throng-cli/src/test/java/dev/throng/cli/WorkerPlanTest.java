@@ -3,8 +3,10 @@ package dev.throng.cli;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The JVM flags the supervisor gives its workers and bin/throng gives {@code throng serve}. */
 class WorkerPlanTest {
@@ -96,5 +98,54 @@ class WorkerPlanTest {
     void autoWorkersThatComeToOneProcessAreASingleServe() {
         assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers", "auto", "--max-connections", "10000"),
             OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(10_000, OPEN_FILES, JDK17));
+    }
+
+    @Test
+    void autoTakesTheFewestWorkersWhoseCapsFitTheOpenFilesLimit() {
+        // 19,744 connections per process: 52 workers would take 19,231 + 555 each
+        assertThat(WorkerPlan.workerCount("auto", 1_000_000, OPEN_FILES)).isEqualTo(53);
+        assertThat(WorkerPlan.workerCap(1_000_000, 53, OPEN_FILES)).isEqualTo(18_868 + 550);
+        assertThat(WorkerPlan.workerCap(1_000_000, 52, OPEN_FILES)).isEqualTo(19_744);
+        assertThat(WorkerPlan.workerCount("auto", 19_744, OPEN_FILES)).isEqualTo(1);
+        assertThat(WorkerPlan.workerCount("auto", 19_745, OPEN_FILES)).isEqualTo(2);
+        assertThat(WorkerPlan.workerCount("auto", 0, OPEN_FILES)).isEqualTo(1);
+        assertThat(WorkerPlan.workerCount("AUTO", 1_000_000, Long.MAX_VALUE)).isEqualTo(1);
+        assertThat(WorkerPlan.workerCount("3", 1_000_000, OPEN_FILES)).isEqualTo(3);
+    }
+
+    @Test
+    void aSingleProcessOrNoCapHasNoMargin() {
+        assertThat(WorkerPlan.workerCap(18_000, 1, OPEN_FILES)).isEqualTo(18_000);
+        assertThat(WorkerPlan.workerCap(0, 53, OPEN_FILES)).isZero();
+        assertThat(WorkerPlan.workerCap(9_000, 3, OPEN_FILES)).isEqualTo(3_000 + 220);
+    }
+
+    /**
+     * The margin against what the kernel does: SO_REUSEPORT picks a worker by a hash of each connection's four-tuple,
+     * which spreads connections like independent uniform choices. Twenty millions dealt that way over auto's 53
+     * workers never fill a worker before the million is reached.
+     */
+    @Test
+    void aMillionDealtAtRandomOverAutosWorkersFitsEveryWorkersCap() {
+        int workers = WorkerPlan.workerCount("auto", 1_000_000, OPEN_FILES);
+        int cap = WorkerPlan.workerCap(1_000_000, workers, OPEN_FILES);
+        SplittableRandom random = new SplittableRandom(4);
+        int fullest = 0;
+        for (int run = 0; run < 20; run++) {
+            int[] count = new int[workers];
+            for (int c = 0; c < 1_000_000; c++) {
+                count[random.nextInt(workers)]++;
+            }
+            for (int n : count) {
+                fullest = Math.max(fullest, n);
+            }
+        }
+        assertThat(fullest).isGreaterThan(1_000_000 / workers).isLessThanOrEqualTo(cap);
+    }
+
+    @Test
+    void badWorkerCountsAreRefused() {
+        assertThatThrownBy(() -> WorkerPlan.workerCount("0", 0, OPEN_FILES))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
     }
 }
