@@ -1,5 +1,6 @@
 package dev.throng.cli;
 
+import dev.throng.core.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,8 @@ final class Supervisor {
     Supervisor(WorkerArgs workerArgs, int count) {
         this.count = count;
         this.drainWindow = workerArgs.drainWindow();
-        this.jvmFlags = new ArrayList<>(WorkerPlan.jvmFlags(workerArgs.config().maxConnections(),
+        ServerConfig config = workerArgs.config();
+        this.jvmFlags = new ArrayList<>(WorkerPlan.jvmFlags(config.maxConnections(), config.frameLimits().maxMessageSize(),
             WorkerPlan.openFilesLimit(), WorkerPlan.Jvm.current()));
         String extra = System.getenv("THRONG_WORKER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {

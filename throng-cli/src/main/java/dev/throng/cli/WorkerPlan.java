@@ -29,11 +29,21 @@ final class WorkerPlan {
     /** Serial heap whatever the connection count: ~5 MiB live after start, the 4 MiB young generation, headroom. */
     static final int SERIAL_BASE_HEAP_MB = 24;
     /**
-     * Serial young generation, fixed: small, because eden is touched whole between collections (RSS), and the
-     * young pause copies what survives; 4 MiB kept young pauses at 6-15 ms during a 3,000/s ramp where 8 MiB
-     * reached 81 ms, and cost 10 MiB less RSS at 18k connections.
+     * Serial young generation, at most: small, because eden is touched whole between collections (RSS), and the young
+     * pause copies what survives; 4 MiB kept young pauses at 6-15 ms during a 3,000/s ramp where 8 MiB reached 81 ms,
+     * and cost 10 MiB less RSS at 18k connections.
      */
     static final int SERIAL_YOUNG_MB = 4;
+    /**
+     * Serial young generation per byte of {@code --max-message-size}: eden (8/10 of it) holds four messages' worth,
+     * because a text message lives on the heap up to three times over while it is handled (its bytes, the String,
+     * the encoded reply). Below the 4 MiB of the default 1 MiB messages, a smaller young generation saves up to 3 MiB
+     * per worker (docs/benchmarks.md section 14); a message that outgrows eden is allocated in the old generation,
+     * where its garbage waits for a full collection.
+     */
+    static final int SERIAL_YOUNG_PER_MESSAGE_BYTE = 5;
+    /** {@code --max-message-size}'s default, 1 MiB. */
+    static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
     /**
      * G1 heap budget per connection for sizing -Xmx: four times the measured live heap per idle connection (~260 B,
      * docs/benchmarks.md), for read buffers, handshakes in flight and garbage between collections.
@@ -138,12 +148,13 @@ final class WorkerPlan {
 
     /**
      * The JVM flags of a process holding up to {@code connections} connections (0: unknown, sized from the
-     * open-files limit). Up to {@link #SERIAL_MAX_CONNECTIONS}: Serial, a fixed heap sized from the cap with a
-     * small fixed young generation, C1 only with a 16 MiB code cache; above: G1 with a 10 ms pause goal and a heap
+     * open-files limit) of messages up to {@code maxMessageSize} bytes. Up to {@link #SERIAL_MAX_CONNECTIONS}: Serial,
+     * a fixed heap sized from the cap with a small young generation sized from the message size, C1 only with a
+     * 16 MiB code cache; above: G1 with a 10 ms pause goal and a heap
      * sized from the cap. Compact object headers where the JVM has them. The measurements behind each flag are in
      * docs/configuration.md ("JVM flags").
      */
-    static List<String> jvmFlags(int connections, long openFiles, Jvm jvm) {
+    static List<String> jvmFlags(int connections, int maxMessageSize, long openFiles, Jvm jvm) {
         // Without a cap, the open-files limit bounds the connections (at most a million: "unlimited" is no size).
         long expected = connections > 0 ? connections : Math.max(1, Math.min(openFiles - RESERVED_FDS, 1_000_000));
         List<String> flags = new ArrayList<>();
@@ -153,7 +164,7 @@ final class WorkerPlan {
                 "-XX:+UseSerialGC",
                 // Fixed: Serial grows its heap only after a full collection (17-62 ms pauses here), and pages of
                 // the old generation that hold nothing are never touched, so a fixed size costs no RSS.
-                "-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-Xmn" + SERIAL_YOUNG_MB + "m",
+                "-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-Xmn" + youngMb(maxMessageSize) + "m",
                 // C1 only: C2's compiler arenas and code cost 12 MiB idle and 34 MiB at 18k connections, and
                 // handshakes cost no more server CPU without it.
                 "-XX:TieredStopAtLevel=1",
@@ -199,8 +210,15 @@ final class WorkerPlan {
     static List<String> launcherFlags(List<String> args, long openFiles, Jvm jvm) {
         String workers = option(args, "--workers", "1");
         int maxConnections = Integer.parseInt(option(args, "--max-connections", "0"));
+        int maxMessageSize = new SizeConverter()
+            .convert(option(args, "--max-message-size", String.valueOf(DEFAULT_MAX_MESSAGE_SIZE)));
         boolean supervisor = workerCount(workers, maxConnections, openFiles) > 1;
-        return jvmFlags(supervisor ? 1 : maxConnections, openFiles, jvm);
+        return jvmFlags(supervisor ? 1 : maxConnections, maxMessageSize, openFiles, jvm);
+    }
+
+    /** The Serial young generation for messages up to {@code maxMessageSize} bytes: 1 to 4 MiB. */
+    static long youngMb(int maxMessageSize) {
+        return Math.max(1, Math.min(SERIAL_YOUNG_MB, ceilMb((long) maxMessageSize * SERIAL_YOUNG_PER_MESSAGE_BYTE)));
     }
 
     private static long ceilMb(long bytes) {
@@ -228,8 +246,8 @@ final class WorkerPlan {
         List<String> flags;
         try {
             flags = launcherFlags(List.of(args), openFilesLimit(), Jvm.current());
-        } catch (IllegalArgumentException e) { // a bad --workers or --max-connections: serve itself will say so
-            flags = jvmFlags(0, openFilesLimit(), Jvm.current());
+        } catch (RuntimeException e) { // a bad --workers, --max-connections or size: serve itself will say so
+            flags = jvmFlags(0, DEFAULT_MAX_MESSAGE_SIZE, openFilesLimit(), Jvm.current());
         }
         System.out.println(String.join(" ", flags));
     }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The JVM flags the supervisor gives its workers and bin/throng gives {@code throng serve}. */
 class WorkerPlanTest {
     private static final long OPEN_FILES = 20_000;
+    private static final int MESSAGE = WorkerPlan.DEFAULT_MAX_MESSAGE_SIZE;
     private static final WorkerPlan.Jvm JDK17 = new WorkerPlan.Jvm(17, true);
     private static final WorkerPlan.Jvm JDK21 = new WorkerPlan.Jvm(21, true);
     private static final WorkerPlan.Jvm JDK25 = new WorkerPlan.Jvm(25, true);
@@ -18,7 +19,7 @@ class WorkerPlanTest {
     @Test
     void aWorkerCappedByTheOpenFilesLimitGetsSerialWithAFixedHeapSizedFromItsCap() {
         // 24 MiB + 512 B x 19,744 connections (9.64 MiB, rounded up)
-        assertThat(WorkerPlan.jvmFlags(0, OPEN_FILES, JDK17)).containsExactly(
+        assertThat(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17)).containsExactly(
             "-XX:+UseSerialGC", "-Xms34m", "-Xmx34m", "-Xmn4m",
             "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-Xss512k",
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData",
@@ -28,29 +29,31 @@ class WorkerPlanTest {
 
     @Test
     void theHeapFollowsTheConnectionCap() {
-        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, JDK17)).contains("-Xms33m", "-Xmx33m");
-        assertThat(WorkerPlan.jvmFlags(1, OPEN_FILES, JDK17)).contains("-Xms25m", "-Xmx25m");
+        assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17)).contains("-Xms33m", "-Xmx33m");
+        assertThat(WorkerPlan.jvmFlags(1, MESSAGE, OPEN_FILES, JDK17)).contains("-Xms25m", "-Xmx25m");
     }
 
     @Test
     void aWorkerAboveTheSerialLimitGetsG1WithASmallInitialHeap() {
-        assertThat(WorkerPlan.jvmFlags(100_000, 1_000_000, JDK17)).containsExactly(
+        assertThat(WorkerPlan.jvmFlags(100_000, MESSAGE, 1_000_000, JDK17)).containsExactly(
             "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-Xms16m", "-Xmx129m", "-Xss512k",
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData",
             "-Dio.netty.leakDetection.samplingInterval=4096", "-Dio.netty.jfr.enabled=false",
             "-XX:TrimNativeHeapInterval=30000");
-        assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS, 1_000_000, JDK17)).contains("-XX:+UseSerialGC");
-        assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS + 1, 1_000_000, JDK17)).contains("-XX:+UseG1GC");
+        assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS, MESSAGE, 1_000_000, JDK17))
+            .contains("-XX:+UseSerialGC");
+        assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS + 1, MESSAGE, 1_000_000, JDK17))
+            .contains("-XX:+UseG1GC");
     }
 
     @Test
     void anUnlimitedOpenFilesLimitSizesForAMillionConnections() {
-        assertThat(WorkerPlan.jvmFlags(0, Long.MAX_VALUE, JDK17)).contains("-XX:+UseG1GC", "-Xmx1008m");
+        assertThat(WorkerPlan.jvmFlags(0, MESSAGE, Long.MAX_VALUE, JDK17)).contains("-XX:+UseG1GC", "-Xmx1008m");
     }
 
     @Test
     void aJvmWithoutNativeHeapTrimmingIsNotGivenTheFlag() {
-        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, new WorkerPlan.Jvm(17, false)))
+        assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, new WorkerPlan.Jvm(17, false)))
             .noneMatch(flag -> flag.startsWith("-XX:TrimNativeHeapInterval"));
     }
 
@@ -66,38 +69,57 @@ class WorkerPlanTest {
 
     @Test
     void jdk25AddsCompactObjectHeaders() {
-        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, JDK25)).endsWith("-XX:+UseCompactObjectHeaders");
-        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, JDK21)).doesNotContain("-XX:+UseCompactObjectHeaders");
+        assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK25)).endsWith("-XX:+UseCompactObjectHeaders");
+        assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK21))
+            .doesNotContain("-XX:+UseCompactObjectHeaders");
     }
 
     @Test
     void jdk25GetsARoomierCodeCache() {
-        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, JDK25)).contains("-XX:ReservedCodeCacheSize=32m");
-        assertThat(WorkerPlan.jvmFlags(18_000, OPEN_FILES, JDK17)).contains("-XX:ReservedCodeCacheSize=16m");
+        assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK25)).contains("-XX:ReservedCodeCacheSize=32m");
+        assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17)).contains("-XX:ReservedCodeCacheSize=16m");
     }
 
     @Test
     void aSingleServeIsSizedFromMaxConnectionsInEitherSpelling() {
         assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-connections", "18000"), OPEN_FILES, JDK17))
-            .isEqualTo(WorkerPlan.jvmFlags(18_000, OPEN_FILES, JDK17));
+            .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
         assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-connections=18000"), OPEN_FILES, JDK17))
-            .isEqualTo(WorkerPlan.jvmFlags(18_000, OPEN_FILES, JDK17));
+            .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
         assertThat(WorkerPlan.launcherFlags(List.of("serve", "--port", "9000"), OPEN_FILES, JDK17))
-            .isEqualTo(WorkerPlan.jvmFlags(0, OPEN_FILES, JDK17));
+            .isEqualTo(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17));
     }
 
     @Test
     void aSupervisorHoldsNoConnectionsSoGetsTheSmallestHeap() {
         assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers", "auto", "--max-connections", "200000"),
-            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(1, OPEN_FILES, JDK17));
+            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(1, MESSAGE, OPEN_FILES, JDK17));
         assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers=3"), OPEN_FILES, JDK17))
-            .isEqualTo(WorkerPlan.jvmFlags(1, OPEN_FILES, JDK17));
+            .isEqualTo(WorkerPlan.jvmFlags(1, MESSAGE, OPEN_FILES, JDK17));
     }
 
     @Test
     void autoWorkersThatComeToOneProcessAreASingleServe() {
         assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers", "auto", "--max-connections", "10000"),
-            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(10_000, OPEN_FILES, JDK17));
+            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(10_000, MESSAGE, OPEN_FILES, JDK17));
+    }
+
+    @Test
+    void theYoungGenerationHoldsFourOfTheLargestMessagesBetween1And4MiB() {
+        assertThat(WorkerPlan.jvmFlags(18_000, 64 * 1024, OPEN_FILES, JDK17)).contains("-Xmn1m");
+        assertThat(WorkerPlan.jvmFlags(18_000, 256 * 1024, OPEN_FILES, JDK17)).contains("-Xmn2m");
+        assertThat(WorkerPlan.jvmFlags(18_000, 512 * 1024, OPEN_FILES, JDK17)).contains("-Xmn3m");
+        assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17)).contains("-Xmn4m");
+        assertThat(WorkerPlan.jvmFlags(18_000, 16 << 20, OPEN_FILES, JDK17)).contains("-Xmn4m");
+        assertThat(WorkerPlan.jvmFlags(18_000, 1, OPEN_FILES, JDK17)).contains("-Xmn1m");
+    }
+
+    @Test
+    void aSingleServeIsSizedFromItsMessageSizeInEitherSpelling() {
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size", "64k"), OPEN_FILES, JDK17))
+            .isEqualTo(WorkerPlan.jvmFlags(0, 64 * 1024, OPEN_FILES, JDK17));
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size=256KiB"), OPEN_FILES, JDK17))
+            .contains("-Xmn2m");
     }
 
     @Test
