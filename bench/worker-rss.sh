@@ -6,6 +6,7 @@
 # stopped by PID. Needs bench/hsload/build.sh first.
 #
 #   bench/worker-rss.sh [JAR] [N] [JAVA_HOME]      # defaults: throng-cli/target/throng.jar, 18000
+#   SERVE_ARGS="--max-message-size 64k --max-frame-size 64k" bench/worker-rss.sh   # more `throng serve` options
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar=${1:-$root/throng-cli/target/throng.jar}
@@ -25,7 +26,8 @@ measure() {
   echo "rss $((r / ${#pids[@]})) anon $((a / ${#pids[@]})) pss $((p / ${#pids[@]}))"
 }
 
-MALLOC_ARENA_MAX=2 "$java" -jar "$jar" serve --port "$port" --workers 2 --max-connections 36000 \
+# shellcheck disable=SC2086
+MALLOC_ARENA_MAX=2 "$java" -jar "$jar" serve --port "$port" --workers 2 --max-connections 36000 ${SERVE_ARGS:-} \
   > "/tmp/throng-worker-rss-$port.log" 2>&1 &
 supervisor=$!
 trap 'kill $supervisor 2>/dev/null; wait $supervisor 2>/dev/null || true' EXIT
