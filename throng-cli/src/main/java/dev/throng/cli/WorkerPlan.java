@@ -116,18 +116,18 @@ final class WorkerPlan {
 
     /**
      * One worker's connection cap when {@code workers} processes share {@code maxConnections} (0: none): its even
-     * share plus {@link #spread}, and never more than its open-files limit allows, so a full worker answers 503
-     * instead of failing to accept. The kernel hands each connection to a worker by a hash of its addresses and
+     * share plus {@link #spread} (a single process: all of it), and never more than its open-files limit allows, so
+     * a full process answers 503 instead of failing to accept. The kernel hands each connection to a worker by a hash of its addresses and
      * ports, so the workers' counts scatter around the share by about its square root; with the margin, the total
      * is reachable while traffic is uneven. The price: when every worker is full, the total may exceed
      * {@code maxConnections} by that margin per worker (2.9 % at a million over 53 workers).
      */
     static int workerCap(int maxConnections, int workers, long openFiles) {
-        if (maxConnections == 0 || workers == 1) {
-            return maxConnections;
+        if (maxConnections == 0) {
+            return 0;
         }
         long share = share(maxConnections, workers);
-        return (int) Math.min(perProcess(openFiles), share + spread(share));
+        return (int) Math.min(perProcess(openFiles), workers == 1 ? share : share + spread(share));
     }
 
     /**
