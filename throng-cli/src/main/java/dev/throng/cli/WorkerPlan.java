@@ -12,7 +12,10 @@ import java.util.List;
 
 /** How many server processes a target needs, and the JVM flags each gets. */
 final class WorkerPlan {
-    /** File descriptors a worker keeps for itself (listening socket, epoll, jars, logs, pipes). */
+    /**
+     * File descriptors a worker keeps for itself (listening socket, epoll, jars, logs, pipes; a worker uses ~13), or
+     * a quarter of a smaller limit than 1,024.
+     */
     static final int RESERVED_FDS = 256;
     /**
      * Up to this many connections per process the JVM runs the Serial collector with a small fixed heap: there the
@@ -142,8 +145,9 @@ final class WorkerPlan {
         return (total + workers - 1) / workers;
     }
 
-    private static long perProcess(long openFiles) {
-        return Math.max(1, openFiles - RESERVED_FDS);
+    /** The connections a process can hold under an open-files limit, leaving {@link #RESERVED_FDS}. */
+    static long perProcess(long openFiles) {
+        return Math.max(1, openFiles - Math.min(RESERVED_FDS, openFiles / 4));
     }
 
     /**
@@ -156,7 +160,7 @@ final class WorkerPlan {
      */
     static List<String> jvmFlags(int connections, int maxMessageSize, long openFiles, Jvm jvm) {
         // Without a cap, the open-files limit bounds the connections (at most a million: "unlimited" is no size).
-        long expected = connections > 0 ? connections : Math.max(1, Math.min(openFiles - RESERVED_FDS, 1_000_000));
+        long expected = connections > 0 ? connections : Math.min(perProcess(openFiles), 1_000_000);
         List<String> flags = new ArrayList<>();
         if (expected <= SERIAL_MAX_CONNECTIONS) {
             long heapMb = SERIAL_BASE_HEAP_MB + ceilMb(expected * SERIAL_HEAP_BYTES_PER_CONNECTION);

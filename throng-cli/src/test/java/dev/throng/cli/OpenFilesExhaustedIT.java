@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * A server out of file descriptors (EMFILE) stops accepting for a while instead of spinning on its full accept
  * queue, stays alive, and serves again once descriptors are free (issue #4: production limits; the lean
- * listener's pause). Runs {@code throng serve} under {@code prlimit --nofile=160}.
+ * listener's pause); and a connection cap above the limit is lowered to what the descriptors allow, so the process
+ * answers 503 instead. Runs {@code throng serve} under {@code prlimit --nofile=160}.
  */
 class OpenFilesExhaustedIT {
     private static final int LIMIT = 160;
@@ -51,6 +53,19 @@ class OpenFilesExhaustedIT {
                     assertThat(clients.clients).hasSize(1);
                 }
             });
+        }
+    }
+
+    @Test
+    void aCapAboveTheLimitAnswers503WhereTheDescriptorsWouldRunOut() throws Exception {
+        // 160 descriptors keep a quarter for the process itself: 120 connections (WorkerPlan.perProcess).
+        try (ServeProcess serve = ServeProcess.startWithOpenFilesLimit(LIMIT, "--io-threads", "1",
+                "--max-connections", "1000");
+             RawClients held = RawClients.open(serve.port, 120)) {
+            assertThat(held.clients).hasSize(120);
+            assertThatThrownBy(() -> RawClients.open(serve.port, 1).close())
+                .isInstanceOf(IOException.class).hasMessageContaining("not upgraded: HTTP/1.1 503");
+            assertThat(serve.process.isAlive()).isTrue();
         }
     }
 

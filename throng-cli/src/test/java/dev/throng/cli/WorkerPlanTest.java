@@ -140,6 +140,8 @@ class WorkerPlanTest {
         assertThat(WorkerPlan.workerCap(18_000, 1, OPEN_FILES)).isEqualTo(18_000);
         assertThat(WorkerPlan.workerCap(50_000, 1, OPEN_FILES)).isEqualTo(19_744);
         assertThat(WorkerPlan.workerCap(50_000, 1, Long.MAX_VALUE)).isEqualTo(50_000);
+        assertThat(WorkerPlan.workerCap(50_000, 1, 1024)).isEqualTo(768);
+        assertThat(WorkerPlan.workerCap(50_000, 1, 160)).isEqualTo(120); // a small limit keeps a quarter
         assertThat(WorkerPlan.workerCap(0, 53, OPEN_FILES)).isZero();
         assertThat(WorkerPlan.workerCap(9_000, 3, OPEN_FILES)).isEqualTo(3_000 + 220);
     }
