@@ -19,7 +19,7 @@ public final class ServerProcess {
     private ServerProcess() {
     }
 
-    /** A worker: {@code java <flags> -cp throng.jar dev.throng.cli.ServerProcess <WorkerArgs>}. Exit 0 after a drain. */
+    /** A worker: {@code java <flags> -cp throng.jar dev.throng.cli.ServerProcess <WorkerArgs>}; 0 after a drain. */
     public static void main(String[] args) {
         WorkerArgs worker;
         try {

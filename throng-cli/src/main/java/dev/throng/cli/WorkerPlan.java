@@ -120,10 +120,10 @@ final class WorkerPlan {
     /**
      * One worker's connection cap when {@code workers} processes share {@code maxConnections} (0: none): its even
      * share plus {@link #spread} (a single process: all of it), and never more than its open-files limit allows, so
-     * a full process answers 503 instead of failing to accept. The kernel hands each connection to a worker by a hash of its addresses and
-     * ports, so the workers' counts scatter around the share by about its square root; with the margin, the total
-     * is reachable while traffic is uneven. The price: when every worker is full, the total may exceed
-     * {@code maxConnections} by that margin per worker (2.9 % at a million over 53 workers).
+     * a full process answers 503 instead of failing to accept. The kernel hands each connection to a worker by a
+     * hash of its addresses and ports, so the workers' counts scatter around the share by about its square root;
+     * with the margin, the total is reachable while traffic is uneven. The price: when every worker is full, the
+     * total may exceed {@code maxConnections} by that margin per worker (2.9 % at a million over 53 workers).
      */
     static int workerCap(int maxConnections, int workers, long openFiles) {
         if (maxConnections == 0) {
@@ -154,8 +154,8 @@ final class WorkerPlan {
      * The JVM flags of a process holding up to {@code connections} connections (0: unknown, sized from the
      * open-files limit) of messages up to {@code maxMessageSize} bytes. Up to {@link #SERIAL_MAX_CONNECTIONS}: Serial,
      * a fixed heap sized from the cap with a small young generation sized from the message size, C1 only with a
-     * 16 MiB code cache; above: G1 with a 10 ms pause goal and a heap
-     * sized from the cap. Compact object headers where the JVM has them. The measurements behind each flag are in
+     * 16 MiB code cache; above: G1 with a 10 ms pause goal and a heap sized from the cap. Compact object headers
+     * where the JVM has them. The measurements behind each flag are in
      * docs/configuration.md ("JVM flags").
      */
     static List<String> jvmFlags(int connections, int maxMessageSize, long openFiles, Jvm jvm) {
@@ -209,7 +209,7 @@ final class WorkerPlan {
     /**
      * The JVM flags of the process {@code throng <args>} starts, for bin/throng: a {@code serve} that supervises
      * workers holds no connections itself (its workers get {@link #jvmFlags} from it); a single {@code serve} holds
-     * up to {@code --max-connections}.
+     * up to {@code --max-connections}, or what its open-files limit allows.
      */
     static List<String> launcherFlags(List<String> args, long openFiles, Jvm jvm) {
         String workers = option(args, "--workers", "1");
@@ -217,7 +217,7 @@ final class WorkerPlan {
         int maxMessageSize = new SizeConverter()
             .convert(option(args, "--max-message-size", String.valueOf(DEFAULT_MAX_MESSAGE_SIZE)));
         boolean supervisor = workerCount(workers, maxConnections, openFiles) > 1;
-        return jvmFlags(supervisor ? 1 : maxConnections, maxMessageSize, openFiles, jvm);
+        return jvmFlags(supervisor ? 1 : workerCap(maxConnections, 1, openFiles), maxMessageSize, openFiles, jvm);
     }
 
     /** The Serial young generation for messages up to {@code maxMessageSize} bytes: 1 to 4 MiB. */

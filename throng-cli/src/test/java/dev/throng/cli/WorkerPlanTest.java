@@ -88,6 +88,9 @@ class WorkerPlanTest {
             .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
         assertThat(WorkerPlan.launcherFlags(List.of("serve", "--port", "9000"), OPEN_FILES, JDK17))
             .isEqualTo(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17));
+        // A cap above the open-files limit: sized for what the process can hold (Serial), not for the cap (G1).
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-connections", "50000"), OPEN_FILES, JDK17))
+            .isEqualTo(WorkerPlan.jvmFlags(19_744, MESSAGE, OPEN_FILES, JDK17)).contains("-XX:+UseSerialGC");
     }
 
     @Test
