@@ -11,7 +11,8 @@
 #   PORT=8095 RATE=4000 bench/hold-run.sh 1000000 55 180
 #   PORT=8095 RATE=4000 bench/hold-run.sh 1000000 auto 240   # the cap is N, the supervisor picks the count
 #
-# Environment: SETTLE (15) and WINDOW (60): seconds from the end of the ramp to the window, and its length (keep
+# Environment: IDLE_SETTLE (30): seconds between the workers' start and the idle measurement; SETTLE (15) and
+# WINDOW (60): seconds from the end of the ramp to the window, and its length (keep
 # HOLD above both together); PORT (8080), RATE (handshakes/s over all loaders, 3000), LOADERS (hsload processes, one per 19,000
 # connections; loader i binds source address 127.0.0.(100+i), ports 10000-29999), SERVE_ARGS and
 # THRONG_WORKER_JAVA_OPTS (see serve-lib.sh); PEER (bun, node-ws or netty: that reference server from bench/peers,
@@ -57,6 +58,10 @@ machine() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }  # user ni
 memory() {  # summed RSS and PSS of the workers, KiB
   local p; for p in ${pids//,/ }; do cat "/proc/$p/smaps_rollup"; done | awk '/^Rss:/{r+=$2} /^Pss:/{s+=$2} END{print r, s}'
 }
+# Idle is measured once the workers' JVMs have trimmed their native heap for the first time (30 s after start,
+# -XX:TrimNativeHeapInterval): until then the C1 compiler's startup arenas sit in malloc's free lists, ~1 MiB per
+# worker on JDK 17 and ~5 MiB on JDK 25 (docs/benchmarks.md section 14).
+sleep "${IDLE_SETTLE:-30}"
 read -r idle_rss idle_pss < <(memory)
 echo "server idle: RSS $(( idle_rss / 1024 )) MiB, PSS $(( idle_pss / 1024 )) MiB over $workers workers"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The memory of a `throng serve` worker, idle and then holding connections: starts `serve --workers 2
-# --max-connections 36000` (each worker gets the flags of 18,000 connections), measures both workers 14 s after
+# --max-connections 36000` (each worker gets the flags of 18,000 connections), measures both workers 35 s after
 # start, opens N connections with one hsload (`--hold`, answering pings, paced at 2,000/s), measures again 42 s
 # later, and prints the per-worker means (KiB). Bounded: hsload stops by itself and the server started here is
 # stopped by PID. Needs bench/hsload/build.sh first.
@@ -31,7 +31,7 @@ MALLOC_ARENA_MAX=2 "$java" -jar "$jar" serve --port "$port" --workers 2 --max-co
   > "/tmp/throng-worker-rss-$port.log" 2>&1 &
 supervisor=$!
 trap 'kill $supervisor 2>/dev/null; wait $supervisor 2>/dev/null || true' EXIT
-sleep 14
+sleep 35  # after the JVM's first native-heap trim (30 s): startup compiler arenas are freed by then
 workers=$(pgrep -P "$supervisor" | tr '\n' ' ')
 idle=$(measure "$workers")
 "$hsload" -s 127.0.0.63-64 -n "$n" -c 64 -t 1 -r 2000 --hold --hold-for 35 -q "127.0.0.1:$port" \
