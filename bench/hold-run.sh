@@ -51,6 +51,8 @@ if [[ -n "${PEER:-}" ]]; then  # a reference server instead (bench/peers: bun, n
   echo "server: $PEER, launcher $supervisor, processes $pids"
 else
   start_throng "$java" "$jar" "$port" "$n" "$workers"
+  # The supervisor is a JVM of its own (~44 MiB RSS): it counts in the server's memory and CPU.
+  [[ $pids == "$supervisor" ]] || pids="$supervisor,$pids"
 fi
 
 ticks() { local t=0 p; for p in ${1//,/ }; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo $t; }
@@ -63,7 +65,7 @@ memory() {  # summed RSS and PSS of the workers, KiB
 # worker on JDK 17 and ~5 MiB on JDK 25 (docs/benchmarks.md section 14).
 sleep "${IDLE_SETTLE:-30}"
 read -r idle_rss idle_pss < <(memory)
-echo "server idle: RSS $(( idle_rss / 1024 )) MiB, PSS $(( idle_pss / 1024 )) MiB over $workers workers"
+echo "server idle: RSS $(( idle_rss / 1024 )) MiB, PSS $(( idle_pss / 1024 )) MiB over $(tr ',' '\n' <<< "$pids" | wc -l) processes"
 
 left=$n; t0=$(date +%s)
 for (( i = 0; i < loaders; i++ )); do

@@ -8,13 +8,13 @@
 #
 #   start_throng JAVA JAR PORT N WORKERS
 start_throng() {
-  local java=$1 jar=$2 port=$3 n=$4 flags="" cap
+  local java=$1 jar=$2 port=$3 n=$4 flags cap
   workers=$5
   if [[ $workers == auto ]]; then cap=$n; else cap=$(( n + n / 10 )); fi
-  # A single process gets the flags bin/throng gives it (its workers would get them from the supervisor).
-  if [[ $workers == 1 ]]; then
-    flags=$("$java" -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections "$cap")
-  fi
+  # The flags bin/throng gives the serve process: a single server's, or a supervisor's (its workers get theirs from
+  # the supervisor).
+  # shellcheck disable=SC2086
+  flags=$("$java" -cp "$jar" dev.throng.cli.WorkerPlan serve --workers "$workers" --max-connections "$cap" ${SERVE_ARGS:-})
   # shellcheck disable=SC2086
   "$java" $flags -jar "$jar" serve --port "$port" --workers "$workers" --max-connections "$cap" \
     ${SERVE_ARGS:-} > "/tmp/throng-serve-$port.log" 2>&1 &

@@ -208,7 +208,8 @@ final class WorkerPlan {
 
     /**
      * The JVM flags of the process {@code throng <args>} starts, for bin/throng: a {@code serve} that supervises
-     * workers holds no connections itself (its workers get {@link #jvmFlags} from it); a single {@code serve} holds
+     * workers holds no connections and handles no messages itself (its workers get {@link #jvmFlags} from it), so it
+     * gets the smallest heap; a single {@code serve} holds
      * up to {@code --max-connections}, or what its open-files limit allows.
      */
     static List<String> launcherFlags(List<String> args, long openFiles, Jvm jvm) {
@@ -216,8 +217,10 @@ final class WorkerPlan {
         int maxConnections = Integer.parseInt(option(args, "--max-connections", "0"));
         int maxMessageSize = new SizeConverter()
             .convert(option(args, "--max-message-size", String.valueOf(DEFAULT_MAX_MESSAGE_SIZE)));
-        boolean supervisor = workerCount(workers, maxConnections, openFiles) > 1;
-        return jvmFlags(supervisor ? 1 : workerCap(maxConnections, 1, openFiles), maxMessageSize, openFiles, jvm);
+        if (workerCount(workers, maxConnections, openFiles) > 1) {
+            return jvmFlags(1, 1, openFiles, jvm); // a supervisor: no connections, no messages
+        }
+        return jvmFlags(workerCap(maxConnections, 1, openFiles), maxMessageSize, openFiles, jvm);
     }
 
     /** The Serial young generation for messages up to {@code maxMessageSize} bytes: 1 to 4 MiB. */
