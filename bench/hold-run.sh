@@ -3,7 +3,8 @@
 # answers the server's pings with pongs and reports the ping intervals), for runs where the Java `throng bench`
 # would need more CPU than the box has (a million connections with 30 s pings; docs/benchmarks.md, section 12).
 # Prints the ramp, then over a window of the hold (60 s): connections held (the loaders' count and the kernel's),
-# server RSS and PSS summed over the workers, server, loader and whole-machine CPU; then the loaders' totals.
+# server RSS and PSS summed over its processes (supervisor and workers), server, loader and whole-machine CPU;
+# then the loaders' totals.
 # Bounded: every loader stops by itself (-d for its ramp, then HOLD seconds), and the server started here is
 # stopped (by PID) at the end.
 #
@@ -57,7 +58,7 @@ fi
 
 ticks() { local t=0 p; for p in ${1//,/ }; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo $t; }
 machine() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }  # user nice system irq softirq
-memory() {  # summed RSS and PSS of the workers, KiB
+memory() {  # summed RSS and PSS of the server's processes (a supervisor and its workers), KiB
   local p; for p in ${pids//,/ }; do cat "/proc/$p/smaps_rollup"; done | awk '/^Rss:/{r+=$2} /^Pss:/{s+=$2} END{print r, s}'
 }
 # Idle is measured once the workers' JVMs have trimmed their native heap for the first time (30 s after start,

@@ -110,8 +110,8 @@ final class WorkerPlan {
         if (maxConnections <= perProcess) {
             return 1;
         }
-        int n = (int) ((maxConnections + perProcess - 1) / perProcess);
-        while (share(maxConnections, n) + spread(share(maxConnections, n)) > perProcess) {
+        int n = (int) ((maxConnections + perProcess - 1) / perProcess); // the fewest at an even split
+        while (capBeforeLimit(maxConnections, n) > perProcess) {
             n++;
         }
         return n;
@@ -126,11 +126,13 @@ final class WorkerPlan {
      * total may exceed {@code maxConnections} by that margin per worker (2.9 % at a million over 53 workers).
      */
     static int workerCap(int maxConnections, int workers, long openFiles) {
-        if (maxConnections == 0) {
-            return 0;
-        }
+        return maxConnections == 0 ? 0 : (int) Math.min(perProcess(openFiles), capBeforeLimit(maxConnections, workers));
+    }
+
+    /** A worker's cap before the open-files limit: its share, plus {@link #spread} when it has siblings. */
+    private static long capBeforeLimit(int maxConnections, int workers) {
         long share = share(maxConnections, workers);
-        return (int) Math.min(perProcess(openFiles), workers == 1 ? share : share + spread(share));
+        return workers == 1 ? share : share + spread(share);
     }
 
     /**
