@@ -2,7 +2,7 @@ package dev.throng.core.handshake;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -44,6 +44,12 @@ public final class RequestHead {
     private static final byte LF = '\n';
     /** tchar (RFC 9110 §5.6.2). */
     private static final boolean[] TOKEN = new boolean[256];
+    /**
+     * Headers without Netty's name and value validation: {@link #headers} has already checked every name (a token)
+     * and value (no control characters), so validating again would only cost CPU per handshake.
+     */
+    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
+        .withValidation(false);
 
     static {
         for (char c = '0'; c <= '9'; c++) {
@@ -71,13 +77,19 @@ public final class RequestHead {
      *     request line are consumed even when {@code null} is returned.
      */
     public static HttpRequest parse(ByteBuf in, int maxInitialLineLength, int maxHeaderSize) {
-        int end = in.writerIndex();
-        int start = in.readerIndex();
-        while (start < end && (in.getByte(start) == CR || in.getByte(start) == LF)) {
+        // One copy into an array, then plain indexing: the head is a few hundred bytes, and reading it byte by byte
+        // through ByteBuf.getByte (bounds, reference count and wrapper checks on every call) was a fifth of a
+        // handshake's CPU in the server's profile (docs/benchmarks.md, section 15).
+        int base = in.readerIndex();
+        byte[] b = new byte[in.readableBytes()];
+        in.getBytes(base, b);
+        int end = b.length;
+        int start = 0;
+        while (start < end && (b[start] == CR || b[start] == LF)) {
             start++;
         }
-        in.readerIndex(start);
-        int lineEnd = in.indexOf(start, end, LF);
+        in.readerIndex(base + start);
+        int lineEnd = indexOf(b, start, end, LF);
         if (lineEnd < 0) {
             return end - start > maxInitialLineLength + 1 ? lineTooLong(maxInitialLineLength) : null;
         }
@@ -85,7 +97,7 @@ public final class RequestHead {
         if (lineLength > maxInitialLineLength) {
             return lineTooLong(maxInitialLineLength);
         }
-        if (!crBefore(in, start, lineEnd)) {
+        if (!crBefore(b, start, lineEnd)) {
             return malformed("bare LF");
         }
         // Find the end of the header block before parsing anything, so an incomplete head costs only a scan.
@@ -93,11 +105,11 @@ public final class RequestHead {
         int headerBytes = 0;
         int pos = headerStart;
         while (true) {
-            int next = in.indexOf(pos, end, LF);
+            int next = indexOf(b, pos, end, LF);
             if (next < 0) {
                 return headerBytes + (end - pos) > maxHeaderSize + 1 ? headersTooLarge(maxHeaderSize) : null;
             }
-            if (!crBefore(in, pos, next)) {
+            if (!crBefore(b, pos, next)) {
                 return malformed("bare LF");
             }
             int contentLength = next - 1 - pos;
@@ -111,105 +123,133 @@ public final class RequestHead {
             pos = next + 1;
         }
         int headEnd = pos; // the empty line
-        int afterHead = in.indexOf(pos, end, LF) + 1;
-        HttpRequest request = requestLine(in, start, lineEnd - 1);
+        int afterHead = indexOf(b, pos, end, LF) + 1;
+        HttpRequest request = requestLine(b, start, lineEnd - 1);
         if (request == null) {
             return malformed("bad request line");
         }
-        String failure = headers(in, headerStart, headEnd, request);
+        String failure = headers(b, headerStart, headEnd, request);
         if (failure == null) {
             failure = framing(request);
         }
         if (failure != null) {
             return malformed(failure);
         }
-        in.readerIndex(afterHead);
+        in.readerIndex(base + afterHead);
         return request;
     }
 
-    /** Whether the line from {@code from} to its {@code lf} ends in CRLF. */
-    private static boolean crBefore(ByteBuf in, int from, int lf) {
-        return lf > from && in.getByte(lf - 1) == CR;
+    private static int indexOf(byte[] b, int from, int to, byte value) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == value) {
+                return i;
+            }
+        }
+        return -1;
     }
 
-    private static HttpRequest requestLine(ByteBuf in, int from, int to) {
-        int methodEnd = nextSpace(in, from, to);
+    /** Whether the line from {@code from} to its {@code lf} ends in CRLF. */
+    private static boolean crBefore(byte[] b, int from, int lf) {
+        return lf > from && b[lf - 1] == CR;
+    }
+
+    private static HttpRequest requestLine(byte[] b, int from, int to) {
+        int methodEnd = nextSpace(b, from, to);
         if (methodEnd <= from || methodEnd >= to) {
             return null;
         }
         for (int i = from; i < methodEnd; i++) {
-            if (!TOKEN[in.getByte(i) & 0xFF]) {
+            if (!TOKEN[b[i] & 0xFF]) {
                 return null;
             }
         }
-        int targetStart = skipSpaces(in, methodEnd, to);
-        int targetEnd = nextSpace(in, targetStart, to);
+        int targetStart = skipSpaces(b, methodEnd, to);
+        int targetEnd = nextSpace(b, targetStart, to);
         if (targetEnd <= targetStart || targetEnd >= to) {
             return null;
         }
         for (int i = targetStart; i < targetEnd; i++) {
-            int b = in.getByte(i) & 0xFF;
-            if (b < 0x21 || b == 0x7F) {
+            int c = b[i] & 0xFF;
+            if (c < 0x21 || c == 0x7F) {
                 return null;
             }
         }
-        int versionStart = skipSpaces(in, targetEnd, to);
-        if (to - versionStart != 8 || !isVersion(in, versionStart)) {
+        int versionStart = skipSpaces(b, targetEnd, to);
+        if (to - versionStart != 8 || !isVersion(b, versionStart)) {
             return null;
         }
         HttpVersion version;
         HttpMethod method;
         try {
-            version = HttpVersion.valueOf(in.toString(versionStart, to - versionStart, StandardCharsets.US_ASCII));
-            method = HttpMethod.valueOf(in.toString(from, methodEnd - from, StandardCharsets.US_ASCII));
+            version = version(b, versionStart);
+            method = method(b, from, methodEnd);
         } catch (IllegalArgumentException e) {
             return null;
         }
-        String target = in.toString(targetStart, targetEnd - targetStart, StandardCharsets.ISO_8859_1);
-        return new DefaultHttpRequest(version, method, target, new DefaultHttpHeaders());
+        String target = new String(b, targetStart, targetEnd - targetStart, StandardCharsets.ISO_8859_1);
+        return new DefaultHttpRequest(version, method, target, HEADERS.newHeaders());
     }
 
     /** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3), at {@code at}. */
-    private static boolean isVersion(ByteBuf in, int at) {
-        return in.getByte(at) == 'H' && in.getByte(at + 1) == 'T' && in.getByte(at + 2) == 'T'
-            && in.getByte(at + 3) == 'P' && in.getByte(at + 4) == '/' && isDigit(in.getByte(at + 5))
-            && in.getByte(at + 6) == '.' && isDigit(in.getByte(at + 7));
+    private static boolean isVersion(byte[] b, int at) {
+        return b[at] == 'H' && b[at + 1] == 'T' && b[at + 2] == 'T' && b[at + 3] == 'P' && b[at + 4] == '/'
+            && isDigit(b[at + 5]) && b[at + 6] == '.' && isDigit(b[at + 7]);
     }
 
-    private static boolean isDigit(byte b) {
-        return b >= '0' && b <= '9';
+    /** The version at {@code at} ({@link #isVersion} holds): Netty's constants for 1.1 and 1.0, without a String. */
+    private static HttpVersion version(byte[] b, int at) {
+        if (b[at + 5] == '1' && b[at + 7] == '1') {
+            return HttpVersion.HTTP_1_1;
+        }
+        if (b[at + 5] == '1' && b[at + 7] == '0') {
+            return HttpVersion.HTTP_1_0;
+        }
+        return HttpVersion.valueOf(new String(b, at, 8, StandardCharsets.ISO_8859_1));
+    }
+
+    /** The method in [from, to), a token: GET, the upgrade's method, without a String. */
+    private static HttpMethod method(byte[] b, int from, int to) {
+        if (to - from == 3 && b[from] == 'G' && b[from + 1] == 'E' && b[from + 2] == 'T') {
+            return HttpMethod.GET;
+        }
+        return HttpMethod.valueOf(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Adds the header fields in [from, to) (whole lines) to {@code request}; returns why they are bad, or null. */
-    private static String headers(ByteBuf in, int from, int to, HttpRequest request) {
+    private static String headers(byte[] b, int from, int to, HttpRequest request) {
         int pos = from;
         while (pos < to) {
-            int lf = in.indexOf(pos, to, LF);
+            int lf = indexOf(b, pos, to, LF);
             int lineEnd = lf - 1; // CR checked above
-            byte first = in.getByte(pos);
+            byte first = b[pos];
             if (first == ' ' || first == '\t') {
                 return "obsolete line folding";
             }
             int colon = pos;
-            while (colon < lineEnd && TOKEN[in.getByte(colon) & 0xFF]) {
+            while (colon < lineEnd && TOKEN[b[colon] & 0xFF]) {
                 colon++;
             }
-            if (colon == pos || colon >= lineEnd || in.getByte(colon) != ':') {
+            if (colon == pos || colon >= lineEnd || b[colon] != ':') {
                 return "bad header name";
             }
-            int valueStart = skipSpaces(in, colon + 1, lineEnd);
+            int valueStart = skipSpaces(b, colon + 1, lineEnd);
             int valueEnd = lineEnd;
-            while (valueEnd > valueStart && isSpace(in.getByte(valueEnd - 1))) {
+            while (valueEnd > valueStart && isSpace(b[valueEnd - 1])) {
                 valueEnd--;
             }
             for (int i = valueStart; i < valueEnd; i++) {
-                int b = in.getByte(i) & 0xFF;
-                if ((b < 0x20 && b != '\t') || b == 0x7F) {
+                int c = b[i] & 0xFF;
+                if ((c < 0x20 && c != '\t') || c == 0x7F) {
                     return "control character in a header value";
                 }
             }
-            request.headers().add(in.toString(pos, colon - pos, StandardCharsets.US_ASCII),
-                in.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
+            // Names are tokens (ASCII) and values Latin-1, both checked above, hence no validation in HEADERS.
+            request.headers().add(new String(b, pos, colon - pos, StandardCharsets.ISO_8859_1),
+                new String(b, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
             pos = lf + 1;
         }
         return null;
@@ -259,24 +299,24 @@ public final class RequestHead {
         return null;
     }
 
-    private static int nextSpace(ByteBuf in, int from, int to) {
+    private static int nextSpace(byte[] b, int from, int to) {
         int i = from;
-        while (i < to && !isSpace(in.getByte(i))) {
+        while (i < to && !isSpace(b[i])) {
             i++;
         }
         return i;
     }
 
-    private static int skipSpaces(ByteBuf in, int from, int to) {
+    private static int skipSpaces(byte[] b, int from, int to) {
         int i = from;
-        while (i < to && isSpace(in.getByte(i))) {
+        while (i < to && isSpace(b[i])) {
             i++;
         }
         return i;
     }
 
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\t';
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t';
     }
 
     private static HttpRequest lineTooLong(int max) {

@@ -124,13 +124,41 @@ public final class UpgradeValidator {
     /** Whether a comma-separated header (any of its values) lists {@code token}, case-insensitively. */
     static boolean hasToken(HttpHeaders headers, CharSequence name, String token) {
         for (String value : headers.getAll(name)) {
-            for (String part : value.split(",")) {
-                if (part.trim().equalsIgnoreCase(token)) {
-                    return true;
-                }
+            if (listsToken(value, token)) {
+                return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the comma-separated {@code value} has an element equal to {@code token} (case-insensitive, spaces
+     * and tabs around elements ignored), scanned in place: every handshake asks this twice.
+     */
+    static boolean listsToken(String value, String token) {
+        int from = 0;
+        int length = value.length();
+        while (from <= length) {
+            int comma = value.indexOf(',', from);
+            int to = comma < 0 ? length : comma;
+            int start = from;
+            while (start < to && isSpace(value.charAt(start))) {
+                start++;
+            }
+            int end = to;
+            while (end > start && isSpace(value.charAt(end - 1))) {
+                end--;
+            }
+            if (end - start == token.length() && value.regionMatches(true, start, token, 0, token.length())) {
+                return true;
+            }
+            from = to + 1;
+        }
+        return false;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
     }
 
     static String pathOf(String target) {

@@ -461,4 +461,18 @@ class UpgradeValidatorTest {
 
         assertThat(reasonFor(request)).isEqualTo(HttpReplyReason.MALFORMED_REQUEST);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Upgrade", "upgrade", "keep-alive, Upgrade", "Upgrade,keep-alive", " \tUPGRADE\t ",
+        "a,,upgrade", "x, upgrade ,y"})
+    void findsATokenInACommaSeparatedList(String value) {
+        assertThat(UpgradeValidator.listsToken(value, "upgrade")).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ",", "keep-alive", "upgrades", "up grade", "xupgrade", "upgrade-x, keep-alive",
+        "\"upgrade\""})
+    void findsNoTokenWhereNoElementIsIt(String value) {
+        assertThat(UpgradeValidator.listsToken(value, "upgrade")).isFalse();
+    }
 }
