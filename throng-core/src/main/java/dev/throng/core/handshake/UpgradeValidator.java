@@ -73,7 +73,9 @@ public final class UpgradeValidator {
         if (origin != null && !config.allowedOrigins().isEmpty() && !config.allowedOrigins().contains(origin)) {
             return new UpgradeOutcome.Reply(HttpReplyReason.ORIGIN_NOT_ALLOWED);
         }
-        String subprotocol = chooseSubprotocol(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        String subprotocol = config.subprotocols().isEmpty()
+            ? null // no list of the client's offers to build
+            : chooseSubprotocol(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
         DeflateAgreement deflate = config.compression()
             ? DeflateNegotiator.negotiate(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))
             : null;
@@ -97,9 +99,6 @@ public final class UpgradeValidator {
 
     /** §4.2.2: the first subprotocol in the client's order that the server speaks, or {@code null}. */
     private String chooseSubprotocol(List<String> offered) {
-        if (config.subprotocols().isEmpty()) {
-            return null;
-        }
         for (String header : offered) {
             for (String protocol : header.split(",")) {
                 String p = protocol.trim();
