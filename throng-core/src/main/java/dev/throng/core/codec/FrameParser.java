@@ -8,9 +8,9 @@ import io.netty.buffer.Unpooled;
  * rule that does not need a clock. Pure: {@code ByteBuf} in, frames to a {@link FrameSink} and a verdict out; it
  * never writes, closes or logs.
  *
- * <p>One instance per connection, used from one thread. Its whole state is six primitives (20 bytes of fields),
- * because at a million connections every field is multiplied by a million; the limits come from a shared
- * {@link FrameLimits}.
+ * <p>Used from one thread. Its whole state is six primitives (20 bytes of fields), because at a million
+ * connections every field is multiplied by a million; the limits come from a shared {@link FrameLimits}. A
+ * connection needs its own instance only while the parser is not {@linkplain #isIdle() idle}.
  *
  * <pre>
  * CloseReason verdict = parser.parse(cumulation, sink);
@@ -39,6 +39,10 @@ public final class FrameParser {
 
     public FrameParser(FrameLimits limits) {
         this.limits = limits;
+    }
+
+    public FrameLimits limits() {
+        return limits;
     }
 
     /**
@@ -117,6 +121,15 @@ public final class FrameParser {
     /** Whether a message has started and not yet ended. */
     public boolean inMessage() {
         return messageOpcode != 0;
+    }
+
+    /**
+     * Whether this parser holds no state of its connection: no message in progress and no part of a text frame
+     * validated ahead. An idle parser is interchangeable with a new one, so a connection between messages need
+     * not keep its own (the server shares one per event loop among them).
+     */
+    public boolean isIdle() {
+        return messageOpcode == 0 && partialValidated == 0;
     }
 
     private CloseReason checkFirstBytes(int b0, int b1, boolean deflate) {

@@ -2,6 +2,7 @@ package dev.throng.core.transport;
 
 import dev.throng.core.ServerConfig;
 import dev.throng.core.WebSocketHandler;
+import dev.throng.core.codec.FrameParser;
 import dev.throng.core.handshake.HttpReplyReason;
 import dev.throng.core.handshake.UpgradeOutcome;
 import dev.throng.core.handshake.UpgradeValidator;
@@ -9,6 +10,7 @@ import dev.throng.core.internal.KeepaliveWheel;
 import dev.throng.core.internal.ServerCounters;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.net.InetAddress;
 
@@ -33,6 +35,13 @@ final class ServerContext {
     private final ConcurrentHashMap<String, String> targets = new ConcurrentHashMap<>();
     /** Bound on {@link #targets}: distinct URLs (e.g. with tokens in the query) beyond it are kept per connection. */
     private static final int MAX_SHARED_TARGETS = 256;
+    /**
+     * Each event loop's parser for connections between messages: a connection borrows it for one read and keeps
+     * it only when the read ends inside a message or frame ({@link WebSocketSession}), so an idle connection holds
+     * no parser. Empty while lent out, so a read that somehow nests in another gets a parser of its own. Static,
+     * so that servers started and stopped in one JVM do not each take a thread-local slot for good.
+     */
+    private static final FastThreadLocal<FrameParser> IDLE_PARSERS = new FastThreadLocal<>();
 
     /** Written once at start, before the server accepts; read-only afterwards. */
     private volatile Map<EventExecutor, KeepaliveWheel> wheels = Map.of();
@@ -84,6 +93,23 @@ final class ServerContext {
         long base = config.retryAfter().toSeconds();
         long retryAfter = base + ThreadLocalRandom.current().nextLong(base + 1); // spread the returns
         return new UpgradeOutcome.Reply(refused, Map.of("Retry-After", Long.toString(Math.max(1, retryAfter))));
+    }
+
+    /** The calling loop's idle parser (it is the caller's until {@link #returnParser}), or a new one. */
+    FrameParser borrowParser() {
+        FrameParser parser = IDLE_PARSERS.get();
+        if (parser == null || !parser.limits().equals(config.frameLimits())) {
+            return new FrameParser(config.frameLimits()); // lent out, or another server's on this thread
+        }
+        IDLE_PARSERS.set(null);
+        return parser;
+    }
+
+    /** Gives an {@linkplain FrameParser#isIdle() idle} parser back to the calling loop. */
+    void returnParser(FrameParser parser) {
+        if (IDLE_PARSERS.get() == null) {
+            IDLE_PARSERS.set(parser);
+        }
     }
 
     void wheels(Map<EventExecutor, KeepaliveWheel> wheels) {

@@ -428,6 +428,24 @@ class FrameParserTest {
     }
 
     @Test
+    void isIdleOnlyBetweenMessagesWithNoTextValidatedAhead() {
+        assertThat(parser.isIdle()).isTrue();
+        assertThat(parse(masked(FIN | PING, ""))).isNull();
+        assertThat(parser.isIdle()).isTrue(); // a control frame leaves nothing behind
+
+        assertThat(parse(masked(TEXT, "a"))).isNull();
+        assertThat(parser.isIdle()).isFalse(); // a message in progress
+        assertThat(parse(masked(FIN | CONTINUATION, "b"))).isNull();
+        assertThat(parser.isIdle()).isTrue();
+
+        byte[] frame = masked(FIN | TEXT, "hello");
+        assertThat(parse(Arrays.copyOf(frame, frame.length - 2))).isNull();
+        assertThat(parser.isIdle()).isFalse(); // three payload bytes of a text frame validated ahead
+        assertThat(parse(frame)).isNull();
+        assertThat(parser.isIdle()).isTrue();
+    }
+
+    @Test
     void acceptsANewMessageAfterAFragmentedOneEnded() {
         CloseReason verdict = parse(concat(masked(BINARY, "a"), masked(FIN | CONTINUATION, "b"),
             masked(FIN | TEXT, "c")));
