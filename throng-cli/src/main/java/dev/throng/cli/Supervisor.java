@@ -22,6 +22,9 @@ final class Supervisor {
     private static final long MAX_BACKOFF_MS = 30_000;
     /** A worker that lived this long is healthy again: its next crash restarts without backoff. */
     private static final long STABLE_MS = 30_000;
+    /** Workers run on this JVM's binary and class path. */
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+    private static final String CLASS_PATH = System.getProperty("java.class.path");
 
     private final int count;
     private final Duration drainWindow;
@@ -45,6 +48,8 @@ final class Supervisor {
         if (extra != null && !extra.isBlank()) {
             jvmFlags.addAll(List.of(extra.trim().split("\\s+")));
         }
+        // Made before the first worker starts (about a second, once per JVM and jar): see ClassArchive.
+        jvmFlags.addAll(ClassArchive.flags(JAVA, jvmFlags, CLASS_PATH));
         this.workerArgs = workerArgs.toArgs();
         this.workers = new Worker[count];
     }
@@ -81,11 +86,11 @@ final class Supervisor {
 
     private void start(Worker worker) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(JAVA);
         command.addAll(jvmFlags);
         command.add("-Dthrong.worker=" + worker.index);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(CLASS_PATH);
         command.add(ServerProcess.class.getName());
         command.addAll(workerArgs);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Runs {@code throng serve} from the built jar as a child process, the way an operator does. */
 final class ServeProcess implements AutoCloseable {
@@ -28,7 +29,18 @@ final class ServeProcess implements AutoCloseable {
         return start(List.of("prlimit", "--nofile=" + limit + ":" + limit, "--"), args);
     }
 
+    /** As {@link #start(String...)}, with these environment variables set (or replaced) for the process. */
+    static ServeProcess startWithEnvironment(Map<String, String> environment, String... args)
+        throws IOException, InterruptedException {
+        return start(List.of(), environment, args);
+    }
+
     private static ServeProcess start(List<String> prefix, String... args) throws IOException, InterruptedException {
+        return start(prefix, Map.of(), args);
+    }
+
+    private static ServeProcess start(List<String> prefix, Map<String, String> environment, String... args)
+        throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -39,9 +51,10 @@ final class ServeProcess implements AutoCloseable {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar,
             "serve", "--host", "127.0.0.1", "--port", Integer.toString(port)));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-            .start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         ServeProcess sp = new ServeProcess(p, port);
         sp.awaitListening(Duration.ofSeconds(20));
         return sp;

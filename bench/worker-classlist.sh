@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Writes throng-cli/src/main/resources/dev/throng/cli/worker.classlist: the classes a `throng serve` worker loads,
+# from which the supervisor makes the workers' class archive (ClassArchive; docs/configuration.md). Run it again
+# when the classes on a worker's path change much (a class missing from the list still loads, from the jar).
+#
+#   bench/hsload/build.sh && bench/peers/setup.sh      # hsload, and Node's ws for the message traffic
+#   bench/worker-classlist.sh
+#
+# The training run: one worker with a worker's flags and -XX:DumpLoadedClassList upgrades 3,000 connections that
+# answer its pings for 35 s, echoes text, binary, large and compressed messages to a Node `ws` client, then drains on
+# SIGTERM. Bounded: hsload and the client stop by themselves, the worker started here is stopped by PID.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+port=${PORT:-9791}
+jar="$root/throng-cli/target/throng.jar"
+out="$root/throng-cli/src/main/resources/dev/throng/cli/worker.classlist"
+(cd "$root" && mvn -B -q -DskipTests package -pl throng-cli -am)
+work=$(mktemp -d)
+cp "$jar" "$work/throng.jar" # the list is dumped from a copy: the build below must not change the jar under it
+
+# shellcheck disable=SC2046
+java $(java -cp "$work/throng.jar" dev.throng.cli.WorkerPlan serve --max-connections 18000) \
+  -XX:DumpLoadedClassList="$work/worker.classlist" -cp "$work/throng.jar" dev.throng.cli.ServerProcess \
+  --port="$port" --io-threads=1 --drain-window=PT1S --max-connections=18000 > "$work/worker.log" 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true; rm -rf "$work"' EXIT
+sleep 3
+"$root/bench/hsload/target/hsload" -q -s 127.0.0.63-64 -n 3000 -c 64 -t 1 -r 2000 --hold --hold-for 35 \
+  "127.0.0.1:$port" > "$work/hsload.log" 2>&1 &
+loader=$!
+NODE_PATH="$root/bench/peers/node-ws/node_modules" node -e '
+const WebSocket = require("ws");
+const ws = new WebSocket(process.argv[1], {perMessageDeflate: true});
+const sent = ["hello", Buffer.alloc(2000, 7), "x".repeat(100000), "é".repeat(3000)];
+let echoed = 0;
+ws.on("open", () => { sent.forEach((m) => ws.send(m)); ws.ping(); });
+ws.on("message", () => { if (++echoed === sent.length) ws.close(1000); });
+ws.on("close", () => process.exit(echoed === sent.length ? 0 : 1));
+setTimeout(() => process.exit(1), 10000);' "ws://127.0.0.1:$port/"
+wait "$loader" || true
+kill -TERM "$worker"
+wait "$worker" || true
+mkdir -p "$(dirname "$out")"
+grep -v "^#" "$work/worker.classlist" > "$out"
+echo "wrote $out: $(wc -l < "$out") classes ($(grep -c '^dev/throng' "$out") of Throng's)"
