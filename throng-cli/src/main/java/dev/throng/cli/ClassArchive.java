@@ -7,11 +7,15 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,6 +45,13 @@ final class ClassArchive {
     static final String CLASS_LIST = "worker.classlist";
     /** A dump takes about a second here; past this something is wrong, and the workers start without it. */
     private static final long DUMP_TIMEOUT_SECONDS = 60;
+    /**
+     * Archives no supervisor started with for this long are deleted when a new one is made (each new JVM or jar
+     * makes one, ~16 MB). A worker that starts after its archive was deleted runs without it: a missing archive
+     * costs the sharing, not the start.
+     */
+    static final Duration UNUSED_FOR = Duration.ofDays(7);
+    private static final String PREFIX = "throng-worker-";
 
     private ClassArchive() {
     }
@@ -62,8 +73,11 @@ final class ClassArchive {
                 return List.of();
             }
             Path archive = directory().resolve(name(java, jvmFlags, classPath, classList));
-            if (!Files.isRegularFile(archive)) {
+            if (Files.isRegularFile(archive)) {
+                Files.setLastModifiedTime(archive, FileTime.from(Instant.now())); // in use: see removeUnused
+            } else {
                 dump(java, jvmFlags, classPath, classList, archive);
+                removeUnused(archive.getParent(), Instant.now().minus(UNUSED_FOR));
             }
             return List.of("-XX:SharedArchiveFile=" + archive);
         } catch (IOException | RuntimeException e) {
@@ -119,7 +133,21 @@ final class ClassArchive {
         }
         digest.update(key.toString().getBytes(StandardCharsets.UTF_8));
         digest.update(classList);
-        return "throng-worker-" + HexFormat.of().formatHex(digest.digest(), 0, 8) + ".jsa";
+        return PREFIX + HexFormat.of().formatHex(digest.digest(), 0, 8) + ".jsa";
+    }
+
+    /** Deletes the archives in {@code dir} last used (made or started with) before {@code before}. */
+    static void removeUnused(Path dir, Instant before) {
+        try (DirectoryStream<Path> archives = Files.newDirectoryStream(dir, PREFIX + "*.jsa")) {
+            for (Path archive : archives) {
+                if (Files.getLastModifiedTime(archive).toInstant().isBefore(before)) {
+                    Files.deleteIfExists(archive);
+                    LOG.info("removed a class archive unused since {}: {}", before, archive);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("could not remove old class archives in {}", dir, e);
+        }
     }
 
     private static byte[] classList() throws IOException {

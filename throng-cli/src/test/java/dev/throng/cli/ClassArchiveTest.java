@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +44,22 @@ class ClassArchiveTest {
         Files.write(jar, new byte[] {1, 2, 3, 4});
         Files.setLastModifiedTime(jar, time);
         assertThat(ClassArchive.name("/usr/bin/java", flags, jar.toString(), LIST)).isNotEqualTo(older);
+    }
+
+    @Test
+    void removesOnlyArchivesUnusedSinceTheCutoff(@TempDir Path dir) throws Exception {
+        Instant now = Instant.now();
+        Path stale = Files.write(dir.resolve("throng-worker-0000000000000001.jsa"), new byte[] {1});
+        Path recent = Files.write(dir.resolve("throng-worker-0000000000000002.jsa"), new byte[] {2});
+        Path other = Files.write(dir.resolve("someone-else.jsa"), new byte[] {3});
+        Files.setLastModifiedTime(stale, FileTime.from(now.minus(ClassArchive.UNUSED_FOR).minusSeconds(60)));
+        Files.setLastModifiedTime(other, FileTime.from(now.minus(ClassArchive.UNUSED_FOR).minusSeconds(60)));
+
+        ClassArchive.removeUnused(dir, now.minus(ClassArchive.UNUSED_FOR));
+
+        assertThat(stale).doesNotExist();
+        assertThat(recent).exists();
+        assertThat(other).exists();
     }
 
     @Test
