@@ -36,7 +36,7 @@ public final class UpgradeValidator {
         HttpHeaders headers = request.headers();
         String target = request.uri();
         String path = pathOf(target);
-        if (!hasToken(headers, HttpHeaderNames.UPGRADE, "websocket") || HEALTH_PATH.equals(path)) {
+        if (!headers.containsValue(HttpHeaderNames.UPGRADE, "websocket", true) || HEALTH_PATH.equals(path)) {
             return plainHttp(request, path);
         }
         if (!HttpMethod.GET.equals(request.method())) {
@@ -51,7 +51,8 @@ public final class UpgradeValidator {
         if (!headers.contains(HttpHeaderNames.HOST)) {
             return new UpgradeOutcome.Reply(HttpReplyReason.MISSING_HOST);
         }
-        if (!hasToken(headers, HttpHeaderNames.CONNECTION, "upgrade")) {
+        // Netty scans the comma-separated tokens of every value in place, case-insensitively.
+        if (!headers.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)) {
             return new UpgradeOutcome.Reply(HttpReplyReason.MISSING_CONNECTION_UPGRADE);
         }
         if (HttpUtil.getContentLength(request, 0L) != 0 || HttpUtil.isTransferEncodingChunked(request)) {
@@ -118,46 +119,6 @@ public final class UpgradeValidator {
             return HttpReplyReason.HEADERS_TOO_LARGE;
         }
         return HttpReplyReason.MALFORMED_REQUEST;
-    }
-
-    /** Whether a comma-separated header (any of its values) lists {@code token}, case-insensitively. */
-    static boolean hasToken(HttpHeaders headers, CharSequence name, String token) {
-        for (String value : headers.getAll(name)) {
-            if (listsToken(value, token)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Whether the comma-separated {@code value} has an element equal to {@code token} (case-insensitive, spaces
-     * and tabs around elements ignored), scanned in place: every handshake asks this twice.
-     */
-    static boolean listsToken(String value, String token) {
-        int from = 0;
-        int length = value.length();
-        while (from <= length) {
-            int comma = value.indexOf(',', from);
-            int to = comma < 0 ? length : comma;
-            int start = from;
-            while (start < to && isSpace(value.charAt(start))) {
-                start++;
-            }
-            int end = to;
-            while (end > start && isSpace(value.charAt(end - 1))) {
-                end--;
-            }
-            if (end - start == token.length() && value.regionMatches(true, start, token, 0, token.length())) {
-                return true;
-            }
-            from = to + 1;
-        }
-        return false;
-    }
-
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t';
     }
 
     static String pathOf(String target) {

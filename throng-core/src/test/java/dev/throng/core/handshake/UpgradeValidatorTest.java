@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -465,14 +466,26 @@ class UpgradeValidatorTest {
     @ParameterizedTest
     @ValueSource(strings = {"Upgrade", "upgrade", "keep-alive, Upgrade", "Upgrade,keep-alive", " \tUPGRADE\t ",
         "a,,upgrade", "x, upgrade ,y"})
-    void findsATokenInACommaSeparatedList(String value) {
-        assertThat(UpgradeValidator.listsToken(value, "upgrade")).isTrue();
+    void findsTheUpgradeTokenInACommaSeparatedConnectionHeader(String value) {
+        HttpRequest request = withConnection(value);
+
+        assertThat(accepted(request).accept()).isEqualTo(ACCEPT);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", ",", "keep-alive", "upgrades", "up grade", "xupgrade", "upgrade-x, keep-alive",
         "\"upgrade\""})
-    void findsNoTokenWhereNoElementIsIt(String value) {
-        assertThat(UpgradeValidator.listsToken(value, "upgrade")).isFalse();
+    void findsNoUpgradeTokenWhereNoElementIsIt(String value) {
+        HttpRequest request = withConnection(value);
+
+        assertThat(reasonFor(request)).isEqualTo(HttpReplyReason.MISSING_CONNECTION_UPGRADE);
+    }
+
+    /** The §1.2 upgrade with this Connection value, unchecked (as a lenient parser might pass it on). */
+    private static HttpRequest withConnection(String value) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/chat",
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders());
+        request.headers().set(upgrade().headers()).set("Connection", value);
+        return request;
     }
 }
