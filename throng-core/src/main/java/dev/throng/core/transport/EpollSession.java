@@ -63,9 +63,6 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     private final long remote4;
     private final InetSocketAddress remote6;
     private IoRegistration registration;
-    /** Frames (ByteBuf) and their promises (or NO_PROMISE), alternating; null whenever nothing is queued. */
-    private ArrayDeque<Object> outbound;
-    private long outboundBytes;
     /** Completed when the socket closes; created only when someone asks for it. */
     private Promise<Void> closePromise;
     private boolean writeInterest;
@@ -170,7 +167,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         Promise<Void> written = loop.newPromise();
         written.addListener(f -> closeWire());
         writeToWire(HttpReplies.reply(alloc(), reply, head), written);
-        if (!closed && outbound != null) {
+        if (!closed && outbound() != null) {
             // The kernel did not take a reply of a few hundred bytes at once: give the client the close timeout.
             loop.schedule(this::closeWire, server.closeTimeoutNanos, TimeUnit.NANOSECONDS);
         }
@@ -285,7 +282,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         if (!frame.hasMemoryAddress()) {
             frame = toDirect(frame); // the native write takes a memory address, as Netty's channels arrange too
         }
-        outboundBytes += frame.readableBytes();
+        ArrayDeque<Object> outbound = outbound();
         if (outbound == null) {
             // Nothing queued: hand the frame to the kernel now. Most writes (pings, pongs, small messages) end
             // here, so an idle or lightly used connection never allocates a queue.
@@ -306,32 +303,51 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
                 return;
             }
             outbound = new ArrayDeque<>(4); // the kernel took part of it: queue the rest until EPOLLOUT
-            outbound.add(frame);
-            outbound.add(promise == null ? NO_PROMISE : promise);
+            pending().outbound = outbound;
+            queue(outbound, frame, promise);
             wantWrite(true);
             return;
         }
+        queue(outbound, frame, promise);
+    }
+
+    /**
+     * The write queue: frames (ByteBuf) and their promises (or NO_PROMISE), alternating; null whenever nothing is
+     * queued (it lives in the session's {@link WebSocketSession.Pending} state).
+     */
+    private ArrayDeque<Object> outbound() {
+        Pending p = pending;
+        return p == null ? null : p.outbound;
+    }
+
+    private void queue(ArrayDeque<Object> outbound, ByteBuf frame, Promise<Void> promise) {
         outbound.add(frame);
         outbound.add(promise == null ? NO_PROMISE : promise);
+        pending.outboundBytes += frame.readableBytes();
     }
 
     @Override
     void flushWire() {
-        while (outbound != null && !closed) {
+        for (ArrayDeque<Object> outbound; (outbound = outbound()) != null && !closed; ) {
             ByteBuf frame = (ByteBuf) outbound.peek();
+            int before = frame.readableBytes();
+            boolean all;
             try {
-                if (!writeSome(frame)) {
-                    wantWrite(true); // the kernel is full: go on at EPOLLOUT
-                    return;
-                }
+                all = writeSome(frame);
             } catch (IOException e) {
                 closeWire(); // broken pipe, reset
+                return;
+            }
+            pending.outboundBytes -= before - frame.readableBytes();
+            if (!all) {
+                wantWrite(true); // the kernel is full: go on at EPOLLOUT
                 return;
             }
             outbound.poll();
             Object promise = outbound.poll();
             if (outbound.isEmpty()) {
-                outbound = null; // an idle connection holds no queue
+                pending.outbound = null; // an idle connection holds no queue
+                dropPendingIfIdle();
             }
             frame.release();
             if (promise != NO_PROMISE) {
@@ -348,7 +364,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     void writeConstantToWire(ConstantFrame constant) {
         ByteBuf frame = constant.frame();
         long address = constant.address();
-        if (outbound != null || closed || address == 0) {
+        if (outbound() != null || closed || address == 0) {
             super.writeConstantToWire(constant); // behind queued bytes, in order
             return;
         }
@@ -382,7 +398,6 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
                 return false;
             }
             frame.skipBytes(written);
-            outboundBytes -= written;
         }
         return true;
     }
@@ -411,6 +426,8 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             // that reuses the number cannot be registered here in between.
             registration.cancel();
         }
+        Pending pending = this.pending;
+        ArrayDeque<Object> outbound = pending == null ? null : pending.outbound;
         if (outbound != null) {
             ClosedChannelException cause = new ClosedChannelException();
             for (Object o; (o = outbound.poll()) != null; ) {
@@ -422,8 +439,8 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
                     p.tryFailure(cause);
                 }
             }
-            outbound = null;
-            outboundBytes = 0;
+            pending.outbound = null;
+            pending.outboundBytes = 0;
         }
         onWireClosed();
         synchronized (this) {
@@ -435,12 +452,13 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     @Override
     long pendingOutboundBytes() {
-        return outboundBytes;
+        Pending p = pending;
+        return p == null ? 0 : p.outboundBytes;
     }
 
     @Override
     boolean wireWritable() {
-        return outboundBytes < server.config.writeBufferHighWaterMark();
+        return pendingOutboundBytes() < server.config.writeBufferHighWaterMark();
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The byte stream below is abstract (the "wire" methods): {@link ChannelSession} is a Netty channel handler,
  * {@link EpollSession} a bare file descriptor registered with Netty's epoll loop, without a channel.
  *
- * <p>Size: this object is the per-connection cost above the socket, so its fields are few and the nullable ones
- * are set only while used (cumulation, fragments, close timer, close reason). It is its own keepalive wheel node.
+ * <p>Size: this object is the per-connection cost above the socket, so its fields are few, and what a connection
+ * holds only while something is in progress (partial input, fragments, a close handshake, a write queue) lives in one
+ * {@link Pending} object made on demand. It is its own keepalive wheel node.
  *
  * <p>Threading: all state is confined to the connection's event loop; public send/close methods hop onto it.
  */
@@ -84,23 +86,59 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     /** Null while the opening handshake is still being read (lean sessions start before the upgrade). */
     private String path;
     private String subprotocol;
-    /** Unparsed input: set only while a frame is incomplete. */
-    private ByteBuf cumulation;
-    /** The fragments of a message in progress; set only while one is. */
-    private ByteBuf fragments;
     private Object attachment;
-    /** Runs while a close we sent awaits the peer's answer. */
-    private ScheduledFuture<?> closeTimer;
-    private String closeReason;
+    /** What this connection holds only while something is in progress; null when idle (see {@link Pending}). */
+    Pending pending;
     /**
      * Nanos of the last data message, for the idle timeout; 0 when that is off. Before the upgrade of a lean
      * session: when the socket was accepted, for the handshake timeout.
      */
     private long lastDataNanos;
-    private short closeCode;
     /** permessage-deflate: 0 when not negotiated, else the client's window bits (8-15). */
     private byte deflateBits;
     private byte flags;
+
+    /**
+     * A connection's occasional state, in one object made when first needed, so that an idle connection pays one
+     * reference for all of it instead of seven fields (the session shrank from 112 to 88 B on JDK 17;
+     * docs/benchmarks.md section 17). It is dropped again when nothing is in progress, except once closing began.
+     */
+    static final class Pending {
+        /** Unparsed input: set only while a frame is incomplete. */
+        ByteBuf cumulation;
+        /** The fragments of a message in progress; set only while one is. */
+        ByteBuf fragments;
+        /** Runs while a close we sent awaits the peer's answer. */
+        ScheduledFuture<?> closeTimer;
+        /** The close code and reason the application is told; 0 and null until closing began. */
+        short closeCode;
+        String closeReason;
+        /** The wire's write queue (lean sessions): frames and their promises while the kernel refuses bytes. */
+        ArrayDeque<Object> outbound;
+        /** Bytes in {@link #outbound}. */
+        long outboundBytes;
+
+        boolean idle() {
+            return cumulation == null && fragments == null && closeTimer == null && closeCode == 0 && outbound == null;
+        }
+    }
+
+    /** This connection's {@link Pending} state, made now if it has none. */
+    final Pending pending() {
+        Pending p = pending;
+        if (p == null) {
+            p = new Pending();
+            pending = p;
+        }
+        return p;
+    }
+
+    /** Drops the {@link Pending} state once nothing is in progress. */
+    final void dropPendingIfIdle() {
+        if (pending != null && pending.idle()) {
+            pending = null;
+        }
+    }
 
     WebSocketSession(ServerContext server, UpgradeOutcome.Accept accept) {
         this.server = server;
@@ -193,9 +231,10 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
         server.counters.open.decrement();
         server.admission.release(addressOf(remoteAddress()));
-        int code = closeCode != 0 ? closeCode : CloseCodes.ABNORMAL;
+        Pending p = pending;
+        int code = p != null && p.closeCode != 0 ? p.closeCode : CloseCodes.ABNORMAL;
         try {
-            server.handler.onClose(this, code, closeReason == null ? "" : closeReason);
+            server.handler.onClose(this, code, p == null || p.closeReason == null ? "" : p.closeReason);
         } catch (Throwable t) {
             LOG.warn("onClose threw for {}", this, t);
         }
@@ -234,14 +273,19 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
 
     /** {@code in} appended to what is held from earlier reads; the session holds nothing after this. */
     final ByteBuf takeWithHeld(ByteBuf in) {
-        ByteBuf buf = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc(), cumulation, in);
-        cumulation = null;
+        Pending p = pending;
+        if (p == null || p.cumulation == null) {
+            return in;
+        }
+        ByteBuf buf = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc(), p.cumulation, in);
+        p.cumulation = null;
+        dropPendingIfIdle();
         return buf;
     }
 
     /** Holds {@code buf} (ownership passes) until more bytes arrive. */
     final void hold(ByteBuf buf) {
-        cumulation = buf;
+        pending().cumulation = buf;
     }
 
     /** Parses WebSocket frames from {@code in} and what is held (ownership passes). */
@@ -267,7 +311,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         if (verdict != null || (flags & (CLOSE_RECEIVED | CLOSED)) != 0 || !buf.isReadable()) {
             buf.release();
         } else {
-            cumulation = trim(buf);
+            hold(trim(buf));
         }
         if (verdict != null) {
             fail(verdict);
@@ -309,15 +353,17 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         if (first && last) {
             return deliver(payload, text, compressed);
         }
+        Pending p = pending();
         if (first) {
-            fragments = alloc().buffer(Math.max(256, payload.readableBytes() * 2));
+            p.fragments = alloc().buffer(Math.max(256, payload.readableBytes() * 2));
         }
-        fragments.writeBytes(payload);
+        p.fragments.writeBytes(payload);
         if (!last) {
             return null;
         }
-        ByteBuf message = fragments;
-        fragments = null;
+        ByteBuf message = p.fragments;
+        p.fragments = null;
+        dropPendingIfIdle();
         try {
             return deliver(message, text, compressed);
         } finally {
@@ -378,8 +424,9 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     @Override
     public final CloseReason onClose(int code, ByteBuf reason) {
         flags |= CLOSE_RECEIVED | INBOUND_SEEN;
-        closeCode = (short) code;
-        closeReason = reason.toString(StandardCharsets.UTF_8);
+        Pending p = pending();
+        p.closeCode = (short) code;
+        p.closeReason = reason.toString(StandardCharsets.UTF_8);
         if ((flags & CLOSE_SENT) == 0) {
             // §5.5.1: answer with a close echoing the code; §7.1.1: the server then closes TCP first.
             flags |= CLOSE_SENT;
@@ -553,8 +600,9 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             return;
         }
         flags |= CLOSE_SENT;
-        closeCode = (short) code;
-        closeReason = reason;
+        Pending p = pending();
+        p.closeCode = (short) code;
+        p.closeReason = reason;
         write(FrameWriter.close(alloc(), code, reason), null);
         armCloseTimer();
     }
@@ -568,9 +616,10 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         if ((flags & CLOSED) != 0) {
             return;
         }
-        if (closeCode == 0) {
-            closeCode = (short) reason.code();
-            closeReason = reason.id();
+        Pending p = pending();
+        if (p.closeCode == 0) {
+            p.closeCode = (short) reason.code();
+            p.closeReason = reason.id();
         }
         if ((flags & CLOSE_SENT) != 0 || reason.code() == CloseCodes.ABNORMAL) {
             flags |= CLOSE_SENT;
@@ -582,15 +631,17 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     }
 
     private void armCloseTimer() {
-        if (closeTimer == null && (flags & CLOSED) == 0) {
-            closeTimer = executor().schedule(this::closeWire, server.closeTimeoutNanos, TimeUnit.NANOSECONDS);
+        Pending p = pending();
+        if (p.closeTimer == null && (flags & CLOSED) == 0) {
+            p.closeTimer = executor().schedule(this::closeWire, server.closeTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
     private void cancelCloseTimer() {
-        if (closeTimer != null) {
-            closeTimer.cancel(false);
-            closeTimer = null;
+        Pending p = pending;
+        if (p != null && p.closeTimer != null) {
+            p.closeTimer.cancel(false);
+            p.closeTimer = null;
         }
     }
 
@@ -604,13 +655,17 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     }
 
     final void releaseBuffers() {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
+        Pending p = pending;
+        if (p == null) {
+            return;
         }
-        if (fragments != null) {
-            fragments.release();
-            fragments = null;
+        if (p.cumulation != null) {
+            p.cumulation.release();
+            p.cumulation = null;
+        }
+        if (p.fragments != null) {
+            p.fragments.release();
+            p.fragments = null;
         }
     }
 
