@@ -34,9 +34,10 @@ import java.util.concurrent.TimeUnit;
  * (issue #4, "lean connection"). The {@link EpollListener} accepts the socket and registers it here at once: this
  * object reads the opening handshake itself ({@link RequestHead}), answers it, and on success becomes the
  * connection. A socket never gets a Netty channel, so an open connection costs this object, a
- * {@link FileDescriptor} and Netty's epoll registration (and a parser only while a message is in progress) — about
- * 210 B of heap instead of the ~1 kB of a channel with its pipeline, contexts, promises, config, id and allocator
- * handles — and a handshake allocates no channel, pipeline, decoder or promise chain (docs/design.md).
+ * {@link FileDescriptor} and Netty's epoll registration (and a parser and a {@link WebSocketSession.Pending} only
+ * while something is in progress) — about 190 B of heap instead of the ~1 kB of a channel with its pipeline,
+ * contexts, promises, config, id and allocator handles — and a handshake allocates no channel, pipeline, decoder or
+ * promise chain (docs/design.md).
  *
  * <p>What Netty's channel did and this class does instead: edge-triggered reads into pooled buffers until the
  * socket is drained, a write queue that exists only while the kernel refuses bytes (with EPOLLOUT interest only
