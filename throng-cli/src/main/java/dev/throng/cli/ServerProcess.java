@@ -37,15 +37,30 @@ public final class ServerProcess {
         }
     }
 
-    /** Starts the server and blocks until it has closed; the first signal drains it over {@code drainWindow}. */
+    /**
+     * Exit status of a process whose event loop stalled (EX_SOFTWARE): non-zero, so its supervisor or systemd
+     * restarts it; the connections of its healthy loops are dropped with it, as they would be by any crash.
+     */
+    static final int EXIT_UNHEALTHY = 70;
+
+    /**
+     * Starts the server and blocks until it has closed; the first signal drains it over {@code drainWindow}. An
+     * event loop that stalls (the server's watchdog) ends the process with {@link #EXIT_UNHEALTHY}. The counters
+     * are logged when the process ends either way (its exit report).
+     */
     static int run(ServerConfig config, Duration drainWindow) throws InterruptedException {
         ThrongServer server = ThrongServer.start(config, new EchoHandler());
+        server.onUnhealthy(reason -> {
+            LOG.error("exiting with status {}: {}; at exit: {}", EXIT_UNHEALTHY, reason, server.stats().summary());
+            Runtime.getRuntime().halt(EXIT_UNHEALTHY); // no shutdown hooks: a drain would wait on the stalled loop
+        });
         ShutdownSignals.install(() -> {
             LOG.info("signal received: draining {} connections over {}", server.stats().openConnections(),
                 drainWindow);
             server.drain(drainWindow);
         });
         server.awaitClose();
+        LOG.info("stopped; at exit: {}", server.stats().summary());
         return 0;
     }
 }

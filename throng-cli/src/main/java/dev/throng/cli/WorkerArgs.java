@@ -55,6 +55,8 @@ record WorkerArgs(ServerConfig config, Duration drainWindow) {
         put(args, "handshakes-per-second", c.handshakesPerSecond());
         put(args, "retry-after", c.retryAfter());
         put(args, "lean-connections", c.leanConnections());
+        put(args, "memory-budget", c.memoryBudget());
+        put(args, "loop-stall-timeout", c.loopStallTimeout());
         put(args, "drain-window", drainWindow);
         return args;
     }
@@ -104,6 +106,8 @@ record WorkerArgs(ServerConfig config, Duration drainWindow) {
                 case "handshakes-per-second" -> b.handshakesPerSecond(Integer.parseInt(v));
                 case "retry-after" -> b.retryAfter(Duration.parse(v));
                 case "lean-connections" -> b.leanConnections(bool(v));
+                case "memory-budget" -> b.memoryBudget(Long.parseLong(v));
+                case "loop-stall-timeout" -> b.loopStallTimeout(Duration.parse(v));
                 case "drain-window" -> drainWindow = Duration.parse(v);
                 default -> throw new IllegalArgumentException("unknown worker argument: " + arg);
             }

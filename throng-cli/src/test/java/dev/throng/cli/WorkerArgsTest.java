@@ -23,7 +23,8 @@ class WorkerArgsTest {
         .compression(false).compressionThreshold(10).pingInterval(Duration.ofSeconds(45)).skipPingWhenActive(true)
         .idleTimeout(Duration.ofMinutes(5)).writeBufferHighWaterMark(32 * 1024).maxOutboundBytes(200_000)
         .maxConnections(18_000).maxConnectionsPerAddress(50).handshakesPerSecond(700)
-        .retryAfter(Duration.ofSeconds(9)).leanConnections(false)
+        .retryAfter(Duration.ofSeconds(9)).leanConnections(false).memoryBudget(12_345_678)
+        .loopStallTimeout(Duration.ofSeconds(3))
         .build();
 
     @Test
@@ -43,12 +44,12 @@ class WorkerArgsTest {
 
     @Test
     void aNewConfigFieldMustBePassedToWorkers() {
-        // ServerConfig has 26 components (frameLimits is two arguments), plus the drain window: 28 distinct names.
+        // ServerConfig has 28 components (frameLimits is two arguments), plus the drain window: 30 distinct names.
         // If this fails, a field was added: pass it in WorkerArgs, set it in EVERY_FIELD_SET, then update the count.
-        assertThat(ServerConfig.class.getRecordComponents()).hasSize(26);
+        assertThat(ServerConfig.class.getRecordComponents()).hasSize(28);
         long names = new WorkerArgs(EVERY_FIELD_SET, Duration.ZERO).toArgs().stream()
             .map(a -> a.substring(0, a.indexOf('='))).distinct().count();
-        assertThat(names).isEqualTo(28);
+        assertThat(names).isEqualTo(30);
     }
 
     @Test

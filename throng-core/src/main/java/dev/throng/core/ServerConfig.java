@@ -42,7 +42,9 @@ public record ServerConfig(
     int maxConnectionsPerAddress,
     int handshakesPerSecond,
     Duration retryAfter,
-    boolean leanConnections) {
+    boolean leanConnections,
+    long memoryBudget,
+    Duration loopStallTimeout) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -70,6 +72,8 @@ public record ServerConfig(
             + maxConnectionsPerAddress);
         check(handshakesPerSecond >= 0, "handshakesPerSecond must be >= 0 (0: no limit), got " + handshakesPerSecond);
         checkPositive(retryAfter, "retryAfter");
+        check(memoryBudget >= 0, "memoryBudget must be >= 0 (0: derived from the JVM's limits), got " + memoryBudget);
+        checkNotNegative(loopStallTimeout, "loopStallTimeout");
         for (String protocol : subprotocols) {
             check(isToken(protocol), "subprotocol must be an HTTP token, got '" + protocol + "'");
         }
@@ -109,6 +113,8 @@ public record ServerConfig(
         b.handshakesPerSecond = handshakesPerSecond;
         b.retryAfter = retryAfter;
         b.leanConnections = leanConnections;
+        b.memoryBudget = memoryBudget;
+        b.loopStallTimeout = loopStallTimeout;
         return b;
     }
 
@@ -169,6 +175,8 @@ public record ServerConfig(
         private int handshakesPerSecond;
         private Duration retryAfter = Duration.ofSeconds(5);
         private boolean leanConnections = true;
+        private long memoryBudget;
+        private Duration loopStallTimeout = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -377,12 +385,39 @@ public record ServerConfig(
         }
 
         /**
-         * On epoll, move each socket out of its Netty channel once upgraded and serve it from a bare epoll
-         * registration: ~250 B of heap per open connection instead of ~1.3 kB (docs/design.md). Default on; off
-         * keeps every connection on a channel (the NIO transport always does).
+         * On epoll, serve each socket from a bare epoll registration without a Netty channel (own listener and
+         * request parser): a fraction of a channel's heap per open connection (docs/design.md has today's figure).
+         * Default on; off gives every connection a channel, as the NIO transport always does.
          */
         public Builder leanConnections(boolean leanConnections) {
             this.leanConnections = leanConnections;
+            return this;
+        }
+
+        /**
+         * Bytes in flight the whole server may hold at once: partial frames and messages held between reads,
+         * inflated messages while they are handled, and outbound bytes the kernel has not taken yet. Near it the
+         * server stops reading from the connections that want to hold more (they resume when memory is returned,
+         * or are closed with 1013 after waiting 10 s); a frame larger than the whole budget is refused with 1009.
+         * Default 0: half of the smaller of the JVM's heap and direct-memory limits, so that the bytes in flight
+         * fit beside the connections, the allocator's pools and the garbage of messages being handled;
+         * {@code throng serve} sets it from the message limits and sizes the JVM to match (docs/configuration.md).
+         */
+        public Builder memoryBudget(long memoryBudget) {
+            this.memoryBudget = memoryBudget;
+            return this;
+        }
+
+        /**
+         * How long an event loop may go without running its heartbeat before the server counts it as stalled:
+         * {@code /healthz} answers 503 and {@link ThrongServer#onUnhealthy} listeners are told ({@code throng serve}
+         * then exits with status 70 so its supervisor restarts it). Zero turns the watchdog off. Default 10 s: far
+         * above anything a healthy loop does in one stretch (a keepalive round of 30,000 connections takes
+         * ~30 ms, a full collection of a worker's heap well under 100 ms), so only a loop that is dead, deadlocked or
+         * blocked by a handler trips it.
+         */
+        public Builder loopStallTimeout(Duration loopStallTimeout) {
+            this.loopStallTimeout = loopStallTimeout;
             return this;
         }
 
@@ -392,7 +427,8 @@ public record ServerConfig(
                 new FrameLimits(maxFrameSize, maxMessageSize), maxInitialLineLength, maxHeaderSize, handshakeTimeout,
                 closeTimeout, subprotocols, allowedOrigins, compression, compressionThreshold, pingInterval,
                 skipPingWhenActive, idleTimeout, writeBufferHighWaterMark, maxOutboundBytes, maxConnections,
-                maxConnectionsPerAddress, handshakesPerSecond, retryAfter, leanConnections);
+                maxConnectionsPerAddress, handshakesPerSecond, retryAfter, leanConnections, memoryBudget,
+                loopStallTimeout);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.throng.core.transport.ServerBootstrapper;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * A running WebSocket server.
@@ -35,14 +36,23 @@ public interface ThrongServer extends AutoCloseable {
         return localAddress().getPort();
     }
 
-    /** {@code epoll} or {@code nio}. */
-    String transport();
+    /** The transport the server runs on: {@link TransportKind#EPOLL} or {@link TransportKind#NIO}. */
+    TransportKind transport();
 
     /** The configuration the server runs with. */
     ServerConfig config();
 
     /** A snapshot of the counters, summed over event loops. */
     ServerStats stats();
+
+    /**
+     * Registers {@code listener} to be told, once, when the server turns unhealthy: an event loop did not run for
+     * {@link ServerConfig#loopStallTimeout()} (or ended), so the connections it owns are no longer served and
+     * {@code /healthz} answers 503. The listener runs on the watchdog thread with a one-line reason; a process that
+     * runs one server typically logs and exits non-zero so that its supervisor restarts it. Never called when the
+     * stall timeout is zero.
+     */
+    void onUnhealthy(Consumer<String> listener);
 
     /**
      * Graceful shutdown (issue #4): stops accepting, then closes every connection with 1001 (going away) in

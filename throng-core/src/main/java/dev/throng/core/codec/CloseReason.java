@@ -39,14 +39,26 @@ public enum CloseReason {
     FRAME_TOO_LARGE(1009),
     /** A message (inflated, when compressed) larger than the configured maximum message size. */
     MESSAGE_TOO_LARGE(1009),
+    /** A frame larger than the server's whole memory budget for bytes in flight: it could never be held. */
+    OVER_MEMORY_BUDGET(1009),
     /** The application's handler threw. */
     HANDLER_ERROR(1011),
+    /** The server failed unexpectedly while handling this connection (not the handler): only this one is closed. */
+    INTERNAL_ERROR(1011),
     /** The peer did not answer a ping within the pong deadline. */
     PONG_TIMEOUT(1006),
+    /** The peer took none of the bytes queued for it during a whole ping interval: it is gone or stuck. */
+    WRITE_TIMEOUT(1006),
     /** The connection's outbound buffer passed its limit and the policy closes it (RFC 6455 §7.4.1, 1013 per IANA). */
     SLOW_CONSUMER(1013),
+    /** Memory ran out while handling this connection (an allocation failed); the client may try again later. */
+    OUT_OF_MEMORY(1013),
+    /** The connection waited too long for the memory budget to have room for the frame it is sending. */
+    MEMORY_WAIT_TIMEOUT(1013),
     /** The server is shutting down. */
     GOING_AWAY(1001),
+    /** No data message for the configured idle timeout. */
+    IDLE_TIMEOUT(1000),
     /** A normal close requested by the application. */
     NORMAL(1000);
 

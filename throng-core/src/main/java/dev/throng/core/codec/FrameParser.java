@@ -47,7 +47,8 @@ public final class FrameParser {
 
     /**
      * Parses and delivers every complete frame readable in {@code in}, advancing its reader index past each. Stops
-     * after a close frame, at an incomplete frame (left unread), or at the first violation.
+     * after a close frame, at an incomplete frame (left unread), at the first violation, or when the sink no longer
+     * {@linkplain FrameSink#wantsMore() wants more} (the rest left unread).
      *
      * @param deflate whether permessage-deflate was negotiated, which gives RSV1 a meaning
      * @return {@code null} when all is well so far, else the reason to fail the connection (the sink's own
@@ -55,6 +56,9 @@ public final class FrameParser {
      */
     public CloseReason parse(ByteBuf in, FrameSink sink, boolean deflate) {
         for (;;) {
+            if (!sink.wantsMore()) {
+                return null; // the sink holds back: the rest stays unread until it asks again
+            }
             int start = in.readerIndex();
             int available = in.readableBytes();
             if (available < 2) {
@@ -87,11 +91,15 @@ public final class FrameParser {
             } else {
                 length = length7;
             }
-            if (length > limits.maxFrameSize()) {
+            boolean control = Opcode.isControl(opcode);
+            // A compressed message may be a little larger on the wire than inflated (MessageDeflate): its frames
+            // get zlib's bound of the limits; the inflated size is held to the limit itself.
+            boolean compressed = !control && (opcode == Opcode.CONTINUATION ? messageCompressed : rsv1);
+            if (length > (compressed ? limits.maxCompressedFrameSize() : limits.maxFrameSize())) {
                 return CloseReason.FRAME_TOO_LARGE;
             }
-            boolean control = Opcode.isControl(opcode);
-            if (!control && messageSoFar(opcode) + length > limits.maxMessageSize()) {
+            if (!control && messageSoFar(opcode) + length
+                > (compressed ? limits.maxCompressedMessageSize() : limits.maxMessageSize())) {
                 return CloseReason.MESSAGE_TOO_LARGE;
             }
             if (available < headerLength) {
@@ -118,9 +126,23 @@ public final class FrameParser {
         }
     }
 
-    /** Whether a message has started and not yet ended. */
-    public boolean inMessage() {
-        return messageOpcode != 0;
+    /**
+     * The size of the frame that starts at {@code in}'s reader index, header included, once its header is readable;
+     * -1 before. Lets the owner of an incomplete frame size one buffer for all of it.
+     */
+    public static long frameSize(ByteBuf in) {
+        int start = in.readerIndex();
+        int available = in.readableBytes();
+        if (available < 2) {
+            return -1;
+        }
+        int length7 = in.getUnsignedByte(start + 1) & 0x7F;
+        int lengthBytes = length7 == 126 ? 2 : length7 == 127 ? 8 : 0;
+        if (available < 2 + lengthBytes) {
+            return -1;
+        }
+        long length = length7 == 126 ? in.getUnsignedShort(start + 2) : length7 == 127 ? in.getLong(start + 2) : length7;
+        return length < 0 ? -1 : 2 + lengthBytes + 4 + length;
     }
 
     /**

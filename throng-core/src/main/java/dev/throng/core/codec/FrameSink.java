@@ -34,4 +34,13 @@ public interface FrameSink {
      * @param reason the reason, validated as UTF-8 (empty when absent)
      */
     CloseReason onClose(int code, ByteBuf reason);
+
+    /**
+     * Asked before each frame: {@code false} makes the parser stop and leave the rest of its input unread, so that
+     * a sink that cannot take more now (its peer is not reading what it already caused to be sent, or memory is
+     * short) is not handed more. Parsing resumes when the owner calls {@link FrameParser#parse} again.
+     */
+    default boolean wantsMore() {
+        return true;
+    }
 }

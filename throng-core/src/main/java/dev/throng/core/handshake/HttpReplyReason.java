@@ -39,6 +39,8 @@ public enum HttpReplyReason {
     HEADERS_TOO_LARGE(431, "request header fields too large"),
     /** The server is at its connection cap or handshake rate limit, or draining; retry later. */
     OVER_CAPACITY(503, "over capacity"),
+    /** {@code GET /healthz} while an event loop has stopped answering: the process is about to exit. */
+    UNHEALTHY(503, "an event loop stopped answering"),
     /** §4.1: the opening handshake needs HTTP/1.1 or higher. */
     UNSUPPORTED_HTTP_VERSION(505, "HTTP/1.1 required");
 

@@ -17,9 +17,14 @@ public final class ServerCounters {
     public final LongAdder deadPeers = new LongAdder();
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder bytesOut = new LongAdder();
+    /** Times a connection stopped being read (memory short, or its peer not reading). */
+    public final LongAdder readPauses = new LongAdder();
+    /** Connections not being read now (a gauge: up at a pause, down at the resume or close). */
+    public final LongAdder pausedNow = new LongAdder();
 
-    public ServerStats snapshot() {
+    public ServerStats snapshot(MemoryBudget budget, FailureLog failures, boolean healthy) {
         return new ServerStats(open.sum(), accepted.sum(), rejected.sum(), shed.sum(), pings.sum(), deadPeers.sum(),
-            bytesIn.sum(), bytesOut.sum());
+            bytesIn.sum(), bytesOut.sum(), budget.limit(), budget.used(), budget.peak(), budget.refusedCount(),
+            readPauses.sum(), pausedNow.sum(), failures.count(), healthy);
     }
 }

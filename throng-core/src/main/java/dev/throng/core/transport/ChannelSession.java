@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
@@ -17,23 +16,22 @@ import java.net.SocketAddress;
 
 /**
  * A {@link WebSocketSession} on a Netty channel: after the upgrade, the only handler in the pipeline. Used on the NIO
- * transport (and on epoll when the lean transport is turned off).
+ * transport (and on epoll when the lean transport is turned off). Reading is paused with the channel's auto-read;
+ * the channel's outbound buffer is Netty's, so its bytes are bounded per connection ({@code maxOutboundBytes}) but
+ * not counted in the memory budget.
  */
 final class ChannelSession extends WebSocketSession implements ChannelInboundHandler {
     static final String NAME = "websocket";
 
     private ChannelHandlerContext ctx;
+    /** Bytes the channel had queued at the last keepalive visit: fewer now means the peer reads. */
+    private long pendingAtLastVisit;
 
-    ChannelSession(ServerContext server, UpgradeOutcome.Accept accept) {
-        super(server, accept);
+    ChannelSession(ServerLoop loop, UpgradeOutcome.Accept accept) {
+        super(loop, accept);
     }
 
     // ---- the wire ---------------------------------------------------------------------------------------------
-
-    @Override
-    EventExecutor executor() {
-        return ctx.executor();
-    }
 
     @Override
     ByteBufAllocator alloc() {
@@ -82,6 +80,24 @@ final class ChannelSession extends WebSocketSession implements ChannelInboundHan
     }
 
     @Override
+    void wirePauseReading() {
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    void wireResumeReading() {
+        ctx.channel().config().setAutoRead(true); // Netty reads what arrived meanwhile
+    }
+
+    @Override
+    boolean wireWriteProgress() {
+        long now = pendingOutboundBytes();
+        boolean progress = now < pendingAtLastVisit;
+        pendingAtLastVisit = now;
+        return progress;
+    }
+
+    @Override
     public SocketAddress remoteAddress() {
         return ctx == null ? null : ctx.channel().remoteAddress();
     }
@@ -101,7 +117,7 @@ final class ChannelSession extends WebSocketSession implements ChannelInboundHan
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf) {
-            onBytes((ByteBuf) msg);
+            onBytes((ByteBuf) msg, 0);
         } else {
             ReferenceCountUtil.release(msg); // the decoder's trailing LastHttpContent after the upgrade
         }
@@ -117,12 +133,14 @@ final class ChannelSession extends WebSocketSession implements ChannelInboundHan
         onWireClosed();
     }
 
+    /** Netty's pipeline hands every throwable of this channel here (allocation failures included). */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof IOException)) {
-            LOG.warn("unexpected error on {}", ctx.channel(), cause);
+        if (cause instanceof IOException) {
+            ctx.close(); // reset, broken pipe: routine
+        } else {
+            failInternally(cause);
         }
-        ctx.close();
     }
 
     @Override
@@ -147,6 +165,9 @@ final class ChannelSession extends WebSocketSession implements ChannelInboundHan
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            outboundDrained();
+        }
         ctx.fireChannelWritabilityChanged();
     }
 }

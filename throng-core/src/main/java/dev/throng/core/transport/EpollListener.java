@@ -1,6 +1,5 @@
 package dev.throng.core.transport;
 
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -9,7 +8,6 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.NativeInetAddress;
 import io.netty.channel.unix.Socket;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +62,7 @@ final class EpollListener implements ServerBootstrapper.Listening {
      *
      * @throws IOException when the address cannot be bound or watched
      */
-    static EpollListener open(ServerContext server, EventLoopGroup ioLoops) throws IOException {
+    static EpollListener open(ServerContext server) throws IOException {
         Socket socket = Socket.newSocketStream();
         EpollListener listener;
         try {
@@ -81,10 +79,10 @@ final class EpollListener implements ServerBootstrapper.Listening {
             socket.close();
             throw e;
         }
-        for (EventExecutor loop : ioLoops) {
-            Acceptor acceptor = listener.new Acceptor((IoEventLoop) loop);
+        for (ServerLoop loop : server.loops()) {
+            Acceptor acceptor = listener.new Acceptor(loop);
             listener.acceptors.add(acceptor);
-            Future<?> watching = loop.submit(acceptor::watch).awaitUninterruptibly();
+            Future<?> watching = loop.executor.submit(acceptor::watch).awaitUninterruptibly();
             if (!watching.isSuccess()) {
                 listener.close();
                 throw new IOException("cannot watch the listening socket", watching.cause());
@@ -143,13 +141,15 @@ final class EpollListener implements ServerBootstrapper.Listening {
     /** The listening socket's registration with one loop. Confined to that loop. */
     private final class Acceptor implements EpollIoHandle {
         final IoEventLoop loop;
+        final ServerLoop serverLoop;
         /** The peer address of the socket just accepted, as Netty's native accept writes it (length byte first). */
         private final byte[] accepted = new byte[26];
         private IoRegistration registration;
         private volatile boolean stopped;
 
-        Acceptor(IoEventLoop loop) {
-            this.loop = loop;
+        Acceptor(ServerLoop serverLoop) {
+            this.serverLoop = serverLoop;
+            this.loop = (IoEventLoop) serverLoop.executor;
         }
 
         /** Registers with the loop and asks for EPOLLIN (exclusive where the kernel has it). On the loop. */
@@ -181,17 +181,34 @@ final class EpollListener implements ServerBootstrapper.Listening {
                 } catch (IOException e) {
                     pause(e);
                     return;
+                } catch (Throwable t) {
+                    server.failures.record(t, "accept");
+                    return; // the next wake-up tries again (level-triggered)
                 }
                 if (fd < 0) {
                     return; // EAGAIN: the accept queue is empty (or another loop took the connection)
                 }
-                serve(fd);
+                try {
+                    serve(fd);
+                } catch (Throwable t) {
+                    // Nothing thrown here may reach Netty's epoll loop (an error would end it): this socket only.
+                    server.failures.record(t, "a socket just accepted");
+                    closeQuietly(fd);
+                }
+            }
+        }
+
+        private void closeQuietly(int fd) {
+            try {
+                new FileDescriptor(fd).close();
+            } catch (IOException | RuntimeException | Error e) {
+                LOG.debug("closing accepted socket {} failed", fd, e);
             }
         }
 
         private void serve(int fd) {
             InetSocketAddress remote = NativeInetAddress.address(accepted, 1, accepted[0]);
-            EpollSession session = new EpollSession(server, fd, remote, loop, System.nanoTime());
+            EpollSession session = new EpollSession(serverLoop, fd, remote, System.nanoTime());
             // On this loop, Netty registers at once and runs the listener before register() returns.
             loop.register(session).addListener(r -> {
                 if (!r.isSuccess()) {

@@ -6,15 +6,14 @@ import dev.throng.core.handshake.UpgradeOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEvent;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.IovArray;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
@@ -31,52 +30,59 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link WebSocketSession} on a bare socket registered with Netty's epoll event loop, without a Netty channel
- * (issue #4, "lean connection"). The {@link EpollListener} accepts the socket and registers it here at once: this
- * object reads the opening handshake itself ({@link RequestHead}), answers it, and on success becomes the
- * connection. A socket never gets a Netty channel, so an open connection costs this object, a
- * {@link FileDescriptor} and Netty's epoll registration (and a parser and a {@link WebSocketSession.Pending} only
- * while something is in progress) — about 190 B of heap instead of the ~1 kB of a channel with its pipeline,
- * contexts, promises, config, id and allocator handles — and a handshake allocates no channel, pipeline, decoder or
- * promise chain (docs/design.md).
+ * (issue #4, "lean connection"; this path is our own on purpose: it is why a connection costs ~180 B of heap). The
+ * {@link EpollListener} accepts the socket and registers it here at once: this object reads the opening handshake
+ * itself ({@link RequestHead}), answers it, and on success becomes the connection. A socket never gets a Netty
+ * channel, so an open connection costs this object, a {@link FileDescriptor} and Netty's epoll registration (and a
+ * parser and a {@link WebSocketSession.Pending} only while something is in progress) instead of the ~1 kB of a
+ * channel with its pipeline, contexts, promises, config, id and allocator handles, and a handshake allocates no
+ * channel, pipeline, decoder or promise chain (docs/design.md).
  *
  * <p>What Netty's channel did and this class does instead: edge-triggered reads into pooled buffers until the
- * socket is drained, a write queue that exists only while the kernel refuses bytes (with EPOLLOUT interest only
- * then), and close. Everything runs on the owning event loop.
+ * socket is drained (a frame larger than a read is read straight into one buffer sized for it), a write queue that
+ * exists only while the kernel refuses bytes (with EPOLLOUT interest only then), gathering writes of a frame's header
+ * and payload, and close. Everything runs on the owning event loop.
+ *
+ * <p>Fairness (issue #15): a socket that still has input after {@link #MAX_READS_PER_EVENT} reads is switched to
+ * level-triggered, so epoll reports it again at the loop's next poll, after every other ready socket had its turn
+ * (re-queueing a read task instead let one greedy sender hold its loop for up to Netty's 1 s task quantum). It goes
+ * back to edge-triggered once drained.
  *
  * <p>Before the upgrade the session sits in its loop's {@link HandshakeTimeouts}, which answers 408 when the request
  * does not arrive within the handshake timeout; after it, in the loop's keepalive wheel.
  */
 final class EpollSession extends WebSocketSession implements EpollIoHandle {
-    /** Read buffer size, as for channels (ServerBootstrapper). */
-    private static final int READ_SIZE = 4096;
-    /** Reads per wake-up before yielding the loop to other connections. */
+    /** Reads per wake-up before yielding the loop to other connections: 64 KiB at most. */
     private static final int MAX_READS_PER_EVENT = 16;
-    private static final EpollIoOps READ_OPS = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLRDHUP).with(EpollIoOps.EPOLLET);
-    private static final EpollIoOps READ_WRITE_OPS = READ_OPS.with(EpollIoOps.EPOLLOUT);
+    private static final EpollIoOps LEVEL_READ_OPS = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLRDHUP);
+    private static final EpollIoOps READ_OPS = LEVEL_READ_OPS.with(EpollIoOps.EPOLLET);
+
+    // wire bits of the session's state
+    /** EPOLLOUT is asked for: the kernel refused bytes and the queue waits. */
+    private static final int WRITE_INTEREST = 1 << WIRE_SHIFT;
+    /** Registered level-triggered: input was left for the next poll (fairness). */
+    private static final int LEVEL_TRIGGERED = 1 << (WIRE_SHIFT + 1);
+    /** The descriptor is closed (read with acquire from other threads: {@link #wireCloseFuture()}). */
+    private static final int FD_CLOSED = 1 << (WIRE_SHIFT + 2);
 
     /**
      * The socket. A plain {@link FileDescriptor} does all this class needs (read, write, close); Netty's
      * {@code unix.Socket} would ask the kernel for the socket's family (getsockname) when it is created.
      */
     private final FileDescriptor socket;
-    private final IoEventLoop loop;
     /** IPv4 peer as (address << 16 | port), or -1 when {@link #remote6} holds it. */
     private final long remote4;
     private final InetSocketAddress remote6;
     private IoRegistration registration;
     /** Completed when the socket closes; created only when someone asks for it. */
     private Promise<Void> closePromise;
-    private boolean writeInterest;
-    /** Written on the loop; read by {@link #wireCloseFuture()} from any thread. */
-    private volatile boolean closed;
 
     private static final Object NO_PROMISE = new Object();
 
     /** A socket just accepted: its handshake is still to be read. */
-    EpollSession(ServerContext server, int fd, InetSocketAddress remote, IoEventLoop loop, long acceptedNanos) {
-        super(server, acceptedNanos);
+    EpollSession(ServerLoop loop, int fd, InetSocketAddress remote, long acceptedNanos) {
+        super(loop, acceptedNanos);
         this.socket = new FileDescriptor(fd);
-        this.loop = loop;
         InetAddress address = remote == null ? null : remote.getAddress();
         if (address instanceof Inet4Address) {
             byte[] b = address.getAddress();
@@ -89,6 +95,10 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         }
     }
 
+    private boolean closed() {
+        return (state & FD_CLOSED) != 0;
+    }
+
     /**
      * Called on the loop once Netty registered the socket: starts the handshake clock, reads what is there (with
      * TCP_DEFER_ACCEPT the request usually is: EpollListener), then asks epoll for more. Reading before the
@@ -96,10 +106,14 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
      */
     void registered(IoRegistration registration) {
         this.registration = registration;
-        server.handshakeTimeouts(loop).add(this);
-        readNow();
-        if (!closed && !writeInterest) {
-            registration.submit(READ_OPS); // unless a partial write already added it with EPOLLOUT
+        try {
+            loop.handshakes.add(this);
+            readNow();
+            if (!closed() && (state & (WRITE_INTEREST | LEVEL_TRIGGERED)) == 0) {
+                registration.submit(READ_OPS); // unless a partial write or a yield already set the interest
+            }
+        } catch (Throwable t) {
+            failInternally(t);
         }
     }
 
@@ -110,7 +124,8 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         ByteBuf buf = takeWithHeld(in);
         HttpRequest request;
         try {
-            request = RequestHead.parse(buf, server.config.maxInitialLineLength(), server.config.maxHeaderSize());
+            request = RequestHead.parse(buf, loop.server.config.maxInitialLineLength(),
+                loop.server.config.maxHeaderSize());
         } catch (RuntimeException e) {
             buf.release();
             LOG.warn("request parser failed on {}", this, e);
@@ -127,7 +142,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             return;
         }
         unlink(); // leaves the arrival queue: the handshake timeout no longer applies
-        UpgradeOutcome outcome = server.judge(request, addressOf(remoteAddress()));
+        UpgradeOutcome outcome = loop.server.judge(request, addressOf(remoteAddress()));
         if (outcome instanceof UpgradeOutcome.Reply) {
             buf.release();
             replyAndClose((UpgradeOutcome.Reply) outcome, HttpMethod.HEAD.equals(request.method()));
@@ -137,8 +152,8 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         accepted(accept);
         writeToWire(HttpReplies.switchingProtocols(alloc(), accept), null);
         open();
-        if (buf.isReadable() && !closed) {
-            frames(buf); // frames the client sent right behind its request
+        if (buf.isReadable() && !closed()) {
+            frames(buf, 0); // frames the client sent right behind its request
         } else {
             buf.release();
         }
@@ -146,13 +161,17 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     @Override
     protected long onDeadline(long nowNanos) {
-        long left = acceptedNanos() + server.handshakeTimeoutNanos - nowNanos;
+        long left = acceptedNanos() + loop.server.handshakeTimeoutNanos - nowNanos;
         if (left > 0) {
             return left;
         }
         unlink();
-        server.counters.rejected.increment();
-        replyAndClose(new UpgradeOutcome.Reply(HttpReplyReason.HANDSHAKE_TIMEOUT), false);
+        try {
+            loop.server.counters.rejected.increment();
+            replyAndClose(new UpgradeOutcome.Reply(HttpReplyReason.HANDSHAKE_TIMEOUT), false);
+        } catch (Throwable t) {
+            failInternally(t);
+        }
         return 0;
     }
 
@@ -165,12 +184,12 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         refuseInput();
         releaseBuffers();
         discardInput();
-        Promise<Void> written = loop.newPromise();
+        Promise<Void> written = executor().newPromise();
         written.addListener(f -> closeWire());
         writeToWire(HttpReplies.reply(alloc(), reply, head), written);
-        if (!closed && outbound() != null) {
+        if (!closed() && outbound() != null) {
             // The kernel did not take a reply of a few hundred bytes at once: give the client the close timeout.
-            loop.schedule(this::closeWire, server.closeTimeoutNanos, TimeUnit.NANOSECONDS);
+            executor().schedule(this::closeWire, loop.server.closeTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -198,15 +217,33 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         return socket;
     }
 
+    /**
+     * Netty's epoll loop hands every ready event of this socket here. Nothing thrown while handling it may reach
+     * the loop (Netty's epoll loop rethrows errors, which would end it, and drops the rest of its ready list on
+     * other exceptions): any throwable ends this connection only.
+     */
     @Override
     public void handle(IoRegistration registration, IoEvent event) {
-        EpollIoOps ops = ((EpollIoEvent) event).ops();
-        if (ops.contains(EpollIoOps.EPOLLOUT)) {
-            flushWire();
-        }
-        if (!closed && (ops.contains(EpollIoOps.EPOLLIN) || ops.contains(EpollIoOps.EPOLLRDHUP)
-            || ops.contains(EpollIoOps.EPOLLERR))) {
-            readNow();
+        try {
+            EpollIoOps ops = ((EpollIoEvent) event).ops();
+            if (ops.contains(EpollIoOps.EPOLLOUT)) {
+                flushWire();
+            }
+            if (closed()) {
+                return;
+            }
+            if (readPaused()) {
+                if (ops.contains(EpollIoOps.EPOLLERR)) {
+                    closeWire(); // reset: nothing to wait for
+                }
+                return; // not read while paused; resuming reads what arrived meanwhile
+            }
+            if (ops.contains(EpollIoOps.EPOLLIN) || ops.contains(EpollIoOps.EPOLLRDHUP)
+                || ops.contains(EpollIoOps.EPOLLERR)) {
+                readNow();
+            }
+        } catch (Throwable t) {
+            failInternally(t);
         }
     }
 
@@ -215,11 +252,21 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         closeWire(); // the event loop is shutting down
     }
 
-    /** Reads until the socket is drained (edge-triggered), or yields after a bound and continues later. */
+    /**
+     * Reads until the socket is drained (edge-triggered), or until {@link #MAX_READS_PER_EVENT} reads, then leaves
+     * the rest for the loop's next poll (level-triggered until drained). Reads nothing while reading is paused.
+     */
     void readNow() {
         ByteBufAllocator alloc = alloc();
-        for (int i = 0; i < MAX_READS_PER_EVENT && !closed; i++) {
-            ByteBuf buf = alloc.directBuffer(READ_SIZE);
+        boolean drained = false;
+        for (int i = 0; i < MAX_READS_PER_EVENT && !closed() && !readPaused(); i++) {
+            ByteBuf buf = takeWholeFrameBuffer(); // the rest of a large frame goes straight into its own buffer
+            long charge = 0;
+            if (buf != null) {
+                charge = takeHeldCharge();
+            } else {
+                buf = alloc.directBuffer(READ_SIZE);
+            }
             int attempted = buf.writableBytes();
             int n;
             try {
@@ -228,29 +275,40 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
                     : readNio(buf);
             } catch (IOException e) {
                 buf.release();
+                loop.server.budget.release(charge);
                 closeWire(); // reset by peer and the like
                 return;
             }
             if (n <= 0) {
-                buf.release();
+                if (charge > 0) {
+                    restoreWholeFrameBuffer(buf, charge); // nothing new: it goes back to being held
+                } else {
+                    buf.release();
+                }
                 if (n < 0) {
                     closeWire(); // EOF: the peer closed TCP
                     return;
                 }
+                drained = true;
                 break; // EAGAIN: drained
             }
             buf.writerIndex(buf.writerIndex() + n);
-            boolean drained = n < attempted;
-            onBytes(buf);
+            drained = n < attempted;
+            onBytes(buf, charge);
             if (drained) {
                 break; // a short read: the socket is empty; the next bytes bring a new edge
             }
-            if (i == MAX_READS_PER_EVENT - 1) {
-                loop.execute(this::readNow); // fairness: let other connections run, then go on
-            }
         }
-        if (!closed) {
-            onReadComplete();
+        if (closed()) {
+            return;
+        }
+        onReadComplete();
+        if (!drained && !readPaused() && (state & LEVEL_TRIGGERED) == 0) {
+            state |= LEVEL_TRIGGERED; // input left: epoll reports it again after the others had their turn
+            updateInterest();
+        } else if (drained && (state & LEVEL_TRIGGERED) != 0) {
+            state &= ~LEVEL_TRIGGERED;
+            updateInterest();
         }
     }
 
@@ -262,26 +320,41 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     // ---- the wire ---------------------------------------------------------------------------------------------
 
     @Override
-    EventExecutor executor() {
-        return loop;
-    }
-
-    @Override
     ByteBufAllocator alloc() {
         return ByteBufAllocator.DEFAULT;
     }
 
     @Override
+    void wirePauseReading() {
+        if ((state & LEVEL_TRIGGERED) != 0) {
+            state &= ~LEVEL_TRIGGERED; // edge-triggered, or epoll would report the unread input again and again
+            updateInterest();
+        }
+    }
+
+    @Override
+    void wireResumeReading() {
+        readNow();
+    }
+
+    @Override
+    void wirePollInput() {
+        if (!readPaused()) {
+            readNow();
+        }
+    }
+
+    @Override
     void writeToWire(ByteBuf frame, Promise<Void> promise) {
-        if (closed) {
+        if (closed()) {
             frame.release();
             if (promise != null) {
                 promise.tryFailure(new ClosedChannelException());
             }
             return;
         }
-        if (!frame.hasMemoryAddress()) {
-            frame = toDirect(frame); // the native write takes a memory address, as Netty's channels arrange too
+        if (!frame.isDirect()) {
+            frame = toDirect(frame); // the native write takes memory addresses, as Netty's channels arrange too
         }
         ArrayDeque<Object> outbound = outbound();
         if (outbound == null) {
@@ -324,12 +397,12 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     private void queue(ArrayDeque<Object> outbound, ByteBuf frame, Promise<Void> promise) {
         outbound.add(frame);
         outbound.add(promise == null ? NO_PROMISE : promise);
-        pending.outboundBytes += frame.readableBytes();
+        outboundQueued(frame.readableBytes());
     }
 
     @Override
     void flushWire() {
-        for (ArrayDeque<Object> outbound; (outbound = outbound()) != null && !closed; ) {
+        for (ArrayDeque<Object> outbound; (outbound = outbound()) != null && !closed(); ) {
             ByteBuf frame = (ByteBuf) outbound.peek();
             int before = frame.readableBytes();
             boolean all;
@@ -339,9 +412,14 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
                 closeWire(); // broken pipe, reset
                 return;
             }
-            pending.outboundBytes -= before - frame.readableBytes();
+            int written = before - frame.readableBytes();
+            if (written > 0) {
+                state |= WRITE_PROGRESS;
+                outboundQueued(-written);
+            }
             if (!all) {
                 wantWrite(true); // the kernel is full: go on at EPOLLOUT
+                outboundDrained();
                 return;
             }
             outbound.poll();
@@ -358,6 +436,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             }
         }
         wantWrite(false);
+        outboundDrained();
     }
 
     /** Keepalive pings and empty pongs: straight from the shared frame's memory to the kernel, without a duplicate. */
@@ -365,7 +444,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     void writeConstantToWire(ConstantFrame constant) {
         ByteBuf frame = constant.frame();
         long address = constant.address();
-        if (outbound() != null || closed || address == 0) {
+        if (outbound() != null || closed() || address == 0) {
             super.writeConstantToWire(constant); // behind queued bytes, in order
             return;
         }
@@ -386,36 +465,63 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     private ByteBuf toDirect(ByteBuf frame) {
         ByteBuf direct = alloc().directBuffer(frame.readableBytes());
-        direct.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
-        frame.release();
+        try {
+            direct.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
+        } finally {
+            frame.release();
+        }
         return direct;
     }
 
-    /** Writes as much of {@code frame} (direct) as the kernel takes; returns whether all of it went. */
+    /**
+     * Writes as much of {@code frame} (direct) as the kernel takes; returns whether all of it went. A frame of
+     * several buffers (a header and a payload, FrameWriter) goes in one gathering write, without a copy.
+     */
     private boolean writeSome(ByteBuf frame) throws IOException {
         while (frame.isReadable()) {
-            int written = socket.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+            long written;
+            if (frame.hasMemoryAddress()) {
+                written = socket.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+            } else if (frame.nioBufferCount() > 1) {
+                IovArray iov = loop.iov();
+                iov.add(frame, frame.readerIndex(), frame.readableBytes());
+                if (iov.count() == 0) {
+                    throw new IOException("no part of a " + frame.readableBytes() + "-byte frame fits an iovec");
+                }
+                written = socket.writevAddresses(iov.memoryAddress(0), iov.count());
+            } else {
+                ByteBuffer nio = frame.internalNioBuffer(frame.readerIndex(), frame.readableBytes());
+                written = socket.write(nio, nio.position(), nio.limit());
+            }
             if (written <= 0) {
                 return false;
             }
-            frame.skipBytes(written);
+            frame.skipBytes((int) written);
         }
         return true;
     }
 
     private void wantWrite(boolean want) {
-        if (want != writeInterest && registration != null && registration.isValid()) {
-            writeInterest = want;
-            registration.submit(want ? READ_WRITE_OPS : READ_OPS);
+        if (want != ((state & WRITE_INTEREST) != 0)) {
+            state = want ? state | WRITE_INTEREST : state & ~WRITE_INTEREST;
+            updateInterest();
+        }
+    }
+
+    /** Tells epoll what this socket waits for now: input (edge- or level-triggered) and, while queued, output. */
+    private void updateInterest() {
+        if (registration != null && registration.isValid() && !closed()) {
+            EpollIoOps ops = (state & LEVEL_TRIGGERED) != 0 ? LEVEL_READ_OPS : READ_OPS;
+            registration.submit((state & WRITE_INTEREST) != 0 ? ops.with(EpollIoOps.EPOLLOUT) : ops);
         }
     }
 
     @Override
     void closeWire() {
-        if (closed) {
+        if (closed()) {
             return;
         }
-        closed = true;
+        publish(FD_CLOSED);
         try {
             socket.close();
         } catch (IOException e) {
@@ -441,7 +547,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
                 }
             }
             pending.outbound = null;
-            pending.outboundBytes = 0;
+            outboundQueued(-pending.outboundBytes);
         }
         onWireClosed();
         synchronized (this) {
@@ -459,19 +565,23 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     @Override
     boolean wireWritable() {
-        return pendingOutboundBytes() < server.config.writeBufferHighWaterMark();
+        return pendingOutboundBytes() < loop.server.config.writeBufferHighWaterMark();
     }
 
     @Override
     boolean wireActive() {
-        return !closed;
+        return !closedAcquire();
+    }
+
+    private boolean closedAcquire() {
+        return (stateAcquire() & FD_CLOSED) != 0;
     }
 
     @Override
     synchronized Future<Void> wireCloseFuture() { // may be called from any thread, by close()
         if (closePromise == null) {
-            closePromise = loop.newPromise();
-            if (closed) {
+            closePromise = executor().newPromise();
+            if (closedAcquire()) {
                 closePromise.trySuccess(null);
             }
         }
@@ -480,7 +590,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     @Override
     Promise<Void> newPromise() {
-        return loop.newPromise();
+        return executor().newPromise();
     }
 
     @Override

@@ -64,7 +64,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void upgrade(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {
         HttpReplies.writeSwitchingProtocols(ctx, accept);
-        ChannelSession connection = new ChannelSession(server, accept);
+        ChannelSession connection = new ChannelSession(server.loop(ctx.executor()), accept);
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addLast(ChannelSession.NAME, connection);
         pipeline.remove(this);

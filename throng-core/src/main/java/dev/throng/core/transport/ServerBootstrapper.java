@@ -3,8 +3,10 @@ package dev.throng.core.transport;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.ServerStats;
 import dev.throng.core.ThrongServer;
+import dev.throng.core.TransportKind;
 import dev.throng.core.WebSocketConnection;
 import dev.throng.core.WebSocketHandler;
+import dev.throng.core.codec.CloseReason;
 import dev.throng.core.internal.KeepaliveWheel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -27,12 +29,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /** Builds the Netty server for a {@link ServerConfig}: transport, event loops, keepalive wheels, pipeline. */
 public final class ServerBootstrapper implements ThrongServer {
@@ -49,6 +51,8 @@ public final class ServerBootstrapper implements ThrongServer {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Listening listening;
+    /** Null when the stall timeout is zero. */
+    private final LoopWatchdog watchdog;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     /** The listening socket: a Netty server channel, or the lean {@link EpollListener}. */
@@ -60,12 +64,13 @@ public final class ServerBootstrapper implements ThrongServer {
     }
 
     private ServerBootstrapper(ServerContext context, Transport transport, EventLoopGroup bossGroup,
-                               EventLoopGroup workerGroup, Listening listening) {
+                               EventLoopGroup workerGroup, Listening listening, LoopWatchdog watchdog) {
         this.context = context;
         this.transport = transport;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.listening = listening;
+        this.watchdog = watchdog;
     }
 
     /** See {@link ThrongServer#start}. */
@@ -82,20 +87,27 @@ public final class ServerBootstrapper implements ThrongServer {
             new DefaultThreadFactory("throng-accept"), transport.ioHandlerFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
             new DefaultThreadFactory("throng-io"), transport.ioHandlerFactory());
+        LoopWatchdog watchdog = null;
         try {
-            context.wheels(startWheels(config, workers));
+            context.loops(startLoops(context, workers, lean));
+            watchdog = config.loopStallTimeout().isZero()
+                ? null
+                : new LoopWatchdog(context, config.loopStallTimeout().toNanos());
             Listening listening = lean
-                ? listenLean(context, workers)
+                ? listenLean(context)
                 : listenWithChannels(context, transport, boss, workers);
-            ServerBootstrapper server = new ServerBootstrapper(context, transport, boss, workers, listening);
+            ServerBootstrapper server = new ServerBootstrapper(context, transport, boss, workers, listening, watchdog);
             LOG.info("listening on {} (transport {}: {}{}; {} io threads; max frame {} B, max message {} B; "
-                    + "ping every {}; compression {})", server.localAddress(), transport.name(), transport.why(),
-                lean ? ", lean connections" : "",
-                config.ioThreads(), config.frameLimits().maxFrameSize(), config.frameLimits().maxMessageSize(),
+                    + "ping every {}; compression {}; {} B in flight at most)", server.localAddress(),
+                transport.name(), transport.why(), lean ? ", lean connections" : "", config.ioThreads(),
+                config.frameLimits().maxFrameSize(), config.frameLimits().maxMessageSize(),
                 config.pingInterval().isZero() ? "never" : config.pingInterval(),
-                config.compression() ? "on" : "off");
+                config.compression() ? "on" : "off", context.budget.limit());
             return server;
         } catch (RuntimeException e) {
+            if (watchdog != null) {
+                watchdog.stop();
+            }
             if (boss != null) {
                 boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             }
@@ -105,18 +117,36 @@ public final class ServerBootstrapper implements ThrongServer {
     }
 
     /**
+     * One {@link ServerLoop} per event loop, each with its keepalive wheel, which ticks on that loop when pings or an
+     * idle timeout are on and is the loop's connection registry either way, and its heartbeat.
+     */
+    private static List<ServerLoop> startLoops(ServerContext context, EventLoopGroup workers, boolean lean) {
+        ServerConfig config = context.config;
+        Duration interval = !config.pingInterval().isZero() ? config.pingInterval() : config.idleTimeout();
+        List<ServerLoop> loops = new ArrayList<>();
+        for (EventExecutor executor : workers) {
+            KeepaliveWheel wheel = new KeepaliveWheel(interval.isZero() ? 1000 : interval.toMillis());
+            ServerLoop loop = new ServerLoop(context, executor, wheel, lean);
+            loop.start();
+            if (!interval.isZero()) {
+                // Fixed delay: after a stall Netty would run missed fixed-rate ticks back to back; the wheel itself
+                // catches up by elapsed time instead (KeepaliveWheel.tick).
+                executor.scheduleWithFixedDelay(wheel::tick, wheel.tickMillis(), wheel.tickMillis(),
+                    TimeUnit.MILLISECONDS);
+            }
+            loops.add(loop);
+        }
+        return loops;
+    }
+
+    /**
      * Lean epoll: a listening socket of our own, accepted on the I/O loops; sockets never get a channel
      * (EpollSession), and each loop times out its own handshakes in progress.
      */
-    private static Listening listenLean(ServerContext context, EventLoopGroup workers) {
+    private static Listening listenLean(ServerContext context) {
         ServerConfig config = context.config;
-        Map<EventExecutor, HandshakeTimeouts> timeouts = new HashMap<>();
-        for (EventExecutor loop : workers) {
-            timeouts.put(loop, new HandshakeTimeouts(loop, context.handshakeTimeoutNanos));
-        }
-        context.handshakeTimeouts(timeouts);
         try {
-            return EpollListener.open(context, workers);
+            return EpollListener.open(context);
         } catch (IOException e) {
             throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
                 + e.getMessage(), e);
@@ -171,34 +201,21 @@ public final class ServerBootstrapper implements ThrongServer {
         };
     }
 
-    /**
-     * One keepalive wheel per event loop; it ticks on that loop when pings or an idle timeout are on, and is the
-     * loop's connection registry either way.
-     */
-    private static Map<EventExecutor, KeepaliveWheel> startWheels(ServerConfig config, EventLoopGroup workers) {
-        Duration interval = !config.pingInterval().isZero() ? config.pingInterval() : config.idleTimeout();
-        Map<EventExecutor, KeepaliveWheel> wheels = new HashMap<>();
-        for (EventExecutor loop : workers) {
-            KeepaliveWheel wheel = new KeepaliveWheel(interval.isZero() ? 1000 : interval.toMillis());
-            if (!interval.isZero()) {
-                // Fixed delay: after a stall Netty would run missed fixed-rate ticks back to back; the wheel itself
-                // catches up by elapsed time instead (KeepaliveWheel.tick).
-                loop.scheduleWithFixedDelay(wheel::tick, wheel.tickMillis(), wheel.tickMillis(),
-                    TimeUnit.MILLISECONDS);
-            }
-            wheels.put(loop, wheel);
-        }
-        return wheels;
-    }
-
     @Override
     public InetSocketAddress localAddress() {
         return listening.localAddress();
     }
 
     @Override
-    public String transport() {
-        return transport.name();
+    public TransportKind transport() {
+        return transport.isEpoll() ? TransportKind.EPOLL : TransportKind.NIO;
+    }
+
+    @Override
+    public void onUnhealthy(Consumer<String> listener) {
+        if (watchdog != null) {
+            watchdog.onUnhealthy(listener);
+        }
     }
 
     @Override
@@ -208,7 +225,7 @@ public final class ServerBootstrapper implements ThrongServer {
 
     @Override
     public ServerStats stats() {
-        return context.counters.snapshot();
+        return context.stats();
     }
 
     @Override
@@ -218,15 +235,15 @@ public final class ServerBootstrapper implements ThrongServer {
         listening.close();
         List<WebSocketConnection> connections = new ArrayList<>();
         // Collected on each loop, which owns its wheel; then closed in batches spread over the window.
-        for (EventExecutor loop : workerGroup) {
+        for (ServerLoop loop : context.loops()) {
             try {
-                connections.addAll(loop.submit(() -> {
+                connections.addAll(loop.executor.submit(() -> {
                     List<WebSocketConnection> mine = new ArrayList<>();
-                    context.wheel(loop).forEach(member -> mine.add((WebSocketConnection) member));
+                    loop.wheel.forEach(member -> mine.add((WebSocketConnection) member));
                     return mine;
                 }).get());
             } catch (Exception e) {
-                LOG.warn("could not list connections of {}", loop, e);
+                LOG.warn("could not list connections of {}", loop.executor, e);
             }
         }
         LOG.info("draining {} connections over {}", connections.size(), window);
@@ -250,7 +267,7 @@ public final class ServerBootstrapper implements ThrongServer {
                 LockSupport.parkNanos(wait);
             }
             for (int end = Math.min(connections.size(), i + perBatch); i < end; i++) {
-                closing.add(connections.get(i).close(1001, "server shutting down"));
+                closing.add(connections.get(i).close(CloseReason.GOING_AWAY.code(), CloseReason.GOING_AWAY.id()));
             }
         }
         long deadline = System.nanoTime() + closeTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
@@ -272,11 +289,15 @@ public final class ServerBootstrapper implements ThrongServer {
         if (closed.getCount() == 0) {
             return;
         }
+        if (watchdog != null) {
+            watchdog.stop();
+        }
         listening.close();
         if (bossGroup != null) {
             bossGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        context.loops().forEach(ServerLoop::close); // the loops have ended: nothing uses their zlib pair any more
         LOG.info("stopped {}", localAddress());
         closed.countDown();
     }

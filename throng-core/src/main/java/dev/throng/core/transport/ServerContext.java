@@ -1,32 +1,35 @@
 package dev.throng.core.transport;
 
 import dev.throng.core.ServerConfig;
+import dev.throng.core.ServerStats;
 import dev.throng.core.WebSocketHandler;
-import dev.throng.core.codec.FrameParser;
 import dev.throng.core.handshake.HttpReplyReason;
 import dev.throng.core.handshake.UpgradeOutcome;
 import dev.throng.core.handshake.UpgradeValidator;
-import dev.throng.core.internal.KeepaliveWheel;
+import dev.throng.core.internal.FailureLog;
+import dev.throng.core.internal.MemoryBudget;
 import dev.throng.core.internal.ServerCounters;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.internal.PlatformDependent;
 
 import java.net.InetAddress;
-
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What every connection of one server shares: configuration, the application's handler, counters and the
- * per-event-loop keepalive wheels. Connections hold one reference to it instead of copies of its fields.
+ * What every connection of one server shares: configuration, the application's handler, counters, the memory budget
+ * and the per-loop {@link ServerLoop}s. Connections reach it through their loop instead of holding copies.
  */
 final class ServerContext {
     final ServerConfig config;
     final WebSocketHandler handler;
     final UpgradeValidator validator;
     final ServerCounters counters = new ServerCounters();
+    final FailureLog failures = new FailureLog();
+    final MemoryBudget budget;
     final Admission admission;
     final long closeTimeoutNanos;
     final long handshakeTimeoutNanos;
@@ -35,27 +38,51 @@ final class ServerContext {
     private final ConcurrentHashMap<String, String> targets = new ConcurrentHashMap<>();
     /** Bound on {@link #targets}: distinct URLs (e.g. with tokens in the query) beyond it are kept per connection. */
     private static final int MAX_SHARED_TARGETS = 256;
-    /**
-     * Each event loop's parser for connections between messages: a connection borrows it for one read and keeps
-     * it only when the read ends inside a message or frame ({@link WebSocketSession}), so an idle connection holds
-     * no parser. Empty while lent out, so a read that somehow nests in another gets a parser of its own. Static,
-     * so that servers started and stopped in one JVM do not each take a thread-local slot for good.
-     */
-    private static final FastThreadLocal<FrameParser> IDLE_PARSERS = new FastThreadLocal<>();
 
     /** Written once at start, before the server accepts; read-only afterwards. */
-    private volatile Map<EventExecutor, KeepaliveWheel> wheels = Map.of();
-    /** As {@link #wheels}: the handshakes in progress on each loop (lean sessions only). */
-    private volatile Map<EventExecutor, HandshakeTimeouts> handshakeTimeouts = Map.of();
+    private volatile List<ServerLoop> loops = List.of();
+    private volatile Map<EventExecutor, ServerLoop> loopsByExecutor = Map.of();
+    /** Set by the watchdog when a loop stalls; never cleared (the process is expected to exit). */
+    private volatile String unhealthy;
 
     ServerContext(ServerConfig config, WebSocketHandler handler) {
         this.config = config;
         this.handler = handler;
         this.validator = new UpgradeValidator(config);
         this.admission = new Admission(config);
+        this.budget = new MemoryBudget(config.memoryBudget() > 0 ? config.memoryBudget() : derivedMemoryBudget());
         this.closeTimeoutNanos = config.closeTimeout().toNanos();
         this.handshakeTimeoutNanos = config.handshakeTimeout().toNanos();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
+    }
+
+    /**
+     * The budget when none is configured: half of the smaller of the heap and direct-memory limits. Bytes in flight
+     * live in direct buffers (reads, frames, inflated messages) and, for text, briefly as Strings on the heap; the
+     * other half leaves room for the connections themselves, the allocator's pools and read buffers in use.
+     */
+    static long derivedMemoryBudget() {
+        long direct = PlatformDependent.maxDirectMemory();
+        long heap = Runtime.getRuntime().maxMemory();
+        long smaller = Math.min(direct > 0 ? direct : heap, heap == Long.MAX_VALUE ? direct : heap);
+        return Math.max(1 << 20, smaller / 2);
+    }
+
+    void loops(List<ServerLoop> loops) {
+        this.loops = List.copyOf(loops);
+        Map<EventExecutor, ServerLoop> byExecutor = new java.util.HashMap<>();
+        loops.forEach(loop -> byExecutor.put(loop.executor, loop));
+        this.loopsByExecutor = Map.copyOf(byExecutor);
+    }
+
+    /** Every loop of this server. */
+    List<ServerLoop> loops() {
+        return loops;
+    }
+
+    /** The loop state of {@code executor} (channel transports, which learn their executor from the channel). */
+    ServerLoop loop(EventExecutor executor) {
+        return loopsByExecutor.get(executor);
     }
 
     /** The shared instance equal to {@code target}, when one is kept. */
@@ -71,6 +98,25 @@ final class ServerContext {
         return shared == null ? target : shared;
     }
 
+    /** Marks the server unhealthy for {@code reason} (the watchdog); returns whether it was healthy until now. */
+    boolean markUnhealthy(String reason) {
+        synchronized (this) {
+            if (unhealthy != null) {
+                return false;
+            }
+            unhealthy = reason;
+            return true;
+        }
+    }
+
+    boolean healthy() {
+        return unhealthy == null;
+    }
+
+    ServerStats stats() {
+        return counters.snapshot(budget, failures, healthy());
+    }
+
     /**
      * Answers an opening handshake from {@code peer}: the {@link UpgradeValidator}'s verdict, then admission (caps,
      * handshake rate, draining), which refuses with 503 or 429 and a spread Retry-After. Counts the refusals. An
@@ -79,9 +125,11 @@ final class ServerContext {
     UpgradeOutcome judge(HttpRequest request, InetAddress peer) {
         UpgradeOutcome outcome = validator.validate(request);
         if (outcome instanceof UpgradeOutcome.Reply) {
-            if (((UpgradeOutcome.Reply) outcome).reason() != HttpReplyReason.HEALTHY) {
-                counters.rejected.increment();
+            HttpReplyReason reason = ((UpgradeOutcome.Reply) outcome).reason();
+            if (reason == HttpReplyReason.HEALTHY) {
+                return healthy() ? outcome : new UpgradeOutcome.Reply(HttpReplyReason.UNHEALTHY);
             }
+            counters.rejected.increment();
             return outcome;
         }
         HttpReplyReason refused = admission.admit(peer);
@@ -93,40 +141,5 @@ final class ServerContext {
         long base = config.retryAfter().toSeconds();
         long retryAfter = base + ThreadLocalRandom.current().nextLong(base + 1); // spread the returns
         return new UpgradeOutcome.Reply(refused, Map.of("Retry-After", Long.toString(Math.max(1, retryAfter))));
-    }
-
-    /** The calling loop's idle parser (it is the caller's until {@link #returnParser}), or a new one. */
-    FrameParser borrowParser() {
-        FrameParser parser = IDLE_PARSERS.get();
-        if (parser == null || !parser.limits().equals(config.frameLimits())) {
-            return new FrameParser(config.frameLimits()); // lent out, or another server's on this thread
-        }
-        IDLE_PARSERS.set(null);
-        return parser;
-    }
-
-    /** Gives an {@linkplain FrameParser#isIdle() idle} parser back to the calling loop. */
-    void returnParser(FrameParser parser) {
-        if (IDLE_PARSERS.get() == null) {
-            IDLE_PARSERS.set(parser);
-        }
-    }
-
-    void wheels(Map<EventExecutor, KeepaliveWheel> wheels) {
-        this.wheels = Map.copyOf(wheels);
-    }
-
-    void handshakeTimeouts(Map<EventExecutor, HandshakeTimeouts> timeouts) {
-        this.handshakeTimeouts = Map.copyOf(timeouts);
-    }
-
-    /** The handshakes in progress on {@code loop}. */
-    HandshakeTimeouts handshakeTimeouts(EventExecutor loop) {
-        return handshakeTimeouts.get(loop);
-    }
-
-    /** The keepalive wheel (and connection registry) of {@code loop}. */
-    KeepaliveWheel wheel(EventExecutor loop) {
-        return wheels.get(loop);
     }
 }

@@ -74,10 +74,16 @@ class CloseCodesTest {
         "INVALID_COMPRESSED_DATA, 1007",
         "FRAME_TOO_LARGE, 1009",
         "MESSAGE_TOO_LARGE, 1009",
+        "OVER_MEMORY_BUDGET, 1009",
         "HANDLER_ERROR, 1011",
+        "INTERNAL_ERROR, 1011",
         "PONG_TIMEOUT, 1006",
+        "WRITE_TIMEOUT, 1006",
         "SLOW_CONSUMER, 1013",
+        "OUT_OF_MEMORY, 1013",
+        "MEMORY_WAIT_TIMEOUT, 1013",
         "GOING_AWAY, 1001",
+        "IDLE_TIMEOUT, 1000",
         "NORMAL, 1000"})
     void mapsEveryCloseReasonToItsDocumentedCode(String id, int code) {
         CloseReason reason = CloseReason.valueOf(id);
@@ -88,19 +94,21 @@ class CloseCodesTest {
 
     @Test
     void listsEveryCloseReasonInTheTable() {
-        assertThat(CloseReason.values()).hasSize(21);
+        assertThat(CloseReason.values()).hasSize(27);
     }
 
     @ParameterizedTest
-    @EnumSource(value = CloseReason.class, mode = EnumSource.Mode.EXCLUDE, names = "PONG_TIMEOUT")
+    @EnumSource(value = CloseReason.class, mode = EnumSource.Mode.EXCLUDE, names = {"PONG_TIMEOUT", "WRITE_TIMEOUT"})
     void sendsOnlyCodesThatMayBeSent(CloseReason reason) {
         assertThat(CloseCodes.isValidToSend(reason.code())).isTrue();
     }
 
     @Test
     void neverSendsTheCodeOfADeadPeer() {
-        // A peer that does not answer pings gets no close frame: the connection is dropped (1006 locally).
+        // A peer that does not answer pings, or takes nothing of what is queued for it, gets no close frame: the
+        // connection is dropped (1006 locally).
         assertThat(CloseReason.PONG_TIMEOUT.code()).isEqualTo(CloseCodes.ABNORMAL);
+        assertThat(CloseReason.WRITE_TIMEOUT.code()).isEqualTo(CloseCodes.ABNORMAL);
     }
 
     @Test

@@ -415,16 +415,16 @@ class FrameParserTest {
     void deliversFragmentsAndInterleavedPingsInWireOrder(String id, Chop chop, byte[][] frames, List<String> events) {
         assertThat(feed(chop, false, frames)).isNull();
         assertThat(sink.events).isEqualTo(events);
-        assertThat(parser.inMessage()).isFalse();
+        assertThat(parser.isIdle()).isTrue();
     }
 
     @Test
-    void reportsAMessageInProgressBetweenItsFragments() {
+    void holdsStateOfItsConnectionBetweenTheFragmentsOfAMessage() {
         assertThat(parse(masked(BINARY, "a"))).isNull();
-        assertThat(parser.inMessage()).isTrue();
+        assertThat(parser.isIdle()).isFalse();
 
         assertThat(parse(masked(FIN | CONTINUATION, "b"))).isNull();
-        assertThat(parser.inMessage()).isFalse();
+        assertThat(parser.isIdle()).isTrue();
     }
 
     @Test
