@@ -1,6 +1,5 @@
 package dev.throng.cli;
 
-import dev.throng.bench.plan.DurationConverter;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.TransportKind;
 import picocli.CommandLine.Command;

@@ -2,7 +2,6 @@ package dev.throng.bench.run;
 
 import dev.throng.bench.Scenario;
 import dev.throng.bench.os.OpenFilesLimit;
-import dev.throng.bench.plan.DurationConverter;
 import dev.throng.bench.protocol.HistogramKind;
 import dev.throng.bench.protocol.Json;
 import dev.throng.bench.protocol.WorkerMessage;
@@ -81,7 +80,7 @@ public final class Coordinator {
             s.urls().size() == 1 ? s.urls().get(0) : s.urls().size() + " URLs",
             s.sources().size() == 1 ? s.sources().get(0) : s.sources().size() + " source addresses", specs.size(),
             specs.size() == 1 ? "" : "s", Format.count(Math.round(s.rate())),
-            DurationConverter.format(s.hold()));
+            Format.duration(s.hold()));
         out.flush();
 
         List<WorkerProcess> workers = new ArrayList<>();

@@ -1,6 +1,7 @@
-package dev.throng.bench;
+package dev.throng.cli;
 
-import dev.throng.bench.plan.DurationConverter;
+import dev.throng.bench.PayloadType;
+import dev.throng.bench.Scenario;
 import dev.throng.bench.plan.FailureBudget;
 import dev.throng.bench.plan.PortRange;
 import dev.throng.bench.plan.SourceAddresses;
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code throng bench}: the load generator. Opens many WebSocket connections to one or more {@code ws://} URLs at a
  * controlled rate from worker processes, holds them, optionally echoes messages over them, closes them cleanly, and
- * reports what happened. docs/bench.md is the manual; every option's default below carries its reason.
+ * reports what happened. docs/bench.md is the manual; every option's default below carries its reason. The load
+ * generator itself is the {@code throng-bench} library ({@link Coordinator}); this class is only its command line.
  *
  * <p>Exit status: 0 when failures stayed within {@code --max-failures}; 1 when they did not; 2 for a usage error or
  * an unavailable scenario; 3 when the bench itself failed (a worker died, a deadline passed).
@@ -215,16 +217,11 @@ public final class BenchCommand implements Callable<Integer> {
             .build();
     }
 
-    /** Runs {@code bench} on its own, without the {@code throng} CLI. */
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchCommand()).execute(args));
-    }
-
     /** Case-insensitive scenario names. */
     static final class ScenarioConverter implements CommandLine.ITypeConverter<Scenario> {
         @Override
         public Scenario convert(String value) {
-            return Scenario.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            return constant(Scenario.class, value);
         }
     }
 
@@ -232,7 +229,22 @@ public final class BenchCommand implements Callable<Integer> {
     static final class PayloadConverter implements CommandLine.ITypeConverter<PayloadType> {
         @Override
         public PayloadType convert(String value) {
-            return PayloadType.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            return constant(PayloadType.class, value);
         }
+    }
+
+    /** The constant of {@code type} named {@code value} in any case; else an error listing the names. */
+    private static <E extends Enum<E>> E constant(Class<E> type, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value.trim())) {
+                return e;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            names.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new CommandLine.TypeConversionException("expected " + String.join(", ", names) + "; got '" + value
+            + "'");
     }
 }
