@@ -1,6 +1,5 @@
 package dev.throng.cli;
 
-import dev.throng.doctor.DoctorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

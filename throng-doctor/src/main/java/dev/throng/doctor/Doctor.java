@@ -1,7 +1,5 @@
 package dev.throng.doctor;
 
-import dev.throng.core.ServerConfig;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +11,7 @@ import java.util.OptionalLong;
  * Read-only; {@link SysctlApplier} is the only code that writes.
  *
  * <pre>
- * Report report = new Doctor(SystemReader.machine(), EpollProbe.netty()).examine(Target.defaults());
+ * Report report = new Doctor(SystemReader.machine(), EpollProbe.netty(), 4096).examine(Target.defaults());
  * report.reachable();
  * </pre>
  *
@@ -25,12 +23,13 @@ public final class Doctor {
     private final EpollProbe epoll;
     private final long serverBacklog;
 
-    /** A doctor that compares the listen backlog with {@link ServerConfig}'s default, what {@code serve} asks for. */
-    public Doctor(SystemReader system, EpollProbe epoll) {
-        this(system, epoll, ServerConfig.builder().build().backlog());
-    }
-
-    Doctor(SystemReader system, EpollProbe epoll, long serverBacklog) {
+    /**
+     * @param system        what the checks read: {@link SystemReader#machine()}, or a fixture tree
+     * @param epoll         whether Netty's epoll transport loads
+     * @param serverBacklog the listen backlog the server asks for ({@code throng serve} passes ServerConfig's),
+     *                      which {@code somaxconn} and {@code tcp_max_syn_backlog} must not cut
+     */
+    public Doctor(SystemReader system, EpollProbe epoll, long serverBacklog) {
         this.system = system;
         this.epoll = epoll;
         this.serverBacklog = serverBacklog;

@@ -163,7 +163,7 @@ class DoctorTest {
         void widensANarrowPortRangeAndCountsAddressesForIt(@TempDir Path dir) {
             Path root = Fixtures.copy(Fixtures.TUNED, dir);
             Fixtures.write(root.resolve("proc/sys/net/ipv4/ip_local_port_range"), "32768\t60999\n");
-            Report report = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS)
+            Report report = Fixtures.doctor(root)
                 .examine(new Target(1_000_000, Role.CLIENT, 1));
             Check ports = report.check(CheckId.PORT_RANGE);
             assertThat(ports.current()).isEqualTo("32768 60999 (28232 ports: 36 source addresses)");
@@ -176,7 +176,7 @@ class DoctorTest {
     void aHardLimitOf20000NeedsFiftyThreeWorkersAndPassesWithThem(@TempDir Path dir) {
         Path root = Fixtures.copy(Fixtures.TUNED, dir);
         Fixtures.write(root.resolve("proc/self/limits"), Fixtures.limits(20_000, 20_000));
-        Doctor doctor = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS);
+        Doctor doctor = Fixtures.doctor(root);
 
         Report alone = doctor.examine(MILLION);
         assertThat(alone.check(CheckId.NOFILE_HARD).status()).isEqualTo(Status.FAIL);
@@ -193,7 +193,7 @@ class DoctorTest {
     void skipsConntrackWhenTheModuleIsNotLoaded(@TempDir Path dir) throws Exception {
         Path root = Fixtures.copy(Fixtures.SMALL, dir);
         Files.delete(root.resolve("proc/sys/net/netfilter/nf_conntrack_max"));
-        Report report = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS).examine(MILLION);
+        Report report = Fixtures.doctor(root).examine(MILLION);
         assertThat(report.check(CheckId.CONNTRACK_MAX).status()).isEqualTo(Status.SKIP);
         assertThat(report.check(CheckId.CONNTRACK_MAX).current()).isEqualTo("not loaded");
         assertThat(report.sysctls()).extracting(Sysctl::key).doesNotContain("net.netfilter.nf_conntrack_max");
@@ -203,7 +203,7 @@ class DoctorTest {
     void warnsWhenNrOpenIsBelowTheRoundedLimit(@TempDir Path dir) {
         Path root = Fixtures.copy(Fixtures.TUNED, dir);
         Fixtures.write(root.resolve("proc/sys/fs/nr_open"), "1010000\n");
-        Report report = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS).examine(MILLION);
+        Report report = Fixtures.doctor(root).examine(MILLION);
         assertThat(report.check(CheckId.NR_OPEN).status()).isEqualTo(Status.WARN);
         assertThat(report.check(CheckId.NR_OPEN).fix()).startsWith("sysctl -w fs.nr_open=1048576");
     }
@@ -211,7 +211,7 @@ class DoctorTest {
     @Test
     void warnsWithoutEpollAndFailsWhenWorkersNeedReusePort() {
         EpollProbe missing = () -> Optional.of("java.lang.UnsatisfiedLinkError: no netty_transport_native_epoll");
-        Doctor doctor = new Doctor(Fixtures.reader(Fixtures.TUNED), missing);
+        Doctor doctor = new Doctor(Fixtures.reader(Fixtures.TUNED), missing, Fixtures.SERVER_BACKLOG);
 
         Check alone = doctor.examine(MILLION).check(CheckId.EPOLL);
         assertThat(alone.status()).isEqualTo(Status.WARN);
@@ -225,7 +225,7 @@ class DoctorTest {
 
     @Test
     void warnsButDoesNotFailWhenNothingCanBeRead(@TempDir Path empty) {
-        Report report = new Doctor(SystemReader.rootedAt(empty), Fixtures.EPOLL_LOADS).examine(MILLION);
+        Report report = Fixtures.doctor(empty).examine(MILLION);
         assertThat(report.checks()).extracting(Check::id).containsExactly(CheckId.values());
         assertThat(report.checks()).filteredOn(c -> c.current().equals("unreadable")).extracting(Check::id)
             .containsExactlyElementsOf(Arrays.asList(CheckId.NOFILE_SOFT, CheckId.NOFILE_HARD, CheckId.NR_OPEN,
