@@ -3,10 +3,7 @@ package dev.throng.cli;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.throng.doctor.OpenFilesLimit;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -261,16 +258,8 @@ final class WorkerPlan {
         System.out.println(String.join(" ", flags));
     }
 
-    /**
-     * The soft RLIMIT_NOFILE of this process (the JVM raises soft to hard at start), read as {@code throng doctor}
-     * reads it; 1024, the common default, where {@code /proc/self/limits} is missing (not Linux).
-     */
+    /** The open-files limit this JVM runs under, which its workers inherit: the soft one (raised to hard at start). */
     static long openFilesLimit() {
-        try {
-            return OpenFilesLimit.parse(Files.readString(Path.of("/proc/self/limits")))
-                .map(OpenFilesLimit::soft).orElse(1024L);
-        } catch (IOException e) {
-            return 1024;
-        }
+        return OpenFilesLimit.ofThisProcess().soft();
     }
 }

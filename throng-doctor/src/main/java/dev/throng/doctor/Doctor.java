@@ -56,7 +56,7 @@ public final class Doctor {
         }
 
         Report run() {
-            Optional<OpenFilesLimit> limits = system.read("/proc/self/limits").flatMap(OpenFilesLimit::parse);
+            Optional<OpenFilesLimit> limits = OpenFilesLimit.read(system);
             OptionalLong nrOpen = readLong("fs.nr_open");
             nofileSoft(limits);
             nofileHard(limits);

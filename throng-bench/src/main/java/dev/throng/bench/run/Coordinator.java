@@ -1,7 +1,6 @@
 package dev.throng.bench.run;
 
 import dev.throng.bench.Scenario;
-import dev.throng.bench.os.OpenFilesLimit;
 import dev.throng.bench.protocol.HistogramKind;
 import dev.throng.bench.protocol.Json;
 import dev.throng.bench.protocol.WorkerMessage;
@@ -13,6 +12,7 @@ import dev.throng.bench.report.ReportBuilder;
 import dev.throng.bench.report.RunReport;
 import dev.throng.bench.report.SummaryPrinter;
 import dev.throng.bench.worker.WorkerMain;
+import dev.throng.doctor.OpenFilesLimit;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -72,7 +72,8 @@ public final class Coordinator {
      * @throws IllegalArgumentException when the run cannot be planned (limits, ports, pids); nothing was started
      */
     public int run() throws IOException, InterruptedException {
-        long fileLimit = OpenFilesLimit.ofSelf().forWorker();
+        // A worker JVM raises its soft limit to the hard one at start (-XX:+MaxFDLimit): the hard limit is its own.
+        long fileLimit = OpenFilesLimit.ofThisProcess().hard();
         List<WorkerSpec> specs = WorkerPlanner.plan(s, fileLimit);
         ServerSampler sampler = s.serverPids().isEmpty() ? null : new ServerSampler(s.serverPids());
         out.printf("throng bench: %s, %s connections to %s from %s, %d worker%s, ramp %s/s, hold %s%n",
