@@ -108,15 +108,24 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int workerCount = WorkerPlan.workerCount(workers, maxConnections, WorkerPlan.openFilesLimit());
+        long openFiles = WorkerPlan.openFilesLimit();
+        int workerCount = workerCount(openFiles);
         if (workerCount > 1) {
-            return new Supervisor(new WorkerArgs(config(workerCount), drainWindow), workerCount).run();
+            return new Supervisor(new WorkerArgs(config(workerCount, openFiles), drainWindow), workerCount).run();
         }
-        return ServerProcess.run(config(1), drainWindow);
+        return ServerProcess.run(config(1, openFiles), drainWindow);
     }
 
-    /** The configuration of one server process, when {@code workerCount} processes share the load. */
-    ServerConfig config(int workerCount) {
+    /** The server processes these options ask for under an open-files limit of {@code openFiles}. */
+    int workerCount(long openFiles) {
+        return WorkerPlan.workerCount(workers, maxConnections, openFiles);
+    }
+
+    /**
+     * The configuration of one server process, when {@code workerCount} processes share the load under an open-files
+     * limit of {@code openFiles} each.
+     */
+    ServerConfig config(int workerCount, long openFiles) {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = ioThreads > 0 ? ioThreads : Math.max(1, cores / workerCount);
         return ServerConfig.builder()
@@ -136,7 +145,7 @@ public final class ServeCommand implements Callable<Integer> {
             .compression(!noCompression)
             .pingInterval(pingInterval)
             .idleTimeout(idleTimeout)
-            .maxConnections(WorkerPlan.workerCap(maxConnections, workerCount, WorkerPlan.openFilesLimit()))
+            .maxConnections(WorkerPlan.workerCap(maxConnections, workerCount, openFiles))
             .maxConnectionsPerAddress(maxConnectionsPerAddress)
             .handshakesPerSecond(share(handshakesPerSecond, workerCount))
             .build();

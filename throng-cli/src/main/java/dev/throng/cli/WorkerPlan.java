@@ -2,18 +2,17 @@ package dev.throng.cli;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.throng.doctor.OpenFilesLimit;
+import dev.throng.doctor.WorkerSizing;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How many server processes a target needs, and the JVM flags each gets. */
+/**
+ * How many server processes {@code throng serve} runs ({@link WorkerSizing}'s rule, which {@code throng doctor}
+ * recommends too), and the JVM flags each gets.
+ */
 final class WorkerPlan {
-    /**
-     * File descriptors a worker keeps for itself (listening socket, epoll, jars, logs, pipes; a worker uses ~13), or
-     * a quarter of a smaller limit than 1,024.
-     */
-    static final int RESERVED_FDS = 256;
     /**
      * Up to this many connections per process the JVM runs the Serial collector with a small fixed heap: there the
      * JVM's own baseline dominates RSS (the open-files limit of 20,000 caps a process at ~19,700 connections), and
@@ -91,9 +90,9 @@ final class WorkerPlan {
      * @param option {@code auto} or a number
      * @param maxConnections the total target (0: none)
      * @param openFiles this process's open-files limit (its workers inherit it)
-     * @return the number given, or for {@code auto} the fewest workers whose {@link #workerCap caps} fit the
-     *     open-files limit: 53 for a million at 20,000 (with 51 workers one would be full one standard deviation
-     *     above its share, with 52 at 3.7)
+     * @return the number given, or for {@code auto} {@link WorkerSizing#workersFor}: the fewest workers whose caps
+     *     fit the open-files limit, as {@code throng doctor} recommends (53 for a million at 20,000)
+     * @throws IllegalArgumentException for a number below 1, or when no number of workers fits the limit
      */
     static int workerCount(String option, int maxConnections, long openFiles) {
         if (!"auto".equalsIgnoreCase(option)) {
@@ -103,50 +102,14 @@ final class WorkerPlan {
             }
             return n;
         }
-        long perProcess = perProcess(openFiles);
-        if (maxConnections <= perProcess) {
-            return 1;
-        }
-        int n = (int) ((maxConnections + perProcess - 1) / perProcess); // the fewest at an even split
-        while (capBeforeLimit(maxConnections, n) > perProcess) {
-            n++;
-        }
-        return n;
+        return WorkerSizing.workersFor(maxConnections, openFiles).orElseThrow(() -> new IllegalArgumentException(
+            "--workers auto: no number of workers holds " + maxConnections + " connections under an open-files limit "
+                + "of " + openFiles));
     }
 
-    /**
-     * One worker's connection cap when {@code workers} processes share {@code maxConnections} (0: none): its even
-     * share plus {@link #spread} (a single process: all of it), and never more than its open-files limit allows, so
-     * a full process answers 503 instead of failing to accept. The kernel hands each connection to a worker by a
-     * hash of its addresses and ports, so the workers' counts scatter around the share by about its square root;
-     * with the margin, the total is reachable while traffic is uneven. The price: when every worker is full, the
-     * total may exceed {@code maxConnections} by that margin per worker (2.9 % at a million over 53 workers).
-     */
+    /** One worker's connection cap when {@code workers} processes share {@code maxConnections}: see WorkerSizing. */
     static int workerCap(int maxConnections, int workers, long openFiles) {
-        return maxConnections == 0 ? 0 : (int) Math.min(perProcess(openFiles), capBeforeLimit(maxConnections, workers));
-    }
-
-    /** A worker's cap before the open-files limit: its share, plus {@link #spread} when it has siblings. */
-    private static long capBeforeLimit(int maxConnections, int workers) {
-        long share = share(maxConnections, workers);
-        return workers == 1 ? share : share + spread(share);
-    }
-
-    /**
-     * How far above its share one of many workers can be pushed by the kernel's hash: 4 standard deviations of a
-     * binomial count ({@code 4 sqrt(share)}), which one worker in ~30,000 exceeds.
-     */
-    static long spread(long share) {
-        return (long) Math.ceil(4 * Math.sqrt(share));
-    }
-
-    private static long share(long total, int workers) {
-        return (total + workers - 1) / workers;
-    }
-
-    /** The connections a process can hold under an open-files limit, leaving {@link #RESERVED_FDS}. */
-    static long perProcess(long openFiles) {
-        return Math.max(1, openFiles - Math.min(RESERVED_FDS, openFiles / 4));
+        return (int) WorkerSizing.cap(maxConnections, workers, openFiles);
     }
 
     /**
@@ -159,7 +122,7 @@ final class WorkerPlan {
      */
     static List<String> jvmFlags(int connections, int maxMessageSize, long openFiles, Jvm jvm) {
         // Without a cap, the open-files limit bounds the connections (at most a million: "unlimited" is no size).
-        long expected = connections > 0 ? connections : Math.min(perProcess(openFiles), 1_000_000);
+        long expected = connections > 0 ? connections : Math.min(WorkerSizing.perProcess(openFiles), 1_000_000);
         List<String> flags = new ArrayList<>();
         if (expected <= SERIAL_MAX_CONNECTIONS) {
             long heapMb = SERIAL_BASE_HEAP_MB + ceilMb(expected * SERIAL_HEAP_BYTES_PER_CONNECTION);

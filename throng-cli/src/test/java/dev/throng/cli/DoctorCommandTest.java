@@ -57,7 +57,7 @@ class DoctorCommandTest {
     void exitsOneWhenACheckFails() {
         assertThat(run(DoctorFixtures.SMALL)).isEqualTo(DoctorCommand.NOT_REACHABLE).isEqualTo(1);
         assertThat(out.toString()).contains("NOT REACHABLE: 6 checks fail: RLIMIT_NOFILE hard",
-            "throng doctor --connections 1000000 --role server --workers 326");
+            "throng doctor --connections 1000000 --role server --workers 278");
     }
 
     @Test
@@ -86,7 +86,8 @@ class DoctorCommandTest {
         for (CheckId id : CheckId.values()) {
             assertThat(text).containsPattern("(?m)^" + id.label().replace(".", "\\.") + " ");
         }
-        assertThat(text).containsPattern("(?m)^fs\\.file-max +98304 +>= 1066560 +FAIL +sysctl -w fs\\.file-max=2097152");
+        assertThat(text)
+            .containsPattern("(?m)^fs\\.file-max +98304 +>= 1065792 +FAIL +sysctl -w fs\\.file-max=2097152");
         assertThat(text).contains("===== /etc/sysctl.d/99-throng.conf =====", "fs.file-max = 2097152",
             "LimitNOFILE=1048576", "throng - nofile 1048576");
     }
@@ -97,7 +98,7 @@ class DoctorCommandTest {
         JsonNode json = new ObjectMapper().readTree(out.toString());
         assertThat(json.get("reachable").asBoolean()).isFalse();
         assertThat(json.get("target").get("connections").asLong()).isEqualTo(1_000_000);
-        assertThat(json.get("workersNeeded").asInt()).isEqualTo(326);
+        assertThat(json.get("workersNeeded").asInt()).isEqualTo(278);
         assertThat(json.get("limitNofile").asLong()).isEqualTo(1_048_576);
         List<String> ids = new ArrayList<>();
         json.get("checks").forEach(c -> ids.add(c.get("id").asText()));

@@ -3,7 +3,6 @@ package dev.throng.cli;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -147,29 +146,6 @@ class WorkerPlanTest {
         assertThat(WorkerPlan.workerCap(50_000, 1, 160)).isEqualTo(120); // a small limit keeps a quarter
         assertThat(WorkerPlan.workerCap(0, 53, OPEN_FILES)).isZero();
         assertThat(WorkerPlan.workerCap(9_000, 3, OPEN_FILES)).isEqualTo(3_000 + 220);
-    }
-
-    /**
-     * The margin against what the kernel does: SO_REUSEPORT picks a worker by a hash of each connection's four-tuple,
-     * which spreads connections like independent uniform choices. Twenty millions dealt that way over auto's 53
-     * workers never fill a worker before the million is reached.
-     */
-    @Test
-    void aMillionDealtAtRandomOverAutosWorkersFitsEveryWorkersCap() {
-        int workers = WorkerPlan.workerCount("auto", 1_000_000, OPEN_FILES);
-        int cap = WorkerPlan.workerCap(1_000_000, workers, OPEN_FILES);
-        SplittableRandom random = new SplittableRandom(4);
-        int fullest = 0;
-        for (int run = 0; run < 20; run++) {
-            int[] count = new int[workers];
-            for (int c = 0; c < 1_000_000; c++) {
-                count[random.nextInt(workers)]++;
-            }
-            for (int n : count) {
-                fullest = Math.max(fullest, n);
-            }
-        }
-        assertThat(fullest).isGreaterThan(1_000_000 / workers).isLessThanOrEqualTo(cap);
     }
 
     @Test

@@ -108,19 +108,21 @@ public final class Doctor {
                 .append("raise it to ").append(limitNofile).append(": LimitNOFILE=").append(limitNofile)
                 .append(" in the systemd unit (drop-in below), or '").append(LimitsSnippet.limitsLine(limitNofile))
                 .append("' in /etc/security/limits.d for login shells");
-            OptionalInt workers = Sizing.workersFor(target.connections(), hard);
+            // The count throng serve --workers auto picks under this limit: one rule, WorkerSizing's.
+            OptionalInt workers = WorkerSizing.workersFor(target.connections(), hard);
             if (workers.isPresent()) {
                 workersNeeded = workers;
                 int w = workers.getAsInt();
-                long each = Sizing.ceilDiv(target.connections(), w);
                 fix.append("; where it cannot be raised (containers), split the load over ").append(w)
-                    .append(" processes of ").append(each).append(" connections")
-                    .append(target.role().accepts() ? ": throng serve --workers " + w : "")
+                    .append(" processes of up to ").append(WorkerSizing.busiest(target.connections(), w))
+                    .append(" connections")
+                    .append(target.role().accepts() ? ": throng serve --workers auto --max-connections "
+                        + target.connections() + " picks " + w : "")
                     .append(" (check: throng doctor --workers ").append(w).append(')');
             } else {
-                fix.append("; a hard limit of ").append(hard).append(" leaves nothing after the ")
-                    .append(Sizing.FD_RESERVE_PER_PROCESS).append(" descriptors each process reserves, so more "
-                        + "processes do not help");
+                fix.append("; a hard limit of ").append(hard).append(" leaves too few descriptors after the ")
+                    .append(WorkerSizing.RESERVED_FDS).append(" (or a quarter of the limit) each process reserves, "
+                        + "so more processes do not help");
             }
             add(CheckId.NOFILE_HARD, OpenFilesLimit.show(hard), needed, Status.FAIL, fix.toString());
         }
@@ -173,7 +175,7 @@ public final class Doctor {
             long need = Sizing.systemFds(target);
             long recommended = Sizing.roundUpToPowerOfTwo(need);
             String reason = "open files system-wide: " + target.socketsOnBox() + " sockets, "
-                + Sizing.FD_RESERVE_PER_PROCESS + " per process, " + Sizing.FD_HEADROOM_FOR_OS + " for the OS";
+                + WorkerSizing.RESERVED_FDS + " per process, " + Sizing.FD_HEADROOM_FOR_OS + " for the OS";
             OptionalLong current = readLong(key);
             if (current.isEmpty()) {
                 unreadable(CheckId.FILE_MAX, key, ">= " + need, Long.toString(recommended), reason);

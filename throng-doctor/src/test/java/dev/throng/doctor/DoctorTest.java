@@ -39,11 +39,12 @@ class DoctorTest {
             Check hard = report.check(CheckId.NOFILE_HARD);
             assertThat(hard.status()).isEqualTo(Status.FAIL);
             assertThat(hard.current()).isEqualTo("4096");
-            assertThat(hard.needed()).isEqualTo(">= 1001024");
-            // (4096 - 1024) = 3072 per process; 1,000,000 / 3072 = 325.5.
+            assertThat(hard.needed()).isEqualTo(">= 1000256");
+            // 4096 - 256 = 3840 per process; 278 workers are dealt up to 3,598 + 240, 277 up to 3,611 + 241.
             assertThat(hard.fix()).contains("LimitNOFILE=1048576", "throng - nofile 1048576",
-                "throng serve --workers 326");
-            assertThat(report.workersNeeded()).hasValue(326);
+                "split the load over 278 processes of up to 3838 connections",
+                "throng serve --workers auto --max-connections 1000000 picks 278", "throng doctor --workers 278");
+            assertThat(report.workersNeeded()).hasValue(278);
         }
 
         @Test
@@ -71,7 +72,7 @@ class DoctorTest {
         void failsFileMaxWithTheSysctlToSet() {
             Check fileMax = report.check(CheckId.FILE_MAX);
             assertThat(fileMax.status()).isEqualTo(Status.FAIL);
-            assertThat(fileMax.needed()).isEqualTo(">= 1066560");
+            assertThat(fileMax.needed()).isEqualTo(">= 1065792");
             assertThat(fileMax.fix()).startsWith("sysctl -w fs.file-max=2097152");
         }
 
@@ -180,12 +181,13 @@ class DoctorTest {
 
         Report alone = doctor.examine(MILLION);
         assertThat(alone.check(CheckId.NOFILE_HARD).status()).isEqualTo(Status.FAIL);
-        assertThat(alone.check(CheckId.NOFILE_HARD).fix()).contains("throng serve --workers 53");
+        assertThat(alone.check(CheckId.NOFILE_HARD).fix()).contains("over 53 processes of up to 19418 connections",
+            "throng serve --workers auto --max-connections 1000000 picks 53");
         assertThat(alone.workersNeeded()).hasValue(53);
 
         Report split = doctor.examine(new Target(1_000_000, Role.SERVER, 53));
         assertThat(split.check(CheckId.NOFILE_HARD).status()).isEqualTo(Status.OK);
-        assertThat(split.check(CheckId.NOFILE_HARD).needed()).isEqualTo(">= 19892");
+        assertThat(split.check(CheckId.NOFILE_HARD).needed()).isEqualTo(">= 19674");
         assertThat(split.reachable()).isTrue();
     }
 
