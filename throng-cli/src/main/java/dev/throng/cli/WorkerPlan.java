@@ -1,6 +1,7 @@
 package dev.throng.cli;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.throng.doctor.MeasuredCosts;
 import dev.throng.doctor.OpenFilesLimit;
 import dev.throng.doctor.WorkerSizing;
 
@@ -21,8 +22,9 @@ final class WorkerPlan {
      */
     static final int SERIAL_MAX_CONNECTIONS = 32_768;
     /**
-     * Serial heap per connection: twice the measured ~260 B of live heap per idle connection, so the old generation
-     * has room for the garbage handshakes promote without a full collection.
+     * Serial heap per connection: about 2.75 times the measured 186 B of live heap per idle connection
+     * ({@link MeasuredCosts#LIVE_HEAP_BYTES_PER_IDLE_CONNECTION}), so the old generation has room for the garbage
+     * handshakes promote without a full collection.
      */
     static final int SERIAL_HEAP_BYTES_PER_CONNECTION = 512;
     /** Serial heap whatever the connection count: ~5 MiB live after start, the 4 MiB young generation, headroom. */
@@ -44,8 +46,9 @@ final class WorkerPlan {
     /** {@code --max-message-size}'s default, 1 MiB. */
     static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
     /**
-     * G1 heap budget per connection for sizing -Xmx: four times the measured live heap per idle connection (~260 B,
-     * docs/benchmarks.md), for read buffers, handshakes in flight and garbage between collections.
+     * G1 heap budget per connection for sizing -Xmx: about 5.5 times the measured live heap per idle connection
+     * ({@link MeasuredCosts#LIVE_HEAP_BYTES_PER_IDLE_CONNECTION}), for read buffers, handshakes in flight and
+     * garbage between collections.
      */
     static final int HEAP_BYTES_PER_CONNECTION = 1024;
     /** G1 heap every worker needs whatever its connection count: classes, pools, event loops. */

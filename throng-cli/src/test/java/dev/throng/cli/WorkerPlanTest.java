@@ -1,11 +1,13 @@
 package dev.throng.cli;
 
+import dev.throng.doctor.MeasuredCosts;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** The JVM flags the supervisor gives its workers and bin/throng gives {@code throng serve}. */
 class WorkerPlanTest {
@@ -146,6 +148,14 @@ class WorkerPlanTest {
         assertThat(WorkerPlan.workerCap(50_000, 1, 160)).isEqualTo(120); // a small limit keeps a quarter
         assertThat(WorkerPlan.workerCap(0, 53, OPEN_FILES)).isZero();
         assertThat(WorkerPlan.workerCap(9_000, 3, OPEN_FILES)).isEqualTo(3_000 + 220);
+    }
+
+    @Test
+    void theHeapPerConnectionIsTheMultipleOfTheMeasuredLiveHeapItsCommentStates() {
+        // A new measurement in MeasuredCosts that moves these ratios must revisit the comments, and maybe the rule.
+        double live = MeasuredCosts.LIVE_HEAP_BYTES_PER_IDLE_CONNECTION;
+        assertThat(WorkerPlan.SERIAL_HEAP_BYTES_PER_CONNECTION / live).isCloseTo(2.75, within(0.05));
+        assertThat(WorkerPlan.HEAP_BYTES_PER_CONNECTION / live).isCloseTo(5.5, within(0.05));
     }
 
     @Test
