@@ -2,21 +2,27 @@ package dev.throng.cli;
 
 import dev.throng.core.ServerConfig;
 import dev.throng.core.TransportKind;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * {@code throng serve}: runs a WebSocket server that echoes every message, in this process or as supervised worker
- * processes sharing the port ({@code --workers}).
+ * processes sharing the port ({@code --workers}). The options that set a {@link ServerConfig} value default to
+ * ServerConfig's own defaults ({@link ServerConfigDefaults}), so each is stated once, with its reason, in the builder.
  */
 @Command(
     name = "serve",
+    defaultValueProvider = ServeCommand.ServerConfigDefaults.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
     mixinStandardHelpOptions = true,
@@ -24,10 +30,10 @@ import java.util.concurrent.Callable;
         "SIGTERM or SIGINT drains: no new connections, open ones closed with 1001 spread over --drain-window, "
             + "then exit 0; a second signal exits at once."})
 public final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", description = "Port to bind (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--workers", defaultValue = "1", paramLabel = "N|auto",
@@ -41,32 +47,33 @@ public final class ServeCommand implements Callable<Integer> {
             + "limit (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--max-connections-per-address", defaultValue = "0", paramLabel = "N",
-        description = "Open connections per client IP, per worker; over it, 429. 0: no cap (default).")
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+        description = "Open connections per client IP, per worker; over it, 429. 0: no cap (default: "
+            + "${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
     @Option(names = "--handshakes-per-second", defaultValue = "0", paramLabel = "N",
         description = "Upgrades per second in total (split over workers); over it, 503. 0: no limit (default).")
     int handshakesPerSecond;
 
-    @Option(names = "--ping-interval", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(names = "--ping-interval", converter = DurationConverter.class,
         description = "Server ping interval; a peer silent for a whole interval after a ping is closed. 0: off "
             + "(default: ${DEFAULT-VALUE}).")
     Duration pingInterval;
 
-    @Option(names = "--idle-timeout", defaultValue = "0", converter = DurationConverter.class,
-        description = "Close connections that send no message for this long. 0: off (default).")
+    @Option(names = "--idle-timeout", converter = DurationConverter.class,
+        description = "Close connections that send no message for this long. 0: off (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
-    @Option(names = "--max-frame-size", defaultValue = "1m", converter = SizeConverter.class,
+    @Option(names = "--max-frame-size", converter = SizeConverter.class,
         description = "Largest frame payload; larger: close 1009 (default: ${DEFAULT-VALUE}).")
     int maxFrameSize;
 
-    @Option(names = "--max-message-size", defaultValue = "1m", converter = SizeConverter.class,
+    @Option(names = "--max-message-size", converter = SizeConverter.class,
         description = "Largest message, inflated; larger: close 1009 (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
 
-    @Option(names = "--max-outbound", defaultValue = "1m", converter = SizeConverter.class,
+    @Option(names = "--max-outbound", converter = SizeConverter.class,
         description = "Outbound bytes a connection may buffer before it is closed with 1013 (default: "
             + "${DEFAULT-VALUE}).")
     int maxOutbound;
@@ -84,7 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--subprotocol", paramLabel = "NAME", description = "A subprotocol to accept (repeatable).")
     List<String> subprotocols = new ArrayList<>();
 
-    @Option(names = "--handshake-timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--handshake-timeout", converter = DurationConverter.class,
         description = "Time for a client to send its upgrade request; slower: 408 (default: ${DEFAULT-VALUE}).")
     Duration handshakeTimeout;
 
@@ -92,10 +99,10 @@ public final class ServeCommand implements Callable<Integer> {
         description = "On SIGTERM, close connections with 1001 spread over this window (default: ${DEFAULT-VALUE}).")
     Duration drainWindow;
 
-    @Option(names = "--backlog", defaultValue = "4096", description = "Accept backlog (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backlog", description = "Accept backlog (default: ${DEFAULT-VALUE}).")
     int backlog;
 
-    @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|epoll|nio",
+    @Option(names = "--transport", paramLabel = "auto|epoll|nio",
         description = "Netty transport (default: ${DEFAULT-VALUE}: epoll where it loads, else NIO).")
     String transport;
 
@@ -131,7 +138,7 @@ public final class ServeCommand implements Callable<Integer> {
         return ServerConfig.builder()
             .host(host)
             .port(port)
-            .transport(TransportKind.valueOf(transport.toUpperCase(java.util.Locale.ROOT)))
+            .transport(TransportKind.valueOf(transport.toUpperCase(Locale.ROOT)))
             .ioThreads(threads)
             .backlog(backlog)
             .reusePort(reusePort || workerCount > 1)
@@ -153,5 +160,37 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static int share(int total, int workers) {
         return total == 0 ? 0 : Math.max(1, (total + workers - 1) / workers);
+    }
+
+    /**
+     * The defaults of the options that set one {@link ServerConfig} value as it is: ServerConfig's defaults, written
+     * as an operator would type them, so the help shows them and parsing them gives ServerConfig's values back.
+     * {@code --max-connections}, {@code --handshakes-per-second} (totals split over workers) and {@code --io-threads}
+     * (per worker) mean something else than their ServerConfig namesakes and keep defaults of their own.
+     */
+    static final class ServerConfigDefaults implements CommandLine.IDefaultValueProvider {
+        private static final ServerConfig DEFAULTS = ServerConfig.builder().build();
+
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!arg.isOption()) {
+                return null;
+            }
+            ServerConfig d = DEFAULTS;
+            return switch (((OptionSpec) arg).longestName()) {
+                case "--host" -> d.host();
+                case "--port" -> Integer.toString(d.port());
+                case "--max-connections-per-address" -> Integer.toString(d.maxConnectionsPerAddress());
+                case "--ping-interval" -> DurationConverter.format(d.pingInterval());
+                case "--idle-timeout" -> DurationConverter.format(d.idleTimeout());
+                case "--max-frame-size" -> SizeConverter.format(d.frameLimits().maxFrameSize());
+                case "--max-message-size" -> SizeConverter.format(d.frameLimits().maxMessageSize());
+                case "--max-outbound" -> SizeConverter.format(d.maxOutboundBytes());
+                case "--handshake-timeout" -> DurationConverter.format(d.handshakeTimeout());
+                case "--backlog" -> Integer.toString(d.backlog());
+                case "--transport" -> d.transport().name().toLowerCase(Locale.ROOT);
+                default -> null;
+            };
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.throng.cli;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.throng.core.ServerConfig;
 import dev.throng.doctor.MeasuredCosts;
 import dev.throng.doctor.OpenFilesLimit;
 import dev.throng.doctor.WorkerSizing;
@@ -43,8 +44,6 @@ final class WorkerPlan {
      * where its garbage waits for a full collection.
      */
     static final int SERIAL_YOUNG_PER_MESSAGE_BYTE = 5;
-    /** {@code --max-message-size}'s default, 1 MiB. */
-    static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
     /**
      * G1 heap budget per connection for sizing -Xmx: about 5.5 times the measured live heap per idle connection
      * ({@link MeasuredCosts#LIVE_HEAP_BYTES_PER_IDLE_CONNECTION}), for read buffers, handshakes in flight and
@@ -180,12 +179,17 @@ final class WorkerPlan {
     static List<String> launcherFlags(List<String> args, long openFiles, Jvm jvm) {
         String workers = option(args, "--workers", "1");
         int maxConnections = Integer.parseInt(option(args, "--max-connections", "0"));
-        int maxMessageSize = new SizeConverter()
-            .convert(option(args, "--max-message-size", String.valueOf(DEFAULT_MAX_MESSAGE_SIZE)));
+        String messageSize = option(args, "--max-message-size", null);
+        int maxMessageSize = messageSize == null ? defaultMaxMessageSize() : new SizeConverter().convert(messageSize);
         if (workerCount(workers, maxConnections, openFiles) > 1) {
             return jvmFlags(1, 1, openFiles, jvm); // a supervisor: no connections, no messages
         }
         return jvmFlags(workerCap(maxConnections, 1, openFiles), maxMessageSize, openFiles, jvm);
+    }
+
+    /** {@code --max-message-size}'s default: ServerConfig's, stated there only. */
+    static int defaultMaxMessageSize() {
+        return ServerConfig.builder().build().frameLimits().maxMessageSize();
     }
 
     /** The Serial young generation for messages up to {@code maxMessageSize} bytes: 1 to 4 MiB. */
@@ -219,7 +223,7 @@ final class WorkerPlan {
         try {
             flags = launcherFlags(List.of(args), openFilesLimit(), Jvm.current());
         } catch (RuntimeException e) { // a bad --workers, --max-connections or size: serve itself will say so
-            flags = jvmFlags(0, DEFAULT_MAX_MESSAGE_SIZE, openFilesLimit(), Jvm.current());
+            flags = jvmFlags(0, defaultMaxMessageSize(), openFilesLimit(), Jvm.current());
         }
         System.out.println(String.join(" ", flags));
     }

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.within;
 /** The JVM flags the supervisor gives its workers and bin/throng gives {@code throng serve}. */
 class WorkerPlanTest {
     private static final long OPEN_FILES = 20_000;
-    private static final int MESSAGE = WorkerPlan.DEFAULT_MAX_MESSAGE_SIZE;
+    private static final int MESSAGE = 1 << 20; // ServerConfig's default maxMessageSize
     private static final WorkerPlan.Jvm JDK17 = new WorkerPlan.Jvm(17, true);
     private static final WorkerPlan.Jvm JDK21 = new WorkerPlan.Jvm(21, true);
     private static final WorkerPlan.Jvm JDK25 = new WorkerPlan.Jvm(25, true);
