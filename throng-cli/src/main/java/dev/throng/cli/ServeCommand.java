@@ -5,15 +5,22 @@ import dev.throng.core.TransportKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code throng serve}: runs a WebSocket server that echoes every message, in this process or as supervised worker
@@ -36,7 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port to bind (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--workers", defaultValue = "1", paramLabel = "N|auto",
+    @Option(names = "--workers", defaultValue = "1", paramLabel = "N|auto", converter = WorkersConverter.class,
         description = "Server processes sharing the port with SO_REUSEPORT, supervised by this one; 'auto' derives "
             + "it from --max-connections and the open-files limit (default: ${DEFAULT-VALUE}).")
     String workers;
@@ -102,9 +109,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--backlog", description = "Accept backlog (default: ${DEFAULT-VALUE}).")
     int backlog;
 
-    @Option(names = "--transport", paramLabel = "auto|epoll|nio",
+    @Option(names = "--transport", paramLabel = "auto|epoll|nio", converter = TransportConverter.class,
         description = "Netty transport (default: ${DEFAULT-VALUE}: epoll where it loads, else NIO).")
-    String transport;
+    TransportKind transport;
 
     @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
         description = "Event loop threads per process. 0: one per core, or 1 per worker when workers >= cores.")
@@ -113,14 +120,75 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--reuse-port", description = "Set SO_REUSEPORT (implied for workers).")
     boolean reusePort;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         long openFiles = WorkerPlan.openFilesLimit();
-        int workerCount = workerCount(openFiles);
-        if (workerCount > 1) {
-            return new Supervisor(new WorkerArgs(config(workerCount, openFiles), drainWindow), workerCount).run();
+        int workerCount;
+        ServerConfig config;
+        try {
+            checkOwnOptions();
+            workerCount = workerCount(openFiles);
+            config = config(workerCount, openFiles);
+        } catch (IllegalArgumentException e) { // ServerConfig's validation, or no worker count fits
+            throw new ParameterException(spec.commandLine(), "invalid configuration: " + inOptionNames(e.getMessage()),
+                e);
         }
-        return ServerProcess.run(config(1, openFiles), drainWindow);
+        if (workerCount > 1) {
+            return new Supervisor(new WorkerArgs(config, drainWindow), workerCount).run();
+        }
+        return ServerProcess.run(config, drainWindow);
+    }
+
+    /**
+     * The values ServerConfig never sees as given: totals the workers split, a per-worker count whose 0 means
+     * automatic, and the drain window.
+     */
+    private void checkOwnOptions() {
+        check(maxConnections >= 0, "--max-connections must be >= 0 (0: no cap), got " + maxConnections);
+        check(handshakesPerSecond >= 0, "--handshakes-per-second must be >= 0 (0: no limit), got "
+            + handshakesPerSecond);
+        check(ioThreads >= 0, "--io-threads must be >= 0 (0: automatic), got " + ioThreads);
+        check(!drainWindow.isNegative(), "--drain-window must not be negative, got "
+            + DurationConverter.format(drainWindow));
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /**
+     * {@code message} from ServerConfig's validation with the settings it names spelt as the options that set them:
+     * "maxMessageSize (1048576) must be at least maxFrameSize (2097152)" becomes "--max-message-size (1048576) must
+     * be at least --max-frame-size (2097152)". A setting no option sets keeps its name.
+     */
+    String inOptionNames(String message) {
+        Map<String, String> options = new HashMap<>();
+        for (OptionSpec option : spec.options()) {
+            options.put(camelCase(option.longestName()), option.longestName());
+        }
+        options.put("maxOutboundBytes", "--max-outbound");
+        Pattern names = Pattern.compile("\\b(" + String.join("|", options.keySet()) + ")\\b");
+        return names.matcher(message).replaceAll(m -> Matcher.quoteReplacement(options.get(m.group())));
+    }
+
+    /** {@code --max-frame-size} to {@code maxFrameSize}. */
+    private static String camelCase(String option) {
+        StringBuilder name = new StringBuilder();
+        boolean upper = false;
+        for (char c : option.replaceFirst("^-+", "").toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                name.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return name.toString();
     }
 
     /** The server processes these options ask for under an open-files limit of {@code openFiles}. */
@@ -138,7 +206,7 @@ public final class ServeCommand implements Callable<Integer> {
         return ServerConfig.builder()
             .host(host)
             .port(port)
-            .transport(TransportKind.valueOf(transport.toUpperCase(Locale.ROOT)))
+            .transport(transport)
             .ioThreads(threads)
             .backlog(backlog)
             .reusePort(reusePort || workerCount > 1)
@@ -160,6 +228,32 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static int share(int total, int workers) {
         return total == 0 ? 0 : Math.max(1, (total + workers - 1) / workers);
+    }
+
+    /** {@code auto} in any case, or a number of at least 1. */
+    static final class WorkersConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.trim().equalsIgnoreCase("auto")) {
+                return "auto";
+            }
+            try {
+                if (Integer.parseInt(value.trim()) >= 1) {
+                    return value.trim();
+                }
+            } catch (NumberFormatException e) {
+                // the message below
+            }
+            throw new CommandLine.TypeConversionException("expected a number of at least 1, or auto; got '" + value
+                + "'");
+        }
+    }
+
+    /** auto, epoll or nio, in any case. */
+    static final class TransportConverter extends EnumConverter<TransportKind> {
+        TransportConverter() {
+            super(TransportKind.class);
+        }
     }
 
     /**
