@@ -1,6 +1,7 @@
 package dev.throng.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.throng.bench.plan.FailureBudget;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.ThrongServer;
 import dev.throng.core.WebSocketConnection;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -91,11 +93,11 @@ class BenchIT {
         // Default 30 s pings (none fall in the 3 s hold; ping intervals have their own test below). Timeouts are
         // generous: this box is shared, and this test checks counting, not speed.
         startServer(Duration.ofSeconds(30));
-        BenchRun run = BenchRun.run(dir, "simple", "--connections", "2000", "--workers", "2",
-            "--source", "127.0.0.2,127.0.0.3", "--url", "ws://127.0.0.1:" + server.port() + "/",
-            "--rate", "500", "--warmup", "2s", "--hold", "3s", "--scenario", "echo", "--interval", "1s",
-            "--connect-timeout", "30s", "--close-timeout", "30s",
-            "--server-pid", Long.toString(ProcessHandle.current().pid()));
+        BenchRun run = BenchRun.run(dir, "simple", BenchRun.settings(2000, 2, "ws://127.0.0.1:" + server.port() + "/")
+            .sources(List.of("127.0.0.2", "127.0.0.3")).rate(500).warmup(Duration.ofSeconds(2))
+            .hold(Duration.ofSeconds(3)).scenario(Scenario.ECHO).interval(Duration.ofSeconds(1))
+            .connectTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ofSeconds(30))
+            .serverPids(List.of(ProcessHandle.current().pid())));
 
         assertThat(run.exitCode).as(run.err).isZero();
         JsonNode r = run.report;
@@ -128,9 +130,9 @@ class BenchIT {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void measuresTheServersPingIntervalAndTheRoundTripOfClientPings() throws Exception {
         startServer(Duration.ofSeconds(1));
-        BenchRun run = BenchRun.run(dir, "paranoid", "--connections", "50", "--workers", "1",
-            "--url", "ws://127.0.0.1:" + server.port() + "/", "--rate", "100", "--hold", "4s",
-            "--client-ping", "500ms", "--connect-timeout", "30s", "--close-timeout", "30s");
+        BenchRun run = BenchRun.run(dir, "paranoid", BenchRun.settings(50, 1, "ws://127.0.0.1:" + server.port() + "/")
+            .rate(100).hold(Duration.ofSeconds(4)).clientPing(Duration.ofMillis(500))
+            .connectTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ofSeconds(30)));
 
         assertThat(run.exitCode).as(run.err).isZero();
         JsonNode pings = run.report.path("latencyMillis").path("serverPingInterval");
@@ -151,9 +153,10 @@ class BenchIT {
     void aRampPastItsTimeoutStopsHoldsWhatIsOpenAndReports() throws Exception {
         startServer(Duration.ofSeconds(30));
         // 2,000 at 100/s would take 20 s; the ramp timeout stops it after 3 s.
-        BenchRun run = BenchRun.run(dir, "simple", "--connections", "2000", "--workers", "1",
-            "--url", "ws://127.0.0.1:" + server.port() + "/", "--rate", "100", "--ramp-timeout", "3s",
-            "--hold", "1s", "--connect-timeout", "30s", "--close-timeout", "30s", "--max-failures", "100%");
+        BenchRun run = BenchRun.run(dir, "simple", BenchRun.settings(2000, 1, "ws://127.0.0.1:" + server.port() + "/")
+            .rate(100).rampTimeout(Duration.ofSeconds(3)).hold(Duration.ofSeconds(1))
+            .connectTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ofSeconds(30))
+            .maxFailures(FailureBudget.parse("100%")));
 
         assertThat(run.exitCode).as(run.out + run.err).isEqualTo(1);
         long attempted = run.count("connections", "attempted");

@@ -1,18 +1,23 @@
 package dev.throng.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.throng.bench.plan.TargetUrl;
 import dev.throng.bench.protocol.Json;
-import picocli.CommandLine;
+import dev.throng.bench.run.BenchSettings;
+import dev.throng.bench.run.Coordinator;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** Runs {@code throng bench} in this JVM (its workers are real processes) and keeps what it printed and wrote. */
+/**
+ * Runs the bench's {@link Coordinator} in this JVM (its workers are real processes, {@code WorkerMain}) and keeps
+ * what it printed and wrote. The command line in front of it is the CLI's ({@code BenchCommandTest} there).
+ */
 final class BenchRun {
 
     final int exitCode;
@@ -28,22 +33,26 @@ final class BenchRun {
     }
 
     /**
-     * Runs with {@code args} plus {@code --report} into {@code dir}, the workers with Netty's leak detector at
+     * Runs {@code settings} with a JSON report into {@code dir}, the workers with Netty's leak detector at
      * {@code leakLevel} (a leak report shows on their stderr, which ends up in {@link #err}).
      */
-    static BenchRun run(Path dir, String leakLevel, String... args) throws IOException {
+    static BenchRun run(Path dir, String leakLevel, BenchSettings.Builder settings)
+        throws IOException, InterruptedException {
         Path reportFile = dir.resolve("report.json");
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--report", reportFile.toString(),
-            "--worker-jvm-option", "-Dio.netty.leakDetection.level=" + leakLevel));
+        settings.report(reportFile).workerJvmOptions(List.of("-Dio.netty.leakDetection.level=" + leakLevel));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new BenchCommand()).setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true)).execute(all.toArray(new String[0]));
+        int code = new Coordinator(settings.build(), new PrintWriter(out, true), new PrintWriter(err, true)).run();
         JsonNode report = Files.exists(reportFile) ? Json.MAPPER.readTree(reportFile.toFile()) : null;
         System.out.println(out);
         System.err.println(err);
         return new BenchRun(code, out.toString(), err.toString(), report);
+    }
+
+    /** Settings for {@code connections} to {@code urls}, with the command's defaults otherwise. */
+    static BenchSettings.Builder settings(int connections, int workers, String... urls) {
+        return BenchSettings.builder().connections(connections).workers(workers)
+            .urls(Arrays.stream(urls).map(TargetUrl::parse).toList());
     }
 
     long count(String section, String field) {

@@ -1,6 +1,7 @@
 package dev.throng.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.throng.bench.plan.FailureBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +40,11 @@ class MisbehavingServerIT {
     }
 
     private BenchRun runAgainst(MisbehavingServer server, int refusedPort, String maxFailures) throws Exception {
-        return BenchRun.run(dir, "paranoid", "--connections", "40", "--workers", "2", "--rate", "200",
-            "--url", "ws://127.0.0.1:" + refusedPort + "/", "--url", "ws://127.0.0.1:" + server.port() + "/",
+        return BenchRun.run(dir, "paranoid", BenchRun.settings(40, 2, "ws://127.0.0.1:" + refusedPort + "/",
+                "ws://127.0.0.1:" + server.port() + "/").rate(200)
             // Long enough that only the server that never answers times out, even on a busy box.
-            "--connect-timeout", "5s", "--close-timeout", "5s", "--hold", "1s", "--max-failures", maxFailures);
+            .connectTimeout(Duration.ofSeconds(5)).closeTimeout(Duration.ofSeconds(5)).hold(Duration.ofSeconds(1))
+            .maxFailures(FailureBudget.parse(maxFailures)));
     }
 
     @Test

@@ -1,11 +1,18 @@
 package dev.throng.cli;
 
-import dev.throng.bench.BenchCommand;
-import dev.throng.doctor.DoctorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
-/** The {@code throng} command: {@code serve}, {@code bench} and {@code doctor}. */
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * The {@code throng} command: {@code serve}, {@code bench} and {@code doctor}. A bad option or value of any of them
+ * prints one line, {@code throng <command>: <problem>}, and exits with status 2; never a stack trace.
+ */
 @Command(
     name = "throng",
     mixinStandardHelpOptions = true,
@@ -31,7 +38,53 @@ public final class Main {
         if (withTools) {
             line.addSubcommand(new BenchCommand()).addSubcommand(new DoctorCommand());
         }
-        return line;
+        return line.setParameterExceptionHandler(Main::badUsage).setExecutionExceptionHandler(Main::failed);
+    }
+
+    /**
+     * An unknown option, a value that does not parse, or one a command refuses (as a {@link ParameterException}):
+     * one line naming the command and the problem, and the command's usage status (2). Not picocli's default, which
+     * follows the message with the whole usage help.
+     */
+    private static int badUsage(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        return oneLine(command, e.getMessage(), command.getCommandSpec().exitCodeOnInvalidInput());
+    }
+
+    /**
+     * A command that threw while it ran. An {@link IllegalArgumentException} is a value refused late (every
+     * validation in Throng throws it): one line and the usage status, like {@link #badUsage}. An
+     * {@link IllegalStateException} (a server that cannot bind) or an I/O error is the machine's answer: one line
+     * and the command's failure status. Anything else is a bug, whose stack trace its report needs.
+     */
+    private static int failed(Exception e, CommandLine command, ParseResult parsed) {
+        if (e instanceof IllegalArgumentException) {
+            return oneLine(command, e.getMessage(), command.getCommandSpec().exitCodeOnInvalidInput());
+        }
+        if (!(e instanceof IllegalStateException || e instanceof IOException || e instanceof UncheckedIOException)) {
+            e.printStackTrace(command.getErr());
+        }
+        return oneLine(command, causes(e), command.getCommandSpec().exitCodeOnExecutionException());
+    }
+
+    private static int oneLine(CommandLine command, String message, int status) {
+        PrintWriter err = command.getErr();
+        String line = String.valueOf(message).replaceAll("\\s*\\R\\s*", " ");
+        err.println(command.getCommandSpec().qualifiedName() + ": " + line);
+        err.flush();
+        return status;
+    }
+
+    /** "cannot bind 0.0.0.0:8080: Address already in use": each cause's message that adds something. */
+    private static String causes(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(message) < 0) {
+                text.append(text.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
     }
 
     /** The version from the jar manifest, when run from the jar. */

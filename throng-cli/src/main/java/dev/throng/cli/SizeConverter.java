@@ -7,6 +7,20 @@ import java.util.Locale;
 /** Parses byte sizes as people type them: {@code 65536}, {@code 64k}, {@code 1m}, {@code 16MiB}. */
 final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
 
+    /** {@code bytes} in the largest unit that divides it, the inverse of {@link #convert}: {@code 1m}, {@code 64k}. */
+    static String format(long bytes) {
+        if (bytes != 0 && bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + "g";
+        }
+        if (bytes != 0 && bytes % (1L << 20) == 0) {
+            return (bytes >> 20) + "m";
+        }
+        if (bytes != 0 && bytes % 1024 == 0) {
+            return (bytes >> 10) + "k";
+        }
+        return Long.toString(bytes);
+    }
+
     @Override
     public Integer convert(String value) {
         String s = value.trim().toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");

@@ -1,22 +1,20 @@
 package dev.throng.cli;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.throng.core.ServerConfig;
+import dev.throng.doctor.MeasuredCosts;
 import dev.throng.doctor.OpenFilesLimit;
+import dev.throng.doctor.WorkerSizing;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How many server processes a target needs, and the JVM flags each gets. */
+/**
+ * How many server processes {@code throng serve} runs ({@link WorkerSizing}'s rule, which {@code throng doctor}
+ * recommends too), and the JVM flags each gets.
+ */
 final class WorkerPlan {
-    /**
-     * File descriptors a worker keeps for itself (listening socket, epoll, jars, logs, pipes; a worker uses ~13), or
-     * a quarter of a smaller limit than 1,024.
-     */
-    static final int RESERVED_FDS = 256;
     /**
      * Up to this many connections per process the JVM runs the Serial collector with a small fixed heap: there the
      * JVM's own baseline dominates RSS (the open-files limit of 20,000 caps a process at ~19,700 connections), and
@@ -25,8 +23,9 @@ final class WorkerPlan {
      */
     static final int SERIAL_MAX_CONNECTIONS = 32_768;
     /**
-     * Serial heap per connection: twice the measured ~260 B of live heap per idle connection, so the old generation
-     * has room for the garbage handshakes promote without a full collection.
+     * Serial heap per connection: about 2.75 times the measured 186 B of live heap per idle connection
+     * ({@link MeasuredCosts#LIVE_HEAP_BYTES_PER_IDLE_CONNECTION}), so the old generation has room for the garbage
+     * handshakes promote without a full collection.
      */
     static final int SERIAL_HEAP_BYTES_PER_CONNECTION = 512;
     /** Serial heap whatever the connection count: ~5 MiB live after start, the 4 MiB young generation, headroom. */
@@ -45,11 +44,10 @@ final class WorkerPlan {
      * where its garbage waits for a full collection.
      */
     static final int SERIAL_YOUNG_PER_MESSAGE_BYTE = 5;
-    /** {@code --max-message-size}'s default, 1 MiB. */
-    static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
     /**
-     * G1 heap budget per connection for sizing -Xmx: four times the measured live heap per idle connection (~260 B,
-     * docs/benchmarks.md), for read buffers, handshakes in flight and garbage between collections.
+     * G1 heap budget per connection for sizing -Xmx: about 5.5 times the measured live heap per idle connection
+     * ({@link MeasuredCosts#LIVE_HEAP_BYTES_PER_IDLE_CONNECTION}), for read buffers, handshakes in flight and
+     * garbage between collections.
      */
     static final int HEAP_BYTES_PER_CONNECTION = 1024;
     /** G1 heap every worker needs whatever its connection count: classes, pools, event loops. */
@@ -94,9 +92,9 @@ final class WorkerPlan {
      * @param option {@code auto} or a number
      * @param maxConnections the total target (0: none)
      * @param openFiles this process's open-files limit (its workers inherit it)
-     * @return the number given, or for {@code auto} the fewest workers whose {@link #workerCap caps} fit the
-     *     open-files limit: 53 for a million at 20,000 (with 51 workers one would be full one standard deviation
-     *     above its share, with 52 at 3.7)
+     * @return the number given, or for {@code auto} {@link WorkerSizing#workersFor}: the fewest workers whose caps
+     *     fit the open-files limit, as {@code throng doctor} recommends (53 for a million at 20,000)
+     * @throws IllegalArgumentException for a number below 1, or when no number of workers fits the limit
      */
     static int workerCount(String option, int maxConnections, long openFiles) {
         if (!"auto".equalsIgnoreCase(option)) {
@@ -106,50 +104,14 @@ final class WorkerPlan {
             }
             return n;
         }
-        long perProcess = perProcess(openFiles);
-        if (maxConnections <= perProcess) {
-            return 1;
-        }
-        int n = (int) ((maxConnections + perProcess - 1) / perProcess); // the fewest at an even split
-        while (capBeforeLimit(maxConnections, n) > perProcess) {
-            n++;
-        }
-        return n;
+        return WorkerSizing.workersFor(maxConnections, openFiles).orElseThrow(() -> new IllegalArgumentException(
+            "--workers auto: no number of workers holds " + maxConnections + " connections under an open-files limit "
+                + "of " + openFiles));
     }
 
-    /**
-     * One worker's connection cap when {@code workers} processes share {@code maxConnections} (0: none): its even
-     * share plus {@link #spread} (a single process: all of it), and never more than its open-files limit allows, so
-     * a full process answers 503 instead of failing to accept. The kernel hands each connection to a worker by a
-     * hash of its addresses and ports, so the workers' counts scatter around the share by about its square root;
-     * with the margin, the total is reachable while traffic is uneven. The price: when every worker is full, the
-     * total may exceed {@code maxConnections} by that margin per worker (2.9 % at a million over 53 workers).
-     */
+    /** One worker's connection cap when {@code workers} processes share {@code maxConnections}: see WorkerSizing. */
     static int workerCap(int maxConnections, int workers, long openFiles) {
-        return maxConnections == 0 ? 0 : (int) Math.min(perProcess(openFiles), capBeforeLimit(maxConnections, workers));
-    }
-
-    /** A worker's cap before the open-files limit: its share, plus {@link #spread} when it has siblings. */
-    private static long capBeforeLimit(int maxConnections, int workers) {
-        long share = share(maxConnections, workers);
-        return workers == 1 ? share : share + spread(share);
-    }
-
-    /**
-     * How far above its share one of many workers can be pushed by the kernel's hash: 4 standard deviations of a
-     * binomial count ({@code 4 sqrt(share)}), which one worker in ~30,000 exceeds.
-     */
-    static long spread(long share) {
-        return (long) Math.ceil(4 * Math.sqrt(share));
-    }
-
-    private static long share(long total, int workers) {
-        return (total + workers - 1) / workers;
-    }
-
-    /** The connections a process can hold under an open-files limit, leaving {@link #RESERVED_FDS}. */
-    static long perProcess(long openFiles) {
-        return Math.max(1, openFiles - Math.min(RESERVED_FDS, openFiles / 4));
+        return (int) WorkerSizing.cap(maxConnections, workers, openFiles);
     }
 
     /**
@@ -162,7 +124,7 @@ final class WorkerPlan {
      */
     static List<String> jvmFlags(int connections, int maxMessageSize, long openFiles, Jvm jvm) {
         // Without a cap, the open-files limit bounds the connections (at most a million: "unlimited" is no size).
-        long expected = connections > 0 ? connections : Math.min(perProcess(openFiles), 1_000_000);
+        long expected = connections > 0 ? connections : Math.min(WorkerSizing.perProcess(openFiles), 1_000_000);
         List<String> flags = new ArrayList<>();
         if (expected <= SERIAL_MAX_CONNECTIONS) {
             long heapMb = SERIAL_BASE_HEAP_MB + ceilMb(expected * SERIAL_HEAP_BYTES_PER_CONNECTION);
@@ -217,12 +179,17 @@ final class WorkerPlan {
     static List<String> launcherFlags(List<String> args, long openFiles, Jvm jvm) {
         String workers = option(args, "--workers", "1");
         int maxConnections = Integer.parseInt(option(args, "--max-connections", "0"));
-        int maxMessageSize = new SizeConverter()
-            .convert(option(args, "--max-message-size", String.valueOf(DEFAULT_MAX_MESSAGE_SIZE)));
+        String messageSize = option(args, "--max-message-size", null);
+        int maxMessageSize = messageSize == null ? defaultMaxMessageSize() : new SizeConverter().convert(messageSize);
         if (workerCount(workers, maxConnections, openFiles) > 1) {
             return jvmFlags(1, 1, openFiles, jvm); // a supervisor: no connections, no messages
         }
         return jvmFlags(workerCap(maxConnections, 1, openFiles), maxMessageSize, openFiles, jvm);
+    }
+
+    /** {@code --max-message-size}'s default: ServerConfig's, stated there only. */
+    static int defaultMaxMessageSize() {
+        return ServerConfig.builder().build().frameLimits().maxMessageSize();
     }
 
     /** The Serial young generation for messages up to {@code maxMessageSize} bytes: 1 to 4 MiB. */
@@ -256,21 +223,13 @@ final class WorkerPlan {
         try {
             flags = launcherFlags(List.of(args), openFilesLimit(), Jvm.current());
         } catch (RuntimeException e) { // a bad --workers, --max-connections or size: serve itself will say so
-            flags = jvmFlags(0, DEFAULT_MAX_MESSAGE_SIZE, openFilesLimit(), Jvm.current());
+            flags = jvmFlags(0, defaultMaxMessageSize(), openFilesLimit(), Jvm.current());
         }
         System.out.println(String.join(" ", flags));
     }
 
-    /**
-     * The soft RLIMIT_NOFILE of this process (the JVM raises soft to hard at start), read as {@code throng doctor}
-     * reads it; 1024, the common default, where {@code /proc/self/limits} is missing (not Linux).
-     */
+    /** The open-files limit this JVM runs under, which its workers inherit: the soft one (raised to hard at start). */
     static long openFilesLimit() {
-        try {
-            return OpenFilesLimit.parse(Files.readString(Path.of("/proc/self/limits")))
-                .map(OpenFilesLimit::soft).orElse(1024L);
-        } catch (IOException e) {
-            return 1024;
-        }
+        return OpenFilesLimit.ofThisProcess().soft();
     }
 }

@@ -1,7 +1,5 @@
 package dev.throng.doctor;
 
-import dev.throng.core.ServerConfig;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +11,7 @@ import java.util.OptionalLong;
  * Read-only; {@link SysctlApplier} is the only code that writes.
  *
  * <pre>
- * Report report = new Doctor(SystemReader.machine(), EpollProbe.netty()).examine(Target.defaults());
+ * Report report = new Doctor(SystemReader.machine(), EpollProbe.netty(), 4096).examine(Target.defaults());
  * report.reachable();
  * </pre>
  *
@@ -25,12 +23,13 @@ public final class Doctor {
     private final EpollProbe epoll;
     private final long serverBacklog;
 
-    /** A doctor that compares the listen backlog with {@link ServerConfig}'s default, what {@code serve} asks for. */
-    public Doctor(SystemReader system, EpollProbe epoll) {
-        this(system, epoll, ServerConfig.builder().build().backlog());
-    }
-
-    Doctor(SystemReader system, EpollProbe epoll, long serverBacklog) {
+    /**
+     * @param system        what the checks read: {@link SystemReader#machine()}, or a fixture tree
+     * @param epoll         whether Netty's epoll transport loads
+     * @param serverBacklog the listen backlog the server asks for ({@code throng serve} passes ServerConfig's),
+     *                      which {@code somaxconn} and {@code tcp_max_syn_backlog} must not cut
+     */
+    public Doctor(SystemReader system, EpollProbe epoll, long serverBacklog) {
         this.system = system;
         this.epoll = epoll;
         this.serverBacklog = serverBacklog;
@@ -57,7 +56,7 @@ public final class Doctor {
         }
 
         Report run() {
-            Optional<OpenFilesLimit> limits = system.read("/proc/self/limits").flatMap(OpenFilesLimit::parse);
+            Optional<OpenFilesLimit> limits = OpenFilesLimit.read(system);
             OptionalLong nrOpen = readLong("fs.nr_open");
             nofileSoft(limits);
             nofileHard(limits);
@@ -109,19 +108,21 @@ public final class Doctor {
                 .append("raise it to ").append(limitNofile).append(": LimitNOFILE=").append(limitNofile)
                 .append(" in the systemd unit (drop-in below), or '").append(LimitsSnippet.limitsLine(limitNofile))
                 .append("' in /etc/security/limits.d for login shells");
-            OptionalInt workers = Sizing.workersFor(target.connections(), hard);
+            // The count throng serve --workers auto picks under this limit: one rule, WorkerSizing's.
+            OptionalInt workers = WorkerSizing.workersFor(target.connections(), hard);
             if (workers.isPresent()) {
                 workersNeeded = workers;
                 int w = workers.getAsInt();
-                long each = Sizing.ceilDiv(target.connections(), w);
                 fix.append("; where it cannot be raised (containers), split the load over ").append(w)
-                    .append(" processes of ").append(each).append(" connections")
-                    .append(target.role().accepts() ? ": throng serve --workers " + w : "")
+                    .append(" processes of up to ").append(WorkerSizing.busiest(target.connections(), w))
+                    .append(" connections")
+                    .append(target.role().accepts() ? ": throng serve --workers auto --max-connections "
+                        + target.connections() + " picks " + w : "")
                     .append(" (check: throng doctor --workers ").append(w).append(')');
             } else {
-                fix.append("; a hard limit of ").append(hard).append(" leaves nothing after the ")
-                    .append(Sizing.FD_RESERVE_PER_PROCESS).append(" descriptors each process reserves, so more "
-                        + "processes do not help");
+                fix.append("; a hard limit of ").append(hard).append(" leaves too few descriptors after the ")
+                    .append(WorkerSizing.RESERVED_FDS).append(" (or a quarter of the limit) each process reserves, "
+                        + "so more processes do not help");
             }
             add(CheckId.NOFILE_HARD, OpenFilesLimit.show(hard), needed, Status.FAIL, fix.toString());
         }
@@ -174,7 +175,7 @@ public final class Doctor {
             long need = Sizing.systemFds(target);
             long recommended = Sizing.roundUpToPowerOfTwo(need);
             String reason = "open files system-wide: " + target.socketsOnBox() + " sockets, "
-                + Sizing.FD_RESERVE_PER_PROCESS + " per process, " + Sizing.FD_HEADROOM_FOR_OS + " for the OS";
+                + WorkerSizing.RESERVED_FDS + " per process, " + Sizing.FD_HEADROOM_FOR_OS + " for the OS";
             OptionalLong current = readLong(key);
             if (current.isEmpty()) {
                 unreadable(CheckId.FILE_MAX, key, ">= " + need, Long.toString(recommended), reason);

@@ -1,18 +1,12 @@
 package dev.throng.doctor;
 
-import java.util.OptionalInt;
-
 /**
- * The arithmetic from a {@link Target} to the limits it needs. Pure: no I/O, so every figure is unit tested. The
- * per-connection costs come from {@link MeasuredCosts}; the policy constants below each carry their reason.
+ * The arithmetic from a {@link Target} to the limits it needs. Pure: no I/O, so every figure is unit tested. How
+ * processes share connections and what each needs of the open-files limit is {@link WorkerSizing}'s, the rule
+ * {@code throng serve} runs by; the per-connection costs come from {@link MeasuredCosts}; the policy constants below
+ * each carry their reason.
  */
 public final class Sizing {
-
-    /**
-     * File descriptors a process needs besides its connections: the JDK's jars and {@code /dev/urandom}, an epoll
-     * fd, eventfd and timerfd per event loop, the listening socket, log files. 1024 covers that with room to spare.
-     */
-    public static final long FD_RESERVE_PER_PROCESS = 1_024;
 
     /** Open files the rest of the OS holds (sshd, journald, shells): 64 Ki, generous since file-max is free. */
     public static final long FD_HEADROOM_FOR_OS = 65_536;
@@ -58,32 +52,18 @@ public final class Sizing {
         return Long.highestOneBit(n - 1) << 1;
     }
 
-    /** Open files the busiest process needs: its share of the connections plus {@link #FD_RESERVE_PER_PROCESS}. */
-    public static long fdsPerProcess(Target target) {
-        return target.connectionsPerProcess() + FD_RESERVE_PER_PROCESS;
-    }
-
     /**
-     * Worker processes needed when each may open at most {@code hardLimit} files:
-     * {@code ceil(connections / (hardLimit - reserve))}. Empty when the limit does not even cover the reserve, so no
-     * number of processes helps.
-     *
-     * <pre>
-     * Sizing.workersFor(1_000_000, 20_000)  // 53: 18,976 connections per process
-     * </pre>
+     * Open files the busiest process needs: the connections it may be dealt ({@link Target#connectionsPerProcess})
+     * and {@link WorkerSizing}'s reserve, so a limit of at least this lets {@code throng serve} cap that process at
+     * what it may be dealt.
      */
-    public static OptionalInt workersFor(long connections, long hardLimit) {
-        long perProcess = hardLimit - FD_RESERVE_PER_PROCESS;
-        if (perProcess <= 0) {
-            return OptionalInt.empty();
-        }
-        long workers = ceilDiv(connections, perProcess);
-        return workers > Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of((int) workers);
+    public static long fdsPerProcess(Target target) {
+        return WorkerSizing.descriptorsFor(target.connectionsPerProcess());
     }
 
     /** Open files system-wide ({@code fs.file-max}): every socket on the box, each process's reserve, the OS. */
     public static long systemFds(Target target) {
-        return target.socketsOnBox() + target.processes() * FD_RESERVE_PER_PROCESS + FD_HEADROOM_FOR_OS;
+        return target.socketsOnBox() + target.processes() * (long) WorkerSizing.RESERVED_FDS + FD_HEADROOM_FOR_OS;
     }
 
     /**

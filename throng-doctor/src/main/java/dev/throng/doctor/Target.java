@@ -43,8 +43,13 @@ public record Target(long connections, Role role, int workers) {
         return workers * role.socketsPerConnection();
     }
 
-    /** Connections the busiest process holds (workers share them evenly, the remainder rounds up). */
+    /**
+     * Connections the busiest process may be dealt: all of them for one process; for several, the even share plus
+     * the margin {@code throng serve} caps each worker at for the kernel's uneven spread
+     * ({@link WorkerSizing#busiest}). A bench deals its workers exact shares, so for a client this is on the safe
+     * side.
+     */
     public long connectionsPerProcess() {
-        return Sizing.ceilDiv(connections, workers);
+        return WorkerSizing.busiest(connections, workers);
     }
 }

@@ -58,7 +58,7 @@ class DeployFilesTest {
         Files.copy(DEPLOY.resolve("throng.service"), root.resolve("etc/systemd/system/throng.service"),
             StandardCopyOption.REPLACE_EXISTING);
 
-        Check systemd = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS).examine(Target.defaults())
+        Check systemd = Fixtures.doctor(root).examine(Target.defaults())
             .check(CheckId.SYSTEMD_LIMIT_NOFILE);
 
         assertThat(systemd.status()).isEqualTo(Status.OK);

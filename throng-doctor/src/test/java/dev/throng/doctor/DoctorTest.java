@@ -39,11 +39,12 @@ class DoctorTest {
             Check hard = report.check(CheckId.NOFILE_HARD);
             assertThat(hard.status()).isEqualTo(Status.FAIL);
             assertThat(hard.current()).isEqualTo("4096");
-            assertThat(hard.needed()).isEqualTo(">= 1001024");
-            // (4096 - 1024) = 3072 per process; 1,000,000 / 3072 = 325.5.
+            assertThat(hard.needed()).isEqualTo(">= 1000256");
+            // 4096 - 256 = 3840 per process; 278 workers are dealt up to 3,598 + 240, 277 up to 3,611 + 241.
             assertThat(hard.fix()).contains("LimitNOFILE=1048576", "throng - nofile 1048576",
-                "throng serve --workers 326");
-            assertThat(report.workersNeeded()).hasValue(326);
+                "split the load over 278 processes of up to 3838 connections",
+                "throng serve --workers auto --max-connections 1000000 picks 278", "throng doctor --workers 278");
+            assertThat(report.workersNeeded()).hasValue(278);
         }
 
         @Test
@@ -71,7 +72,7 @@ class DoctorTest {
         void failsFileMaxWithTheSysctlToSet() {
             Check fileMax = report.check(CheckId.FILE_MAX);
             assertThat(fileMax.status()).isEqualTo(Status.FAIL);
-            assertThat(fileMax.needed()).isEqualTo(">= 1066560");
+            assertThat(fileMax.needed()).isEqualTo(">= 1065792");
             assertThat(fileMax.fix()).startsWith("sysctl -w fs.file-max=2097152");
         }
 
@@ -163,7 +164,7 @@ class DoctorTest {
         void widensANarrowPortRangeAndCountsAddressesForIt(@TempDir Path dir) {
             Path root = Fixtures.copy(Fixtures.TUNED, dir);
             Fixtures.write(root.resolve("proc/sys/net/ipv4/ip_local_port_range"), "32768\t60999\n");
-            Report report = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS)
+            Report report = Fixtures.doctor(root)
                 .examine(new Target(1_000_000, Role.CLIENT, 1));
             Check ports = report.check(CheckId.PORT_RANGE);
             assertThat(ports.current()).isEqualTo("32768 60999 (28232 ports: 36 source addresses)");
@@ -176,16 +177,17 @@ class DoctorTest {
     void aHardLimitOf20000NeedsFiftyThreeWorkersAndPassesWithThem(@TempDir Path dir) {
         Path root = Fixtures.copy(Fixtures.TUNED, dir);
         Fixtures.write(root.resolve("proc/self/limits"), Fixtures.limits(20_000, 20_000));
-        Doctor doctor = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS);
+        Doctor doctor = Fixtures.doctor(root);
 
         Report alone = doctor.examine(MILLION);
         assertThat(alone.check(CheckId.NOFILE_HARD).status()).isEqualTo(Status.FAIL);
-        assertThat(alone.check(CheckId.NOFILE_HARD).fix()).contains("throng serve --workers 53");
+        assertThat(alone.check(CheckId.NOFILE_HARD).fix()).contains("over 53 processes of up to 19418 connections",
+            "throng serve --workers auto --max-connections 1000000 picks 53");
         assertThat(alone.workersNeeded()).hasValue(53);
 
         Report split = doctor.examine(new Target(1_000_000, Role.SERVER, 53));
         assertThat(split.check(CheckId.NOFILE_HARD).status()).isEqualTo(Status.OK);
-        assertThat(split.check(CheckId.NOFILE_HARD).needed()).isEqualTo(">= 19892");
+        assertThat(split.check(CheckId.NOFILE_HARD).needed()).isEqualTo(">= 19674");
         assertThat(split.reachable()).isTrue();
     }
 
@@ -193,7 +195,7 @@ class DoctorTest {
     void skipsConntrackWhenTheModuleIsNotLoaded(@TempDir Path dir) throws Exception {
         Path root = Fixtures.copy(Fixtures.SMALL, dir);
         Files.delete(root.resolve("proc/sys/net/netfilter/nf_conntrack_max"));
-        Report report = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS).examine(MILLION);
+        Report report = Fixtures.doctor(root).examine(MILLION);
         assertThat(report.check(CheckId.CONNTRACK_MAX).status()).isEqualTo(Status.SKIP);
         assertThat(report.check(CheckId.CONNTRACK_MAX).current()).isEqualTo("not loaded");
         assertThat(report.sysctls()).extracting(Sysctl::key).doesNotContain("net.netfilter.nf_conntrack_max");
@@ -203,7 +205,7 @@ class DoctorTest {
     void warnsWhenNrOpenIsBelowTheRoundedLimit(@TempDir Path dir) {
         Path root = Fixtures.copy(Fixtures.TUNED, dir);
         Fixtures.write(root.resolve("proc/sys/fs/nr_open"), "1010000\n");
-        Report report = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS).examine(MILLION);
+        Report report = Fixtures.doctor(root).examine(MILLION);
         assertThat(report.check(CheckId.NR_OPEN).status()).isEqualTo(Status.WARN);
         assertThat(report.check(CheckId.NR_OPEN).fix()).startsWith("sysctl -w fs.nr_open=1048576");
     }
@@ -211,7 +213,7 @@ class DoctorTest {
     @Test
     void warnsWithoutEpollAndFailsWhenWorkersNeedReusePort() {
         EpollProbe missing = () -> Optional.of("java.lang.UnsatisfiedLinkError: no netty_transport_native_epoll");
-        Doctor doctor = new Doctor(Fixtures.reader(Fixtures.TUNED), missing);
+        Doctor doctor = new Doctor(Fixtures.reader(Fixtures.TUNED), missing, Fixtures.SERVER_BACKLOG);
 
         Check alone = doctor.examine(MILLION).check(CheckId.EPOLL);
         assertThat(alone.status()).isEqualTo(Status.WARN);
@@ -225,7 +227,7 @@ class DoctorTest {
 
     @Test
     void warnsButDoesNotFailWhenNothingCanBeRead(@TempDir Path empty) {
-        Report report = new Doctor(SystemReader.rootedAt(empty), Fixtures.EPOLL_LOADS).examine(MILLION);
+        Report report = Fixtures.doctor(empty).examine(MILLION);
         assertThat(report.checks()).extracting(Check::id).containsExactly(CheckId.values());
         assertThat(report.checks()).filteredOn(c -> c.current().equals("unreadable")).extracting(Check::id)
             .containsExactlyElementsOf(Arrays.asList(CheckId.NOFILE_SOFT, CheckId.NOFILE_HARD, CheckId.NR_OPEN,

@@ -1,5 +1,7 @@
 package dev.throng.doctor;
 
+import dev.throng.core.ServerConfig;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -17,6 +19,9 @@ final class Fixtures {
 
     static final String SMALL = "proc-small";
     static final String TUNED = "proc-tuned";
+
+    /** The listen backlog {@code throng serve} asks for, which the doctor checks somaxconn against. */
+    static final long SERVER_BACKLOG = ServerConfig.builder().build().backlog();
 
     /** A probe for a machine where epoll loads. */
     static final EpollProbe EPOLL_LOADS = Optional::empty;
@@ -40,8 +45,17 @@ final class Fixtures {
         return SystemReader.rootedAt(root(name));
     }
 
+    /** A doctor reading the tree under {@code root}, on a machine where epoll loads. */
+    static Doctor doctor(Path root) {
+        return doctor(SystemReader.rootedAt(root));
+    }
+
+    static Doctor doctor(SystemReader system) {
+        return new Doctor(system, EPOLL_LOADS, SERVER_BACKLOG);
+    }
+
     static Report examine(String name, Target target) {
-        return new Doctor(reader(name), EPOLL_LOADS).examine(target);
+        return doctor(reader(name)).examine(target);
     }
 
     /** A writable copy of a fixture tree, for --apply and for variations on a fixture. */

@@ -1,6 +1,10 @@
 package dev.throng.doctor;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,5 +26,22 @@ class OpenFilesLimitTest {
         assertThat(OpenFilesLimit.parse("Max stack size 8388608 unlimited bytes\n")).isEmpty();
         assertThat(OpenFilesLimit.parse("Max open files            lots                 more                 files\n"))
             .isEmpty();
+    }
+
+    @Test
+    void readsTheLimitsOfTheProcessASystemReaderBelongsTo() {
+        assertThat(OpenFilesLimit.read(Fixtures.reader(Fixtures.SMALL))).contains(new OpenFilesLimit(1024, 4096));
+    }
+
+    @Test
+    void isEmptyWhereProcSelfLimitsIsMissing(@TempDir Path empty) {
+        assertThat(OpenFilesLimit.read(SystemReader.rootedAt(empty))).isEmpty();
+    }
+
+    @Test
+    void thisProcessReadsItsOwnLimitsWhichTheJvmHasRaisedToTheHardOne() throws Exception {
+        OpenFilesLimit expected = OpenFilesLimit.parse(Files.readString(Path.of("/proc/self/limits"))).orElseThrow();
+        assertThat(OpenFilesLimit.ofThisProcess()).isEqualTo(expected);
+        assertThat(expected.soft()).isEqualTo(expected.hard());
     }
 }

@@ -7,34 +7,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SizingTest {
 
     @Test
-    void workersForTheHardLimitOfThisMachineAre53() {
-        // 20,000 - 1,024 reserved = 18,976 connections per process; 1,000,000 / 18,976 = 52.7.
-        assertThat(Sizing.workersFor(1_000_000, 20_000)).hasValue(53);
+    void oneProcessNeedsItsConnectionsPlusTheReserveServeKeeps() {
+        assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, 1))).isEqualTo(1_000_256);
+        assertThat(Sizing.fdsPerProcess(new Target(2_000, Role.SERVER, 1))).isEqualTo(2_256);
+        // Under 1,024 descriptors a process keeps a quarter of its limit, as serve does.
+        assertThat(Sizing.fdsPerProcess(new Target(600, Role.SERVER, 1))).isEqualTo(799);
     }
 
     @Test
-    void oneWorkerSufficesWhenTheHardLimitCoversTheTarget() {
-        assertThat(Sizing.workersFor(1_000_000, 1_048_576)).hasValue(1);
-        assertThat(Sizing.workersFor(1_000_000, 1_001_024)).hasValue(1);
-        assertThat(Sizing.workersFor(1_000_000, 1_001_023)).hasValue(2);
+    void theBusiestOfSeveralWorkersNeedsItsShareAndTheSpreadServeCapsItAt() {
+        // 1,000,000 / 53 = 18,867.9: 18,868 each, plus 4 sqrt(18,868) = 550, plus 256 reserved.
+        assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, 53))).isEqualTo(18_868 + 550 + 256);
     }
 
     @Test
-    void noWorkerCountHelpsWhenTheLimitDoesNotCoverTheReserve() {
-        assertThat(Sizing.workersFor(1_000, 1_024)).isEmpty();
-        assertThat(Sizing.workersFor(1_000, 0)).isEmpty();
-    }
-
-    @Test
-    void fdsPerProcessIsTheBusiestWorkersSharePlusTheReserve() {
-        assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, 1))).isEqualTo(1_001_024);
-        // 1,000,000 / 53 = 18,867.9: the busiest worker holds 18,868.
-        assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, 53))).isEqualTo(18_868 + 1_024);
-    }
-
-    @Test
-    void workersFromTheHardLimitFitUnderIt() {
-        int workers = Sizing.workersFor(1_000_000, 20_000).getAsInt();
+    void theWorkersTheLimitRequiresFitUnderItAndOneFewerDoNot() {
+        int workers = WorkerSizing.workersFor(1_000_000, 20_000).getAsInt();
         assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, workers))).isLessThanOrEqualTo(20_000);
         assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, workers - 1))).isGreaterThan(20_000);
     }
@@ -44,7 +32,7 @@ class SizingTest {
         assertThat(Sizing.roundUpToPowerOfTwo(1)).isEqualTo(1);
         assertThat(Sizing.roundUpToPowerOfTwo(1_048_576)).isEqualTo(1_048_576);
         assertThat(Sizing.roundUpToPowerOfTwo(1_048_577)).isEqualTo(2_097_152);
-        assertThat(Sizing.roundUpToPowerOfTwo(1_001_024)).isEqualTo(1_048_576);
+        assertThat(Sizing.roundUpToPowerOfTwo(1_000_256)).isEqualTo(1_048_576);
     }
 
     @Test
@@ -52,7 +40,7 @@ class SizingTest {
         Target both = new Target(1_000_000, Role.BOTH, 2);
         assertThat(both.socketsOnBox()).isEqualTo(2_000_000);
         assertThat(both.processes()).isEqualTo(4);
-        assertThat(Sizing.systemFds(both)).isEqualTo(2_000_000 + 4 * 1_024 + 65_536);
+        assertThat(Sizing.systemFds(both)).isEqualTo(2_000_000 + 4 * 256 + 65_536);
         assertThat(Sizing.tcpPages(both)).isEqualTo(2_000_000);
         // Loopback connections are tracked once, not once per end.
         assertThat(Sizing.conntrackEntries(both)).isEqualTo(1_250_000);

@@ -15,7 +15,7 @@ class SysctlApplierTest {
     @Test
     void writesOnlyTheSysctlsThatFallShortThroughProcSys(@TempDir Path dir) {
         Path root = Fixtures.copy(Fixtures.SMALL, dir);
-        Doctor doctor = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS);
+        Doctor doctor = Fixtures.doctor(root);
 
         List<SysctlApplier.Change> changes =
             SysctlApplier.apply(doctor.examine(Target.defaults()), SysctlWriter.procSysUnder(root));
@@ -38,13 +38,13 @@ class SysctlApplierTest {
         Path root = Fixtures.copy(Fixtures.SMALL, dir);
         String limitsBefore = Fixtures.read(root.resolve("proc/self/limits"));
         String unitBefore = Fixtures.read(root.resolve("etc/systemd/system/throng.service"));
-        Report report = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS).examine(Target.defaults());
+        Report report = Fixtures.doctor(root).examine(Target.defaults());
 
         SysctlApplier.apply(report, SysctlWriter.procSysUnder(root));
 
         assertThat(Fixtures.read(root.resolve("proc/self/limits"))).isEqualTo(limitsBefore);
         assertThat(Fixtures.read(root.resolve("etc/systemd/system/throng.service"))).isEqualTo(unitBefore);
-        assertThat(new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS).examine(Target.defaults())
+        assertThat(Fixtures.doctor(root).examine(Target.defaults())
             .check(CheckId.NOFILE_HARD).status()).isEqualTo(Status.FAIL);
     }
 
@@ -58,7 +58,7 @@ class SysctlApplierTest {
             }
             real.write(key, value);
         };
-        Report report = new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS).examine(Target.defaults());
+        Report report = Fixtures.doctor(root).examine(Target.defaults());
 
         List<SysctlApplier.Change> changes = SysctlApplier.apply(report, refusesSomaxconn);
 

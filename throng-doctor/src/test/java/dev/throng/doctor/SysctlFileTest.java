@@ -60,7 +60,7 @@ class SysctlFileTest {
         Fixtures.write(root.resolve("proc/sys/fs/file-max"), "9223372036854775807\n");
         Fixtures.write(root.resolve("proc/sys/net/core/somaxconn"), "65535\n");
         Fixtures.write(root.resolve("proc/sys/net/ipv4/tcp_mem"), "786432\t1048576\t9999999\n");
-        String file = SysctlFile.render(new Doctor(SystemReader.rootedAt(root), Fixtures.EPOLL_LOADS)
+        String file = SysctlFile.render(Fixtures.doctor(root)
             .examine(new Target(1_000_000, Role.BOTH, 1)));
         assertThat(settings(file))
             .containsEntry("fs.file-max", "9223372036854775807")

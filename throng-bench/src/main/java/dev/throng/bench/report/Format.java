@@ -1,5 +1,6 @@
 package dev.throng.bench.report;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /** Number formats for the human-readable output. */
@@ -33,6 +34,24 @@ public final class Format {
             return String.format(Locale.ROOT, "%.1f", ms);
         }
         return String.format(Locale.ROOT, "%,.0f", ms);
+    }
+
+    /** A duration in the largest whole unit: {@code 30s}, {@code 2m}, {@code 500ms}, {@code 0}. */
+    public static String duration(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0";
+        }
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
     }
 
     public static String decimal(double v, int places) {

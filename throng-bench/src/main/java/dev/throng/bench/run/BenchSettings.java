@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * A whole run's configuration, validated when built so a bad run fails before any process starts. The defaults and
- * their reasons are those of {@code BenchCommand}'s options (and docs/bench.md).
+ * their reasons are those of {@code throng bench}'s options (and docs/bench.md).
  */
 public record BenchSettings(
     int connections,

@@ -1,8 +1,6 @@
 package dev.throng.bench.run;
 
 import dev.throng.bench.Scenario;
-import dev.throng.bench.os.OpenFilesLimit;
-import dev.throng.bench.plan.DurationConverter;
 import dev.throng.bench.protocol.HistogramKind;
 import dev.throng.bench.protocol.Json;
 import dev.throng.bench.protocol.WorkerMessage;
@@ -14,6 +12,7 @@ import dev.throng.bench.report.ReportBuilder;
 import dev.throng.bench.report.RunReport;
 import dev.throng.bench.report.SummaryPrinter;
 import dev.throng.bench.worker.WorkerMain;
+import dev.throng.doctor.OpenFilesLimit;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -73,7 +72,8 @@ public final class Coordinator {
      * @throws IllegalArgumentException when the run cannot be planned (limits, ports, pids); nothing was started
      */
     public int run() throws IOException, InterruptedException {
-        long fileLimit = OpenFilesLimit.ofSelf().forWorker();
+        // A worker JVM raises its soft limit to the hard one at start (-XX:+MaxFDLimit): the hard limit is its own.
+        long fileLimit = OpenFilesLimit.ofThisProcess().hard();
         List<WorkerSpec> specs = WorkerPlanner.plan(s, fileLimit);
         ServerSampler sampler = s.serverPids().isEmpty() ? null : new ServerSampler(s.serverPids());
         out.printf("throng bench: %s, %s connections to %s from %s, %d worker%s, ramp %s/s, hold %s%n",
@@ -81,7 +81,7 @@ public final class Coordinator {
             s.urls().size() == 1 ? s.urls().get(0) : s.urls().size() + " URLs",
             s.sources().size() == 1 ? s.sources().get(0) : s.sources().size() + " source addresses", specs.size(),
             specs.size() == 1 ? "" : "s", Format.count(Math.round(s.rate())),
-            DurationConverter.format(s.hold()));
+            Format.duration(s.hold()));
         out.flush();
 
         List<WorkerProcess> workers = new ArrayList<>();

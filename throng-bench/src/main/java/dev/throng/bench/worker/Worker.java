@@ -3,7 +3,6 @@ package dev.throng.bench.worker;
 import dev.throng.bench.client.LoopDriver;
 import dev.throng.bench.client.LoopStats;
 import dev.throng.bench.client.Transports;
-import dev.throng.bench.os.OpenFilesLimit;
 import dev.throng.bench.os.ProcStats;
 import dev.throng.bench.plan.PortRange;
 import dev.throng.bench.protocol.HistogramKind;
@@ -13,6 +12,7 @@ import dev.throng.bench.protocol.SourceSlice;
 import dev.throng.bench.protocol.WorkerMessage;
 import dev.throng.bench.protocol.WorkerSnapshot;
 import dev.throng.bench.protocol.WorkerSpec;
+import dev.throng.doctor.OpenFilesLimit;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -78,7 +78,7 @@ public final class Worker {
             first += quota;
         }
         drivers.forEach(d -> d.onPhaseChange(() -> reporter.execute(this::reportSafely)));
-        long openFiles = OpenFilesLimit.ofSelf().soft();
+        long openFiles = OpenFilesLimit.ofThisProcess().soft();
         emit(new WorkerMessage(WorkerMessage.TYPE_READY, snapshot(new LoopStats(), false, heapUsedAfterGc()),
             openFiles, null));
 

@@ -1,4 +1,4 @@
-package dev.throng.bench.plan;
+package dev.throng.cli;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

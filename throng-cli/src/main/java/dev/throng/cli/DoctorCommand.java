@@ -1,5 +1,17 @@
-package dev.throng.doctor;
+package dev.throng.cli;
 
+import dev.throng.core.ServerConfig;
+import dev.throng.doctor.Doctor;
+import dev.throng.doctor.EpollProbe;
+import dev.throng.doctor.Report;
+import dev.throng.doctor.ReportJson;
+import dev.throng.doctor.ReportText;
+import dev.throng.doctor.Role;
+import dev.throng.doctor.SysctlApplier;
+import dev.throng.doctor.SysctlFile;
+import dev.throng.doctor.SysctlWriter;
+import dev.throng.doctor.SystemReader;
+import dev.throng.doctor.Target;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,14 +28,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code throng doctor}: the OS preflight. Registered by the CLI as a subcommand, or run on its own:
- *
- * <pre>
- * new CommandLine(new Main()).addSubcommand(new DoctorCommand());
- * java -cp ... dev.throng.doctor.DoctorCommand --connections 1000000 --role both
- * </pre>
- *
- * Read-only unless {@code --apply} is given, and then it writes sysctls only.
+ * {@code throng doctor}: the command line of the OS preflight, whose checks are the {@code throng-doctor} library
+ * ({@link Doctor}). Read-only unless {@code --apply} is given, and then it writes sysctls only.
  */
 @Command(
     name = "doctor",
@@ -48,7 +54,7 @@ public final class DoctorCommand implements Callable<Integer> {
     /** Exit status: bad options (picocli's own usage-error code), or --sysctl-out could not be written. */
     public static final int USAGE = CommandLine.ExitCode.USAGE;
 
-    @Option(names = "--connections", paramLabel = "N", defaultValue = "1000000",
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "" + Target.DEFAULT_CONNECTIONS,
         description = "Connections to hold at once on this box (default: ${DEFAULT-VALUE}, the figure throng is "
             + "built for).")
     private long connections;
@@ -97,10 +103,6 @@ public final class DoctorCommand implements Callable<Integer> {
         this.epoll = epoll;
     }
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new DoctorCommand()).execute(args));
-    }
-
     @Override
     public Integer call() {
         Target target;
@@ -109,7 +111,8 @@ public final class DoctorCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Doctor doctor = new Doctor(system, epoll);
+        // The backlog serve asks for is ServerConfig's default; the doctor checks somaxconn against it.
+        Doctor doctor = new Doctor(system, epoll, ServerConfig.builder().build().backlog());
         Report report = doctor.examine(target);
         List<SysctlApplier.Change> applied = List.of();
         if (apply) {

@@ -1,6 +1,7 @@
-package dev.throng.bench;
+package dev.throng.cli;
 
-import dev.throng.bench.plan.DurationConverter;
+import dev.throng.bench.PayloadType;
+import dev.throng.bench.Scenario;
 import dev.throng.bench.plan.FailureBudget;
 import dev.throng.bench.plan.PortRange;
 import dev.throng.bench.plan.SourceAddresses;
@@ -11,25 +12,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code throng bench}: the load generator. Opens many WebSocket connections to one or more {@code ws://} URLs at a
  * controlled rate from worker processes, holds them, optionally echoes messages over them, closes them cleanly, and
- * reports what happened. docs/bench.md is the manual; every option's default below carries its reason.
+ * reports what happened. docs/bench.md is the manual; every option's default below carries its reason. The load
+ * generator itself is the {@code throng-bench} library ({@link Coordinator}); this class is only its command line.
  *
  * <p>Exit status: 0 when failures stayed within {@code --max-failures}; 1 when they did not; 2 for a usage error or
  * an unavailable scenario; 3 when the bench itself failed (a worker died, a deadline passed).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+    exitCodeOnInvalidInput = Coordinator.EXIT_USAGE, exitCodeOnExecutionException = Coordinator.EXIT_BENCH_ERROR,
     usageHelpWidth = 110,
     description = {"Opens N WebSocket connections at a controlled rate, holds them, optionally echoes messages, closes "
         + "them cleanly, and reports connect rates, failures by reason, latency percentiles and the cost of holding "
@@ -48,9 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
     int connections;
 
     @Option(names = {"-u", "--url"}, defaultValue = "ws://127.0.0.1:8080/", paramLabel = "URL",
+        converter = UrlConverter.class,
         description = "Target ws:// URL; repeat to spread connections round-robin over several. "
             + "Default: where `throng serve` listens by default.")
-    List<String> urls;
+    List<TargetUrl> urls;
 
     @Option(names = {"-r", "--rate"}, defaultValue = "5000", paramLabel = "PER_SECOND",
         description = "Connections opened per second, over all workers. Default: what one server core accepts "
@@ -116,16 +120,16 @@ public final class BenchCommand implements Callable<Integer> {
             + "the server pings; client pings only add traffic.")
     Duration clientPing;
 
-    @Option(names = "--source", defaultValue = "0.0.0.0", paramLabel = "ADDRESSES",
+    @Option(names = "--source", defaultValue = "0.0.0.0", paramLabel = "ADDRESSES", converter = SourceConverter.class,
         description = "Local IPv4 addresses to bind: ranges and lists, e.g. 127.0.0.2-127.0.0.40 or "
             + "127.0.0.2,127.0.0.3; repeatable. Each address gives up to one connection per port of --ports. "
             + "Default 0.0.0.0: the kernel picks the interface (ports are still chosen by the bench).")
     List<String> sources;
 
-    @Option(names = "--ports", defaultValue = "1024-65535", paramLabel = "FIRST-LAST",
+    @Option(names = "--ports", defaultValue = "1024-65535", paramLabel = "FIRST-LAST", converter = PortsConverter.class,
         description = "Local ports to bind on each source address, split among workers. Default: every "
             + "unprivileged port; ports in use are skipped.")
-    String ports;
+    PortRange ports;
 
     @Option(names = {"-w", "--workers"}, defaultValue = "0", paramLabel = "N",
         description = "Worker processes. Default 0 (auto): the fewest whose shares fit 90%% of the open-files limit "
@@ -142,9 +146,10 @@ public final class BenchCommand implements Callable<Integer> {
     String transport;
 
     @Option(names = "--max-failures", defaultValue = "0", paramLabel = "COUNT|PERCENT%",
+        converter = FailureBudgetConverter.class,
         description = "Failed plus lost connections allowed before the exit status is 1: a count or a percentage "
             + "of attempts. Default 0: a benchmark that loses connections measures the wrong thing.")
-    String maxFailures;
+    FailureBudget maxFailures;
 
     @Option(names = "--report", paramLabel = "FILE",
         description = "Also write the report as JSON to FILE. Default: none.")
@@ -162,35 +167,26 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
         if (scenario == Scenario.SUBSCRIBE) {
-            err.println("throng bench: scenario 'subscribe' is not available until the gateway exists "
-                + "(docs/bench.md describes the protocol it will use)");
-            err.flush();
-            return Coordinator.EXIT_USAGE;
+            throw new ParameterException(spec.commandLine(), "scenario 'subscribe' is not available until the "
+                + "gateway exists (docs/bench.md describes the protocol it will use)");
         }
         try {
-            return new Coordinator(settings(), spec.commandLine().getOut(), err).run();
-        } catch (IllegalArgumentException e) {
-            err.println("throng bench: " + e.getMessage());
-            err.flush();
-            return Coordinator.EXIT_USAGE;
+            return new Coordinator(settings(), spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+        } catch (IllegalArgumentException e) { // a setting BenchSettings refuses, or a run that cannot be planned
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
     /** The validated settings these options describe. */
     BenchSettings settings() {
-        List<TargetUrl> targets = new ArrayList<>();
-        for (String url : urls) {
-            targets.add(TargetUrl.parse(url));
-        }
         List<String> addresses = new ArrayList<>();
         for (String source : sources) {
             addresses.addAll(SourceAddresses.parse(source));
         }
         return BenchSettings.builder()
             .connections(connections)
-            .urls(targets)
+            .urls(urls)
             .rate(rate)
             .warmup(warmup)
             .hold(hold)
@@ -204,35 +200,73 @@ public final class BenchCommand implements Callable<Integer> {
             .payload(payload)
             .clientPing(clientPing)
             .sources(addresses)
-            .ports(PortRange.parse(ports))
+            .ports(ports)
             .workers(workers)
             .ioThreads(ioThreads)
             .transport(transport)
-            .maxFailures(FailureBudget.parse(maxFailures))
+            .maxFailures(maxFailures)
             .report(report)
             .serverPids(serverPids)
             .workerJvmOptions(workerJvmOptions)
             .build();
     }
 
-    /** Runs {@code bench} on its own, without the {@code throng} CLI. */
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    /**
+     * Runs one of the bench's own parsers as a picocli converter, so that a value it refuses is reported with the
+     * option's name, as every other bad value is.
+     */
+    private static <T> T parsed(String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** A {@code ws://} URL ({@link TargetUrl}). */
+    static final class UrlConverter implements CommandLine.ITypeConverter<TargetUrl> {
+        @Override
+        public TargetUrl convert(String value) {
+            return parsed(value, TargetUrl::parse);
+        }
+    }
+
+    /** Addresses, ranges and lists ({@link SourceAddresses}), checked here and expanded by {@link #settings}. */
+    static final class SourceConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            parsed(value, SourceAddresses::parse);
+            return value;
+        }
+    }
+
+    /** {@code FIRST-LAST} ({@link PortRange}). */
+    static final class PortsConverter implements CommandLine.ITypeConverter<PortRange> {
+        @Override
+        public PortRange convert(String value) {
+            return parsed(value, PortRange::parse);
+        }
+    }
+
+    /** A count or a percentage ({@link FailureBudget}). */
+    static final class FailureBudgetConverter implements CommandLine.ITypeConverter<FailureBudget> {
+        @Override
+        public FailureBudget convert(String value) {
+            return parsed(value, FailureBudget::parse);
+        }
     }
 
     /** Case-insensitive scenario names. */
-    static final class ScenarioConverter implements CommandLine.ITypeConverter<Scenario> {
-        @Override
-        public Scenario convert(String value) {
-            return Scenario.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    static final class ScenarioConverter extends EnumConverter<Scenario> {
+        ScenarioConverter() {
+            super(Scenario.class);
         }
     }
 
     /** Case-insensitive payload names. */
-    static final class PayloadConverter implements CommandLine.ITypeConverter<PayloadType> {
-        @Override
-        public PayloadType convert(String value) {
-            return PayloadType.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    static final class PayloadConverter extends EnumConverter<PayloadType> {
+        PayloadConverter() {
+            super(PayloadType.class);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.throng.bench.plan;
+package dev.throng.cli;
 
 import picocli.CommandLine;
 
@@ -7,17 +7,22 @@ import java.util.Locale;
 
 /**
  * Parses durations the way people type them: {@code 250ms}, {@code 30s}, {@code 2m}, {@code 1h}, a bare
- * {@code 0} (off), or ISO-8601 ({@code PT30S}).
+ * {@code 0} (off), or ISO-8601 ({@code PT30S}). The options of {@code serve} and {@code bench} that take a duration
+ * use it.
  */
-public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
-        return parse(value);
+        try {
+            return parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 
     /** Parses {@code value}; throws {@link IllegalArgumentException} naming the accepted forms. */
-    public static Duration parse(String value) {
+    static Duration parse(String value) {
         String s = value.trim().toLowerCase(Locale.ROOT);
         try {
             if (s.startsWith("pt")) {
@@ -47,7 +52,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     }
 
     /** Formats {@code d} compactly, the inverse of {@link #parse} for whole units. */
-    public static String format(Duration d) {
+    static String format(Duration d) {
         long ms = d.toMillis();
         if (ms == 0) {
             return "0";
