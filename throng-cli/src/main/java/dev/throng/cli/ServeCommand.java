@@ -2,6 +2,7 @@ package dev.throng.cli;
 
 import dev.throng.core.ServerConfig;
 import dev.throng.core.TransportKind;
+import dev.throng.core.codec.MessageDeflate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -85,6 +86,19 @@ public final class ServeCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int maxOutbound;
 
+    @Option(names = "--memory-budget", paramLabel = "SIZE|auto", converter = BudgetConverter.class,
+        defaultValue = "auto",
+        description = "Bytes in flight a server process holds at most (partial and inflated messages, outbound "
+            + "queues): near it, connections sending large frames wait to be read. auto: 16m, or three of the "
+            + "largest message when that is more; the JVM's direct memory is sized to match (default: "
+            + "${DEFAULT-VALUE}).")
+    long memoryBudget;
+
+    @Option(names = "--loop-stall-timeout", converter = DurationConverter.class,
+        description = "An event loop silent this long makes /healthz answer 503 and the process exit with 70, to be "
+            + "restarted. 0: off (default: ${DEFAULT-VALUE}).")
+    Duration loopStallTimeout;
+
     @Option(names = "--no-compression", description = "Decline permessage-deflate (default: accepted).")
     boolean noCompression;
 
@@ -153,6 +167,10 @@ public final class ServeCommand implements Callable<Integer> {
         check(ioThreads >= 0, "--io-threads must be >= 0 (0: automatic), got " + ioThreads);
         check(!drainWindow.isNegative(), "--drain-window must not be negative, got "
             + DurationConverter.format(drainWindow));
+        long largestFrame = MessageDeflate.maxCompressedSize(maxFrameSize);
+        check(memoryBudget == 0 || memoryBudget >= largestFrame, "--memory-budget " + SizeConverter.format(memoryBudget)
+            + " cannot hold the largest frame --max-frame-size allows (" + largestFrame + " B compressed); give at "
+            + "least that, or auto");
     }
 
     private static void check(boolean ok, String message) {
@@ -220,6 +238,8 @@ public final class ServeCommand implements Callable<Integer> {
             .compression(!noCompression)
             .pingInterval(pingInterval)
             .idleTimeout(idleTimeout)
+            .memoryBudget(memoryBudget > 0 ? memoryBudget : WorkerPlan.memoryBudget(maxMessageSize))
+            .loopStallTimeout(loopStallTimeout)
             .maxConnections(WorkerPlan.workerCap(maxConnections, workerCount, openFiles))
             .maxConnectionsPerAddress(maxConnectionsPerAddress)
             .handshakesPerSecond(share(handshakesPerSecond, workerCount))
@@ -246,6 +266,21 @@ public final class ServeCommand implements Callable<Integer> {
             }
             throw new CommandLine.TypeConversionException("expected a number of at least 1, or auto; got '" + value
                 + "'");
+        }
+    }
+
+    /** {@code auto} (0: derived from the message size) or a size. */
+    static final class BudgetConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if (value.trim().equalsIgnoreCase("auto")) {
+                return 0L;
+            }
+            long bytes = SizeConverter.parse(value);
+            if (bytes < 1) {
+                throw new CommandLine.TypeConversionException("expected a size or auto; got '" + value + "'");
+            }
+            return bytes;
         }
     }
 
@@ -283,6 +318,7 @@ public final class ServeCommand implements Callable<Integer> {
                 case "--handshake-timeout" -> DurationConverter.format(d.handshakeTimeout());
                 case "--backlog" -> Integer.toString(d.backlog());
                 case "--transport" -> d.transport().name().toLowerCase(Locale.ROOT);
+                case "--loop-stall-timeout" -> DurationConverter.format(d.loopStallTimeout());
                 default -> null;
             };
         }

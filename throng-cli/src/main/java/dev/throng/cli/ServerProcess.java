@@ -6,7 +6,9 @@ import dev.throng.core.ThrongServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One server process: a {@link ThrongServer} that echoes, until SIGTERM or SIGINT drains it. {@code throng serve}
@@ -30,7 +32,7 @@ public final class ServerProcess {
             return;
         }
         try {
-            System.exit(run(worker.config(), worker.drainWindow()));
+            System.exit(run(worker.config(), worker.drainWindow(), worker.healthFile()));
         } catch (Exception e) {
             LOG.error("worker failed", e);
             System.exit(1);
@@ -42,24 +44,51 @@ public final class ServerProcess {
      * restarts it; the connections of its healthy loops are dropped with it, as they would be by any crash.
      */
     static final int EXIT_UNHEALTHY = 70;
+    /**
+     * How long an unhealthy process lives on before it exits: a health check already on its way gets the 503 (a load
+     * balancer stops sending clients here), and the log gets its lines. Short, because nothing on the stalled loop is
+     * served meanwhile.
+     */
+    static final Duration UNHEALTHY_EXIT_DELAY = Duration.ofSeconds(2);
+
+    /** As {@link #run(ServerConfig, Duration, Path)} without a health file. */
+    static int run(ServerConfig config, Duration drainWindow) throws InterruptedException {
+        return run(config, drainWindow, null);
+    }
 
     /**
      * Starts the server and blocks until it has closed; the first signal drains it over {@code drainWindow}. An
      * event loop that stalls (the server's watchdog) ends the process with {@link #EXIT_UNHEALTHY}. The counters
-     * are logged when the process ends either way (its exit report).
+     * are logged when the process ends either way (its exit report). A worker touches {@code healthFile} (null: none)
+     * while it is healthy, for its supervisor ({@link HealthFile}).
      */
-    static int run(ServerConfig config, Duration drainWindow) throws InterruptedException {
-        ThrongServer server = ThrongServer.start(config, new EchoHandler());
+    static int run(ServerConfig config, Duration drainWindow, Path healthFile) throws InterruptedException {
+        ThrongServer server = ThrongServer.start(config, TestHooks.wrap(new EchoHandler()));
         server.onUnhealthy(reason -> {
-            LOG.error("exiting with status {}: {}; at exit: {}", EXIT_UNHEALTHY, reason, server.stats().summary());
+            LOG.error("unhealthy: exiting with status {} in {} s: {}; at exit: {}", EXIT_UNHEALTHY,
+                UNHEALTHY_EXIT_DELAY.toSeconds(), reason, server.stats().summary());
+            try {
+                Thread.sleep(UNHEALTHY_EXIT_DELAY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             Runtime.getRuntime().halt(EXIT_UNHEALTHY); // no shutdown hooks: a drain would wait on the stalled loop
         });
+        if (healthFile != null) {
+            HealthFile.beat(healthFile, server);
+        }
+        AtomicBoolean signalled = new AtomicBoolean();
         ShutdownSignals.install(() -> {
+            signalled.set(true);
             LOG.info("signal received: draining {} connections over {}", server.stats().openConnections(),
                 drainWindow);
             server.drain(drainWindow);
+            LOG.info("drained; at exit: {}", server.stats().summary()); // the process exits right after this
         });
         server.awaitClose();
+        if (signalled.get()) {
+            Thread.sleep(Long.MAX_VALUE); // the signal's thread finishes its report and exits the process
+        }
         LOG.info("stopped; at exit: {}", server.stats().summary());
         return 0;
     }

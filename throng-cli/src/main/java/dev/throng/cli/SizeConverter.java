@@ -23,6 +23,15 @@ final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
 
     @Override
     public Integer convert(String value) {
+        long bytes = parse(value);
+        if (bytes > Integer.MAX_VALUE) {
+            throw new CommandLine.TypeConversionException("size out of range: " + value);
+        }
+        return (int) bytes;
+    }
+
+    /** {@code value} in bytes: digits with an optional k, m or g (i and b ignored). */
+    static long parse(String value) {
         String s = value.trim().toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");
         long multiplier = 1;
         if (s.endsWith("k")) {
@@ -36,11 +45,11 @@ final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
             s = s.substring(0, s.length() - 1);
         }
         try {
-            long bytes = Long.parseLong(s) * multiplier;
-            if (bytes < 0 || bytes > Integer.MAX_VALUE) {
+            long number = Long.parseLong(s);
+            if (number < 0 || number > Long.MAX_VALUE / multiplier) {
                 throw new CommandLine.TypeConversionException("size out of range: " + value);
             }
-            return (int) bytes;
+            return number * multiplier;
         } catch (NumberFormatException e) {
             throw new CommandLine.TypeConversionException("not a size: '" + value + "' (use e.g. 65536, 64k, 1m)");
         }

@@ -5,6 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The parent of {@code throng serve --workers N}: starts N server processes that share the port with
- * SO_REUSEPORT, restarts one that dies, forwards SIGTERM/SIGINT to all (each drains), and exits 0 when they are
- * done. It holds no connections itself.
+ * SO_REUSEPORT, restarts one that dies (a worker whose event loop stalls exits with 70 by itself), kills and restarts
+ * one whose heartbeat file goes stale ({@link HealthFile}: a JVM wedged as a whole), forwards SIGTERM/SIGINT to all
+ * (each drains), and exits 0 when they are done. It holds no connections itself.
  */
 final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -30,8 +34,11 @@ final class Supervisor {
     private final Duration drainWindow;
     /** The JVM flags and the arguments every worker starts with, the same for each; fixed at construction. */
     private final List<String> jvmFlags;
-    private final List<String> workerArgs;
+    private final WorkerArgs workerArgs;
     private final Worker[] workers;
+    /** Where the workers' heartbeat files live: a folder of this supervisor's own, deleted when it exits. */
+    private final Path healthDir;
+    private final Duration staleAfter;
     private volatile boolean stopping;
 
     /**
@@ -42,27 +49,37 @@ final class Supervisor {
         this.count = count;
         this.drainWindow = workerArgs.drainWindow();
         ServerConfig config = workerArgs.config();
-        this.jvmFlags = new ArrayList<>(WorkerPlan.jvmFlags(config.maxConnections(),
-            config.frameLimits().maxMessageSize(), WorkerPlan.openFilesLimit(), WorkerPlan.Jvm.current()));
+        this.jvmFlags = new ArrayList<>(WorkerPlan.jvmFlags(WorkerPlan.Load.of(config), WorkerPlan.openFilesLimit(),
+            WorkerPlan.Jvm.current()));
         String extra = System.getenv("THRONG_WORKER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             jvmFlags.addAll(List.of(extra.trim().split("\\s+")));
         }
         // Made before the first worker starts (about a second, once per JVM and jar): see ClassArchive.
         jvmFlags.addAll(ClassArchive.flags(JAVA, jvmFlags, CLASS_PATH));
-        this.workerArgs = workerArgs.toArgs();
+        this.workerArgs = workerArgs;
         this.workers = new Worker[count];
+        this.staleAfter = HealthFile.staleAfter(config.loopStallTimeout());
+        try {
+            this.healthDir = Files.createTempDirectory("throng-workers-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a folder for the workers' heartbeats", e);
+        }
+        healthDir.toFile().deleteOnExit();
     }
 
     private final class Worker {
         final int index;
+        final Path healthFile;
         volatile Process process;
-        long startedAt;
+        volatile long startedAt;
         long backoffMs = FIRST_BACKOFF_MS;
         int restarts;
 
         Worker(int index) {
             this.index = index;
+            this.healthFile = healthDir.resolve("worker-" + index);
+            healthFile.toFile().deleteOnExit();
         }
     }
 
@@ -79,8 +96,32 @@ final class Supervisor {
                 }
             }
         });
-        while (true) {
-            Thread.sleep(Long.MAX_VALUE); // the signal handler exits the process
+        while (true) { // the signal handler exits the process
+            Thread.sleep(HealthFile.BEAT.toMillis());
+            if (!stopping) {
+                checkHeartbeats();
+            }
+        }
+    }
+
+    /**
+     * Kills every worker whose heartbeat is older than {@link #staleAfter} (or that has had none for that long since
+     * it started); its exit then restarts it like any other.
+     */
+    private void checkHeartbeats() {
+        long now = System.currentTimeMillis();
+        for (Worker w : workers) {
+            Process p = w.process;
+            if (p == null || !p.isAlive() || now - w.startedAt < staleAfter.toMillis()) {
+                continue;
+            }
+            Duration age = HealthFile.age(w.healthFile);
+            if (age == null || age.compareTo(staleAfter) > 0) {
+                LOG.error("worker {} (pid {}) has not been healthy for {} ms (its heartbeat: {}); killing it",
+                    w.index, p.pid(), age == null ? now - w.startedAt : age.toMillis(),
+                    age == null ? "none since it started" : "stale");
+                p.destroyForcibly();
+            }
         }
     }
 
@@ -92,9 +133,10 @@ final class Supervisor {
         command.add("-cp");
         command.add(CLASS_PATH);
         command.add(ServerProcess.class.getName());
-        command.addAll(workerArgs);
+        command.addAll(workerArgs.withHealthFile(worker.healthFile).toArgs());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putIfAbsent("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX);
+        Files.deleteIfExists(worker.healthFile); // a heartbeat is the new process's, or none yet
         Process process = builder.start();
         worker.process = process;
         worker.startedAt = System.currentTimeMillis();

@@ -3,6 +3,7 @@ package dev.throng.cli;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.TransportKind;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +21,17 @@ import java.util.TreeSet;
  * Lists repeat their name ({@code --subprotocol=a --subprotocol=b}); durations are ISO-8601; an absent path is left
  * out.
  */
-record WorkerArgs(ServerConfig config, Duration drainWindow) {
+record WorkerArgs(ServerConfig config, Duration drainWindow, Path healthFile) {
+
+    /** Arguments without a health file (a process started by hand, not by a supervisor). */
+    WorkerArgs(ServerConfig config, Duration drainWindow) {
+        this(config, drainWindow, null);
+    }
+
+    /** The same arguments with the file this worker's heartbeat goes to ({@link HealthFile}). */
+    WorkerArgs withHealthFile(Path file) {
+        return new WorkerArgs(config, drainWindow, file);
+    }
 
     /** The arguments, in a fixed order. */
     List<String> toArgs() {
@@ -58,6 +69,9 @@ record WorkerArgs(ServerConfig config, Duration drainWindow) {
         put(args, "memory-budget", c.memoryBudget());
         put(args, "loop-stall-timeout", c.loopStallTimeout());
         put(args, "drain-window", drainWindow);
+        if (healthFile != null) {
+            put(args, "health-file", healthFile);
+        }
         return args;
     }
 
@@ -72,6 +86,7 @@ record WorkerArgs(ServerConfig config, Duration drainWindow) {
         List<String> subprotocols = new ArrayList<>();
         Set<String> origins = new HashSet<>();
         Duration drainWindow = null;
+        Path healthFile = null;
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
@@ -109,13 +124,14 @@ record WorkerArgs(ServerConfig config, Duration drainWindow) {
                 case "memory-budget" -> b.memoryBudget(Long.parseLong(v));
                 case "loop-stall-timeout" -> b.loopStallTimeout(Duration.parse(v));
                 case "drain-window" -> drainWindow = Duration.parse(v);
+                case "health-file" -> healthFile = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown worker argument: " + arg);
             }
         }
         if (drainWindow == null) {
             throw new IllegalArgumentException("worker arguments lack --drain-window");
         }
-        return new WorkerArgs(b.subprotocols(subprotocols).allowedOrigins(origins).build(), drainWindow);
+        return new WorkerArgs(b.subprotocols(subprotocols).allowedOrigins(origins).build(), drainWindow, healthFile);
     }
 
     private static void put(List<String> args, String name, Object value) {

@@ -5,6 +5,7 @@ import dev.throng.core.ServerConfig;
 import dev.throng.doctor.MeasuredCosts;
 import dev.throng.doctor.OpenFilesLimit;
 import dev.throng.doctor.WorkerSizing;
+import picocli.CommandLine;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -44,6 +45,35 @@ final class WorkerPlan {
      * where its garbage waits for a full collection.
      */
     static final int SERIAL_YOUNG_PER_MESSAGE_BYTE = 5;
+    /**
+     * The least memory budget for bytes in flight a process gets from {@code throng serve} (ServerConfig.memoryBudget):
+     * 16 MiB holds sixteen of the default 1 MiB messages in flight at once, the rest wait (issue #15: 60 clients
+     * sending 1 MiB messages at once used to exhaust a worker's ~34 MiB of direct memory), and it costs an idle
+     * worker nothing: it is a limit, not an allocation.
+     */
+    static final long MIN_MEMORY_BUDGET = 16L << 20;
+    /**
+     * The memory budget per byte of {@code --max-message-size}, when that is larger: one message of the largest size
+     * in flight needs its frame (or fragments), its inflated form when compressed, and its echo or reply: three.
+     */
+    static final int BUDGET_PER_MESSAGE_BYTE = 3;
+    /**
+     * Direct memory beyond the budget: the allocator's pools and chunks, read buffers in use, handshakes. The JVM's
+     * default limit equals the heap (~34 MiB for a worker), which the budget alone may exceed; an explicit limit above
+     * the budget means the budget, not an OutOfMemoryError, is what stops a flood of large messages.
+     */
+    static final long DIRECT_MEMORY_HEADROOM = 16L << 20;
+    /**
+     * Heap a text message takes while it is handled, per byte of it: the bytes copied out of the frame, the String,
+     * and the encoding of a reply (a direct buffer, so not counted here) with room for one more. Per event loop,
+     * since a loop handles one message at a time. The base heap covers the default 1 MiB messages; larger maximums
+     * add this much per loop for the part above 1 MiB, so that a 16 MB text message fits (Autobahn 9.1.6 with
+     * {@code --max-message-size 20m}).
+     */
+    static final int HEAP_PER_TEXT_BYTE = 3;
+    /** The message size the base heap already has room for: the default. */
+    static final int MESSAGE_BYTES_IN_BASE_HEAP = 1 << 20;
+
     /**
      * G1 heap budget per connection for sizing -Xmx: about 5.5 times the measured live heap per idle connection
      * ({@link MeasuredCosts#LIVE_HEAP_BYTES_PER_IDLE_CONNECTION}), for read buffers, handshakes in flight and
@@ -115,35 +145,71 @@ final class WorkerPlan {
     }
 
     /**
-     * The JVM flags of a process holding up to {@code connections} connections (0: unknown, sized from the
-     * open-files limit) of messages up to {@code maxMessageSize} bytes. Up to {@link #SERIAL_MAX_CONNECTIONS}: Serial,
-     * a fixed heap sized from the cap with a small young generation sized from the message size, C1 only with a
-     * 16 MiB code cache; above: G1 with a 10 ms pause goal and a heap sized from the cap. Compact object headers
-     * where the JVM has them. The measurements behind each flag are in
-     * docs/configuration.md ("JVM flags").
+     * What sizes one server process's JVM.
+     *
+     * @param connections its connection cap (0: none given, sized from the open-files limit)
+     * @param maxMessageSize its largest message, in bytes
+     * @param memoryBudget its budget for bytes in flight (ServerConfig.memoryBudget), in bytes
+     * @param ioThreads its event loops, each of which may be handling one message at a time
+     */
+    record Load(long connections, int maxMessageSize, long memoryBudget, int ioThreads) {
+        /** The load of a process running {@code config} (whose memory budget the CLI always sets). */
+        static Load of(ServerConfig config) {
+            int maxMessageSize = config.frameLimits().maxMessageSize();
+            long budget = config.memoryBudget() > 0 ? config.memoryBudget() : WorkerPlan.memoryBudget(maxMessageSize);
+            return new Load(config.maxConnections(), maxMessageSize, budget, config.ioThreads());
+        }
+    }
+
+    /** The memory budget {@code throng serve} gives a process whose largest message is {@code maxMessageSize}. */
+    static long memoryBudget(int maxMessageSize) {
+        return Math.max(MIN_MEMORY_BUDGET, (long) BUDGET_PER_MESSAGE_BYTE * maxMessageSize);
+    }
+
+    /**
+     * The JVM flags of a process of {@code connections} connections and messages up to {@code maxMessageSize} bytes,
+     * with the budget {@code throng serve} derives from that size and one event loop.
      */
     static List<String> jvmFlags(int connections, int maxMessageSize, long openFiles, Jvm jvm) {
+        return jvmFlags(new Load(connections, maxMessageSize, memoryBudget(maxMessageSize), 1), openFiles, jvm);
+    }
+
+    /**
+     * The JVM flags of a process carrying {@code load}. Up to {@link #SERIAL_MAX_CONNECTIONS}: Serial, a fixed heap
+     * sized from the cap (and, for messages above 1 MiB, from the message size per event loop) with a small young
+     * generation sized from the message size, C1 only with a 16 MiB code cache; above: G1 with a 10 ms pause goal and
+     * a heap sized the same way. Direct memory is the memory budget plus {@link #DIRECT_MEMORY_HEADROOM}, so every
+     * configuration that {@code throng serve} accepts can carry its largest message. Compact object headers where the
+     * JVM has them. The measurements behind each flag are in docs/configuration.md ("JVM flags").
+     */
+    static List<String> jvmFlags(Load load, long openFiles, Jvm jvm) {
         // Without a cap, the open-files limit bounds the connections (at most a million: "unlimited" is no size).
-        long expected = connections > 0 ? connections : Math.min(WorkerSizing.perProcess(openFiles), 1_000_000);
+        long expected = load.connections() > 0
+            ? load.connections()
+            : Math.min(WorkerSizing.perProcess(openFiles), 1_000_000);
+        long textMb = ceilMb((long) load.ioThreads() * HEAP_PER_TEXT_BYTE
+            * Math.max(0, load.maxMessageSize() - MESSAGE_BYTES_IN_BASE_HEAP));
         List<String> flags = new ArrayList<>();
         if (expected <= SERIAL_MAX_CONNECTIONS) {
-            long heapMb = SERIAL_BASE_HEAP_MB + ceilMb(expected * SERIAL_HEAP_BYTES_PER_CONNECTION);
+            long heapMb = SERIAL_BASE_HEAP_MB + ceilMb(expected * SERIAL_HEAP_BYTES_PER_CONNECTION) + textMb;
             flags.addAll(List.of(
                 "-XX:+UseSerialGC",
                 // Fixed: Serial grows its heap only after a full collection (17-62 ms pauses here), and pages of
                 // the old generation that hold nothing are never touched, so a fixed size costs no RSS.
-                "-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-Xmn" + youngMb(maxMessageSize) + "m",
+                "-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-Xmn" + youngMb(load.maxMessageSize()) + "m",
                 // C1 only: C2's compiler arenas and code cost 12 MiB idle and 34 MiB at 18k connections, and
                 // handshakes cost no more server CPU without it.
                 "-XX:TieredStopAtLevel=1",
                 // JDK 25 starts with more code: 16 MiB there triggered a 31 ms "CodeCache GC Threshold" full GC.
                 "-XX:ReservedCodeCacheSize=" + (jvm.feature() >= 25 ? 32 : 16) + "m"));
         } else {
-            long heapMb = BASE_HEAP_MB + expected * HEAP_BYTES_PER_CONNECTION / (1024 * 1024);
+            long heapMb = BASE_HEAP_MB + expected * HEAP_BYTES_PER_CONNECTION / (1024 * 1024) + textMb;
             flags.addAll(List.of(
                 "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10",
                 "-Xms" + INITIAL_HEAP_MB + "m", "-Xmx" + heapMb + "m"));
         }
+        // Bytes in flight live in direct buffers; the limit follows the budget instead of the heap (the default).
+        flags.add("-XX:MaxDirectMemorySize=" + ceilMb(load.memoryBudget() + DIRECT_MEMORY_HEADROOM) + "m");
         flags.add("-Xss512k"); // event loops recurse little; half the default stack reservation
         // Map the JDK's class archive (CDS) at the address it was built for. JDK 17.0.x and later map it at a random
         // address by default and then rewrite its pointers, which turns ~6 MiB of pages every worker could share
@@ -173,18 +239,20 @@ final class WorkerPlan {
     /**
      * The JVM flags of the process {@code throng <args>} starts, for bin/throng: a {@code serve} that supervises
      * workers holds no connections and handles no messages itself (its workers get {@link #jvmFlags} from it), so it
-     * gets the smallest heap; a single {@code serve} holds
-     * up to {@code --max-connections}, or what its open-files limit allows.
+     * gets the smallest heap; a single {@code serve} gets the flags of the configuration it will run, read from its
+     * command line by the same parser {@code serve} uses.
+     *
+     * @throws picocli.CommandLine.ParameterException or IllegalArgumentException for a command line {@code serve}
+     *     refuses (bin/throng then starts it with default flags, and {@code serve} says what is wrong)
      */
     static List<String> launcherFlags(List<String> args, long openFiles, Jvm jvm) {
-        String workers = option(args, "--workers", "1");
-        int maxConnections = Integer.parseInt(option(args, "--max-connections", "0"));
-        String messageSize = option(args, "--max-message-size", null);
-        int maxMessageSize = messageSize == null ? defaultMaxMessageSize() : new SizeConverter().convert(messageSize);
-        if (workerCount(workers, maxConnections, openFiles) > 1) {
-            return jvmFlags(1, 1, openFiles, jvm); // a supervisor: no connections, no messages
+        ServeCommand serve = new ServeCommand();
+        List<String> options = !args.isEmpty() && args.get(0).equals("serve") ? args.subList(1, args.size()) : args;
+        new CommandLine(serve).parseArgs(options.toArray(String[]::new));
+        if (serve.workerCount(openFiles) > 1) {
+            return jvmFlags(new Load(1, 1, MIN_MEMORY_BUDGET, 1), openFiles, jvm); // no connections, no messages
         }
-        return jvmFlags(workerCap(maxConnections, 1, openFiles), maxMessageSize, openFiles, jvm);
+        return jvmFlags(Load.of(serve.config(1, openFiles)), openFiles, jvm);
     }
 
     /** {@code --max-message-size}'s default: ServerConfig's, stated there only. */
@@ -199,18 +267,6 @@ final class WorkerPlan {
 
     private static long ceilMb(long bytes) {
         return (bytes + (1 << 20) - 1) >> 20;
-    }
-
-    private static String option(List<String> args, String name, String otherwise) {
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals(name) && i + 1 < args.size()) {
-                return args.get(i + 1);
-            }
-            if (args.get(i).startsWith(name + "=")) {
-                return args.get(i).substring(name.length() + 1);
-            }
-        }
-        return otherwise;
     }
 
     /**

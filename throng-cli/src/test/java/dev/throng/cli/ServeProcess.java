@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,10 +15,13 @@ import java.util.Map;
 final class ServeProcess implements AutoCloseable {
     final Process process;
     final int port;
+    /** This process's output (stdout and stderr), beside the jar. */
+    final Path log;
 
-    private ServeProcess(Process process, int port) {
+    private ServeProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
     static ServeProcess start(String... args) throws IOException, InterruptedException {
@@ -32,45 +36,74 @@ final class ServeProcess implements AutoCloseable {
     /** As {@link #start(String...)}, with these environment variables set (or replaced) for the process. */
     static ServeProcess startWithEnvironment(Map<String, String> environment, String... args)
         throws IOException, InterruptedException {
-        return start(List.of(), environment, args);
+        return start(List.of(), environment, List.of("-Xmx256m"), args);
+    }
+
+    /**
+     * As bin/throng starts it: with the JVM flags {@code WorkerPlan} prints for these arguments (bin/throng runs the
+     * same {@code java -cp throng.jar dev.throng.cli.WorkerPlan serve ...}) and {@code MALLOC_ARENA_MAX=2}, plus
+     * {@code extraJvmFlags}.
+     */
+    static ServeProcess startAsBinThrong(List<String> extraJvmFlags, String... args)
+        throws IOException, InterruptedException {
+        List<String> planArgs = new ArrayList<>(List.of("serve"));
+        planArgs.addAll(List.of(args));
+        List<String> plan = new ArrayList<>(List.of(java(), "-cp", jar(), WorkerPlan.class.getName()));
+        plan.addAll(planArgs);
+        Process launcher = new ProcessBuilder(plan).redirectErrorStream(true).start();
+        String flags = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .trim();
+        if (launcher.waitFor() != 0 || flags.isEmpty()) {
+            throw new IOException("WorkerPlan printed no flags: " + flags);
+        }
+        List<String> jvm = new ArrayList<>(List.of(flags.split("\\s+")));
+        jvm.addAll(extraJvmFlags);
+        return start(List.of(), Map.of("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX), jvm, args);
     }
 
     private static ServeProcess start(List<String> prefix, String... args) throws IOException, InterruptedException {
-        return start(prefix, Map.of(), args);
+        return start(prefix, Map.of(), List.of("-Xmx256m"), args);
     }
 
-    private static ServeProcess start(List<String> prefix, Map<String, String> environment, String... args)
-        throws IOException, InterruptedException {
+    private static ServeProcess start(List<String> prefix, Map<String, String> environment, List<String> jvmFlags,
+                                      String... args) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        String jar = System.getProperty("throng.jar", "target/throng.jar");
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar,
-            "serve", "--host", "127.0.0.1", "--port", Integer.toString(port)));
+        command.add(java());
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", jar(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port)));
         command.addAll(List.of(args));
+        Path log = Path.of(jar()).toAbsolutePath().getParent().resolve("serve-process-" + port + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         Process p = builder.start();
-        ServeProcess sp = new ServeProcess(p, port);
+        ServeProcess sp = new ServeProcess(p, port, log);
         sp.awaitListening(Duration.ofSeconds(20));
         return sp;
     }
 
-    /** The log of every serve process a test started, beside the jar. */
-    static Path log() {
-        return Path.of(System.getProperty("throng.jar", "target/throng.jar")).toAbsolutePath().getParent()
-            .resolve("serve-process.log");
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String jar() {
+        return System.getProperty("throng.jar", "target/throng.jar");
+    }
+
+    /** What this process has written so far. */
+    String output() throws IOException {
+        return Files.readString(log);
     }
 
     void awaitListening(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("serve exited with " + process.exitValue() + "; see " + log());
+                throw new IOException("serve exited with " + process.exitValue() + "; see " + log);
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);

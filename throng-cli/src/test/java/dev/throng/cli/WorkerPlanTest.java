@@ -22,7 +22,7 @@ class WorkerPlanTest {
         // 24 MiB + 512 B x 19,744 connections (9.64 MiB, rounded up)
         assertThat(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17)).containsExactly(
             "-XX:+UseSerialGC", "-Xms34m", "-Xmx34m", "-Xmn4m",
-            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-Xss512k",
+            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=32m", "-Xss512k",
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData",
             "-Dio.netty.leakDetection.samplingInterval=4096", "-Dio.netty.jfr.enabled=false",
             "-XX:TrimNativeHeapInterval=30000");
@@ -37,7 +37,8 @@ class WorkerPlanTest {
     @Test
     void aWorkerAboveTheSerialLimitGetsG1WithASmallInitialHeap() {
         assertThat(WorkerPlan.jvmFlags(100_000, MESSAGE, 1_000_000, JDK17)).containsExactly(
-            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-Xms16m", "-Xmx129m", "-Xss512k",
+            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-Xms16m", "-Xmx129m", "-XX:MaxDirectMemorySize=32m",
+            "-Xss512k",
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData",
             "-Dio.netty.leakDetection.samplingInterval=4096", "-Dio.netty.jfr.enabled=false",
             "-XX:TrimNativeHeapInterval=30000");
@@ -120,10 +121,42 @@ class WorkerPlanTest {
 
     @Test
     void aSingleServeIsSizedFromItsMessageSizeInEitherSpelling() {
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size", "64k"), OPEN_FILES, JDK17))
-            .isEqualTo(WorkerPlan.jvmFlags(0, 64 * 1024, OPEN_FILES, JDK17));
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size=256KiB"), OPEN_FILES, JDK17))
-            .contains("-Xmn2m");
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size", "64k", "--max-frame-size", "64k"),
+            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(0, 64 * 1024, OPEN_FILES, JDK17));
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size=256KiB", "--max-frame-size=256k"),
+            OPEN_FILES, JDK17)).contains("-Xmn2m");
+    }
+
+    @Test
+    void aCommandLineServeRefusesIsLeftForServeToExplain() {
+        // 64k messages with the default 1 MiB frames: serve says so itself; main() then prints default flags.
+        assertThatThrownBy(() -> WorkerPlan.launcherFlags(List.of("serve", "--max-message-size", "64k"), OPEN_FILES,
+            JDK17)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFrameSize");
+    }
+
+    @Test
+    void directMemoryIsTheMemoryBudgetPlusHeadroom() {
+        // The default 1 MiB messages: a 16 MiB budget, 32 MiB of direct memory (the heap's 34 MiB was the limit).
+        assertThat(WorkerPlan.memoryBudget(MESSAGE)).isEqualTo(16L << 20);
+        assertThat(WorkerPlan.launcherFlags(List.of("serve"), OPEN_FILES, JDK17))
+            .contains("-XX:MaxDirectMemorySize=32m");
+        // Three of the largest message when that is more: 20 MiB messages, 60 MiB budget, 76 MiB of direct memory.
+        assertThat(WorkerPlan.memoryBudget(20 << 20)).isEqualTo(60L << 20);
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size", "20m", "--max-frame-size", "20m"),
+            OPEN_FILES, JDK17)).contains("-XX:MaxDirectMemorySize=76m");
+        // An explicit budget wins.
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--memory-budget", "64m"), OPEN_FILES, JDK17))
+            .contains("-XX:MaxDirectMemorySize=80m");
+    }
+
+    @Test
+    void messagesAbove1MiBGrowTheHeapByThreeOfThemPerEventLoop() {
+        // 24 MiB + 9.64 MiB for 19,744 connections, + 2 loops x 3 x (20 - 1) MiB for text messages of 20 MiB.
+        assertThat(WorkerPlan.jvmFlags(new WorkerPlan.Load(0, 20 << 20, 60L << 20, 2), OPEN_FILES, JDK17))
+            .contains("-Xms148m", "-Xmx148m");
+        // The default 1 MiB messages change nothing, whatever the loops.
+        assertThat(WorkerPlan.jvmFlags(new WorkerPlan.Load(0, MESSAGE, 16L << 20, 2), OPEN_FILES, JDK17))
+            .contains("-Xms34m", "-Xmx34m");
     }
 
     @Test

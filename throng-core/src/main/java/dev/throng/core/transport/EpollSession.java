@@ -252,14 +252,27 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         closeWire(); // the event loop is shutting down
     }
 
-    /**
-     * Reads until the socket is drained (edge-triggered), or until {@link #MAX_READS_PER_EVENT} reads, then leaves
-     * the rest for the loop's next poll (level-triggered until drained). Reads nothing while reading is paused.
-     */
+    /** {@link #readNow(boolean)} within the loop's time slice. */
     void readNow() {
+        readNow(true);
+    }
+
+    /**
+     * Reads until the socket is drained (edge-triggered), or until {@link #MAX_READS_PER_EVENT} reads or the loop's
+     * time slice for this turn ({@link ServerLoop#sliceSpent}; unless {@code withinSlice} is false) are used up, then
+     * leaves the rest for the loop's next poll (level-triggered until drained). Reads nothing while reading is paused.
+     *
+     * <p>Once the slice is spent, a socket still gets one read of {@link #READ_SIZE} per turn, unless it is receiving
+     * a large frame: a connection with a small message is answered in the turn it arrives, while the expensive
+     * work (the rest of large frames, which complete large messages) waits for the next turn.
+     */
+    void readNow(boolean withinSlice) {
         ByteBufAllocator alloc = alloc();
         boolean drained = false;
         for (int i = 0; i < MAX_READS_PER_EVENT && !closed() && !readPaused(); i++) {
+            if (withinSlice && loop.sliceSpent(System.nanoTime()) && (i > 0 || holdsWholeFrame())) {
+                break; // left for the next turn
+            }
             ByteBuf buf = takeWholeFrameBuffer(); // the rest of a large frame goes straight into its own buffer
             long charge = 0;
             if (buf != null) {
@@ -340,7 +353,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     @Override
     void wirePollInput() {
         if (!readPaused()) {
-            readNow();
+            readNow(false); // keepalive must see what is there before it judges, slice or not
         }
     }
 

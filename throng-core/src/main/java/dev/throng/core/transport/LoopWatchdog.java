@@ -76,8 +76,8 @@ final class LoopWatchdog implements Runnable {
 
     private void stalled(ServerLoop loop, long silentNanos, boolean ended) {
         String reason = ended
-            ? "event loop " + loop.executor + " has ended"
-            : "event loop " + loop.executor + " has not run for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms";
+            ? "event loop " + loop.name() + " has ended"
+            : "event loop " + loop.name() + " has not run for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms";
         if (!server.markUnhealthy(reason)) {
             return;
         }
@@ -89,7 +89,7 @@ final class LoopWatchdog implements Runnable {
             }
         }
         LOG.error("unhealthy: {}; /healthz answers 503 from now on. Its thread ({}):{}", reason,
-            loopThread == null ? "unknown" : loopThread.getName() + ", " + loopThread.getState(), stack);
+            loopThread == null ? "not started" : loopThread.getState(), stack);
         for (Consumer<String> listener : listeners) {
             try {
                 listener.accept(reason);

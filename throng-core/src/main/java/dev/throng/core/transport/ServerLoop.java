@@ -37,6 +37,13 @@ final class ServerLoop {
      * large messages ahead of it to complete, and a bound on how long a crunch that does not ease can stall it.
      */
     static final long MEMORY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * How long one turn of the loop (the sockets epoll reported ready at once) may spend reading before the sockets
+     * not yet served wait for the next turn: a message can cost milliseconds (a megabyte to inflate, decode, encode and
+     * deflate), and thirty such sockets ready together would otherwise hold every other connection of the loop for
+     * the whole turn (issue #15: "others on the same loop are served within a few ms").
+     */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** Buffers one gathering write takes: a frame is a header and a payload of a few components at most. */
     private static final int IOV_ENTRIES = 64;
 
@@ -58,11 +65,16 @@ final class ServerLoop {
     private final ArrayDeque<WebSocketSession> waitingForMemory = new ArrayDeque<>();
     private boolean memoryPollScheduled;
 
+    /** When the current turn's slice began ({@link #sliceSpent}), and whether the end-of-turn marker is queued. */
+    private long turnStartNanos;
+    private boolean turnMarked;
+    private final Runnable endOfTurn = () -> turnMarked = false;
+
     /** Written by the heartbeat on the loop, read by the watchdog thread. */
     private volatile long lastBeatNanos = System.nanoTime();
     /** How late the last heartbeat ran against when it was due. */
     private long lateNanos;
-    /** The loop's thread, learnt at its first heartbeat (the watchdog logs its stack when it stalls). */
+    /** The loop's thread, learnt by its first task (the watchdog logs its stack when it stalls). */
     private volatile Thread thread;
 
     ServerLoop(ServerContext server, EventExecutor executor, KeepaliveWheel wheel, boolean lean) {
@@ -74,20 +86,24 @@ final class ServerLoop {
 
     /** Starts the heartbeat; called once, before the server accepts. */
     void start() {
+        executor.execute(() -> thread = Thread.currentThread());
         executor.scheduleWithFixedDelay(this::beat, HEARTBEAT_NANOS, HEARTBEAT_NANOS, TimeUnit.NANOSECONDS);
     }
 
+    /** The loop's thread name for messages, or the executor's description before the loop has run. */
+    String name() {
+        Thread t = thread;
+        return t != null ? t.getName() : executor.toString();
+    }
+
     private void beat() {
-        if (thread == null) {
-            thread = Thread.currentThread();
-        }
         long now = System.nanoTime();
         // Fixed delay: this run was due one period after the previous one ended.
         lateNanos = Math.max(0, now - lastBeatNanos - HEARTBEAT_NANOS);
         lastBeatNanos = System.nanoTime();
     }
 
-    /** The loop's thread, once it has run its first heartbeat; else null. */
+    /** The loop's thread, once it has run its first task; else null. */
     Thread thread() {
         return thread;
     }
@@ -103,6 +119,22 @@ final class ServerLoop {
      */
     boolean isBehind(long nowNanos) {
         return lateNanos > BEHIND_NANOS || nowNanos - lastBeatNanos > HEARTBEAT_NANOS + BEHIND_NANOS;
+    }
+
+    /**
+     * Whether the loop has spent {@link #SLICE_NANOS} of its current turn on reads: then a socket with input leaves it
+     * for the next turn. A turn's slice starts at its first read; a task queued then runs after the turn's I/O (Netty
+     * runs tasks between two polls) and ends the turn, so the next read starts a new slice. One task per busy turn,
+     * none at idle beyond a turn's first read.
+     */
+    boolean sliceSpent(long nowNanos) {
+        if (!turnMarked) {
+            turnMarked = true;
+            turnStartNanos = nowNanos;
+            executor.execute(endOfTurn);
+            return false;
+        }
+        return nowNanos - turnStartNanos > SLICE_NANOS;
     }
 
     // ---- the parser idle connections share --------------------------------------------------------------------

@@ -413,6 +413,11 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         return charge;
     }
 
+    /** Whether a buffer sized for the whole frame in progress is held (the next read goes straight into it). */
+    final boolean holdsWholeFrame() {
+        return (state & HELD_WHOLE_FRAME) != 0;
+    }
+
     /** Gives back what {@link #takeWholeFrameBuffer} took, when the read brought nothing. */
     final void restoreWholeFrameBuffer(ByteBuf buf, long charge) {
         Pending p = pending();
@@ -891,7 +896,12 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
         try {
             if (deflateBits() != 0 && text.length() >= loop.server.config.compressionThreshold()) {
-                sendMessage(Opcode.TEXT, ByteBufUtil.writeUtf8(alloc(), text), promise);
+                // Sized exactly: ByteBufUtil.writeUtf8(alloc, text) reserves three bytes per char (48 MB for a
+                // 16 MB message).
+                int length = ByteBufUtil.utf8Bytes(text);
+                ByteBuf utf8 = alloc().buffer(length, length);
+                ByteBufUtil.reserveAndWriteUtf8(utf8, text, length);
+                sendMessage(Opcode.TEXT, utf8, promise);
             } else {
                 write(FrameWriter.text(alloc(), text), promise);
             }

@@ -228,6 +228,23 @@ class MessageDeflateTest {
         assertThat(deflate(random(length))).isNull();
     }
 
+    @Test
+    void compressesALargeMessageWhoseStartIsIncompressibleNoFurtherThanItsSample() {
+        // Random first 4 KiB, then a megabyte of one letter: the sample says no, so the whole is not tried.
+        byte[] data = new byte[1 << 20];
+        System.arraycopy(random(MessageDeflate.SAMPLE), 0, data, 0, MessageDeflate.SAMPLE);
+        java.util.Arrays.fill(data, MessageDeflate.SAMPLE, data.length, (byte) 'a');
+        assertThat(deflate(data)).as("declined on the sample").isNull();
+    }
+
+    @Test
+    void compressesALargeCompressibleMessageThatPassesItsSample() throws Exception {
+        byte[] data = text(1 << 20);
+        byte[] compressed = deflate(data);
+        assertThat(compressed).isNotNull().hasSizeLessThan(data.length / 4);
+        assertThat(inflate(compressed, data.length)).isEqualTo(data);
+    }
+
     // ---- limits and bad input -------------------------------------------------------------------------------------
 
     @Test

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,35 +38,46 @@ public final class NodeWitness {
      * Runs {@code scenario} against {@code url} with optional {@code args}; fails when Node fails, times out or reports
      * {@code ok: false}.
      */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> run(URI url, String scenario, String... args)
         throws IOException, InterruptedException {
-        Path dir = scriptDir();
+        List<String> arguments = new ArrayList<>(List.of(url.toString(), scenario));
+        arguments.addAll(List.of(args));
+        return runScript(scriptDir(), "witness.js", Duration.ofSeconds(TIMEOUT_SECONDS), arguments);
+    }
+
+    /**
+     * Runs {@code node script args...} in {@code dir} (which holds the script and its node_modules) and returns the
+     * one JSON object of its last line of output; fails when Node fails, runs longer than {@code timeout} or reports
+     * {@code ok: false}.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> runScript(Path dir, String script, Duration timeout, List<String> args)
+        throws IOException, InterruptedException {
         if (!Files.isDirectory(dir.resolve("node_modules").resolve("ws"))) {
             throw new IllegalStateException("ws is not installed in " + dir + " (the build runs npm ci there)");
         }
-        List<String> command = new ArrayList<>(List.of("node", "witness.js", url.toString(), scenario));
-        command.addAll(List.of(args));
+        List<String> command = new ArrayList<>(List.of("node", script));
+        command.addAll(args);
         Process node = new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectErrorStream(false)
             .start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(node.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(node.getErrorStream()));
-        if (!node.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        if (!node.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             node.destroyForcibly();
-            throw new AssertionError("node witness '" + scenario + "' still running after " + TIMEOUT_SECONDS + " s");
+            throw new AssertionError("node " + script + " " + args + " still running after " + timeout);
         }
         String stdout = out.join().trim();
         String stderr = err.join().trim();
         String lastLine = stdout.isEmpty() ? "" : stdout.substring(stdout.lastIndexOf('\n') + 1);
         if (!lastLine.startsWith("{")) {
-            throw new AssertionError("node witness '" + scenario + "' exited " + node.exitValue()
+            throw new AssertionError("node " + script + " " + args + " exited " + node.exitValue()
                 + " without a result; stderr: " + abbreviate(stderr));
         }
         Map<String, Object> result = (Map<String, Object>) new Parser(lastLine).value();
         if (!Boolean.TRUE.equals(result.get("ok"))) {
-            throw new AssertionError("node witness '" + scenario + "' failed at " + result.get("step") + ": "
+            throw new AssertionError("node " + script + " " + args + " failed at " + result.get("step") + ": "
                 + abbreviate(String.valueOf(result.get("error"))) + " (socket error: " + result.get("socketError")
                 + ")");
         }
