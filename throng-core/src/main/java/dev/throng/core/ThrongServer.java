@@ -4,6 +4,7 @@ import dev.throng.core.transport.ServerBootstrapper;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -25,7 +26,15 @@ public interface ThrongServer extends AutoCloseable {
      * @throws IllegalStateException when the transport cannot start or the address cannot be bound
      */
     static ThrongServer start(ServerConfig config, WebSocketHandler handler) {
-        return ServerBootstrapper.start(config, handler);
+        return ServerBootstrapper.start(config, handler, null);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, WebSocketHandler)}, with plain HTTP requests that {@code httpService} claims handed
+     * to it on the same port ({@link HttpService}).
+     */
+    static ThrongServer start(ServerConfig config, WebSocketHandler handler, HttpService httpService) {
+        return ServerBootstrapper.start(config, handler, httpService);
     }
 
     /** The bound address (with the real port when 0 was configured). */
@@ -41,6 +50,9 @@ public interface ThrongServer extends AutoCloseable {
 
     /** The configuration the server runs with. */
     ServerConfig config();
+
+    /** The server's event loops, in a fixed order ({@link IoLoop#index()}), each with its share of connections. */
+    List<IoLoop> loops();
 
     /** A snapshot of the counters, summed over event loops. */
     ServerStats stats();

@@ -8,9 +8,12 @@ import java.net.SocketAddress;
 /**
  * One open WebSocket connection, handed to the {@link WebSocketHandler}.
  *
- * <p><b>Threading.</b> Every method may be called from any thread. Sends from the connection's own event loop (for
- * example from inside a handler method) are encoded at once; sends from other threads are handed to the event loop
- * and keep their order relative to each other per calling thread.
+ * <p><b>Threading.</b> The send methods, {@link #close}, {@link #isOpen} and {@link #isWritable} may be called from any
+ * thread. Sends from the connection's own event loop (for example from inside a handler method) are encoded at once;
+ * sends from other threads are handed to the event loop and keep their order relative to each other per calling
+ * thread. {@link #isOpen} and {@link #isWritable} are snapshots, exact only on the event loop. {@link #offer},
+ * {@link #attachment} and {@link #attach} are for the event loop only (handler methods, and tasks run by
+ * {@link #loop()}).
  *
  * <p><b>Outcome.</b> Each send returns a future that succeeds once the frame is written to the socket, or fails (for
  * example with {@link java.nio.channels.ClosedChannelException} once the connection is closing or closed, or with
@@ -21,6 +24,29 @@ public interface WebSocketConnection {
 
     /** Sends {@code text} as one text message (compressed when negotiated and worthwhile). */
     Future<Void> sendText(CharSequence text);
+
+    /**
+     * Writes {@code message}, encoded once for many connections, now: its compressed form when permessage-deflate
+     * was negotiated and compression makes it smaller, else its plain frame; each straight from the shared memory to
+     * the socket. On the event loop only; the message stays owned by the caller (a connection that cannot write the
+     * whole frame at once keeps what it needs itself).
+     *
+     * @return {@code false}, without writing, when {@link ServerConfig#maxOutboundBytes()} are already waiting for the
+     *     socket (the caller decides what to do with such a slow consumer, e.g. close it); {@code true} otherwise,
+     *     including when the connection is closing (the message is then dropped)
+     * @throws IllegalStateException when called off the connection's event loop
+     */
+    boolean offer(PreparedMessage message);
+
+    /**
+     * As {@link #offer}, from any thread: hops onto the event loop (retaining {@code message} until then). The future
+     * succeeds once the message is handed to the socket, and fails as {@link #sendText}'s does (a slow consumer is
+     * closed with 1013 here, as by the other sends).
+     */
+    Future<Void> send(PreparedMessage message);
+
+    /** This connection's event loop. */
+    IoLoop loop();
 
     /**
      * Sends the readable bytes of {@code data} as one binary message.
@@ -60,9 +86,9 @@ public interface WebSocketConnection {
     /** Whether permessage-deflate was negotiated. */
     boolean compressionEnabled();
 
-    /** The application's object for this connection, or {@code null}. */
+    /** The application's object for this connection, or {@code null}. On the event loop only. */
     <T> T attachment();
 
-    /** Sets the application's object for this connection. Visible to the event loop thread after this call. */
+    /** Sets the application's object for this connection. On the event loop only. */
     void attach(Object attachment);
 }

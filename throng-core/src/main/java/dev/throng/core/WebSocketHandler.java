@@ -17,6 +17,15 @@ import io.netty.buffer.ByteBuf;
  */
 public interface WebSocketHandler {
 
+    /**
+     * A valid upgrade request passed the server's checks and admission: accept it (optionally attaching the
+     * application's object to the connection, set before {@link #onOpen}) or refuse it with an HTTP status. Called on
+     * the event loop that will own the connection, before the {@code 101}; must not block. Default: accept.
+     */
+    default UpgradeDecision onUpgrade(UpgradeRequest request) {
+        return UpgradeDecision.accept();
+    }
+
     /** The opening handshake completed; the connection can send. */
     default void onOpen(WebSocketConnection connection) {
     }

@@ -37,6 +37,8 @@ public enum HttpReplyReason {
     TOO_MANY_CONNECTIONS_FROM_ADDRESS(429, "too many connections from this address"),
     /** The header block is larger than the configured limit (RFC 6585). */
     HEADERS_TOO_LARGE(431, "request header fields too large"),
+    /** The application's upgrade hook refused the request; it chose the status (403 unless it said otherwise). */
+    REFUSED_BY_HANDLER(403, "refused"),
     /** The server is at its connection cap or handshake rate limit, or draining; retry later. */
     OVER_CAPACITY(503, "over capacity"),
     /** {@code GET /healthz} while an event loop has stopped answering: the process is about to exit. */

@@ -1,19 +1,18 @@
 package dev.throng.core.transport;
 
 import dev.throng.core.handshake.HttpReplyReason;
-import dev.throng.core.handshake.RequestHead;
 import dev.throng.core.handshake.UpgradeOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.IovArray;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
@@ -32,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * A {@link WebSocketSession} on a bare socket registered with Netty's epoll event loop, without a Netty channel
  * (issue #4, "lean connection"; this path is our own on purpose: it is why a connection costs ~180 B of heap). The
  * {@link EpollListener} accepts the socket and registers it here at once: this object reads the opening handshake
- * itself ({@link RequestHead}), answers it, and on success becomes the connection. A socket never gets a Netty
+ * itself ({@link OpeningHandshake}), answers it, and on success becomes the connection. A socket never gets a Netty
  * channel, so an open connection costs this object, a {@link FileDescriptor} and Netty's epoll registration (and a
  * parser and a {@link WebSocketSession.Pending} only while something is in progress) instead of the ~1 kB of a
  * channel with its pipeline, contexts, promises, config, id and allocator handles, and a handshake allocates no
@@ -121,41 +120,83 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     @Override
     void onRequestBytes(ByteBuf in) {
-        ByteBuf buf = takeWithHeld(in);
-        HttpRequest request;
+        OpeningHandshake.Step step;
         try {
-            request = RequestHead.parse(buf, loop.server.config.maxInitialLineLength(),
-                loop.server.config.maxHeaderSize());
+            step = OpeningHandshake.read(loop.server, takeWithHeld(in), remoteAddress());
         } catch (RuntimeException e) {
-            buf.release();
             LOG.warn("request parser failed on {}", this, e);
             unlink();
             closeWire();
             return;
         }
-        if (request == null) {
-            if (buf.isReadable()) {
-                hold(buf); // an incomplete head, bounded by the limits RequestHead enforces
-            } else {
-                buf.release();
+        if (step instanceof OpeningHandshake.NeedMore more) {
+            if (more.held() != null) {
+                hold(more.held());
             }
             return;
         }
         unlink(); // leaves the arrival queue: the handshake timeout no longer applies
-        UpgradeOutcome outcome = loop.server.judge(request, addressOf(remoteAddress()));
-        if (outcome instanceof UpgradeOutcome.Reply) {
-            buf.release();
-            replyAndClose((UpgradeOutcome.Reply) outcome, HttpMethod.HEAD.equals(request.method()));
-            return;
-        }
-        UpgradeOutcome.Accept accept = (UpgradeOutcome.Accept) outcome;
-        accepted(accept);
-        writeToWire(HttpReplies.switchingProtocols(alloc(), accept), null);
-        open();
-        if (buf.isReadable() && !closed()) {
-            frames(buf, 0); // frames the client sent right behind its request
+        if (step instanceof OpeningHandshake.Reply reply) {
+            replyAndClose(reply.reply(), reply.head());
+        } else if (step instanceof OpeningHandshake.HandOver handOver) {
+            handOver(handOver.raw());
         } else {
-            buf.release();
+            OpeningHandshake.Upgrade upgrade = (OpeningHandshake.Upgrade) step;
+            accepted(upgrade.accept());
+            writeToWire(HttpReplies.switchingProtocols(alloc(), upgrade.accept()), null);
+            open();
+            if (upgrade.rest().isReadable() && !closed()) {
+                frames(upgrade.rest(), 0); // frames the client sent right behind its request
+            } else {
+                upgrade.rest().release();
+            }
+        }
+    }
+
+    /**
+     * Gives the socket to the application's HTTP service: it leaves this session (no close, no EPOLL_CTL_ADD of the
+     * same descriptor twice: the registration is cancelled first, which removes it from epoll at once on this loop)
+     * and becomes a Netty channel on the same loop, into which the bytes read so far are fired. The session is done.
+     */
+    private void handOver(ByteBuf raw) {
+        publish(FD_CLOSED); // this session no longer owns the descriptor; closeWire() leaves it alone from now on
+        if (registration != null) {
+            registration.cancel();
+        }
+        releaseBuffers();
+        EpollSocketChannel channel;
+        try {
+            channel = new EpollSocketChannel(socket.intValue());
+        } catch (RuntimeException | Error e) {
+            raw.release();
+            closeDescriptor();
+            throw e;
+        }
+        ((IoEventLoop) executor()).register(channel).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                raw.release();
+                channel.close();
+                LOG.warn("could not hand {} over to the HTTP service", this, registered.cause());
+                return;
+            }
+            try {
+                loop.server.httpService.initChannel(channel);
+            } catch (RuntimeException e) {
+                raw.release();
+                channel.close();
+                LOG.warn("the HTTP service failed to set up {}", channel, e);
+                return;
+            }
+            channel.pipeline().fireChannelRead(raw);
+            channel.pipeline().fireChannelReadComplete();
+        });
+    }
+
+    private void closeDescriptor() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing {} failed", this, e);
         }
     }
 
@@ -473,6 +514,29 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             ByteBuf rest = alloc().directBuffer(length - written);
             rest.writeBytes(frame, frame.readerIndex() + written, length - written);
             writeToWire(rest, null);
+        }
+    }
+
+    /**
+     * A frame many connections share: straight from its memory to the kernel, without a duplicate or a reference
+     * count change; only what the kernel did not take is queued (a retained slice of the frame, not a copy).
+     */
+    @Override
+    void writeSharedToWire(ByteBuf frame, long address) {
+        if (outbound() != null || closed() || address == 0) {
+            super.writeSharedToWire(frame, address); // behind queued bytes, in order
+            return;
+        }
+        int length = frame.readableBytes();
+        int written;
+        try {
+            written = Math.max(0, socket.writeAddress(address, 0, length));
+        } catch (IOException e) {
+            closeWire(); // broken pipe, reset
+            return;
+        }
+        if (written < length) { // the kernel's buffer is full: queue the rest until EPOLLOUT
+            writeToWire(frame.retainedSlice(frame.readerIndex() + written, length - written), null);
         }
     }
 

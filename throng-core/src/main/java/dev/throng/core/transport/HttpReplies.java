@@ -70,9 +70,9 @@ final class HttpReplies {
     /** A plain reply with a short text body ({@code head}: without it), announcing that the connection closes. */
     static ByteBuf reply(ByteBufAllocator alloc, UpgradeOutcome.Reply reply, boolean head) {
         HttpReplyReason reason = reply.reason();
-        byte[] body = (reason.message() + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = (reply.message() + "\n").getBytes(StandardCharsets.UTF_8);
         StringBuilder sb = new StringBuilder(200)
-            .append("HTTP/1.1 ").append(reason.status()).append(' ').append(statusText(reason.status())).append("\r\n")
+            .append("HTTP/1.1 ").append(reply.status()).append(' ').append(statusText(reply.status())).append("\r\n")
             .append("Content-Type: text/plain; charset=utf-8\r\n")
             .append("Content-Length: ").append(body.length).append("\r\n")
             .append("Connection: close\r\n")
@@ -92,6 +92,7 @@ final class HttpReplies {
         switch (status) {
             case 200: return "OK";
             case 400: return "Bad Request";
+            case 401: return "Unauthorized";
             case 403: return "Forbidden";
             case 404: return "Not Found";
             case 405: return "Method Not Allowed";
@@ -100,6 +101,7 @@ final class HttpReplies {
             case 426: return "Upgrade Required";
             case 429: return "Too Many Requests";
             case 431: return "Request Header Fields Too Large";
+            case 500: return "Internal Server Error";
             case 503: return "Service Unavailable";
             case 505: return "HTTP Version Not Supported";
             default: return "Error";

@@ -1,5 +1,7 @@
 package dev.throng.core.transport;
 
+import dev.throng.core.HttpService;
+import dev.throng.core.IoLoop;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.ServerStats;
 import dev.throng.core.ThrongServer;
@@ -18,8 +20,6 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -73,14 +73,14 @@ public final class ServerBootstrapper implements ThrongServer {
         this.watchdog = watchdog;
     }
 
-    /** See {@link ThrongServer#start}. */
-    public static ThrongServer start(ServerConfig config, WebSocketHandler handler) {
+    /** See {@link ThrongServer#start(ServerConfig, WebSocketHandler, HttpService)}. */
+    public static ThrongServer start(ServerConfig config, WebSocketHandler handler, HttpService httpService) {
         Transport transport = Transport.select(config.transport());
         if (config.reusePort() && !transport.isEpoll()) {
             throw new IllegalStateException("reusePort needs the epoll transport; running on " + transport.name()
                 + " (" + transport.why() + ")");
         }
-        ServerContext context = new ServerContext(config, handler);
+        ServerContext context = new ServerContext(config, handler, httpService);
         boolean lean = config.leanConnections() && transport.isEpoll();
         // Lean epoll accepts on the I/O loops themselves (EpollListener); channels get Netty's accept loop.
         EventLoopGroup boss = lean ? null : new MultiThreadIoEventLoopGroup(1,
@@ -89,7 +89,7 @@ public final class ServerBootstrapper implements ThrongServer {
             new DefaultThreadFactory("throng-io"), transport.ioHandlerFactory());
         LoopWatchdog watchdog = null;
         try {
-            context.loops(startLoops(context, workers, lean));
+            context.loops(startLoops(context, workers));
             watchdog = config.loopStallTimeout().isZero()
                 ? null
                 : new LoopWatchdog(context, config.loopStallTimeout().toNanos());
@@ -120,13 +120,13 @@ public final class ServerBootstrapper implements ThrongServer {
      * One {@link ServerLoop} per event loop, each with its keepalive wheel, which ticks on that loop when pings or an
      * idle timeout are on and is the loop's connection registry either way, and its heartbeat.
      */
-    private static List<ServerLoop> startLoops(ServerContext context, EventLoopGroup workers, boolean lean) {
+    private static List<ServerLoop> startLoops(ServerContext context, EventLoopGroup workers) {
         ServerConfig config = context.config;
         Duration interval = !config.pingInterval().isZero() ? config.pingInterval() : config.idleTimeout();
         List<ServerLoop> loops = new ArrayList<>();
         for (EventExecutor executor : workers) {
             KeepaliveWheel wheel = new KeepaliveWheel(interval.isZero() ? 1000 : interval.toMillis());
-            ServerLoop loop = new ServerLoop(context, executor, wheel, lean);
+            ServerLoop loop = new ServerLoop(context, executor, loops.size(), wheel);
             loop.start();
             if (!interval.isZero()) {
                 // Fixed delay: after a stall Netty would run missed fixed-rate ticks back to back; the wheel itself
@@ -171,12 +171,7 @@ public final class ServerBootstrapper implements ThrongServer {
             .childHandler(new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(HandshakeHandler.DECODER_NAME, new HttpRequestDecoder(new HttpDecoderConfig()
-                            .setMaxInitialLineLength(config.maxInitialLineLength())
-                            .setMaxHeaderSize(config.maxHeaderSize())
-                            .setInitialBufferSize(512)))
-                        .addLast("handshake", new HandshakeHandler(context));
+                    ch.pipeline().addLast("handshake", new HandshakeHandler(context));
                 }
             });
         if (config.reusePort()) {
@@ -209,6 +204,11 @@ public final class ServerBootstrapper implements ThrongServer {
     @Override
     public TransportKind transport() {
         return transport.isEpoll() ? TransportKind.EPOLL : TransportKind.NIO;
+    }
+
+    @Override
+    public List<IoLoop> loops() {
+        return List.copyOf(context.loops());
     }
 
     @Override

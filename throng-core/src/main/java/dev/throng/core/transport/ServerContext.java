@@ -1,7 +1,10 @@
 package dev.throng.core.transport;
 
+import dev.throng.core.HttpService;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.ServerStats;
+import dev.throng.core.UpgradeDecision;
+import dev.throng.core.UpgradeRequest;
 import dev.throng.core.WebSocketHandler;
 import dev.throng.core.handshake.HttpReplyReason;
 import dev.throng.core.handshake.UpgradeOutcome;
@@ -9,11 +12,13 @@ import dev.throng.core.handshake.UpgradeValidator;
 import dev.throng.core.internal.FailureLog;
 import dev.throng.core.internal.MemoryBudget;
 import dev.throng.core.internal.ServerCounters;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
 
 import java.net.InetAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,9 +50,13 @@ final class ServerContext {
     /** Set by the watchdog when a loop stalls; never cleared (the process is expected to exit). */
     private volatile String unhealthy;
 
-    ServerContext(ServerConfig config, WebSocketHandler handler) {
+    /** The application's plain-HTTP service on this port, or {@code null}. */
+    final HttpService httpService;
+
+    ServerContext(ServerConfig config, WebSocketHandler handler, HttpService httpService) {
         this.config = config;
         this.handler = handler;
+        this.httpService = httpService;
         this.validator = new UpgradeValidator(config);
         this.admission = new Admission(config);
         this.budget = new MemoryBudget(config.memoryBudget() > 0 ? config.memoryBudget() : derivedMemoryBudget());
@@ -118,11 +127,30 @@ final class ServerContext {
     }
 
     /**
-     * Answers an opening handshake from {@code peer}: the {@link UpgradeValidator}'s verdict, then admission (caps,
-     * handshake rate, draining), which refuses with 503 or 429 and a spread Retry-After. Counts the refusals. An
-     * {@link UpgradeOutcome.Accept} has taken an admission slot, which the connection gives back when it closes.
+     * Whether {@code request} goes to the application's {@link HttpService}: a plain request (no WebSocket upgrade),
+     * not the health check, that the service claims.
      */
-    UpgradeOutcome judge(HttpRequest request, InetAddress peer) {
+    boolean handsOver(HttpRequest request) {
+        if (httpService == null || request.decoderResult().isFailure()
+            || request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)
+            || UpgradeValidator.HEALTH_PATH.equals(pathOf(request.uri()))) {
+            return false;
+        }
+        return httpService.serves(request);
+    }
+
+    private static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    /**
+     * Answers an opening handshake from {@code peer}: the {@link UpgradeValidator}'s verdict, then admission (caps,
+     * handshake rate, draining), which refuses with 503 or 429 and a spread Retry-After, then the application's
+     * upgrade hook ({@link WebSocketHandler#onUpgrade}). Counts the refusals. An {@link UpgradeOutcome.Accept} has
+     * taken an admission slot, which the connection gives back when it closes.
+     */
+    UpgradeOutcome judge(HttpRequest request, SocketAddress peer) {
         UpgradeOutcome outcome = validator.validate(request);
         if (outcome instanceof UpgradeOutcome.Reply) {
             HttpReplyReason reason = ((UpgradeOutcome.Reply) outcome).reason();
@@ -132,14 +160,30 @@ final class ServerContext {
             counters.rejected.increment();
             return outcome;
         }
-        HttpReplyReason refused = admission.admit(peer);
-        if (refused == null) {
-            return outcome;
+        InetAddress address = WebSocketSession.addressOf(peer);
+        HttpReplyReason refused = admission.admit(address);
+        if (refused != null) {
+            counters.rejected.increment();
+            counters.shed.increment();
+            long base = config.retryAfter().toSeconds();
+            long retryAfter = base + ThreadLocalRandom.current().nextLong(base + 1); // spread the returns
+            return new UpgradeOutcome.Reply(refused, Map.of("Retry-After", Long.toString(Math.max(1, retryAfter))));
         }
-        counters.rejected.increment();
-        counters.shed.increment();
-        long base = config.retryAfter().toSeconds();
-        long retryAfter = base + ThreadLocalRandom.current().nextLong(base + 1); // spread the returns
-        return new UpgradeOutcome.Reply(refused, Map.of("Retry-After", Long.toString(Math.max(1, retryAfter))));
+        UpgradeDecision decision;
+        try {
+            decision = handler.onUpgrade(new UpgradeRequest(request, peer));
+        } catch (Throwable t) {
+            WebSocketSession.LOG.warn("onUpgrade threw for {}; answering 500", peer, t);
+            decision = UpgradeDecision.refuse(500, "the handler failed");
+        }
+        if (!decision.accepted()) {
+            admission.release(address);
+            counters.rejected.increment();
+            return new UpgradeOutcome.Reply(HttpReplyReason.REFUSED_BY_HANDLER, Map.of(), decision.status(),
+                decision.message());
+        }
+        return decision.attachment() == null
+            ? outcome
+            : ((UpgradeOutcome.Accept) outcome).withAttachment(decision.attachment());
     }
 }

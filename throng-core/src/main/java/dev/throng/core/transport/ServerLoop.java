@@ -1,5 +1,6 @@
 package dev.throng.core.transport;
 
+import dev.throng.core.IoLoop;
 import dev.throng.core.codec.FrameParser;
 import dev.throng.core.codec.MessageDeflate;
 import dev.throng.core.internal.KeepaliveWheel;
@@ -15,9 +16,12 @@ import java.util.concurrent.TimeUnit;
  * connection registry), its handshakes in progress, the parser idle connections borrow for a read, the zlib pair,
  * a scratch vector for gathering writes, the connections waiting for memory, and the heartbeat the watchdog reads.
  *
+ * <p>It is also what the application sees of the loop ({@link IoLoop}), with an attachment slot for its own per-loop
+ * state (the gateway keeps its shard of the channel index there).
+ *
  * <p>Confined to its event loop, except {@link #lastBeatNanos()}, which the watchdog reads from its own thread.
  */
-final class ServerLoop {
+final class ServerLoop implements IoLoop {
     /** How often the loop proves it is alive ({@link LoopWatchdog}) and measures how late it runs. */
     static final long HEARTBEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /**
@@ -49,8 +53,11 @@ final class ServerLoop {
 
     final ServerContext server;
     final EventExecutor executor;
+    private final int index;
+    /** The application's object for this loop ({@link IoLoop#attach}). */
+    private Object attachment;
     final KeepaliveWheel wheel;
-    /** The handshakes in progress (lean sessions); {@code null} on channel transports. */
+    /** The handshakes in progress: sockets whose request has not arrived yet (both transports). */
     final HandshakeTimeouts handshakes;
     /** The zlib pair every connection of this loop shares (no context takeover: MessageDeflate). */
     final MessageDeflate deflate = new MessageDeflate();
@@ -77,11 +84,40 @@ final class ServerLoop {
     /** The loop's thread, learnt by its first task (the watchdog logs its stack when it stalls). */
     private volatile Thread thread;
 
-    ServerLoop(ServerContext server, EventExecutor executor, KeepaliveWheel wheel, boolean lean) {
+    ServerLoop(ServerContext server, EventExecutor executor, int index, KeepaliveWheel wheel) {
         this.server = server;
         this.executor = executor;
+        this.index = index;
         this.wheel = wheel;
-        this.handshakes = lean ? new HandshakeTimeouts(executor, server.handshakeTimeoutNanos) : null;
+        this.handshakes = new HandshakeTimeouts(executor, server.handshakeTimeoutNanos);
+    }
+
+    // ---- IoLoop -----------------------------------------------------------------------------------------------
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public boolean inLoop() {
+        return executor.inEventLoop();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
     }
 
     /** Starts the heartbeat; called once, before the server accepts. */

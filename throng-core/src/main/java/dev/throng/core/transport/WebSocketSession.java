@@ -1,5 +1,7 @@
 package dev.throng.core.transport;
 
+import dev.throng.core.IoLoop;
+import dev.throng.core.PreparedMessage;
 import dev.throng.core.SlowConsumerException;
 import dev.throng.core.WebSocketConnection;
 import dev.throng.core.codec.CloseCodes;
@@ -209,6 +211,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     final void accepted(UpgradeOutcome.Accept accept) {
         this.path = loop.server.sharedTarget(accept.path());
         this.subprotocol = accept.subprotocol();
+        this.attachment = accept.attachment();
         int bits = accept.deflate() == null ? 0 : accept.deflate().serverMaxWindowBits();
         state = (state & ~DEFLATE_MASK) | (bits << DEFLATE_SHIFT);
     }
@@ -862,6 +865,16 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         flushWire();
     }
 
+    /**
+     * Writes and flushes a frame many connections share ({@code address}: its memory, 0 when it has none), which
+     * stays the caller's. Here a retained duplicate goes through the queue; a wire that can write from memory directly
+     * overrides this and keeps a slice of the frame only for what the kernel did not take.
+     */
+    void writeSharedToWire(ByteBuf frame, long address) {
+        writeToWire(frame.retainedDuplicate(), null);
+        flushWire();
+    }
+
     // ---- output -----------------------------------------------------------------------------------------------
 
     @Override
@@ -884,6 +897,65 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             executor().execute(() -> sendBinary0(data, promise));
         }
         return promise;
+    }
+
+    @Override
+    public final boolean offer(PreparedMessage message) {
+        if (!executor().inEventLoop()) {
+            throw new IllegalStateException("offer() is for the connection's event loop; use send() elsewhere");
+        }
+        if ((state & (CLOSE_SENT | CLOSED)) != 0) {
+            return true; // closing: dropped, as a send would be
+        }
+        if (pendingOutboundBytes() >= loop.server.config.maxOutboundBytes()) {
+            return false;
+        }
+        ByteBuf frame = message.frame();
+        long address = message.frameAddress();
+        int bits = deflateBits();
+        int length = message.payloadLength();
+        if (bits != 0 && length >= loop.server.config.compressionThreshold() && (bits >= 15 || length <= 1 << bits)) {
+            ByteBuf compressed = message.deflatedFrame(loop.deflate, alloc());
+            if (compressed != null) {
+                frame = compressed;
+                address = message.deflatedFrameAddress();
+            }
+        }
+        loop.server.counters.bytesOut.add(frame.readableBytes());
+        writeSharedToWire(frame, address);
+        pauseIfPeerNotReading();
+        return true;
+    }
+
+    @Override
+    public final Future<Void> send(PreparedMessage message) {
+        Promise<Void> promise = newPromise();
+        message.retain();
+        Runnable task = () -> {
+            try {
+                if (refuseSend(promise)) {
+                    return;
+                }
+                offer(message);
+                promise.trySuccess(null);
+            } catch (Throwable t) {
+                promise.tryFailure(t);
+                failInternally(t);
+            } finally {
+                message.release();
+            }
+        };
+        if (executor().inEventLoop()) {
+            task.run();
+        } else {
+            executor().execute(task);
+        }
+        return promise;
+    }
+
+    @Override
+    public final IoLoop loop() {
+        return loop;
     }
 
     /**
