@@ -1,0 +1,66 @@
+package dev.throng.gateway;
+
+import dev.throng.gateway.app.App;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the Pusher gateway is configured with beyond the engine's {@link dev.throng.core.ServerConfig}: its
+ * apps and the behaviour shared by all of them. Immutable; each value is checked when made, naming the setting.
+ *
+ * @param apps the apps this server serves; {@link App#development()} when none is configured
+ * @param activityTimeout what {@code pusher:connection_established} tells clients: pusher-js sends {@code pusher:ping}
+ *     after this long without receiving anything. 120 s, Pusher's (pusher-js waits at most its own 120 s anyway);
+ *     set it below the idle timeout of any proxy in front
+ * @param requestTimestampWindow how far a REST request's {@code auth_timestamp} may be from the server's clock.
+ *     600 s, Pusher's: a captured request cannot be replayed later than that
+ * @param maxRequestBodyBytes the largest REST request body; larger: 413. 256 KiB: a full batch of 10 events of 10 KB
+ *     each, escaped, with room to spare
+ * @param cacheTtl how long a cache channel keeps its last event. 30 min, what Pusher documents ("up to 30 minutes")
+ * @param webhookBatchWindow how long webhook events wait to share one request (per app and endpoint). 250 ms: a burst
+ *     of joins becomes one request, and no event waits noticeably
+ * @param webhookVacancyDelay how long {@code channel_vacated} and {@code member_removed} wait, cancelled when the
+ *     channel is occupied again or the user rejoins. 3 s, Pusher's: a page reload sends no webhooks
+ * @param webhookRetryFor how long a failing webhook is retried, with exponential backoff. 5 min, Pusher's
+ * @param webhookQueueSize webhook events waiting at most; more are dropped and counted. 10,000
+ */
+public record GatewayConfig(List<App> apps, Duration activityTimeout, Duration requestTimestampWindow,
+                            int maxRequestBodyBytes, Duration cacheTtl, Duration webhookBatchWindow,
+                            Duration webhookVacancyDelay, Duration webhookRetryFor, int webhookQueueSize) {
+
+    /** The defaults, with the development app. */
+    public static final GatewayConfig DEFAULTS = new GatewayConfig(List.of(App.development()), Duration.ofSeconds(120),
+        Duration.ofSeconds(600), 256 * 1024, Duration.ofMinutes(30), Duration.ofMillis(250), Duration.ofSeconds(3),
+        Duration.ofMinutes(5), 10_000);
+
+    public GatewayConfig {
+        apps = apps == null || apps.isEmpty() ? List.of(App.development()) : List.copyOf(apps);
+        check(activityTimeout != null && activityTimeout.toSeconds() >= 1,
+            "activityTimeout must be at least 1 s (pusher-js refuses 0), got " + activityTimeout);
+        check(requestTimestampWindow != null && !requestTimestampWindow.isNegative() && !requestTimestampWindow.isZero(),
+            "requestTimestampWindow must be positive, got " + requestTimestampWindow);
+        check(maxRequestBodyBytes >= 1024, "maxRequestBodyBytes must be at least 1024, got " + maxRequestBodyBytes);
+        check(cacheTtl != null && !cacheTtl.isNegative() && !cacheTtl.isZero(), "cacheTtl must be positive, got "
+            + cacheTtl);
+        check(webhookBatchWindow != null && !webhookBatchWindow.isNegative(),
+            "webhookBatchWindow must not be negative, got " + webhookBatchWindow);
+        check(webhookVacancyDelay != null && !webhookVacancyDelay.isNegative(),
+            "webhookVacancyDelay must not be negative, got " + webhookVacancyDelay);
+        check(webhookRetryFor != null && !webhookRetryFor.isNegative(), "webhookRetryFor must not be negative, got "
+            + webhookRetryFor);
+        check(webhookQueueSize >= 1, "webhookQueueSize must be at least 1, got " + webhookQueueSize);
+    }
+
+    /** The same configuration with {@code apps}. */
+    public GatewayConfig withApps(List<App> apps) {
+        return new GatewayConfig(apps, activityTimeout, requestTimestampWindow, maxRequestBodyBytes, cacheTtl,
+            webhookBatchWindow, webhookVacancyDelay, webhookRetryFor, webhookQueueSize);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
