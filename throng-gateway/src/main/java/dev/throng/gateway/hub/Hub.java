@@ -1,0 +1,262 @@
+package dev.throng.gateway.hub;
+
+import dev.throng.core.IoLoop;
+import dev.throng.core.PreparedMessage;
+import dev.throng.core.WebSocketConnection;
+import dev.throng.gateway.app.App;
+import dev.throng.gateway.app.Apps;
+import dev.throng.gateway.broker.Broker;
+import dev.throng.gateway.broker.Publication;
+import dev.throng.gateway.metrics.GatewayMetrics;
+import dev.throng.gateway.protocol.PusherError;
+import dev.throng.gateway.protocol.ServerFrames;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The channel index of this node and its fan-out (issue #17 item 9). Subscriptions live per event loop
+ * ({@link Shard}, {@link LocalChannel}); each channel's {@link ChannelGroup} knows which loops have subscribers. A
+ * publication is encoded into one frame on the publisher's thread, then handed to those loops only, one task each,
+ * in the same order on every loop (the group's lock); each loop writes it to its subscribers from the shared frame,
+ * without an allocation or a copy per subscriber ({@link WebSocketConnection#offer}). A subscriber that has
+ * {@code maxOutboundBytes} waiting is a slow consumer and is closed with {@link PusherError#SLOW_CONSUMER}, so it
+ * never grows the server's memory or delays the others.
+ *
+ * <p>Thread-safe. Subscribe and unsubscribe run on the subscriber's loop; publish and deliver on any thread.
+ */
+public final class Hub implements Broker.Node {
+    private final Broker broker;
+    private final AppHub[] apps;
+    private final Apps configured;
+    private final GatewayMetrics metrics;
+    /** The socket ids of this node are {@code prefix.n}: a random prefix per process, so nodes do not collide. */
+    private final String socketPrefix;
+    private final AtomicLong sockets = new AtomicLong();
+    private volatile List<IoLoop> loops = List.of();
+
+    public Hub(Apps configured, Broker broker, GatewayMetrics metrics) {
+        this.configured = configured;
+        this.broker = broker;
+        this.metrics = metrics;
+        this.apps = new AppHub[configured.size()];
+        for (App app : configured.all()) {
+            int i = configured.indexOf(app);
+            apps[i] = new AppHub(app, i);
+        }
+        // 1 to 2^31: socket ids look like Pusher's ("123456.7891011", two unsigned decimals).
+        this.socketPrefix = Long.toString(1 + (new SecureRandom().nextLong() & 0x7FFF_FFFFL));
+    }
+
+    /** The server's event loops, known once it runs; called before it accepts connections. */
+    public void loops(List<IoLoop> loops) {
+        this.loops = List.copyOf(loops);
+    }
+
+    AppHub app(App app) {
+        return apps[configured.indexOf(app)];
+    }
+
+    /** Every app's hub, for counters. */
+    AppHub[] apps() {
+        return apps;
+    }
+
+    long newSocket() {
+        return sockets.incrementAndGet();
+    }
+
+    String socketId(long seq) {
+        return socketPrefix + "." + seq;
+    }
+
+    /** The number of this node's socket id {@code socketId}, or -1 when it is another node's (or malformed). */
+    long seqOf(String socketId) {
+        if (socketId == null || !socketId.startsWith(socketPrefix) || socketId.length() <= socketPrefix.length() + 1
+            || socketId.charAt(socketPrefix.length()) != '.') {
+            return -1;
+        }
+        try {
+            return Long.parseLong(socketId, socketPrefix.length() + 1, socketId.length(), 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    // ---- subscriptions (on the subscriber's loop) -------------------------------------------------------------
+
+    /** Adds {@code connection} to {@code channel}'s subscribers on its loop (it is not subscribed yet). */
+    LocalChannel subscribe(WebSocketConnection connection, ClientState state, String channel) {
+        IoLoop loop = connection.loop();
+        Shard shard = Shard.of(loop, apps.length);
+        boolean[] created = new boolean[1];
+        LocalChannel lc = shard.getOrCreate(state.app, channel, created);
+        lc.add(connection);
+        state.addChannel(lc);
+        state.app.subscriptions.increment();
+        if (created[0]) {
+            joinGroup(state.app, channel, loop.index());
+        }
+        return lc;
+    }
+
+    /** Removes {@code connection} from {@code lc} (its subscription). */
+    void unsubscribe(WebSocketConnection connection, ClientState state, LocalChannel lc) {
+        if (!lc.remove(connection)) {
+            return;
+        }
+        state.removeChannel(lc);
+        state.app.subscriptions.decrement();
+        if (lc.isEmpty()) {
+            IoLoop loop = connection.loop();
+            Shard.of(loop, apps.length).remove(lc);
+            leaveGroup(state.app, lc.name, loop.index());
+        }
+    }
+
+    private void joinGroup(AppHub app, String channel, int loopIndex) {
+        for (;;) {
+            ChannelGroup g = app.groups.computeIfAbsent(channel, c -> new ChannelGroup());
+            synchronized (g) {
+                if (g.removed) {
+                    continue; // emptied and removed meanwhile: take the new one
+                }
+                boolean first = g.loops == 0;
+                g.loops |= ChannelGroup.bit(loopIndex);
+                if (first) {
+                    broker.interest(app.app, channel, true); // in the lock: interest changes keep their order
+                }
+                return;
+            }
+        }
+    }
+
+    private void leaveGroup(AppHub app, String channel, int loopIndex) {
+        ChannelGroup g = app.groups.get(channel);
+        if (g == null) {
+            return;
+        }
+        synchronized (g) {
+            if (loopIndex < 63) {
+                g.loops &= ~ChannelGroup.bit(loopIndex);
+            } else if (!anyLoopFrom63Has(app, channel)) {
+                g.loops &= ~ChannelGroup.bit(63);
+            }
+            if (g.loops == 0) {
+                g.removed = true;
+                app.groups.remove(channel, g);
+                broker.interest(app.app, channel, false);
+            }
+        }
+    }
+
+    /** Loops 63 and up share one bit: it stays while any of them still has the channel (called rarely: >63 loops). */
+    private boolean anyLoopFrom63Has(AppHub app, String channel) {
+        // Each loop's shard is confined to its loop; reading sizes from here is a racy hint. Keep the bit (a
+        // delivery to a loop without the channel is a no-op) unless every such loop is certainly without it.
+        return loops.size() > 63;
+    }
+
+    // ---- publishing -------------------------------------------------------------------------------------------
+
+    /** Publishes through the broker: to every subscriber on every node. */
+    public void publish(Publication publication) {
+        metrics.published(publication.app());
+        broker.publish(publication);
+    }
+
+    /**
+     * A publication for this node (from the broker): encoded once here, then one task per loop with subscribers, in
+     * the channel's order.
+     */
+    @Override
+    public void deliver(Publication p) {
+        AppHub app = app(p.app());
+        ChannelGroup g = app.groups.get(p.channel());
+        if (g == null) {
+            return; // nobody here
+        }
+        PreparedMessage message = PreparedMessage.text(
+            ServerFrames.channelEvent(p.event(), p.channel(), p.data(), p.userId()));
+        long excluded = seqOf(p.excludedSocketId());
+        List<IoLoop> all = loops;
+        try {
+            synchronized (g) {
+                long mask = g.loops;
+                for (int i = 0; i < all.size(); i++) {
+                    if ((mask & ChannelGroup.bit(i)) != 0) {
+                        IoLoop loop = all.get(i);
+                        message.retain();
+                        loop.execute(() -> deliverOnLoop(loop, app, p, message, excluded));
+                    }
+                }
+            }
+        } finally {
+            message.release();
+        }
+    }
+
+    private void deliverOnLoop(IoLoop loop, AppHub app, Publication p, PreparedMessage message, long excluded) {
+        try {
+            LocalChannel lc = Shard.of(loop, apps.length).get(app, p.channel());
+            if (lc == null) {
+                return;
+            }
+            int[] delivered = new int[1];
+            lc.forEach(connection -> {
+                ClientState state = connection.attachment();
+                if (state == null || state.seq == excluded) {
+                    return;
+                }
+                if (connection.offer(message)) {
+                    delivered[0]++;
+                } else {
+                    slowConsumer(connection, state);
+                }
+            });
+            metrics.delivered(app.app, delivered[0], message.frame().readableBytes(), p.publishedNanos());
+        } finally {
+            message.release();
+        }
+    }
+
+    /**
+     * Closes a subscriber that does not read fast enough (pusher-js reconnects after its 1 s backoff). Only the close
+     * frame: a {@code pusher:error} would be refused by the full queue it is about (and count as a send over the limit).
+     */
+    void slowConsumer(WebSocketConnection connection, ClientState state) {
+        metrics.slowConsumer(state.app.app);
+        connection.close(PusherError.SLOW_CONSUMER.code(), PusherError.SLOW_CONSUMER.message());
+    }
+
+    @Override
+    public void terminateUser(App app, String userId) {
+        Set<WebSocketConnection> connections = app(app).users.get(userId);
+        if (connections == null) {
+            return;
+        }
+        for (WebSocketConnection connection : connections) {
+            connection.loop().execute(() -> {
+                connection.sendText(PusherError.TERMINATED.frame());
+                connection.close(PusherError.TERMINATED.code(), PusherError.TERMINATED.message());
+            });
+        }
+    }
+
+    /** Connections of {@code app} on this node. */
+    public long connections(App app) {
+        return app(app).connections.sum();
+    }
+
+    /** Subscriptions of {@code app} on this node. */
+    public long subscriptions(App app) {
+        return app(app).subscriptions.sum();
+    }
+
+    /** Channels of {@code app} with subscribers on this node. */
+    public int channels(App app) {
+        return app(app).groups.size();
+    }
+}

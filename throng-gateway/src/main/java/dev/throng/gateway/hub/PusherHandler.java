@@ -1,0 +1,398 @@
+package dev.throng.gateway.hub;
+
+import dev.throng.core.PreparedMessage;
+import dev.throng.core.UpgradeDecision;
+import dev.throng.core.UpgradeRequest;
+import dev.throng.core.WebSocketConnection;
+import dev.throng.core.WebSocketHandler;
+import dev.throng.gateway.GatewayConfig;
+import dev.throng.gateway.app.App;
+import dev.throng.gateway.app.AppLimits;
+import dev.throng.gateway.app.Apps;
+import dev.throng.gateway.auth.ChannelAuth;
+import dev.throng.gateway.auth.UserAuth;
+import dev.throng.gateway.broker.Broker;
+import dev.throng.gateway.broker.Publication;
+import dev.throng.gateway.metrics.GatewayMetrics;
+import dev.throng.gateway.protocol.ChannelNames;
+import dev.throng.gateway.protocol.ChannelType;
+import dev.throng.gateway.protocol.ClientMessage;
+import dev.throng.gateway.protocol.ClientMessageParser;
+import dev.throng.gateway.protocol.PusherError;
+import dev.throng.gateway.protocol.ServerFrames;
+import dev.throng.gateway.webhook.Webhooks;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every Pusher connection's protocol (issue #17 items 2-5): the connection path and its refusals, the handshake,
+ * {@code pusher:ping}, subscriptions with their signatures, presence, cache replay, client events and sign-in. It
+ * runs on each connection's event loop (the engine's {@link WebSocketHandler} contract); channels and fan-out are the
+ * {@link Hub}'s, what nodes share the {@link Broker}'s.
+ *
+ * <p>Refusals follow what pusher-js does with them (docs/gateway.md): an unknown or disabled app, a quota, or an
+ * unsupported protocol is accepted as a WebSocket and then told with {@code pusher:error} and the close code, since a
+ * refused upgrade would make pusher-js retry forever; errors that concern one request (a subscription, a client
+ * event) are a {@code pusher:error} only.
+ */
+public final class PusherHandler implements WebSocketHandler {
+    /** {@code /app/{key}}: where Pusher clients connect. */
+    private static final String PATH_PREFIX = "/app/";
+    /** The answer to {@code pusher:ping}, encoded once for every connection (never released). */
+    private static final PreparedMessage PONG = PreparedMessage.text(ServerFrames.pong());
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final Hub hub;
+    private final Broker broker;
+    private final Apps apps;
+    private final GatewayConfig config;
+    private final Webhooks webhooks;
+    private final GatewayMetrics metrics;
+    private final long activityTimeoutSeconds;
+
+    /** What a connection that is accepted only to be told why it cannot stay carries until it is opened. */
+    record Rejection(PusherError error) {
+    }
+
+    public PusherHandler(Hub hub, Broker broker, Apps apps, GatewayConfig config, Webhooks webhooks,
+                         GatewayMetrics metrics) {
+        this.hub = hub;
+        this.broker = broker;
+        this.apps = apps;
+        this.config = config;
+        this.webhooks = webhooks;
+        this.metrics = metrics;
+        this.activityTimeoutSeconds = config.activityTimeout().toSeconds();
+    }
+
+    // ---- the connection's life --------------------------------------------------------------------------------
+
+    @Override
+    public UpgradeDecision onUpgrade(UpgradeRequest request) {
+        String path = request.path();
+        if (!path.startsWith(PATH_PREFIX) || path.length() == PATH_PREFIX.length()) {
+            return UpgradeDecision.refuse(404, "Pusher clients connect to /app/{key}");
+        }
+        App app = apps.byKey(path.substring(PATH_PREFIX.length()));
+        if (app == null) {
+            return rejection(PusherError.APP_DOES_NOT_EXIST);
+        }
+        if (!app.enabled()) {
+            return rejection(PusherError.APP_DISABLED);
+        }
+        PusherError protocol = checkProtocol(request.query());
+        if (protocol != null) {
+            return rejection(protocol);
+        }
+        if (app.maxConnections() > 0 && !broker.admit(app, app.maxConnections())) {
+            return rejection(PusherError.OVER_CONNECTION_QUOTA);
+        }
+        return UpgradeDecision.accept(new ClientState(hub.app(app), hub.newSocket()));
+    }
+
+    private UpgradeDecision rejection(PusherError error) {
+        metrics.refused(error);
+        return UpgradeDecision.accept(new Rejection(error));
+    }
+
+    /**
+     * The {@code protocol} query parameter: 4 to 7 are served alike (the Android client still sends 5); a missing one
+     * is taken for 7, as lenient servers do; anything else is 4007.
+     */
+    static PusherError checkProtocol(String query) {
+        String value = queryParameter(query, "protocol");
+        if (value == null) {
+            return null;
+        }
+        try {
+            int protocol = Integer.parseInt(value);
+            return protocol >= 4 && protocol <= 7 ? null : PusherError.UNSUPPORTED_PROTOCOL;
+        } catch (NumberFormatException e) {
+            return PusherError.UNSUPPORTED_PROTOCOL;
+        }
+    }
+
+    private static String queryParameter(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.regionMatches(0, name, 0, eq) && eq == name.length()) {
+                return pair.substring(eq + 1);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void onOpen(WebSocketConnection connection) {
+        Object attachment = connection.attachment();
+        if (attachment instanceof Rejection rejection) {
+            PusherError error = rejection.error();
+            connection.sendText(error.frame());
+            connection.close(error.code(), error.message());
+            return;
+        }
+        ClientState state = (ClientState) attachment;
+        state.app.connections.increment();
+        connection.sendText(ServerFrames.connectionEstablished(hub.socketId(state.seq), activityTimeoutSeconds));
+    }
+
+    @Override
+    public void onClose(WebSocketConnection connection, int code, String reason) {
+        if (!(connection.attachment() instanceof ClientState state)) {
+            return;
+        }
+        for (LocalChannel lc : state.channels()) {
+            leave(connection, state, lc);
+        }
+        ClientState.Extras extras = state.extras;
+        if (extras != null && extras.userId != null) {
+            state.app.signedOut(extras.userId, connection);
+        }
+        App app = state.app.app;
+        if (app.maxConnections() > 0) {
+            broker.release(app);
+        }
+        state.app.connections.decrement();
+    }
+
+    @Override
+    public void onBinary(WebSocketConnection connection, ByteBuf data) {
+        // The Pusher protocol is text: binary frames carry nothing a client sends; ignored, as Pusher does.
+    }
+
+    // ---- messages ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void onText(WebSocketConnection connection, String text) {
+        if (!(connection.attachment() instanceof ClientState state)) {
+            return; // told why it cannot stay, and closing
+        }
+        ClientMessage message = ClientMessageParser.parse(text);
+        if (message instanceof ClientMessage.Ping) {
+            connection.offer(PONG);
+        } else if (message instanceof ClientMessage.Subscribe subscribe) {
+            subscribe(connection, state, subscribe);
+        } else if (message instanceof ClientMessage.Unsubscribe unsubscribe) {
+            unsubscribe(connection, state, unsubscribe.channel());
+        } else if (message instanceof ClientMessage.ClientEvent event) {
+            clientEvent(connection, state, event);
+        } else if (message instanceof ClientMessage.Signin signin) {
+            signin(connection, state, signin);
+        } else if (message instanceof ClientMessage.Invalid invalid) {
+            error(connection, invalid.error(), invalid.detail());
+        }
+        // pusher:pong and unknown events: nothing to do
+    }
+
+    private void error(WebSocketConnection connection, PusherError error, Object... args) {
+        metrics.error(error);
+        connection.sendText(error.frame(args));
+    }
+
+    private void subscribe(WebSocketConnection connection, ClientState state, ClientMessage.Subscribe m) {
+        App app = state.app.app;
+        AppLimits limits = app.limits();
+        String channel = m.channel();
+        if (!ChannelNames.isValid(channel, limits.maxChannelNameLength())) {
+            error(connection, PusherError.INVALID_CHANNEL_NAME, channel);
+            return;
+        }
+        if (state.channel(channel) != null) {
+            error(connection, PusherError.EXISTING_SUBSCRIPTION, channel);
+            return;
+        }
+        if (state.subscriptionCount() >= limits.maxSubscriptionsPerConnection()) {
+            error(connection, PusherError.TOO_MANY_SUBSCRIPTIONS, limits.maxSubscriptionsPerConnection());
+            return;
+        }
+        ChannelType type = ChannelType.of(channel);
+        String socketId = hub.socketId(state.seq);
+        Broker.Member member = null;
+        if (type == ChannelType.SERVER_TO_USER) {
+            ClientState.Extras extras = state.extras;
+            String user = channel.substring(channel.indexOf("#server-to-user-") + "#server-to-user-".length());
+            if (extras == null || !user.equals(extras.userId)) {
+                error(connection, PusherError.NOT_SIGNED_IN_AS, channel);
+                return;
+            }
+        } else if (type.requiresAuth()) {
+            if (!ChannelAuth.verify(app, socketId, channel, m.channelData(), m.auth())) {
+                metrics.authFailed(app);
+                error(connection, PusherError.INVALID_SIGNATURE, socketId, channel, m.auth());
+                return;
+            }
+            if (type.isPresence()) {
+                member = presenceMember(connection, state, m.channelData(), limits);
+                if (member == null) {
+                    return; // told why
+                }
+                Broker.Join join = broker.join(app, channel, member, socketId, limits.maxPresenceMembers());
+                if (join == Broker.Join.FULL) {
+                    error(connection, PusherError.PRESENCE_FULL, channel, limits.maxPresenceMembers());
+                    return;
+                }
+                state.presence().put(channel, member);
+                if (join == Broker.Join.FIRST) {
+                    hub.publish(new Publication(app, channel, "pusher_internal:member_added",
+                        "{\"user_id\":" + member.idJson()
+                            + (member.infoJson() == null ? "" : ",\"user_info\":" + member.infoJson()) + "}",
+                        socketId, null, System.nanoTime()));
+                    webhooks.memberAdded(app, channel, member.id());
+                }
+            }
+        }
+        hub.subscribe(connection, state, channel);
+        if (broker.subscribed(app, channel, 1) == 1) {
+            webhooks.channelOccupied(app, channel);
+        }
+        connection.sendText(member != null
+            ? ServerFrames.presenceSubscriptionSucceeded(channel, broker.members(app, channel))
+            : ServerFrames.subscriptionSucceeded(channel));
+        if (type.isCache()) {
+            Broker.Cached cached = broker.cached(app, channel);
+            if (cached != null) {
+                connection.sendText(ServerFrames.channelEvent(cached.event(), channel, cached.data(), null));
+            } else {
+                connection.sendText(ServerFrames.cacheMiss(channel));
+                webhooks.cacheMiss(app, channel);
+            }
+        }
+    }
+
+    /**
+     * The member a presence subscription joins as: its auth's {@code channel_data}, or the signed-in user when the
+     * auth carried none (pusher-js then signs {@code socket_id:channel} only). Null, after telling the client, when
+     * neither names a valid user.
+     */
+    private Broker.Member presenceMember(WebSocketConnection connection, ClientState state, String channelData,
+                                         AppLimits limits) {
+        MemberData data;
+        if (channelData != null) {
+            data = MemberData.ofChannelData(channelData);
+        } else {
+            ClientState.Extras extras = state.extras;
+            data = extras == null || extras.userData == null ? null : MemberData.ofUserData(extras.userData);
+        }
+        if (data == null) {
+            error(connection, PusherError.INVALID_PRESENCE_DATA);
+            return null;
+        }
+        if (data.id().length() > limits.maxUserIdLength()) {
+            error(connection, PusherError.USER_ID_TOO_LONG, limits.maxUserIdLength());
+            return null;
+        }
+        if (data.infoJson() != null
+            && ByteBufUtil.utf8Bytes(data.infoJson()) > limits.maxUserInfoBytes()) {
+            error(connection, PusherError.USER_INFO_TOO_LARGE, limits.maxUserInfoBytes());
+            return null;
+        }
+        return new Broker.Member(data.idJson(), data.id(), data.infoJson());
+    }
+
+    private void unsubscribe(WebSocketConnection connection, ClientState state, String channel) {
+        LocalChannel lc = state.channel(channel);
+        if (lc == null) {
+            error(connection, PusherError.NOT_SUBSCRIBED, channel);
+            return;
+        }
+        leave(connection, state, lc);
+    }
+
+    /** Ends a subscription: the hub's, the presence membership's and the channel count's. */
+    private void leave(WebSocketConnection connection, ClientState state, LocalChannel lc) {
+        App app = state.app.app;
+        String channel = lc.name;
+        hub.unsubscribe(connection, state, lc);
+        ClientState.Extras extras = state.extras;
+        Broker.Member member = extras == null || extras.presence == null ? null : extras.presence.remove(channel);
+        if (member != null) {
+            String socketId = hub.socketId(state.seq);
+            if (broker.leave(app, channel, member.id(), socketId)) {
+                hub.publish(new Publication(app, channel, "pusher_internal:member_removed",
+                    "{\"user_id\":" + member.idJson() + "}", socketId, null, System.nanoTime()));
+                webhooks.memberRemoved(app, channel, member.id());
+            }
+        }
+        if (broker.subscribed(app, channel, -1) == 0) {
+            webhooks.channelVacated(app, channel);
+        }
+    }
+
+    private void clientEvent(WebSocketConnection connection, ClientState state, ClientMessage.ClientEvent m) {
+        App app = state.app.app;
+        AppLimits limits = app.limits();
+        String channel = m.channel();
+        if (!app.clientEvents()) {
+            error(connection, PusherError.CLIENT_EVENTS_DISABLED);
+            return;
+        }
+        if (!ChannelType.of(channel).allowsClientEvents()) {
+            error(connection, PusherError.CLIENT_EVENT_CHANNEL_TYPE, channel);
+            return;
+        }
+        if (state.channel(channel) == null) {
+            error(connection, PusherError.CLIENT_EVENT_NOT_SUBSCRIBED, channel);
+            return;
+        }
+        if (m.event().length() > limits.maxEventNameLength()
+            || ByteBufUtil.utf8Bytes(m.data()) > limits.maxEventDataBytes()) {
+            error(connection, PusherError.CLIENT_EVENT_TOO_LARGE, limits.maxEventDataBytes());
+            return;
+        }
+        ClientState.Extras extras = state.extras();
+        long now = System.nanoTime();
+        if (now - extras.rateWindowNanos >= SECOND) {
+            extras.rateWindowNanos = now;
+            extras.rateCount = 0;
+        }
+        if (++extras.rateCount > limits.clientEventsPerSecond()) {
+            metrics.rateLimited(app);
+            error(connection, PusherError.CLIENT_EVENT_RATE_LIMIT);
+            return;
+        }
+        Broker.Member member = extras.presence == null ? null : extras.presence.get(channel);
+        String userId = member == null ? null : member.id();
+        String socketId = hub.socketId(state.seq);
+        metrics.clientEvent(app);
+        hub.publish(new Publication(app, channel, m.event(), m.data(), socketId, userId, now));
+        webhooks.clientEvent(app, channel, m.event(), m.data(), socketId, userId);
+    }
+
+    private void signin(WebSocketConnection connection, ClientState state, ClientMessage.Signin m) {
+        App app = state.app.app;
+        String socketId = hub.socketId(state.seq);
+        if (!UserAuth.verify(app, socketId, m.userData(), m.auth())) {
+            metrics.authFailed(app);
+            error(connection, PusherError.INVALID_SIGNIN_SIGNATURE);
+            return;
+        }
+        MemberData user = MemberData.ofUserData(m.userData());
+        if (user == null) {
+            error(connection, PusherError.INVALID_USER_DATA);
+            return;
+        }
+        if (user.id().length() > app.limits().maxUserIdLength()) {
+            error(connection, PusherError.USER_ID_TOO_LONG, app.limits().maxUserIdLength());
+            return;
+        }
+        ClientState.Extras extras = state.extras();
+        if (extras.userId != null && !extras.userId.equals(user.id())) {
+            error(connection, PusherError.SIGNED_IN_AS_ANOTHER_USER);
+            return;
+        }
+        if (extras.userId == null) {
+            state.app.signedIn(user.id(), connection);
+        }
+        extras.userId = user.id();
+        extras.userData = m.userData();
+        connection.sendText(ServerFrames.signinSuccess(m.userData()));
+        if (user.watchlist().size() > 100) {
+            error(connection, PusherError.WATCHLIST_LIMIT);
+        }
+    }
+}
