@@ -1,6 +1,7 @@
 package dev.throng.core.footprint;
 
 import dev.throng.core.test.ClientFrames;
+import dev.throng.core.test.LiveHeap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -190,35 +190,12 @@ class ConnectionFootprintIT {
         return histogram(pid).get("Total");
     }
 
-    /** Bytes of live objects per class in the JVM {@code pid}, and their sum as "Total" (jcmd GC.class_histogram). */
     private static Map<String, Long> histogram(long pid) throws IOException, InterruptedException {
-        String java = System.getProperty("footprint.java", javaBin("java"));
-        String jcmdBin = Path.of(java).resolveSibling("jcmd").toString();
-        Process jcmd = new ProcessBuilder(jcmdBin, Long.toString(pid), "GC.class_histogram")
-            .redirectErrorStream(true).start();
-        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        jcmd.waitFor();
-        Map<String, Long> bytes = new HashMap<>();
-        for (String line : output.split("\n")) {
-            String[] parts = line.trim().split("\\s+");
-            if (parts.length >= 4 && parts[0].endsWith(":")) { // "num: instances bytes class"
-                bytes.merge(parts[3], Long.parseLong(parts[2]), Long::sum);
-            } else if (parts.length >= 3 && parts[0].equals("Total")) {
-                bytes.put("Total", Long.parseLong(parts[2]));
-            }
-        }
-        if (!bytes.containsKey("Total")) {
-            throw new IOException("no histogram total in jcmd output: " + output.lines().limit(3).toList());
-        }
-        return bytes;
+        return LiveHeap.histogram(System.getProperty("footprint.java", javaBin("java")), pid);
     }
 
-    /** The five classes whose live bytes grew most from {@code before} to {@code after}, for a failure message. */
     private static String grownMost(Map<String, Long> before, Map<String, Long> after) {
-        return after.entrySet().stream().filter(e -> !e.getKey().equals("Total"))
-            .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-            .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
-            .map(e -> e.getKey() + " +" + e.getValue() + " B").toList().toString();
+        return LiveHeap.grownMost(before, after);
     }
 
     private static String javaBin(String tool) {
