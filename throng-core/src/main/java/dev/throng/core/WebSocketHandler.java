@@ -26,6 +26,16 @@ public interface WebSocketHandler {
         return UpgradeDecision.accept();
     }
 
+    /**
+     * The close code a peer that missed the server's keepalive (silent for a whole ping interval after a ping) is
+     * told, in a close frame written just before the TCP connection is closed; 0 (the default) writes none, as RFC
+     * 6455 expects for a peer taken for dead (the application then sees 1006). A protocol whose clients act on close
+     * codes sets its own (the Pusher gateway: 4201, on which pusher-js reconnects at once). Read once per such close.
+     */
+    default int deadPeerCloseCode() {
+        return 0;
+    }
+
     /** The opening handshake completed; the connection can send. */
     default void onOpen(WebSocketConnection connection) {
     }

@@ -835,6 +835,12 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
                 }
                 if ((state & INBOUND_SEEN) == 0) {
                     server.counters.deadPeers.increment();
+                    int code = server.handler.deadPeerCloseCode();
+                    if (code != 0) { // the application's word to a peer that may yet read it; no wait for an answer
+                        publish(CLOSE_SENT);
+                        writeToWire(FrameWriter.close(alloc(), code, CloseReason.PONG_TIMEOUT.id()), null);
+                        flushWire();
+                    }
                     fail(CloseReason.PONG_TIMEOUT);
                     return;
                 }

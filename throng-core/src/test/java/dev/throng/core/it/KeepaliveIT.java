@@ -87,6 +87,30 @@ class KeepaliveIT {
     }
 
     @Test
+    void tellsADeadPeerTheApplicationsCloseCodeBeforeClosingWhenItHasOne() throws Exception {
+        RecordingHandler handler = new RecordingHandler() {
+            @Override
+            public int deadPeerCloseCode() {
+                return 4201; // what the Pusher gateway sends: pusher-js reconnects at once
+            }
+        };
+        try (TestServer server = start(handler);
+             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+            client.upgrade();
+            ServerFrame frame;
+            do {
+                frame = client.readFrame(); // pings, never answered
+            } while (frame.opcode() == ClientFrames.PING);
+            assertThat(frame.isClose()).as("%s", frame).isTrue();
+            assertThat(frame.closeCode()).isEqualTo(4201);
+            assertThat(frame.closeReason()).isEqualTo("PONG_TIMEOUT");
+            client.expectEof();
+            assertThat(handler.awaitClose().code()).as("no answer was awaited: the peer is taken for dead")
+                .isEqualTo(1006);
+        }
+    }
+
+    @Test
     void spreadsThePingsOfManyConnectionsOverTheInterval() throws Exception {
         int count = 200;
         ExecutorService pool = Executors.newFixedThreadPool(count);

@@ -160,6 +160,12 @@ public final class PusherHandler implements WebSocketHandler {
         state.app.connections.decrement();
     }
 
+    /** A client that missed the server's keepalive is told 4201 "Pong reply not received": pusher-js reconnects at once. */
+    @Override
+    public int deadPeerCloseCode() {
+        return PusherError.PONG_TIMEOUT.code();
+    }
+
     @Override
     public void onBinary(WebSocketConnection connection, ByteBuf data) {
         // The Pusher protocol is text: binary frames carry nothing a client sends; ignored, as Pusher does.
