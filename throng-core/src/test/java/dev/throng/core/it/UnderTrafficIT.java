@@ -107,7 +107,10 @@ class UnderTrafficIT {
             flood.start();
 
             // The witness echoes while the flood goes on, until the flooder is done or blocked for a second.
-            List<Long> echoes = echoUntil(server, Duration.ofSeconds(20), () -> stalled(sent, flood));
+            // On a loaded machine the server may still be catching up with what the kernel buffered when the
+            // flooder first blocks: wait for the server's own pause, then for the flooder to stay blocked.
+            List<Long> echoes = echoUntil(server, Duration.ofSeconds(30),
+                () -> server.server().stats().readPauses() > 0 && stalled(sent, flood));
             ServerStats stats = server.server().stats();
             flooder.close();
             flood.join(5000);
@@ -347,8 +350,11 @@ class UnderTrafficIT {
     }
 
     /**
-     * The witness on the same loop was served throughout. Timing on a shared 2-core machine: the bound is 100 ms
-     * for every echo but the slowest 2 % (a GC pause or the other process taking the core), and 1 s for all.
+     * The witness on the same loop was served throughout: not starved. This is a starvation check, not a speed
+     * measurement (docs/benchmarks.md has those): a starved witness waits for the whole flood (seconds), a served
+     * one for a few milliseconds, and the bounds sit far from both so that a shared, loaded 2-core machine (a GC
+     * pause, the other process taking the core) does not decide the result: 500 ms for every echo but the slowest
+     * 2 %, and 2 s for all.
      */
     private static void assertEchoesStayedQuick(List<Long> rtts) {
         List<Long> sorted = new ArrayList<>(rtts);
@@ -357,8 +363,8 @@ class UnderTrafficIT {
         long p98 = sorted.get((int) Math.floor(sorted.size() * 0.98) - 1);
         System.out.printf("witness echoes: %d, median %d ms, p98 %d ms, max %d ms%n", sorted.size(),
             sorted.get(sorted.size() / 2), p98, sorted.get(sorted.size() - 1));
-        assertThat(p98).as("p98 echo round trip (ms) of %s", sorted).isLessThan(100);
-        assertThat(sorted.get(sorted.size() - 1)).as("slowest echo round trip (ms)").isLessThan(1000);
+        assertThat(p98).as("p98 echo round trip (ms) of %s", sorted).isLessThan(500);
+        assertThat(sorted.get(sorted.size() - 1)).as("slowest echo round trip (ms)").isLessThan(2000);
     }
 
     private static Socket rawClient(int port, int receiveBuffer) throws IOException {
