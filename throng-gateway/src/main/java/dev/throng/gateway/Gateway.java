@@ -74,7 +74,7 @@ public final class Gateway implements AutoCloseable {
         }
         hub.loops(server.loops());
         metrics.gauges(server, hub::connections, hub::subscriptions, hub::channels);
-        webhooks.registerMetrics(metrics);
+        metrics.webhooks(webhooks::stats);
         for (App app : apps.all()) {
             if (app.isDevelopment()) {
                 LOG.warn("serving the development app (id app-id, key app-key, secret app-secret): its secret is "

@@ -253,7 +253,8 @@ public final class PusherHandler implements WebSocketHandler {
             }
         }
         hub.subscribe(connection, state, channel);
-        if (broker.subscribed(app, channel, 1) == 1) {
+        // A user's own channel is no occupancy: not counted, no webhooks (pusher-spec 4.5).
+        if (type != ChannelType.SERVER_TO_USER && broker.subscribed(app, channel, 1) == 1) {
             webhooks.channelOccupied(app, channel);
         }
         connection.sendText(member != null
@@ -324,7 +325,7 @@ public final class PusherHandler implements WebSocketHandler {
                 webhooks.memberRemoved(app, channel, member.id());
             }
         }
-        if (broker.subscribed(app, channel, -1) == 0) {
+        if (ChannelType.of(channel) != ChannelType.SERVER_TO_USER && broker.subscribed(app, channel, -1) == 0) {
             webhooks.channelVacated(app, channel);
         }
     }

@@ -5,6 +5,7 @@ import dev.throng.core.ThrongServer;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.Apps;
 import dev.throng.gateway.protocol.PusherError;
+import dev.throng.gateway.webhook.WebhookStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -114,9 +116,24 @@ public final class GatewayMetrics {
         Gauge.builder(name, server, s -> value.applyAsDouble(s.stats())).description(description).register(registry);
     }
 
-    /** A gauge read from {@code source} when scraped (webhook counters, broker state). */
-    public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
-        Gauge.builder(name, source, value).description(description).register(registry);
+    /** The webhook sender's counters, read from {@code stats} when scraped. */
+    public void webhooks(Supplier<WebhookStats> stats) {
+        webhook("queued", "Webhook events accepted", stats, WebhookStats::eventsQueued);
+        webhook("waiting", "Webhook events accepted and not yet delivered or given up", stats,
+            WebhookStats::eventsWaiting);
+        webhook("suppressed", "Webhook events cancelled by the vacancy delay", stats, WebhookStats::eventsSuppressed);
+        webhook("dropped", "Webhook events dropped (queue full, failing endpoint's share, unsent at close)", stats,
+            WebhookStats::eventsDropped);
+        webhook("requests_sent", "Webhook HTTP attempts", stats, WebhookStats::requestsSent);
+        webhook("requests_retried", "Webhook HTTP attempts that were retries", stats, WebhookStats::requestsRetried);
+        webhook("requests_delivered", "Webhook requests answered 2xx", stats, WebhookStats::requestsDelivered);
+        webhook("requests_failed", "Webhook requests given up", stats, WebhookStats::requestsFailed);
+    }
+
+    private void webhook(String name, String description, Supplier<WebhookStats> stats,
+                         ToDoubleFunction<WebhookStats> value) {
+        Gauge.builder("throng_webhook_" + name, stats, s -> value.applyAsDouble(s.get())).description(description)
+            .register(registry);
     }
 
     public void published(App app) {
