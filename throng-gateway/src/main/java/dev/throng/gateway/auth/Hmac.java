@@ -33,7 +33,10 @@ public final class Hmac {
         newMac();   // fails here, at configuration, if the JDK lacks HmacSHA256
     }
 
-    /** The lowercase hex HMAC-SHA256 of {@code message}'s UTF-8 bytes: 64 characters. */
+    /**
+     * The lowercase hex HMAC-SHA256 of {@code message}'s UTF-8 bytes: 64 characters. (An unpaired surrogate, which no
+     * UTF-8 frame can hold, is encoded as {@code ?}, where Node writes U+FFFD: Node's signature of it would differ.)
+     */
     public String hex(String message) {
         return hex(message.getBytes(StandardCharsets.UTF_8));
     }

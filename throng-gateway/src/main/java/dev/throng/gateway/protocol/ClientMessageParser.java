@@ -37,9 +37,10 @@ import java.io.IOException;
  *
  * <p><b>Bounded work.</b> The frame is at most the engine's message size and valid UTF-8 already. Beyond that:
  * nesting deeper than {@link Limits#maxDepth()} is refused as soon as the parser reaches it, and each field has a
- * length limit ({@link Limits}); every token is looked at once (values that are not kept are skipped by the same
- * depth-checked loop, never by Jackson's unbounded {@code skipChildren}); field names are not interned (Jackson's
- * shared symbol table would grow with, and could be hash-flooded by, names clients choose).
+ * length limit ({@link Limits}); every token passes through a depth-checked loop of this class (values that are not
+ * kept are skipped by it, never by Jackson's unbounded {@code skipChildren}), at most twice (a {@code pusher:} event's
+ * {@code data} is copied, then read); field names are not interned (Jackson's shared symbol table would grow with,
+ * and could be hash-flooded by, names clients choose).
  */
 public final class ClientMessageParser {
     /** The top-level object is depth 1; a {@code data} object is depth 2. */

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * <p>Fields come in the order Pusher's servers write them: {@code event}, {@code data}, {@code channel}, then
  * {@code user_id}. Third-party clients match frames byte for byte (erlpusher matches
- * {@code {"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"} and takes the channel as what
+ * <code>{"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"</code> and takes the channel as what
  * follows the last {@code channel":"}), so every frame with a channel has it after {@code data}. Every frame carries
  * {@code data}: the Java client throws without it, the Swift client ignores a {@code subscription_succeeded}
  * without it. Where Pusher double-encodes ({@code data} is a string holding JSON) these do too; {@code pusher:error}
