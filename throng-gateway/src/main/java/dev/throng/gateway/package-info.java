@@ -11,8 +11,8 @@
  *       loop; {@code webhook}: webhook delivery; {@code metrics}: Prometheus text;</li>
  *   <li>{@code broker}: the SPI behind which publications, presence, channel counts and caches are shared between
  *       nodes (in-process here, Redis in throng-redis);</li>
- *   <li>{@code protocol}: Pusher's messages, channel names and error codes; {@code auth}: signatures;
- *       {@code app}: the apps and their limits.</li>
+ *   <li>{@code auth}: signatures (its failures are protocol errors); {@code protocol}: Pusher's messages,
+ *       channel names and error codes; {@code app}: the apps and their limits.</li>
  * </ul>
  */
 package dev.throng.gateway;

@@ -9,6 +9,7 @@ import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.AppLimits;
 import dev.throng.gateway.app.Apps;
+import dev.throng.gateway.auth.Hmac;
 import dev.throng.gateway.auth.RequestAuth;
 import dev.throng.gateway.broker.Broker;
 import dev.throng.gateway.broker.Publication;
@@ -36,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,6 +68,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Hub hub;
     private final Broker broker;
     private final GatewayMetrics metrics;
+    /** Each app's request signature check, by the app's index. */
+    private final RequestAuth[] requestAuth;
 
     public ApiHandler(Apps apps, GatewayConfig config, Hub hub, Broker broker, GatewayMetrics metrics) {
         this.apps = apps;
@@ -73,6 +77,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.hub = hub;
         this.broker = broker;
         this.metrics = metrics;
+        this.requestAuth = new RequestAuth[apps.size()];
+        for (App app : apps.all()) {
+            requestAuth[apps.indexOf(app)] = new RequestAuth(app.key(), new Hmac(app.secret()),
+                config.requestTimestampWindow());
+        }
     }
 
     /** An answer that is not 200. */
@@ -142,8 +151,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             throw new ApiError(HttpResponseStatus.NOT_FOUND, "unknown app id: " + parts[2]);
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
-        RequestAuth.Result auth = RequestAuth.verify(app, request.method().name(), path, query, body,
-            System.currentTimeMillis() / 1000, config.requestTimestampWindow());
+        RequestAuth.Verdict auth = requestAuth[apps.indexOf(app)].verify(request.method().name(), path, query, body,
+            Instant.now());
         if (!auth.ok()) {
             throw new ApiError(HttpResponseStatus.valueOf(auth.status()), auth.message());
         }

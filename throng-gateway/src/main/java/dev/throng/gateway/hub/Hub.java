@@ -228,7 +228,7 @@ public final class Hub implements Broker.Node {
      */
     void slowConsumer(WebSocketConnection connection, ClientState state) {
         metrics.slowConsumer(state.app.app);
-        connection.close(PusherError.SLOW_CONSUMER.code(), PusherError.SLOW_CONSUMER.message());
+        connection.close(PusherError.SLOW_CONSUMER.closeCode(), PusherError.SLOW_CONSUMER.message());
     }
 
     @Override
@@ -240,7 +240,7 @@ public final class Hub implements Broker.Node {
         for (WebSocketConnection connection : connections) {
             connection.loop().execute(() -> {
                 connection.sendText(PusherError.TERMINATED.frame());
-                connection.close(PusherError.TERMINATED.code(), PusherError.TERMINATED.message());
+                connection.close(PusherError.TERMINATED.closeCode(), PusherError.TERMINATED.message());
             });
         }
     }

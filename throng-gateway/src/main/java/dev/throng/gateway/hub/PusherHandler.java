@@ -9,21 +9,22 @@ import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.AppLimits;
 import dev.throng.gateway.app.Apps;
-import dev.throng.gateway.auth.ChannelAuth;
-import dev.throng.gateway.auth.UserAuth;
 import dev.throng.gateway.broker.Broker;
 import dev.throng.gateway.broker.Publication;
 import dev.throng.gateway.metrics.GatewayMetrics;
 import dev.throng.gateway.protocol.ChannelNames;
 import dev.throng.gateway.protocol.ChannelType;
 import dev.throng.gateway.protocol.ClientMessage;
-import dev.throng.gateway.protocol.ClientMessageParser;
+import dev.throng.gateway.protocol.ErrorReply;
+import dev.throng.gateway.protocol.PresenceMember;
 import dev.throng.gateway.protocol.PusherError;
 import dev.throng.gateway.protocol.ServerFrames;
 import dev.throng.gateway.webhook.Webhooks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +44,8 @@ public final class PusherHandler implements WebSocketHandler {
     /** The answer to {@code pusher:ping}, encoded once for every connection (never released). */
     private static final PreparedMessage PONG = PreparedMessage.text(ServerFrames.pong());
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    /** Pusher's watchlist limit: the first 100 user ids are watched, and the client is told (4302). */
+    private static final int MAX_WATCHLIST = 100;
 
     private final Hub hub;
     private final Broker broker;
@@ -50,7 +53,7 @@ public final class PusherHandler implements WebSocketHandler {
     private final GatewayConfig config;
     private final Webhooks webhooks;
     private final GatewayMetrics metrics;
-    private final long activityTimeoutSeconds;
+    private final int activityTimeoutSeconds;
 
     /** What a connection that is accepted only to be told why it cannot stay carries until it is opened. */
     record Rejection(PusherError error) {
@@ -64,7 +67,7 @@ public final class PusherHandler implements WebSocketHandler {
         this.config = config;
         this.webhooks = webhooks;
         this.metrics = metrics;
-        this.activityTimeoutSeconds = config.activityTimeout().toSeconds();
+        this.activityTimeoutSeconds = (int) config.activityTimeout().toSeconds();
     }
 
     // ---- the connection's life --------------------------------------------------------------------------------
@@ -72,12 +75,12 @@ public final class PusherHandler implements WebSocketHandler {
     @Override
     public UpgradeDecision onUpgrade(UpgradeRequest request) {
         String path = request.path();
-        if (!path.startsWith(PATH_PREFIX) || path.length() == PATH_PREFIX.length()) {
-            return UpgradeDecision.refuse(404, "Pusher clients connect to /app/{key}");
+        if (!path.startsWith(PATH_PREFIX)) {
+            return rejection(PusherError.PATH_NOT_FOUND); // Pusher clients connect to /app/{key}
         }
         App app = apps.byKey(path.substring(PATH_PREFIX.length()));
         if (app == null) {
-            return rejection(PusherError.APP_DOES_NOT_EXIST);
+            return rejection(PusherError.APP_NOT_FOUND);
         }
         if (!app.enabled()) {
             return rejection(PusherError.APP_DISABLED);
@@ -99,12 +102,12 @@ public final class PusherHandler implements WebSocketHandler {
 
     /**
      * The {@code protocol} query parameter: 4 to 7 are served alike (the Android client still sends 5); a missing one
-     * is taken for 7, as lenient servers do; anything else is 4007.
+     * is 4008 and anything else 4007, as Pusher answers (every Pusher client sends it).
      */
     static PusherError checkProtocol(String query) {
         String value = queryParameter(query, "protocol");
         if (value == null) {
-            return null;
+            return PusherError.NO_PROTOCOL;
         }
         try {
             int protocol = Integer.parseInt(value);
@@ -133,7 +136,7 @@ public final class PusherHandler implements WebSocketHandler {
         if (attachment instanceof Rejection rejection) {
             PusherError error = rejection.error();
             connection.sendText(error.frame());
-            connection.close(error.code(), error.message());
+            connection.close(error.closeCode(), error.message());
             return;
         }
         ClientState state = (ClientState) attachment;
@@ -163,7 +166,7 @@ public final class PusherHandler implements WebSocketHandler {
     /** A client that missed the server's keepalive is told 4201 "Pong reply not received": pusher-js reconnects at once. */
     @Override
     public int deadPeerCloseCode() {
-        return PusherError.PONG_TIMEOUT.code();
+        return PusherError.PONG_NOT_RECEIVED.closeCode();
     }
 
     @Override
@@ -178,7 +181,7 @@ public final class PusherHandler implements WebSocketHandler {
         if (!(connection.attachment() instanceof ClientState state)) {
             return; // told why it cannot stay, and closing
         }
-        ClientMessage message = ClientMessageParser.parse(text);
+        ClientMessage message = state.app.parser.parse(text);
         if (message instanceof ClientMessage.Ping) {
             connection.offer(PONG);
         } else if (message instanceof ClientMessage.Subscribe subscribe) {
@@ -190,14 +193,20 @@ public final class PusherHandler implements WebSocketHandler {
         } else if (message instanceof ClientMessage.Signin signin) {
             signin(connection, state, signin);
         } else if (message instanceof ClientMessage.Invalid invalid) {
-            error(connection, invalid.error(), invalid.detail());
+            error(connection, invalid.reply());
+        } else if (message instanceof ClientMessage.Unknown unknown) {
+            error(connection, PusherError.UNSUPPORTED_EVENT, unknown.event());
         }
-        // pusher:pong and unknown events: nothing to do
+        // pusher:pong: nothing to do
     }
 
     private void error(WebSocketConnection connection, PusherError error, Object... args) {
-        metrics.error(error);
-        connection.sendText(error.frame(args));
+        error(connection, error.reply(args));
+    }
+
+    private void error(WebSocketConnection connection, ErrorReply reply) {
+        metrics.error(reply.error());
+        connection.sendText(reply.frame());
     }
 
     private void subscribe(WebSocketConnection connection, ClientState state, ClientMessage.Subscribe m) {
@@ -223,13 +232,14 @@ public final class PusherHandler implements WebSocketHandler {
             ClientState.Extras extras = state.extras;
             String user = channel.substring(channel.indexOf("#server-to-user-") + "#server-to-user-".length());
             if (extras == null || !user.equals(extras.userId)) {
-                error(connection, PusherError.NOT_SIGNED_IN_AS, channel);
+                error(connection, PusherError.NOT_SIGNED_IN_AS_USER, channel);
                 return;
             }
-        } else if (type.requiresAuth()) {
-            if (!ChannelAuth.verify(app, socketId, channel, m.channelData(), m.auth())) {
+        } else if (type.requiresSignature()) {
+            ErrorReply refused = state.app.channelAuth.verify(socketId, channel, m.auth(), m.channelData());
+            if (refused != null) {
                 metrics.authFailed(app);
-                error(connection, PusherError.INVALID_SIGNATURE, socketId, channel, m.auth());
+                error(connection, refused);
                 return;
             }
             if (type.isPresence()) {
@@ -258,7 +268,7 @@ public final class PusherHandler implements WebSocketHandler {
             webhooks.channelOccupied(app, channel);
         }
         connection.sendText(member != null
-            ? ServerFrames.presenceSubscriptionSucceeded(channel, broker.members(app, channel))
+            ? ServerFrames.presenceSubscriptionSucceeded(channel, presenceMembers(broker.members(app, channel)))
             : ServerFrames.subscriptionSucceeded(channel));
         if (type.isCache()) {
             Broker.Cached cached = broker.cached(app, channel);
@@ -286,7 +296,11 @@ public final class PusherHandler implements WebSocketHandler {
             data = extras == null || extras.userData == null ? null : MemberData.ofUserData(extras.userData);
         }
         if (data == null) {
-            error(connection, PusherError.INVALID_PRESENCE_DATA);
+            if (channelData == null) {
+                error(connection, PusherError.CHANNEL_DATA_REQUIRED);
+            } else {
+                error(connection, PusherError.INVALID_CHANNEL_DATA, "an object with a string or number user_id");
+            }
             return null;
         }
         if (data.id().length() > limits.maxUserIdLength()) {
@@ -301,10 +315,18 @@ public final class PusherHandler implements WebSocketHandler {
         return new Broker.Member(data.idJson(), data.id(), data.infoJson());
     }
 
+    private static List<PresenceMember> presenceMembers(List<Broker.Member> members) {
+        List<PresenceMember> out = new ArrayList<>(members.size());
+        for (Broker.Member member : members) {
+            out.add(new PresenceMember(member.idJson(), member.infoJson()));
+        }
+        return out;
+    }
+
     private void unsubscribe(WebSocketConnection connection, ClientState state, String channel) {
         LocalChannel lc = state.channel(channel);
         if (lc == null) {
-            error(connection, PusherError.NOT_SUBSCRIBED, channel);
+            error(connection, PusherError.NO_SUBSCRIPTION, channel);
             return;
         }
         leave(connection, state, lc);
@@ -373,14 +395,15 @@ public final class PusherHandler implements WebSocketHandler {
     private void signin(WebSocketConnection connection, ClientState state, ClientMessage.Signin m) {
         App app = state.app.app;
         String socketId = hub.socketId(state.seq);
-        if (!UserAuth.verify(app, socketId, m.userData(), m.auth())) {
+        ErrorReply refused = state.app.userAuth.verify(socketId, m.auth(), m.userData());
+        if (refused != null) {
             metrics.authFailed(app);
-            error(connection, PusherError.INVALID_SIGNIN_SIGNATURE);
+            error(connection, refused);
             return;
         }
         MemberData user = MemberData.ofUserData(m.userData());
         if (user == null) {
-            error(connection, PusherError.INVALID_USER_DATA);
+            error(connection, PusherError.INVALID_USER_DATA, "an object with a non-empty string id");
             return;
         }
         if (user.id().length() > app.limits().maxUserIdLength()) {
@@ -389,7 +412,7 @@ public final class PusherHandler implements WebSocketHandler {
         }
         ClientState.Extras extras = state.extras();
         if (extras.userId != null && !extras.userId.equals(user.id())) {
-            error(connection, PusherError.SIGNED_IN_AS_ANOTHER_USER);
+            error(connection, PusherError.ALREADY_SIGNED_IN);
             return;
         }
         if (extras.userId == null) {
@@ -398,8 +421,8 @@ public final class PusherHandler implements WebSocketHandler {
         extras.userId = user.id();
         extras.userData = m.userData();
         connection.sendText(ServerFrames.signinSuccess(m.userData()));
-        if (user.watchlist().size() > 100) {
-            error(connection, PusherError.WATCHLIST_LIMIT);
+        if (user.watchlist().size() > MAX_WATCHLIST) {
+            error(connection, PusherError.WATCHLIST_LIMIT, MAX_WATCHLIST);
         }
     }
 }
