@@ -143,6 +143,24 @@ run({
     };
   },
 
+  // Presence without channel_data: pusher-js waits for its sign-in, the gateway takes the signed-in user as the member.
+  async presenceAsTheSignedInUser(w) {
+    const channel = 'presence-signed';
+    const observer = await w.subscribed(await w.connected('main', { presence: { user_id: 'watcher' } }), channel);
+    at('a signed-in client subscribes with an authorization that carries no channel_data');
+    const client = await w.connected('main', { user: { id: 'sam', user_info: { name: 'Sam' } } });
+    client.signin();
+    const joined = await w.subscribed(client, channel);
+    await until(() => has(observer, 'pusher:member_added'), "sam's member_added");
+    const me = joined.members.me;
+    return {
+      added: named(observer, 'pusher:member_added').map((e) => e.data),
+      me,
+      count: joined.members.count,
+      ids: memberIds(joined.members),
+    };
+  },
+
   async encrypted(w) {
     const sdk = w.sdk('main');
     const channel = 'private-encrypted-vault';

@@ -160,6 +160,13 @@ run({
     return { answer: await outcome(() => sdk.terminateUserConnections('nobody-signed-in')) };
   },
 
+  async disabledAndUnknownApps(w) {
+    const disabled = await outcome(() => w.sdk('disabled').trigger('rest-off', 'ev', {}));
+    const disabledGet = await outcome(() => w.sdk('disabled').get({ path: '/channels' }));
+    const unknown = await outcome(() => w.sdk('main', { appId: 'no-such-app' }).trigger('rest-x', 'ev', {}));
+    return { disabled, disabledGet, unknown };
+  },
+
   async badSignatures(w) {
     const sdk = w.sdk('main');
     const app = w.app('main');

@@ -80,6 +80,18 @@ run({
     return {};
   },
 
+  // A signed-in user (pusher-js subscribes it to its #server-to-user- channel), then an ordinary channel, both left.
+  async signedIn(w) {
+    const client = await w.connected('hooks', { user: { id: 'wh-user' } });
+    client.signin();
+    await until(() => client.user.serverToUserChannel && client.user.serverToUserChannel.subscribed, 'the signin');
+    await w.subscribed(client, 'wh-after-signin');
+    await sleep(200);
+    client.disconnect();
+    await sleep(100);
+    return {};
+  },
+
   // The app whose webhook endpoint fails at first; the subscriber stays until told to leave.
   async flaky(w) {
     const client = await w.connected('flaky');

@@ -103,6 +103,18 @@ class PusherJsChannelsIT {
     }
 
     @Test
+    void aSignedInUserJoinsPresenceWithoutChannelDataAsItsSignedInSelf() throws Exception {
+        JsonNode seen = witness.run("channels.js", "presenceAsTheSignedInUser");
+        assertThat(seen.path("added")).hasSize(1);
+        assertThat(seen.path("added").get(0).path("id").asText()).isEqualTo("sam");
+        assertThat(seen.path("added").get(0).path("info").path("name").asText()).as("the user_info of the sign-in")
+            .isEqualTo("Sam");
+        assertThat(seen.path("me").path("id").asText()).isEqualTo("sam");
+        assertThat(seen.path("count").asInt()).isEqualTo(2);
+        assertThat(texts(seen.path("ids"))).containsExactly("sam", "watcher");
+    }
+
+    @Test
     void encryptedChannelsCarryTheSdksCiphertextUntouchedAndRefuseClientEvents() throws Exception {
         JsonNode seen = witness.run("channels.js", "encrypted");
         assertThat(seen.path("decrypted")).as("pusher-js decrypted what the SDK encrypted").hasSize(1);

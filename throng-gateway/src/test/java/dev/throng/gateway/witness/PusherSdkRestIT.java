@@ -5,6 +5,7 @@ import dev.throng.core.ServerConfig;
 import dev.throng.gateway.Gateway;
 import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
+import dev.throng.gateway.app.AppLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PusherSdkRestIT {
     static final App MAIN = App.of("rest-main", "rest-main-key", "rest-main-secret", true);
     static final App OTHER = App.of("rest-other", "rest-other-key", "rest-other-secret", true);
+    static final App DISABLED = new App("rest-off", "rest-off-key", "rest-off-secret", false, 0, true,
+        AppLimits.PUSHER, List.of());
 
     static Gateway gateway;
     static Witness witness;
@@ -32,8 +35,8 @@ class PusherSdkRestIT {
     @BeforeAll
     static void start() {
         gateway = Gateway.start(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build(),
-            GatewayConfig.DEFAULTS.withApps(List.of(MAIN, OTHER)));
-        witness = new Witness(gateway, Map.of("main", MAIN, "other", OTHER));
+            GatewayConfig.DEFAULTS.withApps(List.of(MAIN, OTHER, DISABLED)));
+        witness = new Witness(gateway, Map.of("main", MAIN, "other", OTHER, "disabled", DISABLED));
     }
 
     @AfterAll
@@ -127,6 +130,14 @@ class PusherSdkRestIT {
         JsonNode seen = witness.run("rest.js", "terminate");
         assertOk(seen.path("answer"));
         assertThat(text(seen.path("answer"))).isEqualTo("{}");
+    }
+
+    @Test
+    void callsForADisabledAppAre403AndForAnUnknownAppId404() throws Exception {
+        JsonNode seen = witness.run("rest.js", "disabledAndUnknownApps");
+        assertThat(seen.path("disabled").path("status").asInt()).isEqualTo(403);
+        assertThat(seen.path("disabledGet").path("status").asInt()).isEqualTo(403);
+        assertThat(seen.path("unknown").path("status").asInt()).isEqualTo(404);
     }
 
     /** Fails until the real RequestAuth replaces the placeholder (which accepts every request). */

@@ -146,6 +146,18 @@ class WebhooksIT {
     }
 
     @Test
+    void aSignedInUsersServerToUserChannelSendsNoOccupancyWebhooks() throws Exception {
+        witness.run("webhooks.js", "signedIn");
+        // The ordinary channel the user joined after signing in is the barrier: its vacated comes after the delay.
+        await().atMost(PROMPTLY.plus(VACANCY_DELAY)).until(() -> names(hooks("/hooks", "wh-after-signin"))
+            .contains("channel_vacated"));
+        settle();
+        assertThat(hooks("/hooks", "#server-to-user-wh-user")).as("pusher-spec 4.5: no occupancy, no webhooks")
+            .isEmpty();
+        assertEveryRequestValid("/hooks");
+    }
+
+    @Test
     void aWebhookAnswered500IsRetriedUntilAcceptedAndItsEventsArriveOnce() throws Exception {
         witness.run("webhooks.js", "flaky", Map.of("stayMs", 300));
         await().atMost(Duration.ofSeconds(30)).until(() -> hooks("/flaky", "flaky-room").stream()
