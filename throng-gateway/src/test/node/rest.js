@@ -170,27 +170,47 @@ run({
   async badSignatures(w) {
     const sdk = w.sdk('main');
     const app = w.app('main');
-    const sub = await w.subscribed(await w.connected('main'), 'rest-guarded');
-    at('a wrong secret');
+    const subscriber = await w.connected('main', { user: { id: 'guarded-user' } });
+    const userEvents = [];
+    subscriber.user.bind_global((event) => userEvents.push(event));
+    subscriber.signin();
+    await until(() => subscriber.user.serverToUserChannel && subscriber.user.serverToUserChannel.subscribed,
+      'the signin');
+    const sub = await w.subscribed(subscriber, 'presence-guarded');
+    at('a wrong secret, on every endpoint');
     const wrong = w.sdk('main', { secret: 'not-the-apps-secret' });
-    const wrongSecretTrigger = await outcome(() => wrong.trigger('rest-guarded', 'forged', {}));
-    const wrongSecretGet = await outcome(() => wrong.get({ path: '/channels' }));
+    const wrongSecret = {
+      trigger: await outcome(() => wrong.trigger('presence-guarded', 'forged', {})),
+      triggerBatch: await outcome(() => wrong.triggerBatch([{ channel: 'presence-guarded', name: 'forged', data: {} }])),
+      sendToUser: await outcome(() => wrong.sendToUser('guarded-user', 'forged', {})),
+      channels: await outcome(() => wrong.get({ path: '/channels' })),
+      channel: await outcome(() => wrong.get({ path: '/channels/presence-guarded', params: { info: 'user_count' } })),
+      users: await outcome(() => wrong.get({ path: '/channels/presence-guarded/users' })),
+      terminate: await outcome(() => wrong.terminateUserConnections('guarded-user')),
+    };
     at("another app's key");
     const otherKey = w.sdk('main', { key: w.app('other').key, secret: w.app('other').secret });
-    const otherKeyTrigger = await outcome(() => otherKey.trigger('rest-guarded', 'forged', {}));
+    const otherKeyTrigger = await outcome(() => otherKey.trigger('presence-guarded', 'forged', {}));
     at('a body other than the one signed');
     const path = `/apps/${app.id}/events`;
-    const signedBody = JSON.stringify({ name: 'signed', channels: ['rest-guarded'], data: '{}' });
+    const signedBody = JSON.stringify({ name: 'signed', channels: ['presence-guarded'], data: '{}' });
     const query = sdk.createSignedQueryString({ method: 'POST', path, body: signedBody });
     const otherBody = await post(w, path, query,
-      JSON.stringify({ name: 'forged', channels: ['rest-guarded'], data: '{}' }));
+      JSON.stringify({ name: 'forged', channels: ['presence-guarded'], data: '{}' }));
     at('no signature at all');
     const unsigned = await post(w, path, '', signedBody);
     at('the barrier');
-    await sdk.trigger('rest-guarded', 'barrier', {});
-    await until(() => has(sub, 'barrier'), 'the barrier event');
+    await sdk.trigger('presence-guarded', 'barrier', {});
+    // (a forged termination that went through would close the subscriber before the barrier: reported, not awaited)
+    await until(() => has(sub, 'barrier') || subscriber.connection.state !== 'connected', 'the barrier event');
     return {
-      wrongSecretTrigger, wrongSecretGet, otherKeyTrigger, otherBody, unsigned, received: names(sub),
+      wrongSecret,
+      otherKeyTrigger,
+      otherBody,
+      unsigned,
+      received: names(sub),
+      receivedAsUser: userEvents,
+      subscriberState: subscriber.connection.state,
     };
   },
 

@@ -142,15 +142,19 @@ class PusherSdkRestIT {
 
     /** Fails until the real RequestAuth replaces the placeholder (which accepts every request). */
     @Test
-    void requestsSignedWithAWrongSecretOrAnotherAppsKeyOrForAnotherBodyOrNotAtAllAre401AndPublishNothing()
+    void requestsSignedWithAWrongSecretOnEveryEndpointOrAnotherAppsKeyOrForAnotherBodyOrNotAtAllAre401AndDoNothing()
         throws Exception {
         JsonNode seen = witness.run("rest.js", "badSignatures");
-        for (String call : List.of("wrongSecretTrigger", "wrongSecretGet", "otherKeyTrigger", "otherBody",
-            "unsigned")) {
+        seen.path("wrongSecret").fields().forEachRemaining(call -> assertThat(call.getValue().path("status").asInt())
+            .as("%s with a wrong secret", call.getKey()).isEqualTo(401));
+        assertThat(seen.path("wrongSecret").size()).isEqualTo(7);
+        for (String call : List.of("otherKeyTrigger", "otherBody", "unsigned")) {
             assertThat(seen.path(call).path("status").asInt()).as(call).isEqualTo(401);
         }
         assertThat(texts(seen.path("received"))).as("nothing forged was delivered")
             .containsExactly("pusher:subscription_succeeded", "barrier");
+        assertThat(seen.path("receivedAsUser")).as("nor sent to the user").isEmpty();
+        assertThat(seen.path("subscriberState").asText()).as("nor terminated it").isEqualTo("connected");
     }
 
     /** Fails until the real RequestAuth replaces the placeholder (which accepts every request). */
