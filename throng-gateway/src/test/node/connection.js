@@ -51,7 +51,16 @@ run({
     const insideStates = inside.map((c) => c.connection.state);
     at('freeing a slot and connecting again');
     inside[0].disconnect();
-    await sleep(300); // the gateway releases the slot when the close completes
+    // The gateway gives the slot back when the close completes: wait until its metrics count one connection less.
+    const open = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${w.port}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('throng_connections{')
+        && l.includes(`app="${w.app('quota').id}"`));
+      return line ? Number(line.split(' ').pop()) : -1;
+    };
+    for (let n = await open(); n !== quota - 1; n = await open()) {
+      await sleep(20);
+    }
     extra.connect();
     await until(() => extra.connection.state === 'connected', 'the client to connect into the freed slot');
     return {
