@@ -171,7 +171,8 @@ run({
     const sender = await w.raw(w.app('main').key);
     const receiver = await w.raw(w.app('main').key);
     for (const raw of [sender, receiver]) {
-      raw.send({ event: 'pusher:subscribe', data: { auth: sdk.authorizeChannel(raw.socketId, channel).auth, channel } });
+      const { auth } = sdk.authorizeChannel(raw.socketId, channel);
+      raw.send({ event: 'pusher:subscribe', data: { auth, channel } });
       await raw.next('pusher_internal:subscription_succeeded');
     }
     at('the SDK triggers an encrypted event');
@@ -278,7 +279,10 @@ run({
     await new Promise((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
     const viaEndpoint = await w.connected('main', {
       pusherOptions: {
-        channelAuthorization: { endpoint: `http://127.0.0.1:${endpoint.address().port}/pusher/auth`, transport: 'ajax' },
+        channelAuthorization: {
+          endpoint: `http://127.0.0.1:${endpoint.address().port}/pusher/auth`,
+          transport: 'ajax',
+        },
       },
     });
     const forbidden = w.subscribe(viaEndpoint, 'private-forbidden');
@@ -358,7 +362,9 @@ run({
     await offSdk.trigger('private-quiet', 'barrier', {});
     await until(() => has(offReceive, 'barrier'), 'the barrier event');
     return {
-      publicChannel: { errors: sender.errors, received: pubReceive.events.map((e) => e.event), state: sender.connection.state },
+      publicChannel: {
+        errors: sender.errors, received: pubReceive.events.map((e) => e.event), state: sender.connection.state,
+      },
       disabledApp: {
         errors: offSender.errors, received: offReceive.events.map((e) => e.event), state: offSender.connection.state,
       },

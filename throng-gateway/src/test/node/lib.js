@@ -219,4 +219,4 @@ function plainError(error) {
   return JSON.parse(JSON.stringify(error, (key, value) => (value instanceof Error ? String(value) : value)));
 }
 
-module.exports = { run, at, until, sleep, Pusher, PusherServer, WebSocket };
+module.exports = { run, at, until, sleep };

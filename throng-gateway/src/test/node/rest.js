@@ -181,7 +181,9 @@ run({
     const wrong = w.sdk('main', { secret: 'not-the-apps-secret' });
     const wrongSecret = {
       trigger: await outcome(() => wrong.trigger('presence-guarded', 'forged', {})),
-      triggerBatch: await outcome(() => wrong.triggerBatch([{ channel: 'presence-guarded', name: 'forged', data: {} }])),
+      triggerBatch: await outcome(() => wrong.triggerBatch([
+        { channel: 'presence-guarded', name: 'forged', data: {} },
+      ])),
       sendToUser: await outcome(() => wrong.sendToUser('guarded-user', 'forged', {})),
       channels: await outcome(() => wrong.get({ path: '/channels' })),
       channel: await outcome(() => wrong.get({ path: '/channels/presence-guarded', params: { info: 'user_count' } })),

@@ -148,7 +148,7 @@ class PusherJsChannelsIT {
     }
 
     @Test
-    void badSignaturesAreAPusherErrorWithCodeNullThatLeavesTheConnectionUpWhileAuthEndpointFailuresAreSubscriptionErrors()
+    void badSignaturesAreAPusherErrorWithCodeNullLeavingTheConnectionUpAndAuthEndpointFailuresASubscriptionError()
         throws Exception {
         JsonNode seen = witness.run("channels.js", "badSignatures");
         for (String refusal : List.of("wrongSecret", "tampered")) {

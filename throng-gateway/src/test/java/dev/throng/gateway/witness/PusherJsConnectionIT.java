@@ -99,7 +99,7 @@ class PusherJsConnectionIT {
             .as("one connection: pusher-js did not retry within its 1 s backoff").isEqualTo(1);
     }
 
-    /** The codes of pusher-js's connection errors, wherever pusher-js puts them (error.data.code or .error.data.code). */
+    /** The codes of pusher-js's connection errors, wherever pusher-js puts them (data.code or error.data.code). */
     static List<Integer> errorCodes(JsonNode errors) {
         List<Integer> codes = new ArrayList<>();
         for (JsonNode e : errors) {
