@@ -72,7 +72,6 @@ public final class Gateway implements AutoCloseable {
             broker.close();
             throw e;
         }
-        hub.loops(server.loops());
         metrics.gauges(server, hub::connections, hub::subscriptions, hub::channels);
         metrics.webhooks(webhooks::stats);
         for (App app : apps.all()) {

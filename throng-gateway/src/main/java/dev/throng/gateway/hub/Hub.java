@@ -12,7 +12,7 @@ import dev.throng.gateway.protocol.PusherError;
 import dev.throng.gateway.protocol.ServerFrames;
 
 import java.security.SecureRandom;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,7 +35,12 @@ public final class Hub implements Broker.Node {
     /** The socket ids of this node are {@code prefix.n}: a random prefix per process, so nodes do not collide. */
     private final String socketPrefix;
     private final AtomicLong sockets = new AtomicLong();
-    private volatile List<IoLoop> loops = List.of();
+    /**
+     * The loops that have had subscribers, at their {@link IoLoop#index()}: learned from the subscriptions themselves
+     * (a loop joins before its first channel bit is set), so that nothing needs to be told the server's loops before
+     * it accepts connections. Copy on write; grows to the server's loop count at most.
+     */
+    private volatile IoLoop[] loops = new IoLoop[0];
 
     public Hub(Apps configured, Broker broker, GatewayMetrics metrics) {
         this.configured = configured;
@@ -48,11 +53,6 @@ public final class Hub implements Broker.Node {
         }
         // 1 to 2^31: socket ids look like Pusher's ("123456.7891011", two unsigned decimals).
         this.socketPrefix = Long.toString(1 + (new SecureRandom().nextLong() & 0x7FFF_FFFFL));
-    }
-
-    /** The server's event loops, known once it runs; called before it accepts connections. */
-    public void loops(List<IoLoop> loops) {
-        this.loops = List.copyOf(loops);
     }
 
     AppHub app(App app) {
@@ -97,7 +97,7 @@ public final class Hub implements Broker.Node {
         state.addChannel(lc);
         state.app.subscriptions.increment();
         if (created[0]) {
-            joinGroup(state.app, channel, loop.index());
+            joinGroup(state.app, channel, loop);
         }
         return lc;
     }
@@ -116,7 +116,24 @@ public final class Hub implements Broker.Node {
         }
     }
 
-    private void joinGroup(AppHub app, String channel, int loopIndex) {
+    /** Makes {@code loop} one that deliveries go to; before its first channel bit is set (the group's lock publishes). */
+    private void know(IoLoop loop) {
+        IoLoop[] known = loops;
+        int i = loop.index();
+        if (i < known.length && known[i] == loop) {
+            return;
+        }
+        synchronized (this) {
+            known = loops;
+            IoLoop[] grown = Arrays.copyOf(known, Math.max(known.length, i + 1));
+            grown[i] = loop;
+            loops = grown;
+        }
+    }
+
+    private void joinGroup(AppHub app, String channel, IoLoop loop) {
+        know(loop);
+        int loopIndex = loop.index();
         for (;;) {
             ChannelGroup g = app.groups.computeIfAbsent(channel, c -> new ChannelGroup());
             synchronized (g) {
@@ -156,7 +173,7 @@ public final class Hub implements Broker.Node {
     private boolean anyLoopFrom63Has(AppHub app, String channel) {
         // Each loop's shard is confined to its loop; reading sizes from here is a racy hint. Keep the bit (a
         // delivery to a loop without the channel is a no-op) unless every such loop is certainly without it.
-        return loops.size() > 63;
+        return loops.length > 63;
     }
 
     // ---- publishing -------------------------------------------------------------------------------------------
@@ -181,13 +198,13 @@ public final class Hub implements Broker.Node {
         PreparedMessage message = PreparedMessage.text(
             ServerFrames.channelEvent(p.event(), p.channel(), p.data(), p.userId()));
         long excluded = seqOf(p.excludedSocketId());
-        List<IoLoop> all = loops;
         try {
             synchronized (g) {
                 long mask = g.loops;
-                for (int i = 0; i < all.size(); i++) {
-                    if ((mask & ChannelGroup.bit(i)) != 0) {
-                        IoLoop loop = all.get(i);
+                IoLoop[] all = loops; // read after the mask: every loop with a bit in it is known
+                for (int i = 0; i < all.length; i++) {
+                    if ((mask & ChannelGroup.bit(i)) != 0 && all[i] != null) {
+                        IoLoop loop = all[i];
                         message.retain();
                         loop.execute(() -> deliverOnLoop(loop, app, p, message, excluded));
                     }
