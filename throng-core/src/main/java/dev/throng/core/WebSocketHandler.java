@@ -36,6 +36,16 @@ public interface WebSocketHandler {
         return 0;
     }
 
+    /**
+     * The close code every connection is told when the server drains ({@link ThrongServer#drain}): 1001 "going
+     * away" by default, as RFC 6455 names it. A protocol whose clients act on close codes sets its own (the Pusher
+     * gateway: 4200, on which pusher-js reconnects at once, to another node behind the balancer). Read once per
+     * drain.
+     */
+    default int shutdownCloseCode() {
+        return 1001;
+    }
+
     /** The opening handshake completed; the connection can send. */
     default void onOpen(WebSocketConnection connection) {
     }

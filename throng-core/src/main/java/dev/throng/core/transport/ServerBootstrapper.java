@@ -247,15 +247,17 @@ public final class ServerBootstrapper implements ThrongServer {
             }
         }
         LOG.info("draining {} connections over {}", connections.size(), window);
-        closeSpread(connections, window, context.config.closeTimeout());
+        closeSpread(connections, window, context.config.closeTimeout(), context.handler.shutdownCloseCode());
         close();
     }
 
     /**
-     * Closes {@code connections} with 1001 in batches, one batch every 100 ms across {@code window}, then waits
+     * Closes {@code connections} with {@code code} (1001 unless the handler says otherwise) in batches, one batch every 100 ms across {@code window}, then waits
      * for their TCP connections to close (the close timeout bounds each).
      */
-    private static void closeSpread(List<WebSocketConnection> connections, Duration window, Duration closeTimeout) {
+    private static void closeSpread(List<WebSocketConnection> connections, Duration window, Duration closeTimeout,
+                                    int code) {
+        String reason = code == CloseReason.GOING_AWAY.code() ? CloseReason.GOING_AWAY.id() : "server shutting down";
         long batches = Math.max(1, window.toMillis() / 100);
         int perBatch = (int) Math.max(1, (connections.size() + batches - 1) / batches);
         long start = System.nanoTime();
@@ -267,7 +269,7 @@ public final class ServerBootstrapper implements ThrongServer {
                 LockSupport.parkNanos(wait);
             }
             for (int end = Math.min(connections.size(), i + perBatch); i < end; i++) {
-                closing.add(connections.get(i).close(CloseReason.GOING_AWAY.code(), CloseReason.GOING_AWAY.id()));
+                closing.add(connections.get(i).close(code, reason));
             }
         }
         long deadline = System.nanoTime() + closeTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);

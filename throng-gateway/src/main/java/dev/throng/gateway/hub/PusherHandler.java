@@ -169,6 +169,12 @@ public final class PusherHandler implements WebSocketHandler {
         return PusherError.PONG_NOT_RECEIVED.closeCode();
     }
 
+    /** On shutdown, 4200 "Server shutting down, reconnect": pusher-js reconnects at once (1001 would wait 1 s). */
+    @Override
+    public int shutdownCloseCode() {
+        return PusherError.SHUTTING_DOWN.closeCode();
+    }
+
     @Override
     public void onBinary(WebSocketConnection connection, ByteBuf data) {
         // The Pusher protocol is text: binary frames carry nothing a client sends; ignored, as Pusher does.

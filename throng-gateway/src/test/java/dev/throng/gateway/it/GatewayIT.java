@@ -59,6 +59,15 @@ class GatewayIT {
     }
 
     @Test
+    void aDrainingGatewayClosesItsClientsWith4200SoThatPusherJsReconnectsAtOnce() throws Exception {
+        try (PusherWire wire = PusherWire.connect(port, APP.key())) {
+            wire.established();
+            gateway.server().drain(Duration.ofMillis(100));
+            assertThat(wire.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4200);
+        }
+    }
+
+    @Test
     void anUnknownKeyADisabledAppAndAFullQuotaAreToldAndClosedWithTheirCodes() throws Exception {
         try (PusherWire unknown = PusherWire.connect(port, "nope")) {
             assertThat(unknown.next().path("data").path("code").asInt()).isEqualTo(4001);
