@@ -25,6 +25,8 @@ public final class LocalBroker implements Broker {
         final ConcurrentHashMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
         final ConcurrentHashMap<String, Presence> presence = new ConcurrentHashMap<>();
         final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+        /** Cache writes since expired entries were last swept out. */
+        final AtomicInteger cacheWrites = new AtomicInteger();
         final AtomicInteger connections = new AtomicInteger();
     }
 
@@ -151,7 +153,15 @@ public final class LocalBroker implements Broker {
 
     @Override
     public void cache(App app, String channel, String event, String data, Duration ttl) {
-        state(app).cache.put(channel, new Entry(event, data, System.nanoTime() + ttl.toNanos()));
+        AppState state = state(app);
+        long now = System.nanoTime();
+        state.cache.put(channel, new Entry(event, data, now + ttl.toNanos()));
+        // Entries nobody reads again expire only here: a sweep once the writes since the last one reach half the
+        // map's size (at least 64) keeps it to the live entries and as many again, at constant cost per write.
+        if (state.cacheWrites.incrementAndGet() >= Math.max(64, state.cache.size() / 2)) {
+            state.cacheWrites.set(0);
+            state.cache.values().removeIf(e -> e.expiresNanos() - now <= 0);
+        }
     }
 
     @Override
