@@ -57,7 +57,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Failure: any throwable raised while handling this connection ends this connection only ({@link #failInternally}:
  * 1011, or 1013 when memory ran out), never its event loop.
  *
- * <p>Threading: all state is confined to the connection's event loop; public send/close methods hop onto it.
+ * <p>Threading: all state is written on the connection's event loop only; the public send and close methods hop
+ * onto it. Other threads only read: the closing bits of {@link #state} (published with release, read with acquire by
+ * {@link #isOpen()}), the wire's writability (a snapshot), and what {@link #accepted} set before {@link #open()}.
  */
 abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSocketConnection, FrameSink {
 
