@@ -914,9 +914,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
         ByteBuf frame = message.frame();
         long address = message.frameAddress();
-        int bits = deflateBits();
-        int length = message.payloadLength();
-        if (bits != 0 && length >= loop.server.config.compressionThreshold() && (bits >= 15 || length <= 1 << bits)) {
+        if (compresses(message.payloadLength())) {
             ByteBuf compressed = message.deflatedFrame(loop.deflate, alloc());
             if (compressed != null) {
                 frame = compressed;
@@ -1000,10 +998,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
 
     /** Frames {@code payload} (owned), compressing it when negotiated and worthwhile. */
     private void sendMessage(int opcode, ByteBuf payload, Promise<Void> promise) {
-        int length = payload.readableBytes();
-        int deflateBits = deflateBits();
-        if (deflateBits != 0 && length >= loop.server.config.compressionThreshold()
-            && (deflateBits >= 15 || length <= 1 << deflateBits)) {
+        if (compresses(payload.readableBytes())) {
             ByteBuf compressed;
             try {
                 compressed = loop.deflate.deflate(alloc(), payload);
@@ -1018,6 +1013,17 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             }
         }
         write(FrameWriter.frame(alloc(), opcode, false, payload), promise);
+    }
+
+    /**
+     * Whether a message of {@code length} bytes goes compressed: permessage-deflate was negotiated, the message
+     * reaches the compression threshold, and the client's window covers all of it (a client that asked for a smaller
+     * window gets longer messages uncompressed, which RFC 7692 §6 allows for any message: {@link
+     * dev.throng.core.handshake.DeflateAgreement}). The one place this rule is written.
+     */
+    private boolean compresses(int length) {
+        int bits = deflateBits();
+        return bits != 0 && length >= loop.server.config.compressionThreshold() && (bits >= 15 || length <= 1 << bits);
     }
 
     /**
