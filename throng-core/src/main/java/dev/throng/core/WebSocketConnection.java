@@ -11,9 +11,11 @@ import java.net.SocketAddress;
  * <p><b>Threading.</b> The send methods, {@link #close}, {@link #isOpen} and {@link #isWritable} may be called from any
  * thread. Sends from the connection's own event loop (for example from inside a handler method) are encoded at once;
  * sends from other threads are handed to the event loop and keep their order relative to each other per calling
- * thread. {@link #isOpen} and {@link #isWritable} are snapshots, exact only on the event loop. {@link #offer},
- * {@link #attachment} and {@link #attach} are for the event loop only (handler methods, and tasks run by
- * {@link #loop()}).
+ * thread. {@link #isOpen} and {@link #isWritable} are snapshots, exact only on the event loop. {@link #path},
+ * {@link #subprotocol}, {@link #compressionEnabled}, {@link #remoteAddress} and {@link #loop} never change once
+ * {@link WebSocketHandler#onOpen} is called, so any thread that was handed the connection may read them.
+ * {@link #offer}, {@link #attachment} and {@link #attach} are for the event loop only (handler methods, and tasks
+ * run by {@link #loop()}): the attachment is a plain field, for the event loop's state of this connection.
  *
  * <p><b>Outcome.</b> Each send returns a future that succeeds once the frame is written to the socket, or fails (for
  * example with {@link java.nio.channels.ClosedChannelException} once the connection is closing or closed, or with

@@ -41,10 +41,6 @@ public final class FrameParser {
         this.limits = limits;
     }
 
-    public FrameLimits limits() {
-        return limits;
-    }
-
     /**
      * Parses and delivers every complete frame readable in {@code in}, advancing its reader index past each. Stops
      * after a close frame, at an incomplete frame (left unread), at the first violation, or when the sink no longer

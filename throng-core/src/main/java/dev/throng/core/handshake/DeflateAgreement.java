@@ -14,9 +14,4 @@ package dev.throng.core.handshake;
  * @param responseHeader the Sec-WebSocket-Extensions value to answer with
  */
 public record DeflateAgreement(int serverMaxWindowBits, String responseHeader) {
-
-    /** The largest message the server may compress under this agreement. */
-    public int maxCompressedMessage() {
-        return serverMaxWindowBits >= 15 ? Integer.MAX_VALUE : 1 << serverMaxWindowBits;
-    }
 }

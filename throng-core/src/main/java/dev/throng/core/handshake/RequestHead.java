@@ -37,7 +37,9 @@ import java.util.List;
  *       has no body at all; the validator answers one that announces a body.)</li>
  * </ul>
  *
- * <p>Pure and allocation-light: a failed parse costs no exception stack trace until the request is answered.
+ * <p>Pure and allocation-light: a failed parse builds no exception stack trace (a flood of bad requests must not
+ * cost a stack walk each). The two size failures are shared instances made once, since their type is all the
+ * validator reads (414 or 431); a malformed request gets a small exception without a trace, which keeps its reason.
  */
 public final class RequestHead {
     private static final byte CR = '\r';
@@ -50,6 +52,13 @@ public final class RequestHead {
      */
     private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
         .withValidation(false);
+
+    /** The request line passed {@code maxInitialLineLength}: 414. Shared, without a stack trace. */
+    private static final TooLongHttpLineException LINE_TOO_LONG = withoutTrace(
+        new TooLongHttpLineException("the request line is longer than maxInitialLineLength"));
+    /** The header lines passed {@code maxHeaderSize}: 431. Shared, without a stack trace. */
+    private static final TooLongHttpHeaderException HEADERS_TOO_LARGE = withoutTrace(
+        new TooLongHttpHeaderException("the header lines are larger than maxHeaderSize"));
 
     static {
         for (char c = '0'; c <= '9'; c++) {
@@ -91,11 +100,11 @@ public final class RequestHead {
         in.readerIndex(base + start);
         int lineEnd = indexOf(b, start, end, LF);
         if (lineEnd < 0) {
-            return end - start > maxInitialLineLength + 1 ? lineTooLong(maxInitialLineLength) : null;
+            return end - start > maxInitialLineLength + 1 ? lineTooLong() : null;
         }
         int lineLength = lineEnd - 1 - start;
         if (lineLength > maxInitialLineLength) {
-            return lineTooLong(maxInitialLineLength);
+            return lineTooLong();
         }
         if (!crBefore(b, start, lineEnd)) {
             return malformed("bare LF");
@@ -107,7 +116,7 @@ public final class RequestHead {
         while (true) {
             int next = indexOf(b, pos, end, LF);
             if (next < 0) {
-                return headerBytes + (end - pos) > maxHeaderSize + 1 ? headersTooLarge(maxHeaderSize) : null;
+                return headerBytes + (end - pos) > maxHeaderSize + 1 ? headersTooLarge() : null;
             }
             if (!crBefore(b, pos, next)) {
                 return malformed("bare LF");
@@ -118,7 +127,7 @@ public final class RequestHead {
             }
             headerBytes += contentLength;
             if (headerBytes > maxHeaderSize) {
-                return headersTooLarge(maxHeaderSize);
+                return headersTooLarge();
             }
             pos = next + 1;
         }
@@ -319,16 +328,33 @@ public final class RequestHead {
         return c == ' ' || c == '\t';
     }
 
-    private static HttpRequest lineTooLong(int max) {
-        return failed(new TooLongHttpLineException("An HTTP line is larger than " + max + " bytes."));
+    private static <T extends Exception> T withoutTrace(T e) {
+        e.setStackTrace(new StackTraceElement[0]); // made once at class load; where it was made says nothing
+        return e;
     }
 
-    private static HttpRequest headersTooLarge(int max) {
-        return failed(new TooLongHttpHeaderException("HTTP header is larger than " + max + " bytes."));
+    /** Why a request is malformed (400), without a stack trace: the parse is not a bug, the request is. */
+    private static final class MalformedRequestException extends IllegalArgumentException {
+        MalformedRequestException(String why) {
+            super(why);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    private static HttpRequest lineTooLong() {
+        return failed(LINE_TOO_LONG);
+    }
+
+    private static HttpRequest headersTooLarge() {
+        return failed(HEADERS_TOO_LARGE);
     }
 
     private static HttpRequest malformed(String why) {
-        return failed(new IllegalArgumentException(why));
+        return failed(new MalformedRequestException(why));
     }
 
     private static HttpRequest failed(Exception cause) {

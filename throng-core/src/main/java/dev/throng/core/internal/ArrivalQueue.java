@@ -19,11 +19,6 @@ public final class ArrivalQueue {
         member.linkBefore(sentinel);
     }
 
-    /** Whether no member is queued. */
-    public boolean isEmpty() {
-        return sentinel.next == sentinel;
-    }
-
     /**
      * Asks members, oldest first, whether their deadline passed ({@link Member#onDeadline}) until one has time
      * left. Returns that member's time left in nanoseconds, or -1 when the queue is empty.

@@ -47,11 +47,6 @@ public final class KeepaliveWheel {
             }
         }
 
-        /** Whether this node is in a wheel. */
-        public final boolean linked() {
-            return next != null;
-        }
-
         /** A new empty circular list: a sentinel linked to itself. */
         static Node sentinel() {
             Node sentinel = new Node();

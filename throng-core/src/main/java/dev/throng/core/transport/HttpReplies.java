@@ -5,9 +5,6 @@ import dev.throng.core.handshake.UpgradeOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -24,11 +21,6 @@ final class HttpReplies {
     private static final byte[] CRLF = ascii("\r\n");
 
     private HttpReplies() {
-    }
-
-    /** Writes {@code 101 Switching Protocols} for an accepted upgrade; the future completes when it is written. */
-    static ChannelFuture writeSwitchingProtocols(ChannelHandlerContext ctx, UpgradeOutcome.Accept accept) {
-        return ctx.writeAndFlush(switchingProtocols(ctx.alloc(), accept));
     }
 
     /** {@code 101 Switching Protocols} for an accepted upgrade, as bytes. */
@@ -57,14 +49,6 @@ final class HttpReplies {
      */
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /**
-     * Writes a plain reply with a short text body and closes the connection after it. {@code HEAD} requests get the
-     * headers only.
-     */
-    static void writeAndClose(ChannelHandlerContext ctx, UpgradeOutcome.Reply reply, boolean head) {
-        ctx.writeAndFlush(reply(ctx.alloc(), reply, head)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A plain reply with a short text body ({@code head}: without it), announcing that the connection closes. */

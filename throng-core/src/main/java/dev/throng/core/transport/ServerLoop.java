@@ -211,11 +211,6 @@ final class ServerLoop implements IoLoop {
         scheduleMemoryPoll();
     }
 
-    /** Connections of this loop waiting for memory now. */
-    int waitingForMemory() {
-        return waitingForMemory.size();
-    }
-
     /** Memory was released on this loop: let waiting connections look at once instead of at the next poll. */
     void memoryReleased() {
         if (!waitingForMemory.isEmpty() && server.budget.available() > 0) {

@@ -57,7 +57,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Failure: any throwable raised while handling this connection ends this connection only ({@link #failInternally}:
  * 1011, or 1013 when memory ran out), never its event loop.
  *
- * <p>Threading: all state is confined to the connection's event loop; public send/close methods hop onto it.
+ * <p>Threading: all state is written on the connection's event loop only; the public send and close methods hop
+ * onto it. Other threads only read: the closing bits of {@link #state} (published with release, read with acquire by
+ * {@link #isOpen()}), the wire's writability (a snapshot), and what {@link #accepted} set before {@link #open()}.
  */
 abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSocketConnection, FrameSink {
 
@@ -918,9 +920,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
         ByteBuf frame = message.frame();
         long address = message.frameAddress();
-        int bits = deflateBits();
-        int length = message.payloadLength();
-        if (bits != 0 && length >= loop.server.config.compressionThreshold() && (bits >= 15 || length <= 1 << bits)) {
+        if (compresses(message.payloadLength())) {
             ByteBuf compressed = message.deflatedFrame(loop.deflate, alloc());
             if (compressed != null) {
                 frame = compressed;
@@ -1004,10 +1004,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
 
     /** Frames {@code payload} (owned), compressing it when negotiated and worthwhile. */
     private void sendMessage(int opcode, ByteBuf payload, Promise<Void> promise) {
-        int length = payload.readableBytes();
-        int deflateBits = deflateBits();
-        if (deflateBits != 0 && length >= loop.server.config.compressionThreshold()
-            && (deflateBits >= 15 || length <= 1 << deflateBits)) {
+        if (compresses(payload.readableBytes())) {
             ByteBuf compressed;
             try {
                 compressed = loop.deflate.deflate(alloc(), payload);
@@ -1022,6 +1019,17 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             }
         }
         write(FrameWriter.frame(alloc(), opcode, false, payload), promise);
+    }
+
+    /**
+     * Whether a message of {@code length} bytes goes compressed: permessage-deflate was negotiated, the message
+     * reaches the compression threshold, and the client's window covers all of it (a client that asked for a smaller
+     * window gets longer messages uncompressed, which RFC 7692 §6 allows for any message: {@link
+     * dev.throng.core.handshake.DeflateAgreement}). The one place this rule is written.
+     */
+    private boolean compresses(int length) {
+        int bits = deflateBits();
+        return bits != 0 && length >= loop.server.config.compressionThreshold() && (bits >= 15 || length <= 1 << bits);
     }
 
     /**

@@ -154,6 +154,22 @@ class RequestHeadTest {
     }
 
     @Test
+    void buildsNoStackTraceForARefusedRequest() {
+        String[] refused = {
+            "GET / HTTP/1.1\nHost: x\r\n\r\n",                       // malformed: 400
+            "GET /" + "a".repeat(MAX_LINE),                             // request line too long: 414
+            "GET / HTTP/1.1\r\nX-Filler: " + "f".repeat(MAX_HEADERS)   // headers too large: 431
+        };
+        for (String head : refused) {
+            ByteBuf in = bytes(head);
+            Throwable cause = parse(in).decoderResult().cause();
+            assertThat(cause).isNotNull();
+            assertThat(cause.getStackTrace()).as("%s: a flood of bad requests costs no stack walks", cause).isEmpty();
+            in.release();
+        }
+    }
+
+    @Test
     void passesChunkedAndContentLengthThroughForTheValidatorToRefuse() {
         ByteBuf in = bytes("GET / HTTP/1.1\r\nTransfer-Encoding: gzip, Chunked\r\n\r\nbody");
         assertThat(parse(in).headers().get("Transfer-Encoding")).isEqualTo("gzip, Chunked");
