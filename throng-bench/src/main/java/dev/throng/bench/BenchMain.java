@@ -129,8 +129,10 @@ public final class BenchMain {
             + "(default 1s)", v -> subscribe.maxP99(duration(v)));
         option("--keep-going", "", "subscribe: run every step even after one failed (default: stop at the first)",
             v -> subscribe.stopOnFail(false));
-        option("--publish-concurrency", "N", "subscribe: HTTP requests in flight at most (default 16)",
-            v -> subscribe.publishConcurrency(integer(v)));
+        option("--publish-connections", "N", "subscribe: kept-alive HTTP/1.1 connections, requests pipelined on "
+            + "them (default 4)", v -> subscribe.publishConnections(integer(v)));
+        option("--publish-concurrency", "N", "subscribe: HTTP requests in flight at most, over all connections "
+            + "(default 64)", v -> subscribe.publishConcurrency(integer(v)));
         option("--request-timeout", "DURATION", "subscribe: one HTTP request's budget (default 10s)",
             v -> subscribe.requestTimeout(duration(v)));
     }

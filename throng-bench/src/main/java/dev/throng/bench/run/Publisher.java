@@ -6,21 +6,12 @@ import dev.throng.bench.pusher.EventData;
 import dev.throng.bench.pusher.RestSigner;
 import org.HdrHistogram.Histogram;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,10 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * and the groups take turns, so each channel gets {@code rate} events per second and every channel of a group shares
  * the group's sequence numbers.
  *
- * <p>Requests go out on the JDK's {@link HttpClient} (HTTP/1.1, kept alive): at most {@code --publish-concurrency}
- * in flight, each on its own connection, since HTTP/1.1 does not multiplex. A request that cannot go out on time
- * because all are in flight waits, and the lag is reported: at the rates the servers sustain here (a few thousand
- * requests per second at most) the JDK client keeps up with a few connections.
+ * <p>Requests go out on {@code --publish-connections} kept-alive HTTP/1.1 connections, pipelined
+ * ({@link PipelinedClient}), at most {@code --publish-concurrency} in flight. A request that cannot go out on time
+ * because all are in flight waits, and the lag is reported; one that cannot go out before the step ends is not sent.
  *
  * <p>{@link #publish} runs on one thread at a time (it owns the signer and the sequence numbers); responses complete
  * on the client's executor.
@@ -50,12 +40,10 @@ final class Publisher implements AutoCloseable {
     }
 
     private final SubscribeSettings s;
-    private final String uriPrefix;
     private final String path;
     private final RestSigner signer;
-    private final ExecutorService executor;
-    private final HttpClient client;
-    private final Semaphore permits;
+    private final String hostHeader;
+    private final PipelinedClient client;
     /** Per group: the JSON before the data string, and its channel count. */
     private final byte[][] heads;
     private final int[] groupChannels;
@@ -66,16 +54,11 @@ final class Publisher implements AutoCloseable {
     Publisher(SubscribeSettings s, URI api) {
         this.s = s;
         this.path = "/apps/" + s.appId() + "/events";
-        this.uriPrefix = "http://" + api.getHost() + ":" + (api.getPort() < 0 ? 80 : api.getPort()) + path + "?";
+        int port = api.getPort() < 0 ? 80 : api.getPort();
+        this.hostHeader = api.getHost() + ":" + port;
         this.signer = new RestSigner(s.key(), s.secret());
-        this.executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "bench-publisher-http");
-            t.setDaemon(true);
-            return t;
-        });
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-        this.permits = new Semaphore(s.publishConcurrency());
+        this.client = new PipelinedClient(api.getHost(), port, s.publishConnections(), s.publishConcurrency(),
+            s.requestTimeout());
         int groups = s.groups();
         int size = s.groupSize();
         this.heads = new byte[groups][];
@@ -132,56 +115,46 @@ final class Publisher implements AutoCloseable {
             for (long now = System.nanoTime(); due - now > 0; now = System.nanoTime()) {
                 LockSupport.parkNanos(due - now);
             }
-            if (!permits.tryAcquire()) {
-                long left = end - System.nanoTime();
-                if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-                    break; // the step is over while every request is still in flight
-                }
+            if (!client.acquire(end)) {
+                break; // the step is over while every request is still in flight
             }
-            long now = System.nanoTime();
-            lagMax = Math.max(lagMax, now - due);
+            lagMax = Math.max(lagMax, System.nanoTime() - due);
             int g = (int) (i % groups);
             long seq = ++groupSeq[g];
             body.setLength(0);
             EventData.appendEscaped(body, EpochClock.micros(), seq, step, s.eventSize());
             body.append("\"}");
             byte[] data = body.toString().getBytes(StandardCharsets.UTF_8);
-            byte[] bytes = new byte[heads[g].length + data.length];
-            System.arraycopy(heads[g], 0, bytes, 0, heads[g].length);
-            System.arraycopy(data, 0, bytes, heads[g].length, data.length);
-            String query = signer.signedQuery("POST", path, Map.of(), bytes, System.currentTimeMillis() / 1000);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(uriPrefix + query))
-                .timeout(s.requestTimeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .build();
-            long sentAt = System.nanoTime();
+            byte[] json = new byte[heads[g].length + data.length];
+            System.arraycopy(heads[g], 0, json, 0, heads[g].length);
+            System.arraycopy(data, 0, json, heads[g].length, data.length);
+            String query = signer.signedQuery("POST", path, Map.of(), json, System.currentTimeMillis() / 1000);
+            byte[] head = PipelinedClient.postHead(hostHeader, path + "?" + query, json.length);
+            byte[] request = new byte[head.length + json.length];
+            System.arraycopy(head, 0, request, 0, head.length);
+            System.arraycopy(json, 0, request, head.length, json.length);
             int channels = groupChannels[g];
             long subscribers = groupSubscribers[g];
-            sent++;
-            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                long tookNanos = System.nanoTime() - sentAt;
+            client.send(request, (status, error, sentNanos) -> {
+                long tookNanos = System.nanoTime() - sentNanos;
                 synchronized (latency) {
                     Histograms.recordNanos(latency, tookNanos);
                 }
-                if (error == null && response.statusCode() == 200) {
+                if (status == 200) {
                     ok.incrementAndGet();
                     channelEvents.addAndGet(channels);
                     expected.addAndGet(subscribers);
                 } else {
                     failed.incrementAndGet();
-                    errors.computeIfAbsent(reason(response, error), k -> new LongAdder()).increment();
+                    errors.computeIfAbsent(status > 0 ? "http-" + status : error, k -> new LongAdder()).increment();
                 }
-                permits.release();
             });
+            sent++;
         }
         // Requests are issued on the schedule until the step's end and never after, so it published for its duration.
         double publishSeconds = duration.toNanos() / 1e9;
         // Wait for the requests in flight: each ends within its timeout.
-        long wait = s.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5);
-        if (permits.tryAcquire(s.publishConcurrency(), wait, TimeUnit.NANOSECONDS)) {
-            permits.release(s.publishConcurrency());
-        }
+        client.drain(s.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5), s.publishConcurrency());
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
         long unanswered = sent - ok.get() - failed.get();
@@ -196,19 +169,8 @@ final class Publisher implements AutoCloseable {
             publishSeconds, lagMax / 1e6, latencyCopy);
     }
 
-    private static String reason(HttpResponse<?> response, Throwable error) {
-        if (error == null) {
-            return "http-" + response.statusCode();
-        }
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof HttpTimeoutException) {
-            return "timeout";
-        }
-        return cause instanceof IOException ? "io" : "other";
-    }
-
     @Override
     public void close() {
-        executor.shutdownNow();
+        client.close();
     }
 }

@@ -31,7 +31,8 @@ import java.util.Objects;
  * @param stopOnFail stop stepping after the first step that fails (loss, p99 at or above {@code maxP99}, the rate not
  *     kept, or failed requests)
  * @param maxP99 a step passes only with its p99 publish-to-receive latency below this
- * @param publishConcurrency HTTP requests in flight at most (each on its own kept-alive connection)
+ * @param publishConnections kept-alive HTTP/1.1 connections the publisher pipelines its requests on
+ * @param publishConcurrency HTTP requests in flight at most, over those connections
  * @param requestTimeout one HTTP request's budget; one that takes longer counts as failed ({@code timeout})
  */
 public record SubscribeSettings(
@@ -49,6 +50,7 @@ public record SubscribeSettings(
     Duration warmup,
     boolean stopOnFail,
     Duration maxP99,
+    int publishConnections,
     int publishConcurrency,
     Duration requestTimeout) {
 
@@ -80,8 +82,10 @@ public record SubscribeSettings(
         check(!stepGap.isNegative(), "--step-gap must not be negative");
         check(!warmup.isNegative(), "--publish-warmup must not be negative");
         check(maxP99.toMillis() > 0, "--max-p99 must be positive");
-        check(publishConcurrency >= 1 && publishConcurrency <= 256, "--publish-concurrency must be 1-256, got "
-            + publishConcurrency);
+        check(publishConnections >= 1 && publishConnections <= 64, "--publish-connections must be 1-64, got "
+            + publishConnections);
+        check(publishConcurrency >= publishConnections && publishConcurrency <= 4096, "--publish-concurrency must be "
+            + "--publish-connections-4096, got " + publishConcurrency);
         check(requestTimeout.toMillis() > 0, "--request-timeout must be positive");
     }
 
@@ -136,7 +140,8 @@ public record SubscribeSettings(
         private Duration warmup = Duration.ofSeconds(3);
         private boolean stopOnFail = true;
         private Duration maxP99 = Duration.ofSeconds(1);
-        private int publishConcurrency = 16;
+        private int publishConnections = 4;
+        private int publishConcurrency = 64;
         private Duration requestTimeout = Duration.ofSeconds(10);
 
         private Builder() {
@@ -217,6 +222,11 @@ public record SubscribeSettings(
             return this;
         }
 
+        public Builder publishConnections(int v) {
+            publishConnections = v;
+            return this;
+        }
+
         public Builder publishConcurrency(int v) {
             publishConcurrency = v;
             return this;
@@ -230,7 +240,7 @@ public record SubscribeSettings(
         public SubscribeSettings build() {
             return new SubscribeSettings(new ChannelPlan(channels, perClient), channelPrefix, eventName, eventSize,
                 appId, key, secret, apiUrl, steps, stepDuration, stepGap, warmup, stopOnFail, maxP99,
-                publishConcurrency,
+                publishConnections, publishConcurrency,
                 requestTimeout);
         }
     }
