@@ -3,8 +3,9 @@
 // `--mode gateway` flag is another branch's work). Once `throng serve --help` lists --mode, fanout-run.sh uses
 // `throng serve --mode gateway` instead and this file can go.
 //
-// Run as a single-file source program with the gateway's class path (fanout-run.sh builds it):
-//   java [serve's JVM flags] -cp "$GATEWAY_CLASSPATH" bench/fanout/GatewayLauncher.java [PORT]
+// fanout-run.sh compiles it (javac -d throng-gateway/target/fanout-launcher) and runs it with the gateway's class path:
+//   java [serve's JVM flags] -cp "throng-gateway/target/fanout-launcher:$GATEWAY_CLASSPATH" GatewayLauncher [PORT]
+// (As a single-file source program it runs too, but javac would then sit in the server's memory.)
 // Environment: HOST (127.0.0.1: this box serves loopback only), IO_THREADS (event loops; default one per core, as
 // `throng serve`), MAX_CONNECTIONS (0: no cap but the open-files limit).
 // Prints `ready pid=<pid> port=<port>` once listening, like the reference peers; serves until SIGTERM or SIGINT.

@@ -73,19 +73,22 @@ final class PusherConnection extends BenchConnection {
         PusherLoop p = driver.pusher;
         MessageScanner scan = p.scanner;
         FanoutStats f = stats.fanout;
-        switch (scan.kind(buf, from, to)) {
+        int length = to - from;
+        byte[] b = p.scratch; // the parser delivers at most MAX_WHOLE_TEXT bytes whole
+        buf.getBytes(from, b, 0, length);
+        switch (scan.kind(b, 0, length)) {
             case MessageScanner.BENCH_EVENT:
-                deliver(buf, from, to, p, f);
+                deliver(b, length, p, f);
                 break;
             case MessageScanner.SUBSCRIPTION_SUCCEEDED:
-                acknowledge(scan.channel(buf, from, to), p, f);
+                acknowledge(scan.channel(b, 0, length), p, f);
                 break;
             case MessageScanner.PING:
                 f.pusherPings++;
                 send(PusherLoop.PONG);
                 break;
             case MessageScanner.CONNECTION_ESTABLISHED:
-                established(buf, from, to, p);
+                established(b, length, p);
                 break;
             case MessageScanner.ERROR:
                 f.pusherErrors++;
@@ -102,12 +105,12 @@ final class PusherConnection extends BenchConnection {
         }
     }
 
-    private void established(ByteBuf buf, int from, int to, PusherLoop p) {
+    private void established(byte[] b, int length, PusherLoop p) {
         if (phase != AWAITING) {
             driver.stats.fanout.otherEvents++;
             return;
         }
-        p.activityTimeout(p.scanner.activityTimeout(buf, from, to));
+        p.activityTimeout(p.scanner.activityTimeout(b, 0, length));
         phase = SUBSCRIBING;
         for (int i = 0; i < p.plan.perClient(); i++) {
             send(p.subscribe(p.plan.channel(firstChannel, i)));
@@ -131,15 +134,15 @@ final class PusherConnection extends BenchConnection {
         }
     }
 
-    private void deliver(ByteBuf buf, int from, int to, PusherLoop p, FanoutStats f) {
+    private void deliver(byte[] b, int length, PusherLoop p, FanoutStats f) {
         MessageScanner scan = p.scanner;
-        int channel = scan.channel(buf, from, to);
+        int channel = scan.channel(b, 0, length);
         int slot = channel < 0 ? -1 : p.plan.slot(firstChannel, channel);
         if (slot < 0) {
             f.unknownChannel++;
             return;
         }
-        if (!scan.readData(buf, from, to)) {
+        if (!scan.readData(b, 0, length)) {
             f.unreadable++;
             return;
         }

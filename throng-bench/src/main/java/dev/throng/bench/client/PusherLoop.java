@@ -22,6 +22,8 @@ final class PusherLoop {
 
     final ChannelPlan plan;
     final MessageScanner scanner;
+    /** Where a message is copied to be scanned ({@link MessageScanner} explains why). */
+    final byte[] scratch = new byte[ServerFrameParser.MAX_WHOLE_TEXT];
     /** How long after {@code connect()} a connection must have all its subscriptions acknowledged. */
     final long subscribeTimeoutNanos;
     /** The {@code activity_timeout} servers announce (the first one read), as nanoseconds. */
