@@ -79,6 +79,20 @@ class SubscribeIT {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aChannelsEventsArriveInSequenceWhenTriggersOverlap() throws Exception {
+        // 500 triggers a second on one channel keep several requests in flight: they must not race on separate
+        // connections (the server processes connections in parallel, one connection's requests in turn).
+        server = new MiniPusherServer(0);
+        BenchRun r = run(50, SubscribeSettings.builder().channels(1).steps(List.of(500.0)));
+
+        JsonNode f = r.report.path("fanout");
+        assertThat(f.path("steps").get(0).path("passed").asBoolean()).as(f.toString()).isTrue();
+        assertThat(f.path("deliveries").path("outOfOrder").asLong()).isZero();
+        assertThat(f.path("deliveries").path("gaps").asLong()).isZero();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aServerThatDropsDeliveriesFailsTheStepAndTheRunStopsThere() throws Exception {
         server = new MiniPusherServer(51); // 51: not a divisor of 200, so different subscribers miss out
         BenchRun r = run(200, SubscribeSettings.builder().channels(1).steps(List.of(5.0, 10.0)));

@@ -28,11 +28,13 @@ public final class FanoutStats {
     public long pusherErrors;
     public long otherEvents;
     private final long[] stepReceived;
+    private final long[] stepOutOfOrder;
     private final Histogram[] stepLatency;
 
     public FanoutStats(int channels, int steps) {
         this.subscribersPerChannel = new int[channels];
         this.stepReceived = new long[steps];
+        this.stepOutOfOrder = new long[steps];
         this.stepLatency = new Histogram[steps];
         for (int i = 0; i < steps; i++) {
             stepLatency[i] = Histograms.create();
@@ -52,6 +54,14 @@ public final class FanoutStats {
         delivered++;
         stepReceived[(int) step]++;
         stepLatency[(int) step].recordValue(Math.min(Math.max(micros, 0), Histograms.HIGHEST_MICROS));
+    }
+
+    /** Counts an event of {@code step} that came out of sequence (already counted by {@link #deliver}). */
+    void outOfOrder(long step) {
+        outOfOrder++;
+        if (step >= 0 && step < stepOutOfOrder.length) {
+            stepOutOfOrder[(int) step]++;
+        }
     }
 
     void failSubscribe(String reason) {
@@ -76,6 +86,7 @@ public final class FanoutStats {
         into.otherEvents += otherEvents;
         for (int i = 0; i < stepReceived.length; i++) {
             into.stepReceived[i] += stepReceived[i];
+            into.stepOutOfOrder[i] += stepOutOfOrder[i];
             into.stepLatency[i].add(stepLatency[i]);
         }
     }
@@ -84,7 +95,7 @@ public final class FanoutStats {
     public FanoutSnapshot snapshot() {
         List<FanoutSnapshot.Step> steps = new ArrayList<>(stepReceived.length);
         for (int i = 0; i < stepReceived.length; i++) {
-            steps.add(new FanoutSnapshot.Step(stepReceived[i],
+            steps.add(new FanoutSnapshot.Step(stepReceived[i], stepOutOfOrder[i],
                 stepLatency[i].getTotalCount() == 0 ? null : Histograms.encode(stepLatency[i])));
         }
         return new FanoutSnapshot(subscribedConnections, subscriptions, new HashMap<>(subscribeFailures),

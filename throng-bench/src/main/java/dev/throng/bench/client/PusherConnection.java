@@ -152,7 +152,7 @@ final class PusherConnection extends BenchConnection {
         int seq = (int) scan.seq;
         int last = slot == 0 ? lastSeq : moreSeqs[slot - 1];
         if (seq <= last) {
-            f.outOfOrder++;
+            f.outOfOrder(scan.step);
             return;
         }
         if (seq > last + 1) {

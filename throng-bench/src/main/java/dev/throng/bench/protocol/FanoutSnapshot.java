@@ -42,10 +42,11 @@ public record FanoutSnapshot(
 
     /**
      * @param received benchmark events of this step received
+     * @param outOfOrder of those, how many came with a sequence number not above the last of their channel
      * @param latency their publish-to-receive times (HdrHistogram, microseconds, as {@link Histograms#encode}), or
      *     null when none arrived
      */
-    public record Step(long received, String latency) {
+    public record Step(long received, long outOfOrder, String latency) {
     }
 
     public long subscribeFailed() {

@@ -25,6 +25,7 @@ public final class FanoutTotals {
     public long pusherErrors;
     public long otherEvents;
     public final List<Long> stepReceived = new ArrayList<>();
+    public final List<Long> stepOutOfOrder = new ArrayList<>();
     public final List<Histogram> stepLatency = new ArrayList<>();
 
     /** Sums {@code snapshots}, skipping nulls; null when there is none. */
@@ -39,6 +40,7 @@ public final class FanoutTotals {
                 t.subscribersPerChannel = new long[s.subscribersPerChannel().length];
                 for (int i = 0; i < s.steps().size(); i++) {
                     t.stepReceived.add(0L);
+                    t.stepOutOfOrder.add(0L);
                     t.stepLatency.add(Histograms.create());
                 }
             }
@@ -61,6 +63,7 @@ public final class FanoutTotals {
             for (int i = 0; i < Math.min(t.stepReceived.size(), s.steps().size()); i++) {
                 FanoutSnapshot.Step step = s.steps().get(i);
                 t.stepReceived.set(i, t.stepReceived.get(i) + step.received());
+                t.stepOutOfOrder.set(i, t.stepOutOfOrder.get(i) + step.outOfOrder());
                 if (step.latency() != null) {
                     t.stepLatency.get(i).add(Histograms.decode(step.latency()));
                 }

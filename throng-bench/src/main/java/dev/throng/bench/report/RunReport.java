@@ -172,8 +172,8 @@ public record RunReport(
      * @param serverCpuMicrosPerDelivery {@code serverCpuSeconds} in microseconds per delivery received
      * @param receivedFinal deliveries of this step's events received by the end of the run
      * @param lostFinal {@code expected - receivedFinal}: never arrived
-     * @param passed no delivery missing or extra, p99 below {@code --max-p99}, every request accepted, and at least
-     *     95 % of the asked rate published
+     * @param passed no delivery missing, extra or out of sequence, p99 below {@code --max-p99}, every request
+     *     accepted, and at least 95 % of the asked rate published
      * @param failedBecause why not, when not passed
      */
     public record Step(int step, double ratePerChannel, double targetEventsPerSecond, long requests,

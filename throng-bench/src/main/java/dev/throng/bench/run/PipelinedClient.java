@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A lean HTTP/1.1 client for the publisher: a few kept-alive connections, each carrying a pipeline of requests
@@ -20,15 +21,20 @@ import java.util.concurrent.TimeUnit;
  * 2-core box against Bun: the JDK's {@code HttpClient} tops out near 2,500-3,200 requests/s and spends over half a
  * core doing it, CPU the server under test needs.
  *
+ * <p><b>Order.</b> Each request names an affinity (the publisher's channel group) and always goes on the same
+ * connection, so the requests of one group are processed in the order sent: a server handles one connection's
+ * pipelined requests in turn, while requests on different connections race, and a channel's events would reach
+ * subscribers out of sequence.
+ *
  * <p>Responses are read just enough to get the status and skip the body ({@code Content-Length} or chunked). A
  * connection that fails, or whose oldest request is older than the timeout, is closed: its requests in flight fail
  * ({@code io} or {@code timeout}) and the next send opens it again.
  *
  * <p>A server that answers {@code Connection: close} (Soketi does, on every response: uWebSockets'
- * {@code res.end(body, true)}) gets no more pipelining: from then on each connection carries one request and is
- * opened again for the next, up to {@code inFlight} connections at once. Soketi also answers its errors with status
- * 200 and a body {@code {"error":…,"code":401}}; a small body with an {@code "error"} member and a {@code "code"}
- * counts as that code.
+ * {@code res.end(body, true)}) gets no more pipelining: from then on each connection carries one request at a time
+ * and is opened again for the next. Soketi also answers its errors with status 200 and a body
+ * {@code {"error":…,"code":401}}; a small body with an {@code "error"} member and a {@code "code"} counts as that
+ * code.
  *
  * <p>{@link #acquire} and {@link #send} are called from one thread (the publisher's); callbacks run on the
  * connections' reader threads.
@@ -43,41 +49,46 @@ final class PipelinedClient implements AutoCloseable {
     private record Pending(long sentNanos, Callback callback) {
     }
 
+    /** A semaphore whose permits can be taken away (when pipelining ends). */
+    private static final class Permits extends Semaphore {
+        Permits(int permits) {
+            super(permits);
+        }
+
+        void reduce(int n) {
+            reducePermits(n);
+        }
+    }
+
     private final InetSocketAddress address;
     private final long timeoutNanos;
-    /** {@code inFlight} connections; while the server keeps connections alive only the first few are used. */
     private final Connection[] connections;
-    private final int persistentConnections;
-    /** Requests in flight over all connections at most. */
-    private final Semaphore permits;
     private final int depth;
-    /** False once the server said {@code Connection: close}: one request per connection from then on. */
+    /** False once the server said {@code Connection: close}: one request per connection at a time from then on. */
     private volatile boolean persistent = true;
-    private int next;
 
     /**
      * @param connections kept-alive connections
-     * @param inFlight requests in flight at most, over all connections
+     * @param depth requests in flight at most on each connection
      * @param timeout how old a connection's oldest request may grow before the connection is given up
      */
-    PipelinedClient(String host, int port, int connections, int inFlight, Duration timeout) {
+    PipelinedClient(String host, int port, int connections, int depth, Duration timeout) {
         this.address = new InetSocketAddress(host, port);
         this.timeoutNanos = timeout.toNanos();
-        this.connections = new Connection[inFlight];
-        for (int i = 0; i < inFlight; i++) {
+        this.depth = depth;
+        this.connections = new Connection[connections];
+        for (int i = 0; i < connections; i++) {
             this.connections[i] = new Connection(i);
         }
-        this.persistentConnections = connections;
-        this.permits = new Semaphore(inFlight);
-        this.depth = (inFlight + connections - 1) / connections;
     }
 
     /**
-     * Waits until {@code deadlineNanos} at most for room in the pipelines; a {@code true} answer must be followed by
-     * one {@link #send}.
+     * Waits until {@code deadlineNanos} at most for room on the connection of {@code affinity}; a {@code true} answer
+     * must be followed by one {@link #send} with the same affinity.
      */
-    boolean acquire(long deadlineNanos) throws InterruptedException {
+    boolean acquire(int affinity, long deadlineNanos) throws InterruptedException {
         expire();
+        Permits permits = connection(affinity).permits;
         if (permits.tryAcquire()) {
             return true;
         }
@@ -90,31 +101,31 @@ final class PipelinedClient implements AutoCloseable {
         return false;
     }
 
-    /** Sends {@code request} (head and body) on a connection with room, after a successful {@link #acquire}. */
-    void send(byte[] request, Callback callback) {
-        int n = persistent ? persistentConnections : connections.length;
-        for (int tries = 0; tries < n; tries++) {
-            Connection c = connections[next % n];
-            next = (next + 1) % n;
-            if (c.send(request, callback)) {
-                return;
-            }
+    /** Sends {@code request} (head and body) on the connection of {@code affinity}, after {@link #acquire}. */
+    void send(int affinity, byte[] request, Callback callback) {
+        Connection c = connection(affinity);
+        if (!c.send(request, callback)) { // it could not be opened
+            callback.done(-1, "io", System.nanoTime());
+            c.permits.release();
         }
-        // No connection could take it (none could be opened): it fails at once.
-        callback.done(-1, "io", System.nanoTime());
-        permits.release();
+    }
+
+    private Connection connection(int affinity) {
+        return connections[Math.floorMod(affinity, connections.length)];
     }
 
     /** Waits up to {@code nanos} for every request in flight to end; returns whether they all did. */
-    boolean drain(long nanos, int inFlight) throws InterruptedException {
+    boolean drain(long nanos) throws InterruptedException {
         long deadline = System.nanoTime() + nanos;
-        while (!permits.tryAcquire(inFlight, 100, TimeUnit.MILLISECONDS)) {
-            expire();
-            if (System.nanoTime() - deadline > 0) {
-                return false;
+        for (Connection c : connections) {
+            while (!c.idle()) {
+                expire();
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                Thread.sleep(5);
             }
         }
-        permits.release(inFlight);
         return true;
     }
 
@@ -137,6 +148,9 @@ final class PipelinedClient implements AutoCloseable {
     private final class Connection {
         private final int id;
         private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+        /** Room in this connection's pipeline: {@code depth}, and 1 once the server ends connections. */
+        final Permits permits = new Permits(depth);
+        private boolean pipelining = true;
         private Socket socket;
         private OutputStream out;
         /** The server said {@code Connection: close} on this socket: nothing more is sent on it. */
@@ -146,12 +160,21 @@ final class PipelinedClient implements AutoCloseable {
             this.id = id;
         }
 
-        /** Sends on this connection if its pipeline has room; opens it first if needed. */
+        /** Sends on this connection (the caller holds a permit); opens it first if needed. False: it cannot open. */
         boolean send(byte[] request, Callback callback) {
+            // A socket the server ends after what it has in flight (the first Connection: close, while requests were
+            // still pipelined): let the reader take their answers first, for a second at most.
+            for (int i = 0; i < 200 && closingWithRequests(); i++) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
             Socket s;
             synchronized (this) {
-                if (inFlight.size() >= (persistent ? depth : 1) || closing) {
-                    return false;
+                if (!persistent && pipelining) {
+                    pipelining = false;
+                    permits.reduce(depth - 1); // one at a time from now on
+                }
+                if (closing) { // the server did not end it in time: give it up
+                    failLocked("io", socket);
                 }
                 if (socket == null && !open()) {
                     return false;
@@ -185,6 +208,14 @@ final class PipelinedClient implements AutoCloseable {
             }
         }
 
+        private synchronized boolean closingWithRequests() {
+            return closing && !inFlight.isEmpty();
+        }
+
+        synchronized boolean idle() {
+            return inFlight.isEmpty();
+        }
+
         synchronized void expireIfOlderThan(long oldest) {
             Pending head = inFlight.peekFirst();
             if (head != null && head.sentNanos() - oldest < 0) {
@@ -211,7 +242,7 @@ final class PipelinedClient implements AutoCloseable {
             closing = false;
             for (Pending p; (p = inFlight.pollFirst()) != null; ) {
                 p.callback().done(-1, reason, p.sentNanos());
-                permits.release(); // after the callback: drain() then sees every request counted
+                permits.release();
             }
         }
 

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * publish steps, one after another. Each step publishes at its rate for
  * {@code --step-duration} ({@link Publisher}, on a thread of its own), waits {@code --step-gap} after its last
  * response, then counts what the workers received of it (from progress snapshots sent after that) and judges it:
- * passed when nothing is missing or extra, p99 is below {@code --max-p99}, every request was accepted and the rate
- * was kept. After the first failing step it stops, unless told to go on. Every wait is bounded.
+ * passed when nothing is missing or extra or out of sequence, p99 is below {@code --max-p99}, every request was
+ * accepted and the rate was kept (the publisher keeps each channel's events in sequence: {@link Publisher}). After the first failing step it stops, unless told to go on. Every wait is bounded.
  *
  * <p>Driven by the coordinator's thread: {@link #advance} is called every few milliseconds during the hold.
  */
@@ -139,6 +139,7 @@ final class PublishSteps implements AutoCloseable {
         List<WorkerSnapshot> latest = workers.stream().map(w -> w.latest).toList();
         FanoutTotals t = FanoutTotals.merge(latest.stream().map(WorkerSnapshot::fanout).toList());
         long received = t == null ? 0 : t.stepReceived.get(slot());
+        long outOfOrder = t == null ? 0 : t.stepOutOfOrder.get(slot());
         Histogram latency = t == null ? null : t.stepLatency.get(slot());
         double rate = s.steps().get(Math.max(0, step));
         double target = rate * s.plan().channels();
@@ -156,6 +157,9 @@ final class PublishSteps implements AutoCloseable {
             failed.add("missing " + missing);
         } else if (missing < 0) {
             failed.add("extra " + -missing);
+        }
+        if (outOfOrder > 0) {
+            failed.add("out of order " + outOfOrder);
         }
         if (l == null || l.p99() >= s.maxP99().toMillis()) {
             failed.add("p99 " + (l == null ? "n/a" : Format.millis(l.p99()) + " ms"));

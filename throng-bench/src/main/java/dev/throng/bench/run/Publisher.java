@@ -25,8 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * the group's sequence numbers.
  *
  * <p>Requests go out on {@code --publish-connections} kept-alive HTTP/1.1 connections, pipelined
- * ({@link PipelinedClient}), at most {@code --publish-concurrency} in flight. A request that cannot go out on time
- * because all are in flight waits, and the lag is reported; one that cannot go out before the step ends is not sent.
+ * ({@link PipelinedClient}), at most {@code --publish-concurrency} in flight; each group always on the same connection,
+ * so that its events are published in sequence. A request that cannot go out on time because its connection's
+ * pipeline is full waits, and the lag is reported; one that cannot go out before the step ends is not sent.
  *
  * <p>{@link #publish} runs on one thread at a time (it owns the signer and the sequence numbers); responses complete
  * on the client's executor.
@@ -57,8 +58,8 @@ final class Publisher implements AutoCloseable {
         int port = api.getPort() < 0 ? 80 : api.getPort();
         this.hostHeader = api.getHost() + ":" + port;
         this.signer = new RestSigner(s.key(), s.secret());
-        this.client = new PipelinedClient(api.getHost(), port, s.publishConnections(), s.publishConcurrency(),
-            s.requestTimeout());
+        this.client = new PipelinedClient(api.getHost(), port, s.publishConnections(),
+            (s.publishConcurrency() + s.publishConnections() - 1) / s.publishConnections(), s.requestTimeout());
         int groups = s.groups();
         int size = s.groupSize();
         this.heads = new byte[groups][];
@@ -115,11 +116,11 @@ final class Publisher implements AutoCloseable {
             for (long now = System.nanoTime(); due - now > 0; now = System.nanoTime()) {
                 LockSupport.parkNanos(due - now);
             }
-            if (!client.acquire(end)) {
+            int g = (int) (i % groups);
+            if (!client.acquire(g, end)) {
                 break; // the step is over while every request is still in flight
             }
             lagMax = Math.max(lagMax, System.nanoTime() - due);
-            int g = (int) (i % groups);
             long seq = ++groupSeq[g];
             body.setLength(0);
             EventData.appendEscaped(body, EpochClock.micros(), seq, step, s.eventSize());
@@ -135,7 +136,7 @@ final class Publisher implements AutoCloseable {
             System.arraycopy(json, 0, request, head.length, json.length);
             int channels = groupChannels[g];
             long subscribers = groupSubscribers[g];
-            client.send(request, (status, error, sentNanos) -> {
+            client.send(g, request, (status, error, sentNanos) -> {
                 long tookNanos = System.nanoTime() - sentNanos;
                 synchronized (latency) {
                     Histograms.recordNanos(latency, tookNanos);
@@ -154,7 +155,7 @@ final class Publisher implements AutoCloseable {
         // Requests are issued on the schedule until the step's end and never after, so it published for its duration.
         double publishSeconds = duration.toNanos() / 1e9;
         // Wait for the requests in flight: each ends within its timeout.
-        client.drain(s.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5), s.publishConcurrency());
+        client.drain(s.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(5));
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
         long unanswered = sent - ok.get() - failed.get();

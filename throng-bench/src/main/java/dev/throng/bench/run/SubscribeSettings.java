@@ -32,7 +32,8 @@ import java.util.Objects;
  *     kept, or failed requests)
  * @param maxP99 a step passes only with its p99 publish-to-receive latency below this
  * @param publishConnections kept-alive HTTP/1.1 connections the publisher pipelines its requests on
- * @param publishConcurrency HTTP requests in flight at most, over those connections
+ * @param publishConcurrency HTTP requests in flight at most, over those connections (each takes its share: a channel
+ *     group's requests stay on one connection, to keep their order)
  * @param requestTimeout one HTTP request's budget; one that takes longer counts as failed ({@code timeout})
  */
 public record SubscribeSettings(
