@@ -14,9 +14,10 @@
 #   bench/fanout-run.sh all all all                      # the whole measurement (bench/fanout.md)
 #   STEPS=1,2,4 STEP_DURATION=5s CONFIRM=0 bench/fanout-run.sh throng 1x1000    # a smoke run
 #
-# Every run goes into OUT (default /tmp/throng-fanout-<date>), one directory per cell (SERVER-SCENARIO-SIZE) with
-# the server's log, the bench's logs and JSON reports; the cells' figures are appended to OUT/steps.csv,
-# OUT/subscribe.csv, OUT/confirm.csv and OUT/idle.csv, which bench/fanout-charts.py turns into PNG charts.
+# Every run goes into OUT (default /tmp/throng-fanout-<date>), one directory per cell (SERVER-SCENARIO-SIZE, then
+# -run2, -run3 for repeats) with the server's log, the bench's logs and JSON reports; the cells' figures are appended
+# to OUT/steps.csv, OUT/subscribe.csv, OUT/confirm.csv and OUT/idle.csv, which bench/fanout-charts.py turns into PNG
+# charts (the median of repeated runs).
 #
 # Bounded and self-stopping: every bench run is bounded by its own deadlines and by `timeout`; the server started
 # for a cell is stopped by its PID when the cell ends (also on Ctrl-C or an error); nothing else is touched.
@@ -34,6 +35,8 @@
 #   MAX_P99 [1s]                    a step passes with p99 publish -> receive below this (and nothing lost)
 #   RATE [30000]                    connections (and subscriptions) opened per second by the bench: above what any
 #                                   of the servers accepts, so the subscribe time is the server's
+#   CONNECT_TIMEOUT [60s]           connect + handshake + every subscription acknowledged, per connection (Soketi
+#                                   takes over 20 s to subscribe 15,000 clients to one channel)
 #   BENCH_WORKERS [2]               bench worker processes (subscribers are split among them)
 #   SOURCES [127.0.0.2-127.0.0.3]   the bench's source addresses
 #   IDLE_HOLD [60s]                 idle scenario: how long the subscribers are held (the live heap is sampled
@@ -54,6 +57,7 @@ step_gap=${STEP_GAP:-2s}
 confirm=${CONFIRM:-30s}
 max_p99=${MAX_P99:-1s}
 rate=${RATE:-30000}
+connect_timeout=${CONNECT_TIMEOUT:-60s}
 bench_workers=${BENCH_WORKERS:-2}
 sources=${SOURCES:-127.0.0.2-127.0.0.3}
 idle_hold=${IDLE_HOLD:-60s}
@@ -163,18 +167,26 @@ bench() { # LOG REPORT TIMEOUT_SECONDS ARGS...: one bench run, bounded
   local log=$1 report=$2 limit=$3; shift 3
   timeout --kill-after=15 "$limit" "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$jar" \
     dev.throng.bench.BenchMain --scenario subscribe --url "ws://127.0.0.1:$port" --rate "$rate" \
+    --connect-timeout "$connect_timeout" \
     --workers "$bench_workers" --source "$sources" --server-pid "$server_pid" --report "$report" "$@" \
     > "$log" 2>&1 || echo "fanout-run: bench exited with status $? (see $log)"
   grep -E '^(warm-up|step [0-9]|subscribe |best |result |warning )' "$log" || true
 }
 
 # ---- cells ------------------------------------------------------------------------------------------------------
+cell_dir() { # NAME: a new directory for a cell; a repeated run of the same cell gets NAME-run2, NAME-run3, ...
+  local d="$out/$1" i=2
+  while [[ -e $d ]]; do d="$out/$1-run$i"; i=$((i + 1)); done
+  mkdir -p "$d" && echo "$d"
+}
+
 fanout_cell() { # SERVER CxS SIZE
   local kind=$1 shape=$2 size=$3 channels=${2%x*} per=${2#*x} dir n best
-  dir="$out/$kind-$shape-${size}B"; mkdir -p "$dir"
+  dir=$(cell_dir "$kind-$shape-${size}B")
   n=$(( channels * per ))
   local nsteps; nsteps=$(tr ',' '\n' <<< "$steps" | grep -c .)
-  local limit=$(( n / (rate > 0 ? rate : 1) + 180 + nsteps * ($(seconds "$step_duration") + $(seconds "$step_gap") + 15) ))
+  local limit=$(( n / (rate > 0 ? rate : 1) + $(seconds "$connect_timeout") + 180
+    + nsteps * ($(seconds "$step_duration") + $(seconds "$step_gap") + 15) ))
   echo "== $kind, $channels channel(s) x $per subscribers, ${size}-byte events, steps $steps"
   start_server "$kind" "$dir/server.log" || return 0
   bench "$dir/steps.log" "$dir/steps.json" "$limit" -n "$n" --channels "$channels" --event-size "$size" \
@@ -187,7 +199,8 @@ fanout_cell() { # SERVER CxS SIZE
   for best in $(passing_rates "$dir/steps.json" | head -2); do
     echo "-- confirming $best events/s per channel for $confirm"
     start_server "$kind" "$dir/server-confirm-$best.log" || return 0
-    bench "$dir/confirm-$best.log" "$dir/confirm-$best.json" $(( n / rate + 240 + $(seconds "$confirm") )) \
+    bench "$dir/confirm-$best.log" "$dir/confirm-$best.json" \
+      $(( n / rate + $(seconds "$connect_timeout") + 240 + $(seconds "$confirm") )) \
       -n "$n" --channels "$channels" --event-size "$size" --publish-rate "$best" --publish-duration "$confirm" \
       --step-gap "$step_gap" --max-p99 "$max_p99" --max-failures 1%
     stop_server
@@ -204,13 +217,14 @@ EOF
 }
 
 idle_cell() { # SERVER
-  local kind=$1 dir="$out/$1-idle" heap_before="" heap_held=""
-  mkdir -p "$dir"
+  local kind=$1 dir heap_before="" heap_held=""
+  dir=$(cell_dir "$kind-idle")
   echo "== $kind, $idle_n subscribers on one channel, held $idle_hold without publishing"
   start_server "$kind" "$dir/server.log" || return 0
   sleep 5
   [[ $kind == throng ]] && heap_before=$(live_heap "$server_pid")
-  bench "$dir/idle.log" "$dir/idle.json" $(( idle_n / rate + 180 + $(seconds "$idle_hold") )) -n "$idle_n" \
+  bench "$dir/idle.log" "$dir/idle.json" \
+    $(( idle_n / rate + $(seconds "$connect_timeout") + 180 + $(seconds "$idle_hold") )) -n "$idle_n" \
     --channels 1 --hold "$idle_hold" --max-failures 1% &
   local bench_pid=$!
   # Sample the live heap 30 s into the hold, or half-way into a shorter one (the bench prints `hold` progress lines
@@ -328,7 +342,7 @@ build
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r)"
   echo "java: $("$java" -version 2>&1 | head -1); node: $(node -v)"
   echo "settings: STEPS=$steps STEP_DURATION=$step_duration STEP_GAP=$step_gap CONFIRM=$confirm MAX_P99=$max_p99" \
-    "RATE=$rate BENCH_WORKERS=$bench_workers IDLE_N=$idle_n IDLE_HOLD=$idle_hold"
+    "RATE=$rate CONNECT_TIMEOUT=$connect_timeout BENCH_WORKERS=$bench_workers IDLE_N=$idle_n IDLE_HOLD=$idle_hold"
 } >> "$out/run-info.txt"
 for kind in $servers; do
   for scenario in $scenarios; do
