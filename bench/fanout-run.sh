@@ -111,6 +111,10 @@ gateway_mode() { "$java" -jar "$jar" serve --help 2>/dev/null | grep -q -- '--mo
 server_pid=""
 start_server() { # SERVER LOG: starts it on $port, sets server_pid once it printed `ready pid=`
   local kind=$1 log=$2 flags
+  if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then # someone else's server: never measure it, never stop it
+    echo "fanout-run: port $port is in use by a process this script did not start; choose another PORT" >&2
+    return 1
+  fi
   case $kind in
     throng)
       flags=${THRONG_JAVA_OPTS:-$("$java" -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections 18000)}
