@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the three reference peers and the smoke client from their lockfiles; safe to run again.
+# Install the reference peers and the smoke client from their lockfiles; safe to run again.
 #   bench/peers/setup.sh [--force]     --force reinstalls the npm packages even if they look current
 #
 # npm ci runs only when a package-lock.json changed since the last install here (a stamp in node_modules
@@ -36,6 +36,14 @@ npm_install "$here/node-ws"
 npm_install "$here/bun"
 # Bun's npm package puts the real binary in place from a postinstall script; prove it did.
 echo "setup: bun $("$here/bun/node_modules/.bin/bun" --version)"
+# The fan-out peers: Soketi has its own packages; bun-pusher and node-ws-pusher use the two above.
+npm_install "$here/soketi"
+# uWebSockets.js (npm:uwebsockets, see soketi/package.json) ships one binary per Node ABI; prove this Node has one.
+(cd "$here/soketi" && node -e "require('uWebSockets.js')") || {
+  echo "setup: Soketi's uWebSockets.js has no binary for Node $(node -v)" >&2
+  exit 2
+}
+echo "setup: soketi $(node -p "require('$here/soketi/node_modules/@soketi/soketi/package.json').version")"
 
 echo "setup: mvn package in netty"
 mvn -B -q -Dstyle.color=never -f "$here/netty/pom.xml" package

@@ -6,6 +6,10 @@ public enum Scenario {
     IDLE,
     /** Send a message every {@code --interval} and time its echo. */
     ECHO,
-    /** Subscribe to a channel and time publications; needs the gateway, which does not exist yet. */
+    /**
+     * Pusher channels: connect to {@code /app/{key}}, subscribe to K of C public channels, then count and time the
+     * events a publisher triggers through the server's HTTP API, step by step ({@code run.SubscribeSettings},
+     * bench/fanout.md).
+     */
     SUBSCRIBE
 }

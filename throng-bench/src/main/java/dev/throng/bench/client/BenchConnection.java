@@ -20,9 +20,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * partial frames are kept in {@link #pending} only until the rest arrives. No timers: the loop's sweep
  * ({@link #tick}) drives sends and deadlines.
  *
+ * <p>The subscribe scenario's connection is the subclass {@link PusherConnection}, which adds its state and handles
+ * whole text messages; the hooks it overrides ({@link #opened}, {@link #lostWhileOpen}, {@link #tick}) are
+ * package-private.
+ *
  * <p>Every method runs on the channel's event loop.
  */
-public final class BenchConnection extends ServerFrameParser implements ChannelInboundHandler, ChannelFutureListener {
+public class BenchConnection extends ServerFrameParser implements ChannelInboundHandler, ChannelFutureListener {
 
     static final byte CONNECTING = 0;
     static final byte HANDSHAKING = 1;
@@ -38,6 +42,8 @@ public final class BenchConnection extends ServerFrameParser implements ChannelI
 
     /** What only an opening connection needs. */
     static final class Attempt {
+        /** The run-wide index of this connection (the subscribe scenario picks its channels by it). */
+        final long index;
         final int target;
         int source;
         long startNanos;
@@ -45,13 +51,14 @@ public final class BenchConnection extends ServerFrameParser implements ChannelI
         /** A partial handshake response, or null. */
         ByteBuf response;
 
-        Attempt(int target, int source) {
+        Attempt(long index, int target, int source) {
+            this.index = index;
             this.target = target;
             this.source = source;
         }
     }
 
-    private final LoopDriver driver;
+    final LoopDriver driver;
     Channel channel;
     /** Non-null until the handshake succeeded. */
     Attempt attempt;
@@ -63,7 +70,7 @@ public final class BenchConnection extends ServerFrameParser implements ChannelI
     /** Index in the loop's {@link ConnectionSet}; -1 when not in it. */
     int slot = -1;
     byte state = CONNECTING;
-    private boolean flushNeeded;
+    boolean flushNeeded;
     /** The handshake succeeded (counted in {@code open} until the channel closes). */
     private boolean established;
 
@@ -142,10 +149,11 @@ public final class BenchConnection extends ServerFrameParser implements ChannelI
         stats.established++;
         stats.open++;
         established = true;
+        long startNanos = attempt.startNanos;
         attempt = null;
         state = OPEN;
         markNanos = now + driver.firstSendDelay();
-        driver.resolved();
+        opened(now, startNanos);
         if (buf.isReadable()) {
             readFrames(buf);
         } else {
@@ -182,6 +190,18 @@ public final class BenchConnection extends ServerFrameParser implements ChannelI
             pending = channel.alloc().heapBuffer(Math.max(32, buf.readableBytes())).writeBytes(buf);
         }
         buf.release();
+    }
+
+    /**
+     * The opening handshake succeeded at {@code now}, {@code startNanos} being when {@code connect()} was called. The
+     * attempt is resolved here; a subclass that has more to do before it counts as made resolves it later.
+     */
+    void opened(long now, long startNanos) {
+        driver.resolved();
+    }
+
+    /** The open connection was lost ({@code reason}), already counted in {@code lost}. */
+    void lostWhileOpen(String reason) {
     }
 
     @Override
@@ -229,6 +249,7 @@ public final class BenchConnection extends ServerFrameParser implements ChannelI
     protected void onClose(int code) {
         if (state == OPEN) { // the server closes first: a lost connection; answer as §5.5.1 asks
             driver.stats.lose(FailureReason.closeCode(code), driver.secondsSinceGo(System.nanoTime()));
+            lostWhileOpen(FailureReason.closeCode(code));
             int answer = code == NO_STATUS || code < 1000 || code >= 5000 ? 1000 : code;
             channel.write(ClientFrames.close(channel.alloc(), answer, mask()), channel.voidPromise());
             flushNeeded = true;
@@ -326,6 +347,7 @@ public final class BenchConnection extends ServerFrameParser implements ChannelI
                 break;
             case OPEN:
                 stats.lose(reason, driver.secondsSinceGo(System.nanoTime()));
+                lostWhileOpen(reason);
                 break;
             case CLOSE_SENT:
                 stats.closedUnclean++;
@@ -340,7 +362,7 @@ public final class BenchConnection extends ServerFrameParser implements ChannelI
         channel.close();
     }
 
-    private static int mask() {
+    static int mask() {
         return ThreadLocalRandom.current().nextInt();
     }
 

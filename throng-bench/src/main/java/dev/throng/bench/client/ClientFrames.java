@@ -47,6 +47,16 @@ public final class ClientFrames {
         return out;
     }
 
+    /** A text message carrying {@code payload} (UTF-8 bytes), masked. */
+    public static ByteBuf text(ByteBufAllocator alloc, byte[] payload, int mask) {
+        ByteBuf out = alloc.buffer(headerLength(payload.length) + payload.length);
+        writeHeader(out, ServerFrameParser.OP_TEXT, payload.length, mask);
+        for (int i = 0; i < payload.length; i++) {
+            out.writeByte(payload[i] ^ (mask >>> (24 - 8 * (i & 3))));
+        }
+        return out;
+    }
+
     /** A ping whose payload is {@code stamp} as 8 big-endian bytes, so the pong tells the round trip. */
     public static ByteBuf stampedPing(ByteBufAllocator alloc, long stamp, int mask) {
         ByteBuf out = alloc.buffer(headerLength(8) + 8);

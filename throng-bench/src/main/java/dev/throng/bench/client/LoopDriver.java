@@ -69,6 +69,8 @@ public final class LoopDriver {
     final boolean echo;
     final boolean textPayload;
     final int messageSize;
+    /** Subscribe scenario: what the loop's connections share; null otherwise. */
+    final PusherLoop pusher;
     private final long sweepNanos;
     private final int maxBurst;
 
@@ -120,6 +122,11 @@ public final class LoopDriver {
         this.echo = spec.scenario() == Scenario.ECHO;
         this.textPayload = spec.payload() == PayloadType.TEXT;
         this.messageSize = spec.messageSize();
+        this.pusher = spec.scenario() == Scenario.SUBSCRIBE ? new PusherLoop(spec.subscribe(), connectTimeoutNanos)
+            : null;
+        if (pusher != null) {
+            stats.fanout = new FanoutStats(spec.subscribe().channels(), spec.subscribe().steps());
+        }
         this.sendEveryNanos = TimeUnit.MILLISECONDS.toNanos(echo ? spec.intervalMillis() : spec.clientPingMillis());
         this.sweepNanos = sendEveryNanos > 0
             ? Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(MAX_SWEEP_NANOS, sendEveryNanos / 10))
@@ -155,7 +162,7 @@ public final class LoopDriver {
             int local = issued++;
             stats.attempted++;
             long index = firstIndex + local;
-            connect(new BenchConnection.Attempt((int) (index % targets.length), local % sources.length));
+            connect(new BenchConnection.Attempt(index, (int) (index % targets.length), local % sources.length));
         }
         if (issued == quota) {
             rampTask.cancel(false);
@@ -200,7 +207,8 @@ public final class LoopDriver {
             resolved();
             return;
         }
-        BenchConnection c = new BenchConnection(this, attempt);
+        BenchConnection c = pusher == null ? new BenchConnection(this, attempt)
+            : new PusherConnection(this, attempt, pusher.plan.firstChannel(attempt.index));
         c.channel = channel;
         // Reuse lets us bind a pair whose previous connection lingers in TIME_WAIT; our own timeouts replace
         // Netty's per-connection connect timer.

@@ -34,6 +34,8 @@ public final class LoopStats {
     public final Map<String, Long> failures = new HashMap<>();
     public final Map<String, Long> lost = new HashMap<>();
     public final Map<Integer, Long> lostBySecond = new TreeMap<>();
+    /** Subscribe scenario only, else null. */
+    public FanoutStats fanout;
     private final Histogram[] total = new Histogram[HistogramKind.values().length];
     private final Histogram[] interval = new Histogram[HistogramKind.values().length];
 
@@ -107,6 +109,12 @@ public final class LoopStats {
         failures.forEach((k, v) -> into.failures.merge(k, v, Long::sum));
         lost.forEach((k, v) -> into.lost.merge(k, v, Long::sum));
         lostBySecond.forEach((k, v) -> into.lostBySecond.merge(k, v, Long::sum));
+        if (fanout != null) {
+            if (into.fanout == null) {
+                into.fanout = new FanoutStats(fanout.subscribersPerChannel.length, fanout.stepCount());
+            }
+            fanout.addTo(into.fanout);
+        }
         for (int i = 0; i < total.length; i++) {
             into.total[i].add(total[i]);
             into.interval[i].add(interval[i]);

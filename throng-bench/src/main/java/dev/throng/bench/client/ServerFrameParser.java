@@ -11,6 +11,11 @@ import io.netty.buffer.ByteBuf;
  * for text messages (so the payload stays valid UTF-8). Text is not validated as UTF-8: the bench measures the
  * server, it does not police it.
  *
+ * <p>A connection that needs the content of its text messages (the Pusher scenario) asks for them whole
+ * ({@link #wholeTextMessages()}): a message in one frame is then delivered in place to {@link #onText} once all of it
+ * has arrived; it is left unread until then, so one that spans two reads is kept by the caller like a partial control
+ * frame.
+ *
  * <p>Pure: {@link #consume} takes bytes and calls the callbacks, never touching a channel, a clock or a log. It
  * consumes every complete unit and leaves an incomplete frame header or control frame unread for the caller to keep
  * and present again with more bytes. The state lives in fields of this class, not in a separate object, because the
@@ -29,6 +34,9 @@ public abstract class ServerFrameParser {
 
     /** Close code meaning "no status code was present" (§7.4.1); never sent on the wire. */
     public static final int NO_STATUS = 1005;
+
+    /** The largest text message {@link #onText} is given whole; a larger one streams past as usual. */
+    static final int MAX_WHOLE_TEXT = 64 * 1024;
 
     /** Data payload bytes of the current frame still to come; 0 when the next byte starts a header. */
     private long remaining;
@@ -134,6 +142,15 @@ public abstract class ServerFrameParser {
                 }
                 continue;
             }
+            if (opcode == OP_TEXT && fin && messageType == 0 && length <= MAX_WHOLE_TEXT && wholeTextMessages()) {
+                if (readable < headerLength + length) {
+                    return null; // wait for the whole message, as for a control frame
+                }
+                int payloadAt = at + headerLength;
+                in.skipBytes(headerLength + (int) length);
+                onText(in, payloadAt, payloadAt + (int) length);
+                continue;
+            }
             if (opcode == OP_CONTINUATION) {
                 if (messageType == 0) {
                     return ParseError.UNEXPECTED_CONTINUATION;
@@ -192,6 +209,22 @@ public abstract class ServerFrameParser {
      * @param stamp its first 64 bits, when {@code hasStamp}
      */
     protected abstract void onMessage(boolean text, boolean hasStamp, long stamp);
+
+    /**
+     * Whether text messages in one frame of at most {@link #MAX_WHOLE_TEXT} bytes go to {@link #onText} whole
+     * instead of streaming past to {@link #onMessage}: then such a message is consumed only once all of it is
+     * readable, as a control frame is. A method rather than a field, so connections that never want it pay nothing.
+     */
+    protected boolean wholeTextMessages() {
+        return false;
+    }
+
+    /**
+     * A whole text message in one frame, {@code buf[from, to)}, when {@link #wholeTextMessages()}; valid only during
+     * the call, must not be released. Fragmented or larger text messages still go to {@link #onMessage}.
+     */
+    protected void onText(ByteBuf buf, int from, int to) {
+    }
 
     /** A ping; {@code payload} is valid only during the call and must not be released. */
     protected abstract void onPing(ByteBuf payload);

@@ -11,7 +11,11 @@ public enum HistogramKind {
     /** Echo scenario: from writing a message to reading its echo. */
     ECHO_ROUND_TRIP("echoRoundTrip"),
     /** Idle scenario with client pings: from writing a ping to reading its pong. */
-    CLIENT_PING_ROUND_TRIP("clientPingRoundTrip");
+    CLIENT_PING_ROUND_TRIP("clientPingRoundTrip"),
+    /** Subscribe scenario: from {@code connect()} to the last {@code pusher_internal:subscription_succeeded}. */
+    SUBSCRIBE("subscribe"),
+    /** Subscribe scenario: from the publisher stamping an event to a subscriber reading it (all steps). */
+    DELIVERY("delivery");
 
     private final String key;
 

@@ -32,6 +32,8 @@ import java.util.Map;
  * @param rssBytes the worker process's resident set now, from {@code /proc/self/status}
  * @param heapUsedBytes Java heap in use after a full GC, measured at {@code ready} and at {@code ramped}
  * @param histograms encoded histograms by kind
+ * @param fanout subscribe scenario: subscriptions and deliveries (cumulative, also in {@code progress}); null
+ *     otherwise
  */
 public record WorkerSnapshot(
     int worker,
@@ -57,7 +59,8 @@ public record WorkerSnapshot(
     long cpuNanos,
     long rssBytes,
     long heapUsedBytes,
-    Map<String, String> histograms) {
+    Map<String, String> histograms,
+    FanoutSnapshot fanout) {
 
     public long failed() {
         return failures.values().stream().mapToLong(Long::longValue).sum();

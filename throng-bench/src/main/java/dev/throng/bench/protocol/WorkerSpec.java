@@ -27,6 +27,7 @@ import java.util.List;
  * @param closeTimeoutMillis how long to wait for the server's close after sending ours
  * @param ioThreads event loop threads
  * @param transport {@code auto}, {@code epoll} or {@code nio}
+ * @param subscribe subscribe scenario: channels and events; null otherwise
  */
 public record WorkerSpec(
     int worker,
@@ -45,5 +46,6 @@ public record WorkerSpec(
     long connectTimeoutMillis,
     long closeTimeoutMillis,
     int ioThreads,
-    String transport) {
+    String transport,
+    SubscribeSpec subscribe) {
 }

@@ -55,7 +55,7 @@ public final class ReportBuilder {
             sum(snapshots, WorkerSnapshot::pongs),
             snapshots.stream().mapToLong(WorkerSnapshot::rampMillis).max().orElse(0),
             sum(snapshots, WorkerSnapshot::cpuNanos), sum(snapshots, WorkerSnapshot::rssBytes),
-            sum(snapshots, WorkerSnapshot::heapUsedBytes), Map.of());
+            sum(snapshots, WorkerSnapshot::heapUsedBytes), Map.of(), null);
         return new Totals(sum, histograms);
     }
 
@@ -74,8 +74,16 @@ public final class ReportBuilder {
         return Math.round(micros) / 1000.0;
     }
 
-    /** Builds the report of a run. */
+    /** Builds the report of a run of a scenario without fan-out. */
     public static RunReport build(RunDescription run, Observations o) {
+        return build(run, o, null);
+    }
+
+    /**
+     * Builds the report of a run; {@code fanout} is the subscribe scenario's part as far as the coordinator knows it
+     * (its steps evaluated during the run), or null. Each step gets what had arrived by the end from the reports.
+     */
+    public static RunReport build(RunDescription run, Observations o, RunReport.Fanout fanout) {
         Totals totals = merge(o.reports());
         WorkerSnapshot t = totals.counters();
         double rampSeconds = t.rampMillis() / 1000.0;
@@ -144,11 +152,55 @@ public final class ReportBuilder {
             warnings.add("closing passed its deadline: the connections still open were dropped without the closing "
                 + "handshake (counted in closedUnclean); lower --close-rate or raise --close-timeout");
         }
-        long failures = failed + lost;
+        long subscribeFailed = 0;
+        if (fanout != null) {
+            FanoutTotals ft = FanoutTotals.merge(o.reports().stream().map(WorkerSnapshot::fanout).toList());
+            fanout = finish(fanout, ft, rampSeconds);
+            subscribeFailed = fanout.subscribe().failed();
+            if (subscribeFailed > 0) {
+                warnings.add(subscribeFailed + " connections did not subscribe: " + fanout.subscribe().failures());
+            }
+            RunReport.Deliveries d = fanout.deliveries();
+            if (d.outOfOrder() + d.unknownChannel() + d.unreadable() > 0) {
+                warnings.add(String.format("deliveries out of order %d, for unknown channels %d, unreadable %d",
+                    d.outOfOrder(), d.unknownChannel(), d.unreadable()));
+            }
+        }
+        long failures = failed + lost + subscribeFailed;
         RunReport.Verdict verdict = new RunReport.Verdict(failures, run.maxFailures().toString(), !o.rampStopped(),
             run.maxFailures().allows(failures, t.attempted()) && !o.rampStopped());
         return new RunReport(run.scenario(), o.reports().size(), run.urls(), run.sources(), connections, timing,
-            latencies, messages, bench, server, warnings, verdict);
+            latencies, messages, bench, server, warnings, verdict, fanout);
+    }
+
+    /** {@code fanout} completed with the final counters: subscriptions, deliveries, and each step's final count. */
+    static RunReport.Fanout finish(RunReport.Fanout fanout, FanoutTotals t, double rampSeconds) {
+        if (t == null) {
+            return fanout;
+        }
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        for (long n : t.subscribersPerChannel) {
+            min = Math.min(min, n);
+            max = Math.max(max, n);
+        }
+        RunReport.Subscribe subscribe = new RunReport.Subscribe(t.subscribedConnections, t.subscriptions,
+            t.subscribeFailed(), t.subscribeFailures, round(rampSeconds),
+            round(rampSeconds > 0 ? t.subscribedConnections / rampSeconds : 0));
+        RunReport.Deliveries deliveries = new RunReport.Deliveries(t.delivered, t.outOfOrder, t.gaps,
+            t.unknownChannel, t.unreadable, t.pusherPings, t.pusherErrors);
+        List<RunReport.Step> steps = new ArrayList<>();
+        RunReport.Step best = null;
+        for (RunReport.Step s : fanout.steps()) {
+            RunReport.Step done = s.withFinal(s.step() < t.stepReceived.size() ? t.stepReceived.get(s.step()) : 0);
+            steps.add(done);
+            if (done.passed() && (best == null || done.ratePerChannel() > best.ratePerChannel())) {
+                best = done;
+            }
+        }
+        return new RunReport.Fanout(fanout.channels(), fanout.subscriptionsPerClient(),
+            min == Long.MAX_VALUE ? 0 : min, max, fanout.eventSize(), fanout.channelsPerTrigger(), subscribe,
+            deliveries, steps, best);
     }
 
     /** The parts of the settings the report repeats. */

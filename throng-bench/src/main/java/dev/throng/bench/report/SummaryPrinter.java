@@ -64,6 +64,9 @@ public final class SummaryPrinter {
             out.printf("server        pss %s -> %s: %s per held connection, all in%n", bytes(s.pssBytesBefore()),
                 bytes(s.pssBytesHeld()), bytes(s.pssBytesHeldPerConnection()));
         }
+        if (r.fanout() != null) {
+            printFanout(r.fanout(), out);
+        }
         for (String w : r.warnings()) {
             out.println("warning       " + w);
         }
@@ -71,6 +74,45 @@ public final class SummaryPrinter {
         out.printf("result        %s: %s failed or lost, --max-failures %s%s%n", v.passed() ? "PASS" : "FAIL",
             count(v.failures()), v.maxFailures(), v.rampCompleted() ? "" : "; the ramp was stopped at its deadline");
         out.flush();
+    }
+
+    private static void printFanout(RunReport.Fanout f, PrintWriter out) {
+        RunReport.Subscribe sub = f.subscribe();
+        if (sub != null) {
+            out.printf("subscribe     %s connections subscribed to %d of %s channels (%s-%s subscribers each) in "
+                    + "%ss: %s/s; %s failed%s%n", count(sub.connections()), f.subscriptionsPerClient(),
+                count(f.channels()), count(f.subscribersPerChannelMin()), count(f.subscribersPerChannelMax()),
+                decimal(sub.seconds(), 1), count(Math.round(sub.connectionsPerSecond())), count(sub.failed()),
+                sub.failures().isEmpty() ? "" : " " + reasons(sub.failures()));
+        }
+        RunReport.Deliveries d = f.deliveries();
+        if (d != null) {
+            out.printf("deliveries    %s received  out of order %s  gaps %s  unknown channel %s  unreadable %s  "
+                    + "pusher:ping %s  pusher:error %s%n", count(d.received()), count(d.outOfOrder()), count(d.gaps()),
+                count(d.unknownChannel()), count(d.unreadable()), count(d.pusherPings()), count(d.pusherErrors()));
+        }
+        if (f.steps().isEmpty()) {
+            return;
+        }
+        out.printf("steps (%d-byte events, %d channels per trigger)%n", f.eventSize(), f.channelsPerTrigger());
+        out.printf("  %4s %9s %11s %11s %12s %9s %9s %9s %10s %10s %8s  %s%n", "step", "rate/ch", "events/s",
+            "published", "deliveries/s", "p50 ms", "p99 ms", "max ms", "missing", "lost", "µs/del", "result");
+        for (RunReport.Step st : f.steps()) {
+            RunReport.Latency l = st.latency();
+            out.printf("  %4d %9s %11s %11s %12s %9s %9s %9s %10s %10s %8s  %s%n", st.step(),
+                decimal(st.ratePerChannel(), 1), decimal(st.targetEventsPerSecond(), 1),
+                decimal(st.eventsPerSecond(), 1), count(Math.round(st.deliveriesPerSecond())),
+                l == null ? "-" : millis(l.p50()), l == null ? "-" : millis(l.p99()), l == null ? "-" : millis(l.max()),
+                count(st.missingAtEvaluation()), count(st.lostFinal()),
+                st.serverCpuMicrosPerDelivery() == null ? "-" : decimal(st.serverCpuMicrosPerDelivery(), 2),
+                st.passed() ? "PASS" : "FAIL: " + String.join(", ", st.failedBecause()));
+        }
+        RunReport.Step best = f.best();
+        out.println(best == null ? "best          no step passed"
+            : String.format("best          %s events/s per channel: %s deliveries/s, p99 %s ms%s", decimal(
+                best.ratePerChannel(), 1), count(Math.round(best.deliveriesPerSecond())), millis(best.latency().p99()),
+                best.serverCpuMicrosPerDelivery() == null ? ""
+                    : ", " + decimal(best.serverCpuMicrosPerDelivery(), 2) + " µs of server CPU per delivery"));
     }
 
     private static String reasons(Map<String, Long> m) {

@@ -38,7 +38,8 @@ public record BenchSettings(
     FailureBudget maxFailures,
     Path report,
     List<Long> serverPids,
-    List<String> workerJvmOptions) {
+    List<String> workerJvmOptions,
+    SubscribeSettings subscribe) {
 
     /** Far beyond one box, but catches a stray digit before 60 processes start. */
     public static final int MAX_CONNECTIONS = 10_000_000;
@@ -77,6 +78,13 @@ public record BenchSettings(
                 + " bytes carry the send time), got " + messageSize);
             check(clientPing.isZero(), "--client-ping applies to the idle scenario; echo traffic already keeps "
                 + "connections busy");
+        }
+        if (scenario == Scenario.SUBSCRIBE) {
+            Objects.requireNonNull(subscribe, "subscribe");
+            check(clientPing.isZero(), "--client-ping applies to the idle scenario; subscribers send pusher:ping as "
+                + "pusher-js does");
+        } else {
+            check(subscribe == null, "subscribe settings apply to the subscribe scenario only");
         }
     }
 
@@ -135,6 +143,7 @@ public record BenchSettings(
         private Path report;
         private List<Long> serverPids = List.of();
         private List<String> workerJvmOptions = List.of();
+        private SubscribeSettings subscribe;
 
         private Builder() {
         }
@@ -254,10 +263,18 @@ public record BenchSettings(
             return this;
         }
 
+        /** The subscribe scenario's settings; its defaults ({@link SubscribeSettings#builder()}) when not set. */
+        public Builder subscribe(SubscribeSettings v) {
+            subscribe = v;
+            return this;
+        }
+
         public BenchSettings build() {
+            SubscribeSettings sub = scenario != Scenario.SUBSCRIBE ? null
+                : subscribe != null ? subscribe : SubscribeSettings.builder().build();
             return new BenchSettings(connections, urls, rate, warmup, hold, connectTimeout, closeTimeout, closeRate,
                 rampTimeout, scenario, interval, messageSize, payload, clientPing, sources, ports, workers, ioThreads,
-                transport, maxFailures, report, serverPids, workerJvmOptions);
+                transport, maxFailures, report, serverPids, workerJvmOptions, sub);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.throng.bench.run;
 
 import dev.throng.bench.plan.PortRange;
 import dev.throng.bench.protocol.SourceSlice;
+import dev.throng.bench.protocol.SubscribeSpec;
 import dev.throng.bench.protocol.WorkerSpec;
 
 import java.util.ArrayList;
@@ -69,6 +70,9 @@ public final class WorkerPlanner {
                 + s.connections() + " connections need at least " + addressesNeeded + " source addresses with --ports "
                 + ports + " (e.g. --source 127.0.0.2-127.0.0." + (1 + Math.min(254, addressesNeeded)) + ")");
         }
+        SubscribeSettings sub = s.subscribe();
+        SubscribeSpec subscribe = sub == null ? null : new SubscribeSpec(sub.plan().channels(),
+            sub.plan().perClient(), sub.channelPrefix(), sub.eventName(), sub.stepSlots());
         List<WorkerSpec> specs = new ArrayList<>(workers);
         long first = 0;
         for (int k = 0; k < workers; k++) {
@@ -82,7 +86,7 @@ public final class WorkerPlanner {
             specs.add(new WorkerSpec(k, share, first, s.urls(), sources, s.rate() * fraction,
                 s.warmup().toMillis(), s.effectiveCloseRate() * fraction, s.scenario(), s.interval().toMillis(),
                 s.messageSize(), s.payload(), s.clientPing().toMillis(), s.connectTimeout().toMillis(),
-                s.closeTimeout().toMillis(), s.ioThreads(), s.transport()));
+                s.closeTimeout().toMillis(), s.ioThreads(), s.transport(), subscribe));
             first += share;
         }
         return specs;

@@ -38,6 +38,8 @@ final class WorkerProcess {
     volatile WorkerSnapshot ready;
     volatile Long openFilesLimit;
     volatile WorkerSnapshot latest;
+    /** When {@link #latest} arrived (System.nanoTime). */
+    volatile long latestNanos;
     volatile WorkerSnapshot ramped;
     volatile WorkerSnapshot report;
     volatile String error;
@@ -109,12 +111,14 @@ final class WorkerProcess {
             case WorkerMessage.TYPE_PROGRESS:
                 addInterval(m.snapshot());
                 latest = m.snapshot();
+                latestNanos = System.nanoTime();
                 break;
             case WorkerMessage.TYPE_RAMPED:
                 ramped = m.snapshot();
                 break;
             case WorkerMessage.TYPE_REPORT:
                 latest = m.snapshot();
+                latestNanos = System.nanoTime();
                 report = m.snapshot();
                 break;
             case WorkerMessage.TYPE_ERROR:

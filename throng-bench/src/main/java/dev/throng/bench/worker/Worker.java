@@ -1,5 +1,6 @@
 package dev.throng.bench.worker;
 
+import dev.throng.bench.client.FanoutStats;
 import dev.throng.bench.client.LoopDriver;
 import dev.throng.bench.client.LoopStats;
 import dev.throng.bench.client.Transports;
@@ -79,7 +80,11 @@ public final class Worker {
         }
         drivers.forEach(d -> d.onPhaseChange(() -> reporter.execute(this::reportSafely)));
         long openFiles = OpenFilesLimit.ofThisProcess().soft();
-        emit(new WorkerMessage(WorkerMessage.TYPE_READY, snapshot(new LoopStats(), false, heapUsedAfterGc()),
+        LoopStats none = new LoopStats();
+        if (spec.subscribe() != null) {
+            none.fanout = new FanoutStats(spec.subscribe().channels(), spec.subscribe().steps());
+        }
+        emit(new WorkerMessage(WorkerMessage.TYPE_READY, snapshot(none, false, heapUsedAfterGc()),
             openFiles, null));
 
         for (String line; (line = commands.readLine()) != null; ) {
@@ -159,7 +164,8 @@ public final class Worker {
         return new WorkerSnapshot(spec.worker(), ProcessHandle.current().pid(), s.attempted, s.established, s.open,
             s.failures, s.lost, s.lostBySecond, s.closedClean, s.closedUnclean, s.portsSkipped, s.messagesSent,
             s.messagesReceived, s.bytesSent, s.bytesReceived, s.sendsSkipped, s.serverPings, s.clientPings, s.pongs,
-            rampMillis, ProcStats.selfCpuNanos(), ProcStats.selfRssBytes(), heapUsed, histograms);
+            rampMillis, ProcStats.selfCpuNanos(), ProcStats.selfRssBytes(), heapUsed, histograms,
+            s.fanout == null ? null : s.fanout.snapshot());
     }
 
     private static long heapUsedAfterGc() {

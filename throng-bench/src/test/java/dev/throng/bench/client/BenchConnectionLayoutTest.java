@@ -13,4 +13,10 @@ class BenchConnectionLayoutTest {
         long size = ClassLayout.parseClass(BenchConnection.class).instanceSize();
         assertThat(size).as(ClassLayout.parseClass(BenchConnection.class).toPrintable()).isLessThanOrEqualTo(72);
     }
+
+    @Test
+    void aSubscriberFitsInNinetySixBytes() {
+        long size = ClassLayout.parseClass(PusherConnection.class).instanceSize();
+        assertThat(size).as(ClassLayout.parseClass(PusherConnection.class).toPrintable()).isLessThanOrEqualTo(96);
+    }
 }

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServerFrameParserTest {
 
     /** Records what the parser reports. */
-    static final class Recorder extends ServerFrameParser {
+    static class Recorder extends ServerFrameParser {
         final List<String> events = new ArrayList<>();
 
         ParseError feed(ByteBuf in) {
@@ -162,5 +162,48 @@ class ServerFrameParserTest {
         assertThat(error).isNotNull();
         assertThat(error.id()).isEqualTo(id);
         assertThat(error.closeCode()).isEqualTo(1002);
+    }
+
+    /** Records whole text messages, as the Pusher connection asks for them. */
+    static final class WholeTextRecorder extends Recorder {
+        @Override
+        protected boolean wholeTextMessages() {
+            return true;
+        }
+
+        @Override
+        protected void onText(ByteBuf buf, int from, int to) {
+            events.add("whole " + buf.toString(from, to - from, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void givesATextMessageWholeWhenAskedTo() {
+        WholeTextRecorder whole = new WholeTextRecorder();
+        assertThat(whole.feed(hex("8105 68656c6c6f 8a00"))).isNull();
+        assertThat(whole.events).containsExactly("whole hello", "pong ");
+    }
+
+    @Test
+    void leavesAWholeTextMessageUnreadUntilAllOfItArrived() {
+        WholeTextRecorder whole = new WholeTextRecorder();
+        ByteBuf part = hex("8105 68656c");
+        assertThat(whole.feed(part)).isNull();
+        assertThat(whole.events).isEmpty();
+        assertThat(part.readableBytes()).isEqualTo(5);
+    }
+
+    @Test
+    void aFragmentedTextMessageStillStreamsPastWhenWholeMessagesAreAsked() {
+        WholeTextRecorder whole = new WholeTextRecorder();
+        assertThat(whole.feed(hex("0102 6869 8001 21"))).isNull();
+        assertThat(whole.events).containsExactly("text no-stamp");
+    }
+
+    @Test
+    void binaryMessagesStreamPastWhenWholeTextIsAsked() {
+        WholeTextRecorder whole = new WholeTextRecorder();
+        assertThat(whole.feed(hex("820a 0102030405060708 ffff"))).isNull();
+        assertThat(whole.events).containsExactly("binary stamp=102030405060708");
     }
 }

@@ -31,7 +31,7 @@ class ReportBuilderTest {
         long failed = failures.values().stream().mapToLong(Long::longValue).sum();
         return new WorkerSnapshot(id, 100 + id, established + failed, established, open, failures, lost, lostBySecond,
             established - open, 0, 1, 10 * established, 10 * established, 1000, 900, 0, 5, 0, 0, 2000 + id,
-            cpuNanos, rss, heap, histograms);
+            cpuNanos, rss, heap, histograms, null);
     }
 
     private final List<WorkerSnapshot> ready = List.of(
@@ -141,7 +141,7 @@ class ReportBuilderTest {
     void warnsWhenTheBenchWasBusyOrEchoesAreMissing() {
         Observations o = observations();
         List<WorkerSnapshot> missing = List.of(reports.get(0), new WorkerSnapshot(1, 1, 1000, 1000, 0, Map.of(),
-            Map.of(), Map.of(), 1000, 0, 0, 100, 90, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, Map.of()));
+            Map.of(), Map.of(), 1000, 0, 0, 100, 90, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, Map.of(), null));
         RunReport r = ReportBuilder.build(new ReportBuilder.RunDescription("echo", true, 2000, List.of("ws://x/"),
             List.of("127.0.0.2"), FailureBudget.NONE, 2), new Observations(ready, ramped, missing, 0, S, 2 * S,
             3 * S, 1000, 0, 1.9, 0, false, true, null));

@@ -1,0 +1,357 @@
+#!/usr/bin/env bash
+# The fan-out benchmark of issue #17: one Pusher-protocol server process (Throng's gateway, Soketi, Bun or Node ws),
+# N subscribers from bench worker processes, and a publisher stepping its rate through the HTTP API until a step
+# loses a delivery or its p99 publish -> receive reaches 1 s; then a confirmation at the best passing rate for 30 s.
+# Or, with the `idle` scenario, N subscribers held without publishing: RSS (and for Throng the live heap) per
+# subscribed connection and idle CPU.
+#
+#   bench/fanout-run.sh SERVER SCENARIO [EVENT_SIZE]
+#     SERVER     throng | soketi | bun | node-ws | all
+#     SCENARIO   1x15000 (one channel, 15,000 subscribers) | 1000x15 (1,000 channels x 15) | CxS (any) |
+#                idle (15,000 subscribers on one channel, held IDLE_HOLD) | all (1x15000, 1000x15 and idle)
+#     EVENT_SIZE bytes of each event's data: 256 (default) | 1024 | all (256 and 1024)
+#
+#   bench/fanout-run.sh all all all                      # the whole measurement (bench/fanout.md)
+#   STEPS=1,2,4 STEP_DURATION=5s CONFIRM=0 bench/fanout-run.sh throng 1x1000    # a smoke run
+#
+# Every run goes into OUT (default /tmp/throng-fanout-<date>), one directory per cell (SERVER-SCENARIO-SIZE, then
+# -run2, -run3 for repeats) with the server's log, the bench's logs and JSON reports; the cells' figures are appended
+# to OUT/steps.csv, OUT/subscribe.csv, OUT/confirm.csv and OUT/idle.csv, which bench/fanout-charts.py turns into PNG
+# charts (the median of repeated runs).
+#
+# Bounded and self-stopping: every bench run is bounded by its own deadlines and by `timeout`; the server started
+# for a cell is stopped by its PID when the cell ends (also on Ctrl-C or an error); nothing else is touched.
+# Loopback only. Run bench/peers/setup.sh once first (Soketi, Bun, ws); Throng is built here if needed.
+#
+# Environment (defaults in brackets):
+#   OUT [/tmp/throng-fanout-DATE]   results directory (cells append to its CSV files)
+#   PORT [29700]                    the server's port (Soketi also uses PORT+1 for its metrics server)
+#   STEPS [1,2,4,8,16,32,64,128,256] publish rates, events per second per channel (15,000 subscriptions in both
+#                                   fan-out scenarios, so deliveries/s = 15,000 x rate when nothing is lost)
+#   STEP_DURATION [10s]             how long each step publishes
+#   STEP_GAP [2s]                   wait after a step before counting its deliveries
+#   CONFIRM [30s]                   length of the confirmation at the best passing rate (0: none); if it fails, the
+#                                   next lower passing rate is tried once
+#   MAX_P99 [1s]                    a step passes with p99 publish -> receive below this (and nothing lost)
+#   RATE [30000]                    connections (and subscriptions) opened per second by the bench: above what any
+#                                   of the servers accepts, so the subscribe time is the server's
+#   CONNECT_TIMEOUT [60s]           connect + handshake + every subscription acknowledged, per connection (Soketi
+#                                   takes over 20 s to subscribe 15,000 clients to one channel)
+#   BENCH_WORKERS [2]               bench worker processes (subscribers are split among them)
+#   SOURCES [127.0.0.2-127.0.0.3]   the bench's source addresses
+#   IDLE_HOLD [60s]                 idle scenario: how long the subscribers are held (the live heap is sampled
+#                                   30 s in, or half-way into a shorter hold)
+#   IDLE_N [15000]                  idle scenario: subscribers
+#   THRONG_JAVA_OPTS                JVM flags for Throng [what `throng serve` gives one process of 18,000
+#                                   connections: dev.throng.cli.WorkerPlan]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+server_arg=${1:?"usage: $0 SERVER SCENARIO [EVENT_SIZE]"}
+scenario_arg=${2:?"usage: $0 SERVER SCENARIO [EVENT_SIZE]"}
+size_arg=${3:-256}
+out=${OUT:-/tmp/throng-fanout-$(date +%Y%m%d-%H%M%S)}
+port=${PORT:-29700}
+steps=${STEPS:-1,2,4,8,16,32,64,128,256}
+step_duration=${STEP_DURATION:-10s}
+step_gap=${STEP_GAP:-2s}
+confirm=${CONFIRM:-30s}
+max_p99=${MAX_P99:-1s}
+rate=${RATE:-30000}
+connect_timeout=${CONNECT_TIMEOUT:-60s}
+bench_workers=${BENCH_WORKERS:-2}
+sources=${SOURCES:-127.0.0.2-127.0.0.3}
+idle_hold=${IDLE_HOLD:-60s}
+idle_n=${IDLE_N:-15000}
+jar="$root/throng-cli/target/throng.jar"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+case $server_arg in all) servers="throng soketi bun node-ws" ;; throng|soketi|bun|node-ws) servers=$server_arg ;;
+  *) echo "fanout-run: SERVER must be throng, soketi, bun, node-ws or all" >&2; exit 2 ;; esac
+case $scenario_arg in all) scenarios="1x15000 1000x15 idle" ;; idle|[0-9]*x[0-9]*) scenarios=$scenario_arg ;;
+  *) echo "fanout-run: SCENARIO must be CxS (e.g. 1x15000), idle or all" >&2; exit 2 ;; esac
+case $size_arg in all) sizes="256 1024" ;; [0-9]*) sizes=$size_arg ;;
+  *) echo "fanout-run: EVENT_SIZE must be a byte count or all" >&2; exit 2 ;; esac
+seconds() { # 10s, 500ms, 2m -> whole seconds (rounded up)
+  awk -v d="$1" 'BEGIN { n = d + 0; if (d ~ /ms$/) n /= 1000; else if (d ~ /m$/) n *= 60; print int(n + 0.999) }'
+}
+
+# ---- builds ----------------------------------------------------------------------------------------------------
+gateway_cp=""
+build() {
+  # throng.jar carries the bench (and `serve`); the gateway is built beside it until `serve` runs it.
+  if [[ ! -f $jar || -n "$(find "$root/throng-bench/src/main" "$root/throng-cli/src/main" "$root/throng-core/src/main" \
+        -newer "$jar" -print -quit)" ]]; then
+    echo "fanout-run: building throng.jar (mvn package, tests skipped)"
+    (cd "$root" && mvn -B -q -DskipTests package -pl throng-cli -am)
+  fi
+  if [[ $servers == *throng* ]] && ! gateway_mode; then
+    if [[ ! -d $root/throng-gateway/target/classes || -n "$(find "$root/throng-gateway/src/main" \
+          -newer "$root/throng-gateway/target/classes" -print -quit)" ]]; then
+      echo "fanout-run: building throng-gateway (mvn package, tests skipped)"
+      (cd "$root" && mvn -B -q -DskipTests package -pl throng-gateway -am)
+    fi
+    local deps="$root/throng-gateway/target/fanout-classpath.txt"
+    if [[ ! -f $deps || $root/throng-gateway/pom.xml -nt $deps ]]; then
+      (cd "$root" && mvn -B -q -pl throng-gateway dependency:build-classpath -DincludeScope=runtime \
+        -DexcludeGroupIds=dev.throng -Dmdep.outputFile="$deps")
+    fi
+    # The gateway and core classes of this tree first; throng.jar last, for logback (the gateway has only slf4j).
+    gateway_cp="$root/throng-gateway/target/classes:$root/throng-core/target/classes:$(<"$deps"):$jar"
+    # Compiled here, not run as a source file: javac inside the server would count in its memory.
+    local launcher="$root/throng-gateway/target/fanout-launcher"
+    mkdir -p "$launcher"
+    "${JAVA_HOME:+$JAVA_HOME/bin/}javac" -d "$launcher" -cp "$gateway_cp" "$root/bench/fanout/GatewayLauncher.java"
+    gateway_cp="$launcher:$gateway_cp"
+  fi
+}
+# Whether `throng serve` runs the gateway itself (another branch adds `--mode gateway`).
+gateway_mode() { "$java" -jar "$jar" serve --help 2>/dev/null | grep -q -- '--mode'; }
+
+# ---- one server -----------------------------------------------------------------------------------------------
+server_pid=""
+start_server() { # SERVER LOG: starts it on $port, sets server_pid once it printed `ready pid=`
+  local kind=$1 log=$2 flags
+  if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then # someone else's server: never measure it, never stop it
+    echo "fanout-run: port $port is in use by a process this script did not start; choose another PORT" >&2
+    return 1
+  fi
+  case $kind in
+    throng)
+      flags=${THRONG_JAVA_OPTS:-$("$java" -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections 18000)}
+      if gateway_mode; then
+        # shellcheck disable=SC2086
+        MALLOC_ARENA_MAX=2 "$java" $flags -jar "$jar" serve --mode gateway --host 127.0.0.1 --port "$port" \
+          --max-connections 18000 > "$log" 2>&1 &
+      else
+        # shellcheck disable=SC2086
+        MALLOC_ARENA_MAX=2 "$java" $flags -Dlogback.configurationFile="$root/bench/fanout/logback.xml" \
+          -cp "$gateway_cp" GatewayLauncher "$port" > "$log" 2>&1 &
+      fi ;;
+    soketi) "$root/bench/peers/soketi/run.sh" "$port" > "$log" 2>&1 & ;;
+    bun) "$root/bench/peers/bun-pusher/run.sh" "$port" > "$log" 2>&1 & ;;
+    node-ws) "$root/bench/peers/node-ws-pusher/run.sh" "$port" > "$log" 2>&1 & ;;
+  esac
+  local launched=$!
+  server_pid=""
+  for _ in $(seq 1 240); do # 60 s: a JVM compiling the launcher, Soketi loading its drivers
+    if grep -q '^ready pid=' "$log"; then server_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$log" | head -1); break; fi
+    kill -0 "$launched" 2>/dev/null || break
+    sleep 0.25
+  done
+  if [[ -z $server_pid ]]; then
+    # `serve --mode gateway` prints no ready line: the JVM itself is the server once the port answers.
+    if kill -0 "$launched" 2>/dev/null && (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      server_pid=$launched
+    else
+      echo "fanout-run: $kind did not start; its log:" >&2; tail -20 "$log" >&2
+      stop_server "$launched"; return 1
+    fi
+  fi
+  # Every run.sh and launcher execs its server, so the PID started is the PID that serves.
+  [[ $server_pid == "$launched" ]] || echo "fanout-run: note: $kind serves from pid $server_pid, started $launched"
+  started_pid=$launched
+  echo "fanout-run: $kind ready, pid $server_pid, port $port"
+}
+started_pid=""
+stop_server() { # PID: SIGTERM, then SIGKILL after 10 s; only the process this script started
+  local pid=${1:-$started_pid}
+  [[ -n $pid ]] || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  started_pid=""
+  # Soketi and the JVM need a moment before the port can be bound again.
+  for _ in $(seq 1 40); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; sleep 0.25; done
+}
+trap 'stop_server' EXIT
+trap 'exit 130' INT TERM
+
+bench() { # LOG REPORT TIMEOUT_SECONDS ARGS...: one bench run, bounded
+  local log=$1 report=$2 limit=$3; shift 3
+  timeout --kill-after=15 "$limit" "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$jar" \
+    dev.throng.bench.BenchMain --scenario subscribe --url "ws://127.0.0.1:$port" --rate "$rate" \
+    --connect-timeout "$connect_timeout" \
+    --workers "$bench_workers" --source "$sources" --server-pid "$server_pid" --report "$report" "$@" \
+    > "$log" 2>&1 || echo "fanout-run: bench exited with status $? (see $log)"
+  grep -E '^(warm-up|step [0-9]|subscribe |best |result |warning )' "$log" || true
+}
+
+# ---- cells ------------------------------------------------------------------------------------------------------
+cell_dir() { # NAME: a new directory for a cell; a repeated run of the same cell gets NAME-run2, NAME-run3, ...
+  local d="$out/$1" i=2
+  while [[ -e $d ]]; do d="$out/$1-run$i"; i=$((i + 1)); done
+  mkdir -p "$d" && echo "$d"
+}
+
+fanout_cell() { # SERVER CxS SIZE
+  local kind=$1 shape=$2 size=$3 channels=${2%x*} per=${2#*x} dir n best
+  dir=$(cell_dir "$kind-$shape-${size}B")
+  n=$(( channels * per ))
+  local nsteps; nsteps=$(tr ',' '\n' <<< "$steps" | grep -c .)
+  local limit=$(( n / (rate > 0 ? rate : 1) + $(seconds "$connect_timeout") + 180
+    + nsteps * ($(seconds "$step_duration") + $(seconds "$step_gap") + 15) ))
+  echo "== $kind, $channels channel(s) x $per subscribers, ${size}-byte events, steps $steps"
+  start_server "$kind" "$dir/server.log" || return 0
+  bench "$dir/steps.log" "$dir/steps.json" "$limit" -n "$n" --channels "$channels" --event-size "$size" \
+    --publish-steps "$steps" --step-duration "$step_duration" --step-gap "$step_gap" --max-p99 "$max_p99" \
+    --max-failures 1%
+  stop_server
+  record_steps "$kind" "$shape" "$size" "$dir/steps.json"
+  [[ $(seconds "$confirm") -gt 0 && -f $dir/steps.json ]] || return 0
+  # Confirmation: the best passing rate held for CONFIRM; if it fails, the next lower passing rate, once.
+  for best in $(passing_rates "$dir/steps.json" | head -2); do
+    echo "-- confirming $best events/s per channel for $confirm"
+    start_server "$kind" "$dir/server-confirm-$best.log" || return 0
+    bench "$dir/confirm-$best.log" "$dir/confirm-$best.json" \
+      $(( n / rate + $(seconds "$connect_timeout") + 240 + $(seconds "$confirm") )) \
+      -n "$n" --channels "$channels" --event-size "$size" --publish-rate "$best" --publish-duration "$confirm" \
+      --step-gap "$step_gap" --max-p99 "$max_p99" --max-failures 1%
+    stop_server
+    record_confirm "$kind" "$shape" "$size" "$dir/confirm-$best.json"
+    python3 - "$dir/confirm-$best.json" <<'EOF' && break
+import json, sys
+try:
+    steps = json.load(open(sys.argv[1]))["fanout"]["steps"]
+    sys.exit(0 if steps and steps[0]["passed"] else 1)
+except Exception:
+    sys.exit(1)
+EOF
+  done
+}
+
+idle_cell() { # SERVER
+  local kind=$1 dir heap_before="" heap_held=""
+  dir=$(cell_dir "$kind-idle")
+  echo "== $kind, $idle_n subscribers on one channel, held $idle_hold without publishing"
+  start_server "$kind" "$dir/server.log" || return 0
+  sleep 5
+  [[ $kind == throng ]] && heap_before=$(live_heap "$server_pid")
+  bench "$dir/idle.log" "$dir/idle.json" \
+    $(( idle_n / rate + $(seconds "$connect_timeout") + 180 + $(seconds "$idle_hold") )) -n "$idle_n" \
+    --channels 1 --hold "$idle_hold" --max-failures 1% &
+  local bench_pid=$!
+  # Sample the live heap 30 s into the hold, or half-way into a shorter one (the bench prints `hold` progress lines
+  # once every subscriber is subscribed).
+  for _ in $(seq 1 600); do grep -q ' hold \]' "$dir/idle.log" 2>/dev/null && break; sleep 0.5; done
+  local half=$(( $(seconds "$idle_hold") / 2 ))
+  sleep $(( half < 30 ? half : 30 ))
+  [[ $kind == throng ]] && heap_held=$(live_heap "$server_pid")
+  wait "$bench_pid" || true
+  stop_server
+  python3 - "$out/idle.csv" "$kind" "$dir/idle.json" "$heap_before" "$heap_held" <<'EOF'
+import csv, json, os, sys
+path, kind, report, before, held = sys.argv[1:6]
+r = json.load(open(report))
+s, f = r.get("server") or {}, r["fanout"]
+n = f["subscribe"]["connections"]
+new = not os.path.exists(path)
+with open(path, "a", newline="") as out:
+    w = csv.writer(out)
+    if new:
+        w.writerow(["server", "subscribers", "rss_before_bytes", "rss_held_bytes", "rss_per_connection_bytes",
+                    "live_heap_before_bytes", "live_heap_held_bytes", "live_heap_per_connection_bytes",
+                    "idle_cpu_cores", "cpu_percent_of_core_per_100k"])
+    per = (int(held) - int(before)) // n if before and held and n else ""
+    w.writerow([kind, n, s.get("rssBytesBefore"), s.get("rssBytesHeld"), s.get("rssBytesPerConnection"),
+                before, held, per, s.get("cpuCoresDuringHold"), s.get("cpuPercentOfCorePer100kConnections")])
+print(f"idle: {n} subscribed, server RSS {s.get('rssBytesPerConnection')} B per connection"
+      + (f", live heap {per} B per connection" if per != "" else "")
+      + f", idle CPU {s.get('cpuCoresDuringHold')} cores")
+EOF
+}
+
+live_heap() { # PID: bytes of live Java objects (GC.class_histogram runs a full GC first and counts what survives)
+  jcmd "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { print $3 }'
+}
+
+passing_rates() { # REPORT: the passing steps' rates, best first
+  python3 - "$1" <<'EOF'
+import json, sys
+try:
+    steps = json.load(open(sys.argv[1]))["fanout"]["steps"]
+except Exception:
+    sys.exit(0)
+for s in sorted((s for s in steps if s["passed"]), key=lambda s: -s["ratePerChannel"]):
+    print(f'{s["ratePerChannel"]:g}')
+EOF
+}
+
+record_steps() { # SERVER SHAPE SIZE REPORT: append each step to steps.csv, the subscribe figures to subscribe.csv
+  python3 - "$out" "$@" <<'EOF'
+import csv, json, os, sys
+out, kind, shape, size, report = sys.argv[1:6]
+try:
+    r = json.load(open(report))
+except Exception as e:
+    print(f"fanout-run: no report {report}: {e}"); sys.exit(0)
+f = r["fanout"]
+def append(name, header, rows):
+    path = os.path.join(out, name)
+    new = not os.path.exists(path)
+    with open(path, "a", newline="") as o:
+        w = csv.writer(o)
+        if new: w.writerow(header)
+        w.writerows(rows)
+lat = lambda s, k: (s["latency"] or {}).get(k, "")
+append("steps.csv", ["server", "scenario", "event_size", "step", "rate_per_channel", "target_events_per_s",
+                     "published_events_per_s", "deliveries_per_s", "p50_ms", "p99_ms", "max_ms", "expected",
+                     "missing_at_evaluation", "lost_final", "server_cpu_us_per_delivery", "passed", "failed_because"],
+       [[kind, shape, size, s["step"], s["ratePerChannel"], s["targetEventsPerSecond"], s["eventsPerSecond"],
+         s["deliveriesPerSecond"], lat(s, "p50"), lat(s, "p99"), lat(s, "max"), s["expectedDeliveries"],
+         s["missingAtEvaluation"], s["lostFinal"], s["serverCpuMicrosPerDelivery"], s["passed"],
+         "; ".join(s["failedBecause"])] for s in f["steps"]])
+sub, h = f["subscribe"], r["latencyMillis"].get("subscribe", {})
+append("subscribe.csv", ["server", "scenario", "event_size", "subscribers", "failed", "seconds",
+                         "subscribes_per_s", "subscribe_p50_ms", "subscribe_p99_ms"],
+       [[kind, shape, size, sub["connections"], sub["failed"], sub["seconds"], sub["connectionsPerSecond"],
+         h.get("p50", ""), h.get("p99", "")]])
+best = f.get("best")
+print(f"cell: {kind} {shape} {size} B: " + ("no step passed" if not best else
+      f'best {best["ratePerChannel"]:g} events/s per channel, {best["deliveriesPerSecond"]:,.0f} deliveries/s, '
+      f'p99 {best["latency"]["p99"]} ms, {best["serverCpuMicrosPerDelivery"]} us CPU per delivery')
+      + f'; {sub["connections"]} subscribed in {sub["seconds"]} s')
+EOF
+}
+
+record_confirm() { # SERVER SHAPE SIZE REPORT
+  python3 - "$out" "$@" <<'EOF'
+import csv, json, os, sys
+out, kind, shape, size, report = sys.argv[1:6]
+try:
+    s = json.load(open(report))["fanout"]["steps"][0]
+except Exception as e:
+    print(f"fanout-run: no confirmation in {report}: {e}"); sys.exit(0)
+path = os.path.join(out, "confirm.csv")
+new = not os.path.exists(path)
+with open(path, "a", newline="") as o:
+    w = csv.writer(o)
+    if new:
+        w.writerow(["server", "scenario", "event_size", "rate_per_channel", "seconds", "deliveries_per_s", "p50_ms",
+                    "p99_ms", "max_ms", "missing_at_evaluation", "lost_final", "server_cpu_us_per_delivery",
+                    "passed", "failed_because"])
+    l = s["latency"] or {}
+    w.writerow([kind, shape, size, s["ratePerChannel"], s["publishSeconds"], s["deliveriesPerSecond"],
+                l.get("p50", ""), l.get("p99", ""), l.get("max", ""), s["missingAtEvaluation"], s["lostFinal"],
+                s["serverCpuMicrosPerDelivery"], s["passed"], "; ".join(s["failedBecause"])])
+EOF
+}
+
+# ---- main ---------------------------------------------------------------------------------------------------------
+mkdir -p "$out"
+build
+{
+  echo "date: $(date -Is)"
+  echo "commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo ' (modified)')"
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r)"
+  echo "java: $("$java" -version 2>&1 | head -1); node: $(node -v)"
+  echo "settings: STEPS=$steps STEP_DURATION=$step_duration STEP_GAP=$step_gap CONFIRM=$confirm MAX_P99=$max_p99" \
+    "RATE=$rate CONNECT_TIMEOUT=$connect_timeout BENCH_WORKERS=$bench_workers IDLE_N=$idle_n IDLE_HOLD=$idle_hold"
+} >> "$out/run-info.txt"
+for kind in $servers; do
+  for scenario in $scenarios; do
+    if [[ $scenario == idle ]]; then idle_cell "$kind"; continue; fi
+    for size in $sizes; do fanout_cell "$kind" "$scenario" "$size"; done
+  done
+done
+echo "fanout-run: results in $out (charts: python3 bench/fanout-charts.py $out)"
