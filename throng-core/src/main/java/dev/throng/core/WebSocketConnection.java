@@ -41,6 +41,16 @@ public interface WebSocketConnection {
     boolean offer(PreparedMessage message);
 
     /**
+     * As {@link #offer(PreparedMessage)} for {@code messages[0..count)}, in that order, with one gathering write where
+     * the transport can: a subscriber's share of several publications costs one system call instead of
+     * {@code count}. All or nothing: {@code false}, writing none of them, when {@link ServerConfig#maxOutboundBytes()}
+     * are already waiting.
+     *
+     * @throws IllegalStateException when called off the connection's event loop
+     */
+    boolean offer(PreparedMessage[] messages, int count);
+
+    /**
      * As {@link #offer}, from any thread: hops onto the event loop (retaining {@code message} until then). The future
      * succeeds once the message is handed to the socket, and fails as {@link #sendText}'s does (a slow consumer is
      * closed with 1013 here, as by the other sends).

@@ -540,6 +540,58 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         }
     }
 
+    /**
+     * Several shared frames in one gathering write (a subscriber's share of several publications): straight from
+     * their memory, as {@link #writeSharedToWire(ByteBuf, long)} does for one; what the kernel did not take is
+     * queued as retained slices, in order.
+     */
+    @Override
+    void writeSharedToWire(ByteBuf[] frames, long[] addresses, int count) {
+        for (int i = 0; i < count; i++) {
+            if (addresses[i] == 0) {
+                super.writeSharedToWire(frames, addresses, count);
+                return;
+            }
+        }
+        int next = 0;
+        while (next < count && outbound() == null && !closed()) {
+            IovArray iov = loop.iov();
+            int first = next;
+            while (next < count && iov.add(frames[next], frames[next].readerIndex(), frames[next].readableBytes())) {
+                next++;
+            }
+            if (next == first) { // cannot happen with direct frames below the iovec's limits; keep going anyway
+                writeSharedToWire(frames[next], addresses[next]);
+                next++;
+                continue;
+            }
+            long written;
+            try {
+                written = Math.max(0, socket.writevAddresses(iov.memoryAddress(0), iov.count()));
+            } catch (IOException e) {
+                closeWire(); // broken pipe, reset
+                return;
+            }
+            for (int i = first; i < next; i++) {
+                int length = frames[i].readableBytes();
+                if (written >= length) {
+                    written -= length;
+                } else { // the kernel's buffer is full: queue the rest of this frame, then the others, until EPOLLOUT
+                    writeToWire(frames[i].retainedSlice(frames[i].readerIndex() + (int) written,
+                        length - (int) written), null);
+                    written = 0;
+                    for (int j = i + 1; j < count; j++) {
+                        writeToWire(frames[j].retainedSlice(), null);
+                    }
+                    return;
+                }
+            }
+        }
+        for (int i = next; i < count && !closed(); i++) { // behind queued bytes, in order
+            super.writeSharedToWire(frames[i], addresses[i]);
+        }
+    }
+
     private ByteBuf toDirect(ByteBuf frame) {
         ByteBuf direct = alloc().directBuffer(frame.readableBytes());
         try {

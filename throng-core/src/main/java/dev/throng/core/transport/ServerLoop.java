@@ -4,6 +4,7 @@ import dev.throng.core.IoLoop;
 import dev.throng.core.codec.FrameParser;
 import dev.throng.core.codec.MessageDeflate;
 import dev.throng.core.internal.KeepaliveWheel;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.IovArray;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -193,6 +194,26 @@ final class ServerLoop implements IoLoop {
     }
 
     // ---- gathering writes -------------------------------------------------------------------------------------
+
+    /** Scratch for a batched offer: the frames and their addresses (see {@link #sharedFrames}). */
+    private ByteBuf[] sharedFrames = new ByteBuf[0];
+    private long[] sharedAddresses = new long[0];
+
+    /** Scratch for a batched offer's frames, at least {@code count} long; the caller clears what it set. */
+    ByteBuf[] sharedFrames(int count) {
+        if (sharedFrames.length < count) {
+            sharedFrames = new ByteBuf[Math.max(count, 2 * sharedFrames.length)];
+        }
+        return sharedFrames;
+    }
+
+    /** Scratch for a batched offer's frame addresses, at least {@code count} long. */
+    long[] sharedAddresses(int count) {
+        if (sharedAddresses.length < count) {
+            sharedAddresses = new long[Math.max(count, 2 * sharedAddresses.length)];
+        }
+        return sharedAddresses;
+    }
 
     /** The loop's iovec array, cleared; made on first use (a loop that never writes a large frame has none). */
     IovArray iov() {

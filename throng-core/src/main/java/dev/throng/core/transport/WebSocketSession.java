@@ -34,6 +34,7 @@ import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -883,6 +884,14 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         flushWire();
     }
 
+    /** As {@link #writeSharedToWire(ByteBuf, long)} for several frames in order; one system call where it can. */
+    void writeSharedToWire(ByteBuf[] frames, long[] addresses, int count) {
+        for (int i = 0; i < count; i++) {
+            writeToWire(frames[i].retainedDuplicate(), null);
+        }
+        flushWire();
+    }
+
     // ---- output -----------------------------------------------------------------------------------------------
 
     @Override
@@ -909,28 +918,65 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
 
     @Override
     public final boolean offer(PreparedMessage message) {
+        if (!mayOffer()) {
+            return (state & (CLOSE_SENT | CLOSED)) != 0; // closing: dropped, as a send would be
+        }
+        ByteBuf frame = sharedFrame(message);
+        loop.server.counters.bytesOut.add(frame.readableBytes());
+        writeSharedToWire(frame, sharedFrameAddress(message, frame));
+        pauseIfPeerNotReading();
+        return true;
+    }
+
+    @Override
+    public final boolean offer(PreparedMessage[] messages, int count) {
+        if (count == 1) {
+            return offer(messages[0]);
+        }
+        if (!mayOffer()) {
+            return (state & (CLOSE_SENT | CLOSED)) != 0;
+        }
+        ByteBuf[] frames = loop.sharedFrames(count);
+        long[] addresses = loop.sharedAddresses(count);
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            ByteBuf frame = sharedFrame(messages[i]);
+            frames[i] = frame;
+            addresses[i] = sharedFrameAddress(messages[i], frame);
+            bytes += frame.readableBytes();
+        }
+        loop.server.counters.bytesOut.add(bytes);
+        try {
+            writeSharedToWire(frames, addresses, count);
+        } finally {
+            Arrays.fill(frames, 0, count, null); // the loop's scratch holds no message past this call
+        }
+        pauseIfPeerNotReading();
+        return true;
+    }
+
+    /** On the loop, open, and below the outbound limit (throws off the loop). */
+    private boolean mayOffer() {
         if (!executor().inEventLoop()) {
             throw new IllegalStateException("offer() is for the connection's event loop; use send() elsewhere");
         }
-        if ((state & (CLOSE_SENT | CLOSED)) != 0) {
-            return true; // closing: dropped, as a send would be
-        }
-        if (pendingOutboundBytes() >= loop.server.config.maxOutboundBytes()) {
-            return false;
-        }
-        ByteBuf frame = message.frame();
-        long address = message.frameAddress();
+        return (state & (CLOSE_SENT | CLOSED)) == 0
+            && pendingOutboundBytes() < loop.server.config.maxOutboundBytes();
+    }
+
+    /** The frame of {@code message} this connection gets: compressed when negotiated and worthwhile. */
+    private ByteBuf sharedFrame(PreparedMessage message) {
         if (compresses(message.payloadLength())) {
             ByteBuf compressed = message.deflatedFrame(loop.deflate, alloc());
             if (compressed != null) {
-                frame = compressed;
-                address = message.deflatedFrameAddress();
+                return compressed;
             }
         }
-        loop.server.counters.bytesOut.add(frame.readableBytes());
-        writeSharedToWire(frame, address);
-        pauseIfPeerNotReading();
-        return true;
+        return message.frame();
+    }
+
+    private static long sharedFrameAddress(PreparedMessage message, ByteBuf frame) {
+        return frame == message.frame() ? message.frameAddress() : message.deflatedFrameAddress();
     }
 
     @Override

@@ -47,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 import static dev.throng.core.test.ClientFrames.FIN;
 import static dev.throng.core.test.ClientFrames.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What an application (the gateway, issue #17) builds on: the upgrade hook, plain HTTP handed over on the same port,
@@ -198,6 +199,44 @@ class ApplicationHooksIT {
             assertThat(d.payload().length).isLessThan(text.length() / 4);
             assertThat(new String(ClientFrames.inflate(d.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
             assertThat(message.refCnt()).as("released: the connections kept nothing").isZero();
+        }
+    }
+
+    @Test
+    void preparedMessagesOfferedTogetherArriveWholeAndInOrderWhenTheKernelTakesOnlyPartOfThem() throws Exception {
+        Hooks hooks = new Hooks();
+        try (ThrongServer server = start(hooks);
+             RawWebSocketClient slow = RawWebSocketClient.connect(server.port(), 4096)) {
+            slow.write(RawWebSocketClient.upgradeRequest("/app/slow"));
+            assertThat(slow.readHttpResponse().status()).isEqualTo(101);
+            slow.readFrame();
+            WebSocketConnection connection = hooks.awaitOpen();
+            // Batches of 20 messages of ~1.5 KB until the connection refuses one: the kernel's buffers filled, a
+            // gathering write was cut short inside a batch, and maxOutboundBytes (1 MiB) queued behind it.
+            int perBatch = 20;
+            List<PreparedMessage> all = new ArrayList<>();
+            int offered = 0;
+            boolean refused = false;
+            while (!refused && offered < 20_000) {
+                PreparedMessage[] batch = new PreparedMessage[perBatch];
+                for (int i = 0; i < perBatch; i++) {
+                    batch[i] = PreparedMessage.text("message " + (offered + i) + " " + "x".repeat(1500));
+                    all.add(batch[i]);
+                }
+                CompletableFuture<Boolean> done = new CompletableFuture<>();
+                connection.loop().execute(() -> done.complete(connection.offer(batch, perBatch)));
+                if (done.get(5, TimeUnit.SECONDS)) {
+                    offered += perBatch;
+                } else {
+                    refused = true;
+                }
+            }
+            all.forEach(PreparedMessage::release);
+            assertThat(refused).as("the connection queued a megabyte and refused more").isTrue();
+            for (int n = 0; n < offered; n++) {
+                assertThat(slow.readFrame().text()).startsWith("message " + n + " ");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> all.stream().allMatch(m -> m.refCnt() == 0));
         }
     }
 

@@ -36,11 +36,11 @@ public final class Hub implements Broker.Node {
     private final String socketPrefix;
     private final AtomicLong sockets = new AtomicLong();
     /**
-     * The loops that have had subscribers, at their {@link IoLoop#index()}: learned from the subscriptions themselves
-     * (a loop joins before its first channel bit is set), so that nothing needs to be told the server's loops before
-     * it accepts connections. Copy on write; grows to the server's loop count at most.
+     * The inboxes of the loops that have had subscribers, at their {@link IoLoop#index()}: learned from the
+     * subscriptions themselves (a loop joins before its first channel bit is set), so that nothing needs to be told the
+     * server's loops before it accepts connections. Copy on write; grows to the server's loop count at most.
      */
-    private volatile IoLoop[] loops = new IoLoop[0];
+    private volatile Inbox[] inboxes = new Inbox[0];
 
     public Hub(Apps configured, Broker broker, GatewayMetrics metrics) {
         this.configured = configured;
@@ -118,16 +118,19 @@ public final class Hub implements Broker.Node {
 
     /** Makes {@code loop} one that deliveries go to; before its first channel bit is set (the group's lock publishes). */
     private void know(IoLoop loop) {
-        IoLoop[] known = loops;
+        Inbox[] known = inboxes;
         int i = loop.index();
-        if (i < known.length && known[i] == loop) {
+        if (i < known.length && known[i] != null && known[i].loop() == loop) {
             return;
         }
         synchronized (this) {
-            known = loops;
-            IoLoop[] grown = Arrays.copyOf(known, Math.max(known.length, i + 1));
-            grown[i] = loop;
-            loops = grown;
+            known = inboxes;
+            if (i < known.length && known[i] != null && known[i].loop() == loop) {
+                return;
+            }
+            Inbox[] grown = Arrays.copyOf(known, Math.max(known.length, i + 1));
+            grown[i] = new Inbox(this, loop, apps.length);
+            inboxes = grown;
         }
     }
 
@@ -173,7 +176,7 @@ public final class Hub implements Broker.Node {
     private boolean anyLoopFrom63Has(AppHub app, String channel) {
         // Each loop's shard is confined to its loop; reading sizes from here is a racy hint. Keep the bit (a
         // delivery to a loop without the channel is a no-op) unless every such loop is certainly without it.
-        return loops.length > 63;
+        return inboxes.length > 63;
     }
 
     // ---- publishing -------------------------------------------------------------------------------------------
@@ -185,8 +188,9 @@ public final class Hub implements Broker.Node {
     }
 
     /**
-     * A publication for this node (from the broker): encoded once here, then one task per loop with subscribers, in
-     * the channel's order.
+     * A publication for this node (from the broker): encoded once here, then handed to the inbox of each loop with
+     * subscribers ({@link Inbox}: one drain task writes each subscriber its share of what waits, in the channel's
+     * order).
      */
     @Override
     public void deliver(Publication p) {
@@ -201,12 +205,11 @@ public final class Hub implements Broker.Node {
         try {
             synchronized (g) {
                 long mask = g.loops;
-                IoLoop[] all = loops; // read after the mask: every loop with a bit in it is known
+                Inbox[] all = inboxes; // read after the mask: every loop with a bit in it is known
                 for (int i = 0; i < all.length; i++) {
                     if ((mask & ChannelGroup.bit(i)) != 0 && all[i] != null) {
-                        IoLoop loop = all[i];
                         message.retain();
-                        loop.execute(() -> deliverOnLoop(loop, app, p, message, excluded));
+                        all[i].add(new Inbox.Delivery(app, p, message, excluded));
                     }
                 }
             }
@@ -215,28 +218,9 @@ public final class Hub implements Broker.Node {
         }
     }
 
-    private void deliverOnLoop(IoLoop loop, AppHub app, Publication p, PreparedMessage message, long excluded) {
-        try {
-            LocalChannel lc = Shard.of(loop, apps.length).get(app, p.channel());
-            if (lc == null) {
-                return;
-            }
-            int[] delivered = new int[1];
-            lc.forEach(connection -> {
-                ClientState state = connection.attachment();
-                if (state == null || state.seq == excluded) {
-                    return;
-                }
-                if (connection.offer(message)) {
-                    delivered[0]++;
-                } else {
-                    slowConsumer(connection, state);
-                }
-            });
-            metrics.delivered(app.app, delivered[0], message.frame().readableBytes(), p.publishedNanos());
-        } finally {
-            message.release();
-        }
+    /** A loop finished delivering {@code d}: to {@code count} subscribers. */
+    void delivered(Inbox.Delivery d, int count) {
+        metrics.delivered(d.app().app, count, d.message().frame().readableBytes(), d.publication().publishedNanos());
     }
 
     /**

@@ -1,0 +1,163 @@
+package dev.throng.gateway.hub;
+
+import dev.throng.core.IoLoop;
+import dev.throng.core.PreparedMessage;
+import dev.throng.core.WebSocketConnection;
+import dev.throng.gateway.broker.Publication;
+import io.netty.util.internal.PlatformDependent;
+
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The publications handed to one event loop, written to its subscribers in batches (issue #17 item 9). Publications
+ * that arrive while the loop is busy wait here; one drain task then gives each subscriber its share of a channel's
+ * waiting publications in one gathering write ({@link WebSocketConnection#offer(PreparedMessage[], int)}). So the
+ * busier the loop, the more publications a system call carries: at a low rate every publication is written on its
+ * own as soon as the loop runs the task, at a high rate many share a write (uWebSockets drains its topics once per
+ * loop iteration for the same reason). Nothing waits on purpose: a drain starts as soon as the loop gets to it.
+ *
+ * <p>Order: a channel's publications are enqueued under its group's lock, in the channel's order, and a drain takes
+ * them in queue order; so every subscriber gets a channel's publications in that order, once.
+ *
+ * <p>Thread-safe: {@link #add} from any thread; the drain runs on the loop and its scratch arrays are the loop's.
+ */
+final class Inbox {
+    /** A drain takes at most this many publications before the loop does I/O again (the rest: the next drain). */
+    static final int MAX_PER_DRAIN = 256;
+
+    /** One publication for this loop: its frame (retained for the loop), and the socket skipped (-1: none). */
+    record Delivery(AppHub app, Publication publication, PreparedMessage message, long excluded) {
+    }
+
+    private final Hub hub;
+    private final IoLoop loop;
+    private final int apps;
+    private final Queue<Delivery> queue = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    // On the loop only: one drain's publications, their channels, and one subscriber's share.
+    private final Delivery[] batch = new Delivery[MAX_PER_DRAIN];
+    private final LocalChannel[] channels = new LocalChannel[MAX_PER_DRAIN];
+    private final PreparedMessage[] group = new PreparedMessage[MAX_PER_DRAIN];
+    private final long[] groupExcluded = new long[MAX_PER_DRAIN];
+    private final int[] groupIndex = new int[MAX_PER_DRAIN];
+    private final int[] groupDelivered = new int[MAX_PER_DRAIN];
+    private final boolean[] done = new boolean[MAX_PER_DRAIN];
+    private final PreparedMessage[] share = new PreparedMessage[MAX_PER_DRAIN];
+
+    Inbox(Hub hub, IoLoop loop, int apps) {
+        this.hub = hub;
+        this.loop = loop;
+        this.apps = apps;
+    }
+
+    IoLoop loop() {
+        return loop;
+    }
+
+    /** Hands {@code delivery} (its message retained for this loop) to the loop; a drain is scheduled if none is. */
+    void add(Delivery delivery) {
+        queue.offer(delivery);
+        if (scheduled.compareAndSet(false, true)) {
+            loop.execute(drain);
+        }
+    }
+
+    private void drain() {
+        int n = 0;
+        try {
+            Delivery d;
+            while (n < MAX_PER_DRAIN && (d = queue.poll()) != null) {
+                batch[n++] = d;
+            }
+            deliver(n);
+        } finally {
+            for (int i = 0; i < n; i++) {
+                batch[i].message().release();
+                batch[i] = null;
+                channels[i] = null;
+            }
+            if (!queue.isEmpty()) {
+                loop.execute(drain); // still scheduled: the rest goes after the I/O and tasks waiting meanwhile
+            } else {
+                scheduled.set(false);
+                if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+                    loop.execute(drain); // added between the look and the reset
+                }
+            }
+        }
+    }
+
+    /** Writes {@code batch[0..n)}, channel by channel; within a channel, in order. */
+    private void deliver(int n) {
+        Shard shard = Shard.of(loop, apps);
+        for (int i = 0; i < n; i++) {
+            channels[i] = shard.get(batch[i].app(), batch[i].publication().channel());
+            done[i] = false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (done[i]) {
+                continue; // delivered with an earlier publication of its channel
+            }
+            LocalChannel lc = channels[i];
+            if (lc == null) {
+                hub.delivered(batch[i], 0); // nobody here any more
+                continue;
+            }
+            int k = 0;
+            boolean anyExcluded = false;
+            for (int j = i; j < n; j++) {
+                if (!done[j] && channels[j] == lc) {
+                    done[j] = true;
+                    group[k] = batch[j].message();
+                    groupExcluded[k] = batch[j].excluded();
+                    anyExcluded |= batch[j].excluded() >= 0;
+                    groupIndex[k] = j;
+                    groupDelivered[k] = 0;
+                    k++;
+                }
+            }
+            deliverGroup(lc, k, anyExcluded);
+            for (int t = 0; t < k; t++) {
+                hub.delivered(batch[groupIndex[t]], groupDelivered[t]);
+                group[t] = null;
+                share[t] = null;
+            }
+        }
+    }
+
+    /** Each subscriber of {@code lc} gets {@code group[0..k)} but what it is excluded from, in one write. */
+    private void deliverGroup(LocalChannel lc, int k, boolean anyExcluded) {
+        lc.forEach(connection -> {
+            ClientState state = connection.attachment();
+            if (state == null) {
+                return;
+            }
+            PreparedMessage[] messages = group;
+            int m = k;
+            if (anyExcluded) {
+                m = 0;
+                for (int t = 0; t < k; t++) {
+                    if (groupExcluded[t] != state.seq) {
+                        share[m++] = group[t];
+                    }
+                }
+                if (m == 0) {
+                    return;
+                }
+                messages = share;
+            }
+            if (!connection.offer(messages, m)) {
+                hub.slowConsumer(connection, state);
+                return;
+            }
+            for (int t = 0; t < k; t++) {
+                if (!anyExcluded || groupExcluded[t] != state.seq) {
+                    groupDelivered[t]++;
+                }
+            }
+        });
+    }
+}
