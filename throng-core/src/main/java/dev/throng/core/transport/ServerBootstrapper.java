@@ -50,6 +50,7 @@ public final class ServerBootstrapper implements ThrongServer {
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    private final LoopClosers closers;
     private final Listening listening;
     /** Null when the stall timeout is zero. */
     private final LoopWatchdog watchdog;
@@ -64,11 +65,13 @@ public final class ServerBootstrapper implements ThrongServer {
     }
 
     private ServerBootstrapper(ServerContext context, Transport transport, EventLoopGroup bossGroup,
-                               EventLoopGroup workerGroup, Listening listening, LoopWatchdog watchdog) {
+                               EventLoopGroup workerGroup, LoopClosers closers, Listening listening,
+                               LoopWatchdog watchdog) {
         this.context = context;
         this.transport = transport;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
+        this.closers = closers;
         this.listening = listening;
         this.watchdog = watchdog;
     }
@@ -85,8 +88,9 @@ public final class ServerBootstrapper implements ThrongServer {
         // Lean epoll accepts on the I/O loops themselves (EpollListener); channels get Netty's accept loop.
         EventLoopGroup boss = lean ? null : new MultiThreadIoEventLoopGroup(1,
             new DefaultThreadFactory("throng-accept"), transport.ioHandlerFactory());
+        LoopClosers closers = new LoopClosers(transport.ioHandlerFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-            new DefaultThreadFactory("throng-io"), transport.ioHandlerFactory());
+            new DefaultThreadFactory("throng-io"), closers);
         LoopWatchdog watchdog = null;
         try {
             context.loops(startLoops(context, workers));
@@ -96,7 +100,8 @@ public final class ServerBootstrapper implements ThrongServer {
             Listening listening = lean
                 ? listenLean(context)
                 : listenWithChannels(context, transport, boss, workers);
-            ServerBootstrapper server = new ServerBootstrapper(context, transport, boss, workers, listening, watchdog);
+            ServerBootstrapper server = new ServerBootstrapper(context, transport, boss, workers, closers, listening,
+                watchdog);
             LOG.info("listening on {} (transport {}: {}{}; {} io threads; max frame {} B, max message {} B; "
                     + "ping every {}; compression {}; {} B in flight at most)", server.localAddress(),
                 transport.name(), transport.why(), lean ? ", lean connections" : "", config.ioThreads(),
@@ -298,6 +303,7 @@ public final class ServerBootstrapper implements ThrongServer {
         if (bossGroup != null) {
             bossGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         }
+        closers.closeAll(workerGroup); // what is still open is closed now, not left to the loops' shutdown
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         context.loops().forEach(ServerLoop::close); // the loops have ended: nothing uses their zlib pair any more
         LOG.info("stopped {}", localAddress());
