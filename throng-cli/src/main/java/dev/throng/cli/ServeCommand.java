@@ -190,8 +190,10 @@ public final class ServeCommand implements Callable<Integer> {
             options.put(camelCase(option.longestName()), option.longestName());
         }
         options.put("maxOutboundBytes", "--max-outbound");
-        Pattern names = Pattern.compile("\\b(" + String.join("|", options.keySet()) + ")\\b");
-        return names.matcher(message).replaceAll(m -> Matcher.quoteReplacement(options.get(m.group())));
+        options.put("timeout", "--handshake-timeout");
+        options.put("subprotocols", "--subprotocol");
+        Pattern names = Pattern.compile("\\b(?:[a-z]+\\.)?(" + String.join("|", options.keySet()) + ")\\b");
+        return names.matcher(message).replaceAll(m -> Matcher.quoteReplacement(options.get(m.group(1))));
     }
 
     /** {@code --max-frame-size} to {@code maxFrameSize}. */
@@ -307,18 +309,18 @@ public final class ServeCommand implements Callable<Integer> {
             }
             ServerConfig d = DEFAULTS;
             return switch (((OptionSpec) arg).longestName()) {
-                case "--host" -> d.host();
-                case "--port" -> Integer.toString(d.port());
-                case "--max-connections-per-address" -> Integer.toString(d.maxConnectionsPerAddress());
-                case "--ping-interval" -> DurationConverter.format(d.pingInterval());
-                case "--idle-timeout" -> DurationConverter.format(d.idleTimeout());
-                case "--max-frame-size" -> SizeConverter.format(d.frameLimits().maxFrameSize());
-                case "--max-message-size" -> SizeConverter.format(d.frameLimits().maxMessageSize());
-                case "--max-outbound" -> SizeConverter.format(d.maxOutboundBytes());
-                case "--handshake-timeout" -> DurationConverter.format(d.handshakeTimeout());
-                case "--backlog" -> Integer.toString(d.backlog());
-                case "--transport" -> d.transport().name().toLowerCase(Locale.ROOT);
-                case "--loop-stall-timeout" -> DurationConverter.format(d.loopStallTimeout());
+                case "--host" -> d.listen().host();
+                case "--port" -> Integer.toString(d.listen().port());
+                case "--max-connections-per-address" -> Integer.toString(d.admission().maxConnectionsPerAddress());
+                case "--ping-interval" -> DurationConverter.format(d.keepalive().pingInterval());
+                case "--idle-timeout" -> DurationConverter.format(d.keepalive().idleTimeout());
+                case "--max-frame-size" -> SizeConverter.format(d.limits().maxFrameSize());
+                case "--max-message-size" -> SizeConverter.format(d.limits().maxMessageSize());
+                case "--max-outbound" -> SizeConverter.format(d.limits().maxOutboundBytes());
+                case "--handshake-timeout" -> DurationConverter.format(d.handshake().timeout());
+                case "--backlog" -> Integer.toString(d.listen().backlog());
+                case "--transport" -> d.listen().transport().name().toLowerCase(Locale.ROOT);
+                case "--loop-stall-timeout" -> DurationConverter.format(d.keepalive().loopStallTimeout());
                 default -> null;
             };
         }

@@ -37,37 +37,37 @@ record WorkerArgs(ServerConfig config, Duration drainWindow, Path healthFile) {
     List<String> toArgs() {
         ServerConfig c = config;
         List<String> args = new ArrayList<>();
-        put(args, "host", c.host());
-        put(args, "port", c.port());
-        put(args, "transport", c.transport().name());
-        put(args, "io-threads", c.ioThreads());
-        put(args, "backlog", c.backlog());
-        put(args, "reuse-port", c.reusePort());
-        if (c.path() != null) {
-            put(args, "path", c.path());
+        put(args, "host", c.listen().host());
+        put(args, "port", c.listen().port());
+        put(args, "transport", c.listen().transport().name());
+        put(args, "io-threads", c.listen().ioThreads());
+        put(args, "backlog", c.listen().backlog());
+        put(args, "reuse-port", c.listen().reusePort());
+        if (c.handshake().path() != null) {
+            put(args, "path", c.handshake().path());
         }
-        put(args, "max-frame-size", c.frameLimits().maxFrameSize());
-        put(args, "max-message-size", c.frameLimits().maxMessageSize());
-        put(args, "max-initial-line-length", c.maxInitialLineLength());
-        put(args, "max-header-size", c.maxHeaderSize());
-        put(args, "handshake-timeout", c.handshakeTimeout());
-        put(args, "close-timeout", c.closeTimeout());
-        c.subprotocols().forEach(s -> put(args, "subprotocol", s));
-        new TreeSet<>(c.allowedOrigins()).forEach(o -> put(args, "origin", o));
-        put(args, "compression", c.compression());
-        put(args, "compression-threshold", c.compressionThreshold());
-        put(args, "ping-interval", c.pingInterval());
-        put(args, "skip-ping-when-active", c.skipPingWhenActive());
-        put(args, "idle-timeout", c.idleTimeout());
-        put(args, "write-buffer-high-water-mark", c.writeBufferHighWaterMark());
-        put(args, "max-outbound", c.maxOutboundBytes());
-        put(args, "max-connections", c.maxConnections());
-        put(args, "max-connections-per-address", c.maxConnectionsPerAddress());
-        put(args, "handshakes-per-second", c.handshakesPerSecond());
-        put(args, "retry-after", c.retryAfter());
-        put(args, "lean-connections", c.leanConnections());
-        put(args, "memory-budget", c.memoryBudget());
-        put(args, "loop-stall-timeout", c.loopStallTimeout());
+        put(args, "max-frame-size", c.limits().maxFrameSize());
+        put(args, "max-message-size", c.limits().maxMessageSize());
+        put(args, "max-initial-line-length", c.handshake().maxInitialLineLength());
+        put(args, "max-header-size", c.handshake().maxHeaderSize());
+        put(args, "handshake-timeout", c.handshake().timeout());
+        put(args, "close-timeout", c.keepalive().closeTimeout());
+        c.handshake().subprotocols().forEach(s -> put(args, "subprotocol", s));
+        new TreeSet<>(c.handshake().allowedOrigins()).forEach(o -> put(args, "origin", o));
+        put(args, "compression", c.compression().enabled());
+        put(args, "compression-threshold", c.compression().threshold());
+        put(args, "ping-interval", c.keepalive().pingInterval());
+        put(args, "skip-ping-when-active", c.keepalive().skipPingWhenActive());
+        put(args, "idle-timeout", c.keepalive().idleTimeout());
+        put(args, "write-buffer-high-water-mark", c.limits().writeBufferHighWaterMark());
+        put(args, "max-outbound", c.limits().maxOutboundBytes());
+        put(args, "max-connections", c.admission().maxConnections());
+        put(args, "max-connections-per-address", c.admission().maxConnectionsPerAddress());
+        put(args, "handshakes-per-second", c.admission().handshakesPerSecond());
+        put(args, "retry-after", c.admission().retryAfter());
+        put(args, "lean-connections", c.listen().leanConnections());
+        put(args, "memory-budget", c.limits().memoryBudget());
+        put(args, "loop-stall-timeout", c.keepalive().loopStallTimeout());
         put(args, "drain-window", drainWindow);
         if (healthFile != null) {
             put(args, "health-file", healthFile);

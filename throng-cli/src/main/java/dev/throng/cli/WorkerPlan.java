@@ -155,9 +155,9 @@ final class WorkerPlan {
     record Load(long connections, int maxMessageSize, long memoryBudget, int ioThreads) {
         /** The load of a process running {@code config} (whose memory budget the CLI always sets). */
         static Load of(ServerConfig config) {
-            int maxMessageSize = config.frameLimits().maxMessageSize();
-            long budget = config.memoryBudget() > 0 ? config.memoryBudget() : WorkerPlan.memoryBudget(maxMessageSize);
-            return new Load(config.maxConnections(), maxMessageSize, budget, config.ioThreads());
+            int maxMessageSize = config.limits().maxMessageSize();
+            long budget = config.limits().memoryBudget() > 0 ? config.limits().memoryBudget() : WorkerPlan.memoryBudget(maxMessageSize);
+            return new Load(config.admission().maxConnections(), maxMessageSize, budget, config.listen().ioThreads());
         }
     }
 
@@ -257,7 +257,7 @@ final class WorkerPlan {
 
     /** {@code --max-message-size}'s default: ServerConfig's, stated there only. */
     static int defaultMaxMessageSize() {
-        return ServerConfig.builder().build().frameLimits().maxMessageSize();
+        return ServerConfig.builder().build().limits().maxMessageSize();
     }
 
     /** The Serial young generation for messages up to {@code maxMessageSize} bytes: 1 to 4 MiB. */

@@ -71,7 +71,7 @@ class BadOptionsTest {
             Arguments.of(serve("--port", "70000"), "--port must be 0-65535, got 70000"),
             Arguments.of(serve("--backlog", "0"), "--backlog must be at least 1"),
             Arguments.of(serve("--path", "chat"), "--path must start with '/'"),
-            Arguments.of(serve("--subprotocol", "a b"), "--subprotocol must be an HTTP token"),
+            Arguments.of(serve("--subprotocol", "a b"), "--subprotocol must each be an HTTP token"),
             Arguments.of(serve("--transport", "kqueue"), "'--transport': expected auto, epoll, nio; got 'kqueue'"),
             Arguments.of(serve("--frobnicate"), "throng serve: Unknown option: '--frobnicate'"),
             Arguments.of(serve("--port"), "'--port'"),

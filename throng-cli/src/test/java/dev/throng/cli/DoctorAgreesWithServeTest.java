@@ -29,7 +29,7 @@ class DoctorAgreesWithServeTest {
     void doctorRecommendsTheWorkersServePicksAndTheLimitTheirCapsNeed(int connections, long limit) throws Exception {
         ServeCommand serve = serve("--workers", "auto", "--max-connections", Integer.toString(connections));
         int workers = serve.workerCount(limit);
-        int cap = serve.config(workers, limit).maxConnections();
+        int cap = serve.config(workers, limit).admission().maxConnections();
 
         JsonNode alone = doctor(limit, "--connections", Integer.toString(connections));
         if (workers == 1) {
@@ -49,8 +49,8 @@ class DoctorAgreesWithServeTest {
         // Under exactly the limit the doctor names, serve gives the busiest worker the same cap; one less, it cannot.
         ServeCommand fixed = serve("--workers", Integer.toString(workers), "--max-connections",
             Integer.toString(connections));
-        assertThat(fixed.config(workers, needed).maxConnections()).isEqualTo(cap);
-        assertThat(fixed.config(workers, needed - 1).maxConnections()).isLessThan(cap);
+        assertThat(fixed.config(workers, needed).admission().maxConnections()).isEqualTo(cap);
+        assertThat(fixed.config(workers, needed - 1).admission().maxConnections()).isLessThan(cap);
     }
 
     private static ServeCommand serve(String... args) {

@@ -20,17 +20,18 @@ class ServeCommandTest {
     void withoutOptionsOneProcessRunsServerConfigsDefaults() {
         ServerConfig defaults = ServerConfig.builder().build();
         ServerConfig config = serve().config(1, OPEN_FILES);
-        assertThat(config.host()).isEqualTo(defaults.host());
-        assertThat(config.port()).isEqualTo(defaults.port());
-        assertThat(config.transport()).isEqualTo(defaults.transport());
-        assertThat(config.backlog()).isEqualTo(defaults.backlog());
-        assertThat(config.frameLimits()).isEqualTo(defaults.frameLimits());
-        assertThat(config.maxOutboundBytes()).isEqualTo(defaults.maxOutboundBytes());
-        assertThat(config.handshakeTimeout()).isEqualTo(defaults.handshakeTimeout());
-        assertThat(config.pingInterval()).isEqualTo(defaults.pingInterval());
-        assertThat(config.idleTimeout()).isEqualTo(defaults.idleTimeout());
-        assertThat(config.maxConnectionsPerAddress()).isEqualTo(defaults.maxConnectionsPerAddress());
-        assertThat(config.compression()).isEqualTo(defaults.compression());
+        assertThat(config.listen().host()).isEqualTo(defaults.listen().host());
+        assertThat(config.listen().port()).isEqualTo(defaults.listen().port());
+        assertThat(config.listen().transport()).isEqualTo(defaults.listen().transport());
+        assertThat(config.listen().backlog()).isEqualTo(defaults.listen().backlog());
+        assertThat(config.limits().maxFrameSize()).isEqualTo(defaults.limits().maxFrameSize());
+        assertThat(config.limits().maxMessageSize()).isEqualTo(defaults.limits().maxMessageSize());
+        assertThat(config.limits().maxOutboundBytes()).isEqualTo(defaults.limits().maxOutboundBytes());
+        assertThat(config.handshake().timeout()).isEqualTo(defaults.handshake().timeout());
+        assertThat(config.keepalive().pingInterval()).isEqualTo(defaults.keepalive().pingInterval());
+        assertThat(config.keepalive().idleTimeout()).isEqualTo(defaults.keepalive().idleTimeout());
+        assertThat(config.admission().maxConnectionsPerAddress()).isEqualTo(defaults.admission().maxConnectionsPerAddress());
+        assertThat(config.compression().enabled()).isEqualTo(defaults.compression().enabled());
     }
 
     @Test
@@ -48,10 +49,10 @@ class ServeCommandTest {
     void anOptionGivenOverridesServerConfigsDefault() {
         ServerConfig config = serve("--max-frame-size", "64k", "--max-message-size", "256KiB", "--ping-interval",
             "5s", "--backlog", "128").config(1, OPEN_FILES);
-        assertThat(config.frameLimits().maxFrameSize()).isEqualTo(64 * 1024);
-        assertThat(config.frameLimits().maxMessageSize()).isEqualTo(256 * 1024);
-        assertThat(config.pingInterval()).hasSeconds(5);
-        assertThat(config.backlog()).isEqualTo(128);
+        assertThat(config.limits().maxFrameSize()).isEqualTo(64 * 1024);
+        assertThat(config.limits().maxMessageSize()).isEqualTo(256 * 1024);
+        assertThat(config.keepalive().pingInterval()).hasSeconds(5);
+        assertThat(config.listen().backlog()).isEqualTo(128);
     }
 
     @Test

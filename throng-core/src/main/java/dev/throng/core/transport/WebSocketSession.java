@@ -614,7 +614,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         MemoryBudget budget = loop.server.budget;
         if (compressed) {
             try {
-                plain = loop.deflate.inflate(alloc(), data, loop.server.config.frameLimits().maxMessageSize());
+                plain = loop.deflate.inflate(alloc(), data, loop.server.config.limits().maxMessageSize());
             } catch (MessageDeflate.InflateException e) {
                 return e.reason();
             } catch (OutOfMemoryError e) {
@@ -706,7 +706,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     /** Stops reading (at the next frame) while the peer leaves {@code maxOutboundBytes} or more unread. */
     private void pauseIfPeerNotReading() {
         if ((state & (PAUSED_OUTBOUND | OPENED | CLOSE_SENT)) == OPENED
-            && pendingOutboundBytes() >= loop.server.config.maxOutboundBytes()) {
+            && pendingOutboundBytes() >= loop.server.config.limits().maxOutboundBytes()) {
             pause(PAUSED_OUTBOUND);
         }
     }
@@ -755,7 +755,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     /** The peer took enough of what was queued (the wire calls this when its queue shrinks). */
     final void outboundDrained() {
         if ((state & PAUSED_OUTBOUND) != 0
-            && pendingOutboundBytes() < loop.server.config.maxOutboundBytes() / 2) {
+            && pendingOutboundBytes() < loop.server.config.limits().maxOutboundBytes() / 2) {
             unpause(PAUSED_OUTBOUND);
             executor().execute(this::resumeReading); // not from inside the wire's flush
         }
@@ -814,7 +814,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             close0(CloseReason.IDLE_TIMEOUT.code(), CloseReason.IDLE_TIMEOUT.id());
             return;
         }
-        if (server.config.pingInterval().isZero()) {
+        if (server.config.keepalive().pingInterval().isZero()) {
             return;
         }
         if (loop.isBehind(nowNanos)) {
@@ -842,7 +842,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
         boolean seen = (state & INBOUND_SEEN) != 0;
         state &= ~(INBOUND_SEEN | WRITE_PROGRESS | AWAITING_PONG);
-        if (seen && server.config.skipPingWhenActive()) {
+        if (seen && server.config.keepalive().skipPingWhenActive()) {
             return;
         }
         state |= AWAITING_PONG;
@@ -907,14 +907,15 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         if ((state & (CLOSE_SENT | CLOSED)) != 0) {
             return true; // closing: dropped, as a send would be
         }
-        if (pendingOutboundBytes() >= loop.server.config.maxOutboundBytes()) {
+        if (pendingOutboundBytes() >= loop.server.config.limits().maxOutboundBytes()) {
             return false;
         }
         ByteBuf frame = message.frame();
         long address = message.frameAddress();
         int bits = deflateBits();
         int length = message.payloadLength();
-        if (bits != 0 && length >= loop.server.config.compressionThreshold() && (bits >= 15 || length <= 1 << bits)) {
+        if (bits != 0 && length >= loop.server.config.compression().threshold()
+            && (bits >= 15 || length <= 1 << bits)) {
             ByteBuf compressed = message.deflatedFrame(loop.deflate, alloc());
             if (compressed != null) {
                 frame = compressed;
@@ -967,7 +968,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             return;
         }
         try {
-            if (deflateBits() != 0 && text.length() >= loop.server.config.compressionThreshold()) {
+            if (deflateBits() != 0 && text.length() >= loop.server.config.compression().threshold()) {
                 // Sized exactly: ByteBufUtil.writeUtf8(alloc, text) reserves three bytes per char (48 MB for a
                 // 16 MB message).
                 int length = ByteBufUtil.utf8Bytes(text);
@@ -1000,7 +1001,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     private void sendMessage(int opcode, ByteBuf payload, Promise<Void> promise) {
         int length = payload.readableBytes();
         int deflateBits = deflateBits();
-        if (deflateBits != 0 && length >= loop.server.config.compressionThreshold()
+        if (deflateBits != 0 && length >= loop.server.config.compression().threshold()
             && (deflateBits >= 15 || length <= 1 << deflateBits)) {
             ByteBuf compressed;
             try {
@@ -1030,8 +1031,8 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             return true;
         }
         long pending = pendingOutboundBytes();
-        if (pending >= loop.server.config.maxOutboundBytes()) {
-            promise.tryFailure(new SlowConsumerException(pending, loop.server.config.maxOutboundBytes()));
+        if (pending >= loop.server.config.limits().maxOutboundBytes()) {
+            promise.tryFailure(new SlowConsumerException(pending, loop.server.config.limits().maxOutboundBytes()));
             fail(CloseReason.SLOW_CONSUMER);
             return true;
         }
