@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,9 +54,12 @@ class DoctorAgreesWithServeTest {
         assertThat(fixed.config(workers, needed - 1).admission().maxConnections()).isLessThan(cap);
     }
 
+    /** {@code serve --mode echo <args>}: only echo runs several workers until a Redis broker joins the gateway's. */
     private static ServeCommand serve(String... args) {
-        ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).parseArgs(args);
+        ServeCommand serve = new ServeCommand(Map.of());
+        List<String> all = new ArrayList<>(List.of("--mode", "echo"));
+        all.addAll(List.of(args));
+        new CommandLine(serve).parseArgs(all.toArray(String[]::new));
         return serve;
     }
 

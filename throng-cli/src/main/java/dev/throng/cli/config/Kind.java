@@ -79,7 +79,7 @@ public record Kind(String name, Function<String, Object> parse, Function<Object,
                 throw new IllegalArgumentException("expected " + base.name + " above 0, or auto; got '" + s + "'");
             }
             return v;
-        }, v -> ((Number) v).longValue() == 0 ? "auto" : base.format.apply(v), Yaml.STRING);
+        }, v -> ((Number) v).longValue() == 0 ? "auto" : base.format.apply(v), base.type);
     }
 
     /** Whether values of this kind are collections of strings. */

@@ -98,8 +98,11 @@ public final class RecordMapping {
         }
         if (kind.isCollection()) {
             List<?> texts = tree == null ? List.of() : tree instanceof List<?> l ? l : List.of(tree);
-            if (texts.stream().anyMatch(java.util.Objects::isNull)) {
-                throw new SettingException(path, "a list item is empty");
+            for (Object text : texts) {
+                if (!(text instanceof String)) {
+                    throw new SettingException(path, text == null ? "a list item is empty"
+                        : "expected a list of values, not of groups or lists");
+                }
             }
             return kind.read(texts);
         }

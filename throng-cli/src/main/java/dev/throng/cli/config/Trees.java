@@ -72,7 +72,7 @@ public final class Trees {
             if (segment instanceof Integer i) {
                 List<Object> list = (List<Object>) node;
                 if (i > list.size()) {
-                    throw new IllegalArgumentException(SettingPath.text(segments.subList(0, s + 1)) + ": the list has "
+                    throw new IllegalArgumentException(SettingPath.text(segments.subList(0, s)) + " has "
                         + list.size() + " item(s), so the next index is " + list.size());
                 }
                 if (i == list.size()) {

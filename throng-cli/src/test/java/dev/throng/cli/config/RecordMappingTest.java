@@ -107,7 +107,8 @@ class RecordMappingTest {
     void aValueThatDoesNotParseIsNamedByItsPath() {
         assertThatThrownBy(() -> bindSite("maxBodySize", "12q"))
             .hasMessage("maxBodySize: not a size: '12q' (use e.g. 65536, 64k, 1m)");
-        assertThatThrownBy(() -> bindSite("maxBodySize", "3g")).hasMessageStartingWith("maxBodySize: size out of range");
+        assertThatThrownBy(() -> bindSite("maxBodySize", "3g"))
+            .hasMessageStartingWith("maxBodySize: size out of range");
         assertThatThrownBy(() -> bindSite("retries", "3k")).hasMessage("retries: expected a whole number, got '3k'");
         assertThatThrownBy(() -> bindSite("open", "yes")).hasMessage("open: expected true or false, got 'yes'");
         assertThatThrownBy(() -> bindSite("colour", "green"))
@@ -146,7 +147,7 @@ class RecordMappingTest {
         assertThatThrownBy(() -> RecordMapping.treeFromArgs(shape, List.of("--site=x"))).hasMessage(
             "site: unknown setting");
         assertThatThrownBy(() -> RecordMapping.treeFromArgs(shape, List.of("--mirrors[1].name=x")))
-            .hasMessageContaining("mirrors[1]: the list has 0 item(s), so the next index is 0");
+            .hasMessage("mirrors[1].name: mirrors has 0 item(s), so the next index is 0");
         assertThatThrownBy(() -> RecordMapping.treeFromArgs(shape, List.of("--site.name[=x")))
             .hasMessageContaining("not a setting's path");
     }
