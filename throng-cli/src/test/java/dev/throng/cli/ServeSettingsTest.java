@@ -282,6 +282,26 @@ class ServeSettingsTest {
         assertThat(config.admission().maxConnections()).isEqualTo(10_000);
     }
 
+    @Test
+    void docsConfigurationMdHoldsAFileThatLoads() throws IOException {
+        String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
+        int start = docs.indexOf("```yaml\n");
+        assertThat(start).as("a ```yaml example in docs/configuration.md").isPositive();
+        String yaml = docs.substring(start + 8, docs.indexOf("```", start + 8));
+        ServeSettings settings = load(Map.of(), "--config", file(yaml).toString());
+        assertThat(settings.gateway().apps()).hasSize(2);
+        assertThat(settings.gateway().apps().get(0).webhooks()).isNotEmpty();
+        settings.serverConfig(settings.workerCount(OPEN_FILES), OPEN_FILES);
+    }
+
+    @Test
+    void docsConfigurationMdNamesEverySetting() throws IOException {
+        String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
+        for (String path : Shape.leafPaths(ServeSettings.SHAPE)) {
+            assertThat(docs).as("docs/configuration.md documents " + path).contains("`" + path + "`");
+        }
+    }
+
     static Stream<Arguments> badFiles() {
         return Stream.of(
             Arguments.of("listen:\n  prot: 80\n", "line 2: listen.prot: unknown setting; listen has host, port, "
