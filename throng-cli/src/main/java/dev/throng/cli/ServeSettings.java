@@ -96,14 +96,14 @@ final class ServeSettings {
     }
 
     /** Where a value came from, to say so when it is refused. */
-    record Source(String name, Kind kind) {
-        enum Kind { DEFAULT, FILE, ENVIRONMENT, FLAG }
+    record Source(String name, Type type) {
+        enum Type { DEFAULT, FILE, ENVIRONMENT, FLAG }
 
-        static final Source DEFAULT = new Source("default", Kind.DEFAULT);
+        static final Source DEFAULT = new Source("default", Type.DEFAULT);
 
         /** One line: what is wrong with {@code path}, and where its value was given. */
         String describe(String path, String problem) {
-            return switch (kind) {
+            return switch (type) {
                 case DEFAULT -> path + ": " + problem;
                 case FILE -> "in " + name + ": " + path + ": " + problem;
                 case ENVIRONMENT, FLAG -> path + " from " + name + ": " + problem;
@@ -201,7 +201,7 @@ final class ServeSettings {
         }
         Map<String, Source> lines = new HashMap<>();
         contents.lines().forEach((path, line) -> lines.put(path, new Source(file + " line " + line,
-            Source.Kind.FILE)));
+            Source.Type.FILE)));
         // Every value, list and list item the file gives is the file's; a group's line is not its members' (a
         // member the file leaves out keeps its default).
         Map<String, Source> given = new HashMap<>(lines);
@@ -210,7 +210,7 @@ final class ServeSettings {
             return Trees.shapeAt(SHAPE, segments) instanceof Shape.Group
                 && !(segments.get(segments.size() - 1) instanceof Integer);
         });
-        Source whole = new Source(file.toString(), Source.Kind.FILE);
+        Source whole = new Source(file.toString(), Source.Type.FILE);
         @SuppressWarnings("unchecked")
         Map<String, Object> checked = (Map<String, Object>) checked(SHAPE, contents.tree(), "",
             path -> lines.getOrDefault(path, whole));
@@ -238,7 +238,7 @@ final class ServeSettings {
         }
         byPath.forEach((segments, name) -> {
             String path = SettingPath.text(segments);
-            Source source = new Source(name, Source.Kind.ENVIRONMENT);
+            Source source = new Source(name, Source.Type.ENVIRONMENT);
             Kind kind = ((Shape.Leaf) Trees.shapeAt(SHAPE, segments)).kind();
             String value = environment.get(name);
             set(tree, sources, segments, kind.isCollection() ? split(value) : value, source);
@@ -356,7 +356,7 @@ final class ServeSettings {
             if (leaf.kind().isCollection() && text instanceof String s) {
                 text = split(s);
             }
-            set(tree, sources, segments, text, new Source(flag.flag(), Source.Kind.FLAG));
+            set(tree, sources, segments, text, new Source(flag.flag(), Source.Type.FLAG));
         }
     }
 
@@ -656,7 +656,7 @@ final class ServeSettings {
      * setting's path taken off the front of the problem when the problem starts with it.
      */
     private Invalid invalid(SettingException e) {
-        String path = e.paths().stream().filter(p -> source(p).kind() != Source.Kind.DEFAULT).findFirst()
+        String path = e.paths().stream().filter(p -> source(p).type() != Source.Type.DEFAULT).findFirst()
             .orElse(e.paths().get(0));
         String problem = e.problem();
         for (String form : List.of(path, path.replaceAll("\\[\\d+]", ""), path.substring(path.lastIndexOf('.') + 1))) {
