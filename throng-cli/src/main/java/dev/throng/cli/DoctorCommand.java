@@ -112,7 +112,7 @@ public final class DoctorCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         // The backlog serve asks for is ServerConfig's default; the doctor checks somaxconn against it.
-        Doctor doctor = new Doctor(system, epoll, ServerConfig.builder().build().backlog());
+        Doctor doctor = new Doctor(system, epoll, ServerConfig.builder().build().listen().backlog());
         Report report = doctor.examine(target);
         List<SysctlApplier.Change> applied = List.of();
         if (apply) {

@@ -8,6 +8,7 @@ import picocli.CommandLine.ParseResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
  * The {@code throng} command: {@code serve}, {@code bench} and {@code doctor}. A bad option or value of any of them
@@ -25,16 +26,28 @@ public final class Main {
         // `throng serve`, every worker process included, leaves out the bench and doctor commands: their classes
         // and option models would stay loaded in each of dozens of server processes that never use them.
         boolean serve = args.length > 0 && args[0].equals("serve");
-        System.exit(commandLine(!serve).execute(args));
+        System.exit(commandLine(!serve, System.getenv()).execute(args));
     }
 
     /** The command line with every subcommand, as {@code throng} runs it. */
     public static CommandLine commandLine() {
-        return commandLine(true);
+        return commandLine(true, System.getenv());
     }
 
-    private static CommandLine commandLine(boolean withTools) {
-        CommandLine line = new CommandLine(new Main());
+    /** As {@link #commandLine()}, with {@code environment} in place of this process's (THRONG_* settings). */
+    static CommandLine commandLine(Map<String, String> environment) {
+        return commandLine(true, environment);
+    }
+
+    private static CommandLine commandLine(boolean withTools, Map<String, String> environment) {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == ServeCommand.class ? type.cast(new ServeCommand(environment))
+                    : CommandLine.defaultFactory().create(type);
+            }
+        };
+        CommandLine line = new CommandLine(new Main(), factory);
         if (withTools) {
             line.addSubcommand(new BenchCommand()).addSubcommand(new DoctorCommand());
         }
@@ -54,14 +67,16 @@ public final class Main {
     /**
      * A command that threw while it ran. An {@link IllegalArgumentException} is a value refused late (every
      * validation in Throng throws it): one line and the usage status, like {@link #badUsage}. An
-     * {@link IllegalStateException} (a server that cannot bind) or an I/O error is the machine's answer: one line
-     * and the command's failure status. Anything else is a bug, whose stack trace its report needs.
+     * {@link IllegalStateException} (a server that cannot bind), an I/O error or an
+     * {@link UnsupportedOperationException} (a feature this build does not have yet) is the machine's answer: one
+     * line and the command's failure status. Anything else is a bug, whose stack trace its report needs.
      */
     private static int failed(Exception e, CommandLine command, ParseResult parsed) {
         if (e instanceof IllegalArgumentException) {
             return oneLine(command, e.getMessage(), command.getCommandSpec().exitCodeOnInvalidInput());
         }
-        if (!(e instanceof IllegalStateException || e instanceof IOException || e instanceof UncheckedIOException)) {
+        if (!(e instanceof IllegalStateException || e instanceof IOException || e instanceof UncheckedIOException
+            || e instanceof UnsupportedOperationException)) {
             e.printStackTrace(command.getErr());
         }
         return oneLine(command, causes(e), command.getCommandSpec().exitCodeOnExecutionException());

@@ -2,7 +2,7 @@ package dev.throng.cli;
 
 import dev.throng.core.ServerConfig;
 import dev.throng.core.TransportKind;
-import dev.throng.core.codec.MessageDeflate;
+import dev.throng.gateway.GatewayConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -10,208 +10,279 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * {@code throng serve}: runs a WebSocket server that echoes every message, in this process or as supervised worker
- * processes sharing the port ({@code --workers}). The options that set a {@link ServerConfig} value default to
- * ServerConfig's own defaults ({@link ServerConfigDefaults}), so each is stated once, with its reason, in the builder.
+ * {@code throng serve}: runs the Pusher gateway (the default) or a WebSocket server that echoes every message
+ * ({@code --mode echo}), in this process or, echoing, as supervised worker processes sharing the port
+ * ({@code --workers}). Its configuration comes from flags, environment variables, a YAML file ({@code --config}) and
+ * the defaults, in that order of precedence ({@link ServeSettings}); each option that gives a setting names it with
+ * {@link Setting}, and its help shows that setting's default, so each default is stated once, in the records. The
+ * options' fields are there for picocli's conversion (a bad value is refused as the option's) and help: what the
+ * user typed is read from the parse result and goes to {@link ServeSettings} as the setting's text.
  */
 @Command(
     name = "serve",
-    defaultValueProvider = ServeCommand.ServerConfigDefaults.class,
+    defaultValueProvider = ServeCommand.SettingDefaults.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
     mixinStandardHelpOptions = true,
-    description = {"Runs a WebSocket server that echoes every message (connect any WebSocket client to try it).",
+    description = {"Runs the Pusher Channels gateway (pusher-js and Pusher's server SDKs work unchanged), or with "
+        + "--mode echo a WebSocket server that echoes every message.",
+        "Settings come from flags, then THRONG_* environment variables, then the YAML file of --config, then the "
+            + "defaults (docs/configuration.md); --print-config shows the result.",
         "SIGTERM or SIGINT drains: no new connections, open ones closed with 1001 spread over --drain-window, "
             + "then exit 0; a second signal exits at once."})
 public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "A YAML file of settings, under the environment and the flags (default: $THRONG_CONFIG, else "
+            + "none).")
+    Path config;
+
+    @Option(names = "--print-config",
+        description = "Print the configuration these sources give, as YAML (secrets masked), and exit.")
+    boolean printConfig;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE",
+        description = "Any setting by its path, e.g. --set keepalive.closeTimeout=3s (repeatable).")
+    List<String> set = new ArrayList<>();
+
+    @Setting("mode")
+    @Option(names = "--mode", paramLabel = "gateway|echo", converter = ModeConverter.class,
+        description = "gateway: the Pusher gateway; echo: every message echoed (default: ${DEFAULT-VALUE}).")
+    ServeSettings.Mode mode;
+
+    @Setting("listen.host")
     @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
+    @Setting("listen.port")
     @Option(names = "--port", description = "Port to bind (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--workers", defaultValue = "1", paramLabel = "N|auto", converter = WorkersConverter.class,
+    @Setting("workers")
+    @Option(names = "--workers", paramLabel = "N|auto", converter = WorkersConverter.class,
         description = "Server processes sharing the port with SO_REUSEPORT, supervised by this one; 'auto' derives "
-            + "it from --max-connections and the open-files limit (default: ${DEFAULT-VALUE}).")
+            + "it from --max-connections and the open-files limit. Echo mode only, until a Redis broker joins the "
+            + "gateway's processes (default: ${DEFAULT-VALUE}).")
     String workers;
 
-    @Option(names = "--max-connections", defaultValue = "0", paramLabel = "N",
+    @Setting("admission.maxConnections")
+    @Option(names = "--max-connections", paramLabel = "N",
         description = "Open connections in total (split over workers, each taking its share plus a margin for "
             + "the kernel's uneven spread); over it, upgrades get 503 with Retry-After. 0: no cap but the open-files "
             + "limit (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @Setting("admission.maxConnectionsPerAddress")
     @Option(names = "--max-connections-per-address", paramLabel = "N",
         description = "Open connections per client IP, per worker; over it, 429. 0: no cap (default: "
             + "${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
-    @Option(names = "--handshakes-per-second", defaultValue = "0", paramLabel = "N",
-        description = "Upgrades per second in total (split over workers); over it, 503. 0: no limit (default).")
+    @Setting("admission.handshakesPerSecond")
+    @Option(names = "--handshakes-per-second", paramLabel = "N",
+        description = "Upgrades per second in total (split over workers); over it, 503. 0: no limit (default: "
+            + "${DEFAULT-VALUE}).")
     int handshakesPerSecond;
 
+    @Setting("keepalive.pingInterval")
     @Option(names = "--ping-interval", converter = DurationConverter.class,
         description = "Server ping interval; a peer silent for a whole interval after a ping is closed. 0: off "
             + "(default: ${DEFAULT-VALUE}).")
     Duration pingInterval;
 
+    @Setting("keepalive.idleTimeout")
     @Option(names = "--idle-timeout", converter = DurationConverter.class,
         description = "Close connections that send no message for this long. 0: off (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
+    @Setting("limits.maxFrameSize")
     @Option(names = "--max-frame-size", converter = SizeConverter.class,
         description = "Largest frame payload; larger: close 1009 (default: ${DEFAULT-VALUE}).")
     int maxFrameSize;
 
+    @Setting("limits.maxMessageSize")
     @Option(names = "--max-message-size", converter = SizeConverter.class,
         description = "Largest message, inflated; larger: close 1009 (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
 
+    @Setting("limits.maxOutboundBytes")
     @Option(names = "--max-outbound", converter = SizeConverter.class,
         description = "Outbound bytes a connection may buffer before it is closed with 1013 (default: "
             + "${DEFAULT-VALUE}).")
     int maxOutbound;
 
+    @Setting("limits.memoryBudget")
     @Option(names = "--memory-budget", paramLabel = "SIZE|auto", converter = BudgetConverter.class,
-        defaultValue = "auto",
         description = "Bytes in flight a server process holds at most (partial and inflated messages, outbound "
             + "queues): near it, connections sending large frames wait to be read. auto: 16m, or three of the "
             + "largest message when that is more; the JVM's direct memory is sized to match (default: "
             + "${DEFAULT-VALUE}).")
     long memoryBudget;
 
+    @Setting("keepalive.loopStallTimeout")
     @Option(names = "--loop-stall-timeout", converter = DurationConverter.class,
         description = "An event loop silent this long makes /healthz answer 503 and the process exit with 70, to be "
             + "restarted. 0: off (default: ${DEFAULT-VALUE}).")
     Duration loopStallTimeout;
 
+    @Setting(value = "compression.enabled", negated = true)
     @Option(names = "--no-compression", description = "Decline permessage-deflate (default: accepted).")
     boolean noCompression;
 
+    @Setting("handshake.path")
     @Option(names = "--path", description = "The only path that upgrades (default: any path).")
     String path;
 
+    @Setting("handshake.allowedOrigins")
     @Option(names = "--origin", paramLabel = "ORIGIN",
         description = "An allowed Origin (repeatable); others get 403 (default: any origin).")
     List<String> origins = new ArrayList<>();
 
+    @Setting("handshake.subprotocols")
     @Option(names = "--subprotocol", paramLabel = "NAME", description = "A subprotocol to accept (repeatable).")
     List<String> subprotocols = new ArrayList<>();
 
+    @Setting("handshake.timeout")
     @Option(names = "--handshake-timeout", converter = DurationConverter.class,
         description = "Time for a client to send its upgrade request; slower: 408 (default: ${DEFAULT-VALUE}).")
     Duration handshakeTimeout;
 
-    @Option(names = "--drain-window", defaultValue = "10s", converter = DurationConverter.class,
+    @Setting("drainWindow")
+    @Option(names = "--drain-window", converter = DurationConverter.class,
         description = "On SIGTERM, close connections with 1001 spread over this window (default: ${DEFAULT-VALUE}).")
     Duration drainWindow;
 
+    @Setting("listen.backlog")
     @Option(names = "--backlog", description = "Accept backlog (default: ${DEFAULT-VALUE}).")
     int backlog;
 
+    @Setting("listen.transport")
     @Option(names = "--transport", paramLabel = "auto|epoll|nio", converter = TransportConverter.class,
         description = "Netty transport (default: ${DEFAULT-VALUE}: epoll where it loads, else NIO).")
     TransportKind transport;
 
-    @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
-        description = "Event loop threads per process. 0: one per core, or 1 per worker when workers >= cores.")
+    @Setting("listen.ioThreads")
+    @Option(names = "--io-threads", paramLabel = "N|auto", converter = IoThreadsConverter.class,
+        description = "Event loop threads per process. auto: one per core, or 1 per worker when workers >= cores "
+            + "(default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
+    @Setting("listen.reusePort")
     @Option(names = "--reuse-port", description = "Set SO_REUSEPORT (implied for workers).")
     boolean reusePort;
 
     @Spec
     CommandSpec spec;
 
+    /** Where THRONG_* settings and THRONG_CONFIG are read from: this process's environment (tests give their own). */
+    private final Map<String, String> environment;
+    private ServeSettings settings;
+
+    public ServeCommand() {
+        this(System.getenv());
+    }
+
+    ServeCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() throws Exception {
         long openFiles = WorkerPlan.openFilesLimit();
+        ServeSettings s;
         int workerCount;
         ServerConfig config;
+        GatewayConfig gateway;
         try {
-            checkOwnOptions();
-            workerCount = workerCount(openFiles);
-            config = config(workerCount, openFiles);
-        } catch (IllegalArgumentException e) { // ServerConfig's validation, or no worker count fits
-            throw new ParameterException(spec.commandLine(), "invalid configuration: " + inOptionNames(e.getMessage()),
-                e);
+            s = settings();
+            workerCount = s.workerCount(openFiles);
+            config = s.serverConfig(workerCount, openFiles);
+            gateway = s.gateway();
+        } catch (ServeSettings.Invalid e) {
+            throw new ParameterException(spec.commandLine(), "invalid configuration: " + e.getMessage(), e);
+        }
+        if (printConfig) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(s.yaml());
+            out.flush();
+            return 0;
+        }
+        if (s.mode() == ServeSettings.Mode.GATEWAY) {
+            return GatewayProcess.run(config, gateway, s.drainWindow());
         }
         if (workerCount > 1) {
-            return new Supervisor(new WorkerArgs(config, drainWindow), workerCount).run();
+            return new Supervisor(new WorkerArgs(config, s.drainWindow()), workerCount).run();
         }
-        return ServerProcess.run(config, drainWindow);
+        return ServerProcess.run(config, s.drainWindow());
     }
 
     /**
-     * The values ServerConfig never sees as given: totals the workers split, a per-worker count whose 0 means
-     * automatic, and the drain window.
+     * The configuration these options give over the environment and the file (parsed once).
+     *
+     * @throws ServeSettings.Invalid naming the first bad setting and where it came from
      */
-    private void checkOwnOptions() {
-        check(maxConnections >= 0, "--max-connections must be >= 0 (0: no cap), got " + maxConnections);
-        check(handshakesPerSecond >= 0, "--handshakes-per-second must be >= 0 (0: no limit), got "
-            + handshakesPerSecond);
-        check(ioThreads >= 0, "--io-threads must be >= 0 (0: automatic), got " + ioThreads);
-        check(!drainWindow.isNegative(), "--drain-window must not be negative, got "
-            + DurationConverter.format(drainWindow));
-        long largestFrame = MessageDeflate.maxCompressedSize(maxFrameSize);
-        check(memoryBudget == 0 || memoryBudget >= largestFrame, "--memory-budget " + SizeConverter.format(memoryBudget)
-            + " cannot hold the largest frame --max-frame-size allows (" + largestFrame + " B compressed); give at "
-            + "least that, or auto");
-    }
-
-    private static void check(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
+    ServeSettings settings() {
+        if (settings == null) {
+            settings = ServeSettings.load(configFile(), environment, flags(spec.commandLine().getParseResult()));
         }
+        return settings;
     }
 
-    /**
-     * {@code message} from ServerConfig's validation with the settings it names spelt as the options that set them:
-     * "maxMessageSize (1048576) must be at least maxFrameSize (2097152)" becomes "--max-message-size (1048576) must
-     * be at least --max-frame-size (2097152)". A setting no option sets keeps its name.
-     */
-    String inOptionNames(String message) {
-        Map<String, String> options = new HashMap<>();
-        for (OptionSpec option : spec.options()) {
-            options.put(camelCase(option.longestName()), option.longestName());
+    /** {@code --config}, else {@code THRONG_CONFIG}, else none. */
+    private Path configFile() {
+        if (config != null) {
+            return config;
         }
-        options.put("maxOutboundBytes", "--max-outbound");
-        Pattern names = Pattern.compile("\\b(" + String.join("|", options.keySet()) + ")\\b");
-        return names.matcher(message).replaceAll(m -> Matcher.quoteReplacement(options.get(m.group())));
+        String fromEnvironment = environment.get("THRONG_CONFIG");
+        return fromEnvironment == null || fromEnvironment.isBlank() ? null : Path.of(fromEnvironment);
     }
 
-    /** {@code --max-frame-size} to {@code maxFrameSize}. */
-    private static String camelCase(String option) {
-        StringBuilder name = new StringBuilder();
-        boolean upper = false;
-        for (char c : option.replaceFirst("^-+", "").toCharArray()) {
-            if (c == '-') {
-                upper = true;
-            } else {
-                name.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
+    /** The settings given on this command line: each option that has a {@link Setting}, then each {@code --set}. */
+    private List<ServeSettings.Flag> flags(ParseResult parsed) {
+        List<ServeSettings.Flag> flags = new ArrayList<>();
+        for (Map.Entry<String, Setting> option : SETTINGS.entrySet()) {
+            OptionSpec matched = parsed.matchedOption(option.getKey());
+            if (matched == null) {
+                continue;
             }
+            Setting setting = option.getValue();
+            Object text;
+            if (matched.arity().max() == 0) { // a switch
+                text = Boolean.toString(!setting.negated());
+            } else if (matched.isMultiValue()) {
+                text = new ArrayList<>(matched.originalStringValues());
+            } else {
+                List<String> values = matched.originalStringValues();
+                text = values.get(values.size() - 1);
+            }
+            flags.add(new ServeSettings.Flag(setting.value(), text, option.getKey()));
         }
-        return name.toString();
+        for (String assignment : set) {
+            int eq = assignment.indexOf('=');
+            if (eq <= 0) {
+                throw new ParameterException(spec.commandLine(), "--set " + assignment + ": expected PATH=VALUE, "
+                    + "e.g. --set keepalive.closeTimeout=3s");
+            }
+            flags.add(new ServeSettings.Flag(assignment.substring(0, eq), assignment.substring(eq + 1), "--set"));
+        }
+        return flags;
     }
 
-    /** The server processes these options ask for under an open-files limit of {@code openFiles}. */
+    /** The server processes this configuration asks for under an open-files limit of {@code openFiles}. */
     int workerCount(long openFiles) {
-        return WorkerPlan.workerCount(workers, maxConnections, openFiles);
+        return settings().workerCount(openFiles);
     }
 
     /**
@@ -219,35 +290,22 @@ public final class ServeCommand implements Callable<Integer> {
      * limit of {@code openFiles} each.
      */
     ServerConfig config(int workerCount, long openFiles) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        int threads = ioThreads > 0 ? ioThreads : Math.max(1, cores / workerCount);
-        return ServerConfig.builder()
-            .host(host)
-            .port(port)
-            .transport(transport)
-            .ioThreads(threads)
-            .backlog(backlog)
-            .reusePort(reusePort || workerCount > 1)
-            .path(path)
-            .maxFrameSize(maxFrameSize)
-            .maxMessageSize(maxMessageSize)
-            .maxOutboundBytes(maxOutbound)
-            .handshakeTimeout(handshakeTimeout)
-            .subprotocols(subprotocols)
-            .allowedOrigins(Set.copyOf(origins))
-            .compression(!noCompression)
-            .pingInterval(pingInterval)
-            .idleTimeout(idleTimeout)
-            .memoryBudget(memoryBudget > 0 ? memoryBudget : WorkerPlan.memoryBudget(maxMessageSize))
-            .loopStallTimeout(loopStallTimeout)
-            .maxConnections(WorkerPlan.workerCap(maxConnections, workerCount, openFiles))
-            .maxConnectionsPerAddress(maxConnectionsPerAddress)
-            .handshakesPerSecond(share(handshakesPerSecond, workerCount))
-            .build();
+        return settings().serverConfig(workerCount, openFiles);
     }
 
-    private static int share(int total, int workers) {
-        return total == 0 ? 0 : Math.max(1, (total + workers - 1) / workers);
+    /** The option name of each field with a {@link Setting}, and the setting. */
+    private static final Map<String, Setting> SETTINGS = settingsByOption();
+
+    private static Map<String, Setting> settingsByOption() {
+        Map<String, Setting> byOption = new java.util.LinkedHashMap<>();
+        for (Field field : ServeCommand.class.getDeclaredFields()) {
+            Setting setting = field.getAnnotation(Setting.class);
+            Option option = field.getAnnotation(Option.class);
+            if (setting != null && option != null) {
+                byOption.put(option.names()[0], setting);
+            }
+        }
+        return byOption;
     }
 
     /** {@code auto} in any case, or a number of at least 1. */
@@ -266,6 +324,21 @@ public final class ServeCommand implements Callable<Integer> {
             }
             throw new CommandLine.TypeConversionException("expected a number of at least 1, or auto; got '" + value
                 + "'");
+        }
+    }
+
+    /** {@code auto} (0: one per core) or a number. */
+    static final class IoThreadsConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.trim().equalsIgnoreCase("auto")) {
+                return 0;
+            }
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("expected a number or auto; got '" + value + "'");
+            }
         }
     }
 
@@ -291,36 +364,29 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The defaults of the options that set one {@link ServerConfig} value as it is: ServerConfig's defaults, written
-     * as an operator would type them, so the help shows them and parsing them gives ServerConfig's values back.
-     * {@code --max-connections}, {@code --handshakes-per-second} (totals split over workers) and {@code --io-threads}
-     * (per worker) mean something else than their ServerConfig namesakes and keep defaults of their own.
-     */
-    static final class ServerConfigDefaults implements CommandLine.IDefaultValueProvider {
-        private static final ServerConfig DEFAULTS = ServerConfig.builder().build();
+    /** gateway or echo, in any case. */
+    static final class ModeConverter extends EnumConverter<ServeSettings.Mode> {
+        ModeConverter() {
+            super(ServeSettings.Mode.class);
+        }
+    }
 
+    /**
+     * The defaults the help shows: each option's setting's default ({@link ServeSettings#defaultText}), written as
+     * an operator would type it. Switches and lists show none.
+     */
+    static final class SettingDefaults implements CommandLine.IDefaultValueProvider {
         @Override
         public String defaultValue(ArgSpec arg) {
             if (!arg.isOption()) {
                 return null;
             }
-            ServerConfig d = DEFAULTS;
-            return switch (((OptionSpec) arg).longestName()) {
-                case "--host" -> d.host();
-                case "--port" -> Integer.toString(d.port());
-                case "--max-connections-per-address" -> Integer.toString(d.maxConnectionsPerAddress());
-                case "--ping-interval" -> DurationConverter.format(d.pingInterval());
-                case "--idle-timeout" -> DurationConverter.format(d.idleTimeout());
-                case "--max-frame-size" -> SizeConverter.format(d.frameLimits().maxFrameSize());
-                case "--max-message-size" -> SizeConverter.format(d.frameLimits().maxMessageSize());
-                case "--max-outbound" -> SizeConverter.format(d.maxOutboundBytes());
-                case "--handshake-timeout" -> DurationConverter.format(d.handshakeTimeout());
-                case "--backlog" -> Integer.toString(d.backlog());
-                case "--transport" -> d.transport().name().toLowerCase(Locale.ROOT);
-                case "--loop-stall-timeout" -> DurationConverter.format(d.loopStallTimeout());
-                default -> null;
-            };
+            OptionSpec option = (OptionSpec) arg;
+            Setting setting = SETTINGS.get(option.names()[0]);
+            if (setting == null || option.arity().max() == 0 || option.isMultiValue()) {
+                return null;
+            }
+            return ServeSettings.defaultText(setting.value());
         }
     }
 }

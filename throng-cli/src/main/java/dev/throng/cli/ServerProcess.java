@@ -9,11 +9,13 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * One server process: a {@link ThrongServer} that echoes, until SIGTERM or SIGINT drains it. {@code throng serve}
- * runs it in its own process; a supervisor starts each worker with this class as its main class and
- * {@link WorkerArgs} as its arguments, so a worker never loads the command-line parser.
+ * One server process: a {@link ThrongServer} that echoes, until SIGTERM or SIGINT drains it. {@code throng serve
+ * --mode echo} runs it in its own process; a supervisor starts each worker with this class as its main class and
+ * {@link WorkerArgs} as its arguments, so a worker never loads the command-line parser, nor Jackson. The gateway
+ * ({@link GatewayProcess}) is served by {@link #serve} too.
  */
 public final class ServerProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
@@ -57,13 +59,21 @@ public final class ServerProcess {
     }
 
     /**
-     * Starts the server and blocks until it has closed; the first signal drains it over {@code drainWindow}. An
-     * event loop that stalls (the server's watchdog) ends the process with {@link #EXIT_UNHEALTHY}. The counters
-     * are logged when the process ends either way (its exit report). A worker touches {@code healthFile} (null: none)
-     * while it is healthy, for its supervisor ({@link HealthFile}).
+     * Starts the echo server and blocks until it has closed: {@link #serve}. A worker touches {@code healthFile}
+     * (null: none) while it is healthy, for its supervisor ({@link HealthFile}).
      */
     static int run(ServerConfig config, Duration drainWindow, Path healthFile) throws InterruptedException {
         ThrongServer server = ThrongServer.start(config, TestHooks.wrap(new EchoHandler()));
+        return serve(server, server::drain, drainWindow, healthFile);
+    }
+
+    /**
+     * Blocks until {@code server} has closed; the first signal drains it with {@code drain} over {@code drainWindow}.
+     * An event loop that stalls (the server's watchdog) ends the process with {@link #EXIT_UNHEALTHY}. The counters
+     * are logged when the process ends either way (its exit report).
+     */
+    static int serve(ThrongServer server, Consumer<Duration> drain, Duration drainWindow, Path healthFile)
+        throws InterruptedException {
         server.onUnhealthy(reason -> {
             LOG.error("unhealthy: exiting with status {} in {} s: {}; at exit: {}", EXIT_UNHEALTHY,
                 UNHEALTHY_EXIT_DELAY.toSeconds(), reason, server.stats().summary());
@@ -82,7 +92,7 @@ public final class ServerProcess {
             signalled.set(true);
             LOG.info("signal received: draining {} connections over {}", server.stats().openConnections(),
                 drainWindow);
-            server.drain(drainWindow);
+            drain.accept(drainWindow);
             LOG.info("drained; at exit: {}", server.stats().summary()); // the process exits right after this
         });
         server.awaitClose();

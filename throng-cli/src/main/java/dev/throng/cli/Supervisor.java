@@ -59,7 +59,7 @@ final class Supervisor {
         jvmFlags.addAll(ClassArchive.flags(JAVA, jvmFlags, CLASS_PATH));
         this.workerArgs = workerArgs;
         this.workers = new Worker[count];
-        this.staleAfter = HealthFile.staleAfter(config.loopStallTimeout());
+        this.staleAfter = HealthFile.staleAfter(config.keepalive().loopStallTimeout());
         try {
             this.healthDir = Files.createTempDirectory("throng-workers-");
         } catch (IOException e) {

@@ -10,6 +10,7 @@ import picocli.CommandLine;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How many server processes {@code throng serve} runs ({@link WorkerSizing}'s rule, which {@code throng doctor}
@@ -155,9 +156,10 @@ final class WorkerPlan {
     record Load(long connections, int maxMessageSize, long memoryBudget, int ioThreads) {
         /** The load of a process running {@code config} (whose memory budget the CLI always sets). */
         static Load of(ServerConfig config) {
-            int maxMessageSize = config.frameLimits().maxMessageSize();
-            long budget = config.memoryBudget() > 0 ? config.memoryBudget() : WorkerPlan.memoryBudget(maxMessageSize);
-            return new Load(config.maxConnections(), maxMessageSize, budget, config.ioThreads());
+            int maxMessageSize = config.limits().maxMessageSize();
+            long given = config.limits().memoryBudget();
+            long budget = given > 0 ? given : WorkerPlan.memoryBudget(maxMessageSize);
+            return new Load(config.admission().maxConnections(), maxMessageSize, budget, config.listen().ioThreads());
         }
     }
 
@@ -242,11 +244,15 @@ final class WorkerPlan {
      * gets the smallest heap; a single {@code serve} gets the flags of the configuration it will run, read from its
      * command line by the same parser {@code serve} uses.
      *
-     * @throws picocli.CommandLine.ParameterException or IllegalArgumentException for a command line {@code serve}
+     * The configuration is read from the same sources, in the same order, as {@code serve} reads it
+     * ({@link ServeSettings}: flags, {@code environment}, the {@code --config} file), so a message limit set in the
+     * file or the environment sizes the JVM as the same flag would.
+     *
+     * @throws picocli.CommandLine.ParameterException or IllegalArgumentException for a configuration {@code serve}
      *     refuses (bin/throng then starts it with default flags, and {@code serve} says what is wrong)
      */
-    static List<String> launcherFlags(List<String> args, long openFiles, Jvm jvm) {
-        ServeCommand serve = new ServeCommand();
+    static List<String> launcherFlags(List<String> args, Map<String, String> environment, long openFiles, Jvm jvm) {
+        ServeCommand serve = new ServeCommand(environment);
         List<String> options = !args.isEmpty() && args.get(0).equals("serve") ? args.subList(1, args.size()) : args;
         new CommandLine(serve).parseArgs(options.toArray(String[]::new));
         if (serve.workerCount(openFiles) > 1) {
@@ -257,7 +263,7 @@ final class WorkerPlan {
 
     /** {@code --max-message-size}'s default: ServerConfig's, stated there only. */
     static int defaultMaxMessageSize() {
-        return ServerConfig.builder().build().frameLimits().maxMessageSize();
+        return ServerConfig.builder().build().limits().maxMessageSize();
     }
 
     /** The Serial young generation for messages up to {@code maxMessageSize} bytes: 1 to 4 MiB. */
@@ -277,7 +283,7 @@ final class WorkerPlan {
     public static void main(String[] args) {
         List<String> flags;
         try {
-            flags = launcherFlags(List.of(args), openFilesLimit(), Jvm.current());
+            flags = launcherFlags(List.of(args), System.getenv(), openFilesLimit(), Jvm.current());
         } catch (RuntimeException e) { // a bad --workers, --max-connections or size: serve itself will say so
             flags = jvmFlags(0, defaultMaxMessageSize(), openFilesLimit(), Jvm.current());
         }

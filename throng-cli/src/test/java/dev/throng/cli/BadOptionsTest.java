@@ -49,29 +49,55 @@ class BadOptionsTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
-            Arguments.of(serve("--max-frame-size", "2m"), "throng serve: invalid configuration: --max-message-size "
-                + "(1048576) must be at least --max-frame-size (2097152)"),
+            Arguments.of(serve("--max-frame-size", "2m"), "throng serve: invalid configuration: limits.maxFrameSize "
+                + "from --max-frame-size: limits.maxMessageSize (1048576) must be at least limits.maxFrameSize "
+                + "(2097152)"),
             Arguments.of(serve("--max-frame-size", "12q"), "throng serve: Invalid value for option '--max-frame-size': "
                 + "not a size: '12q'"),
-            Arguments.of(serve("--max-frame-size", "100"), "--max-frame-size must be at least 125"),
+            Arguments.of(serve("--max-frame-size", "100"), "throng serve: invalid configuration: limits.maxFrameSize "
+                + "from --max-frame-size: must be at least 125 (a control frame), got 100"),
             Arguments.of(serve("--max-message-size", "99999999999"), "--max-message-size"),
-            Arguments.of(serve("--max-outbound", "1k"), "--max-outbound (1024) must be at least"),
+            Arguments.of(serve("--max-outbound", "1k"), "limits.maxOutboundBytes from --max-outbound: "
+                + "limits.maxOutboundBytes (1024) must be at least"),
             Arguments.of(serve("--ping-interval", "5x"), "Invalid value for option '--ping-interval': not a "
                 + "duration: '5x'"),
-            Arguments.of(serve("--ping-interval", "-5s"), "--ping-interval must be zero (off) or positive"),
-            Arguments.of(serve("--handshake-timeout", "0"), "--handshake-timeout must be positive"),
-            Arguments.of(serve("--drain-window", "-1s"), "--drain-window must not be negative, got -1s"),
+            Arguments.of(serve("--ping-interval", "-5s"), "keepalive.pingInterval from --ping-interval: must be zero "
+                + "(off) or positive"),
+            Arguments.of(serve("--handshake-timeout", "0"), "handshake.timeout from --handshake-timeout: must be "
+                + "positive"),
+            Arguments.of(serve("--drain-window", "-1s"), "drainWindow from --drain-window: must not be negative, got "
+                + "-1s"),
             Arguments.of(serve("--workers", "0"), "Invalid value for option '--workers': expected a number of at "
                 + "least 1, or auto; got '0'"),
             Arguments.of(serve("--workers", "many"), "'--workers': expected a number of at least 1, or auto"),
-            Arguments.of(serve("--max-connections", "-1"), "--max-connections must be >= 0"),
+            Arguments.of(serve("--max-connections", "-1"), "admission.maxConnections from --max-connections: must be "
+                + ">= 0"),
             Arguments.of(serve("--max-connections", "lots"), "'--max-connections'"),
-            Arguments.of(serve("--handshakes-per-second", "-5", "--workers", "3"), "--handshakes-per-second must be"),
-            Arguments.of(serve("--io-threads", "-1"), "--io-threads must be >= 0"),
-            Arguments.of(serve("--port", "70000"), "--port must be 0-65535, got 70000"),
-            Arguments.of(serve("--backlog", "0"), "--backlog must be at least 1"),
-            Arguments.of(serve("--path", "chat"), "--path must start with '/'"),
-            Arguments.of(serve("--subprotocol", "a b"), "--subprotocol must be an HTTP token"),
+            Arguments.of(serve("--handshakes-per-second", "-5", "--workers", "3"), "admission.handshakesPerSecond from "
+                + "--handshakes-per-second: must be >= 0"),
+            Arguments.of(serve("--io-threads", "-1"), "listen.ioThreads from --io-threads: must be >= 0"),
+            Arguments.of(serve("--io-threads", "many"), "'--io-threads': expected a number or auto; got 'many'"),
+            Arguments.of(serve("--port", "70000"), "listen.port from --port: must be 0-65535, got 70000"),
+            Arguments.of(serve("--backlog", "0"), "listen.backlog from --backlog: must be at least 1"),
+            Arguments.of(serve("--path", "chat"), "handshake.path from --path: must start with '/'"),
+            Arguments.of(serve("--subprotocol", "a b"), "handshake.subprotocols from --subprotocol: must each be an "
+                + "HTTP token"),
+            Arguments.of(serve("--workers", "2"), "throng serve: invalid configuration: workers from --workers: the "
+                + "gateway runs as one process until a Redis broker joins workers"),
+            Arguments.of(serve("--mode", "chat"), "throng serve: Invalid value for option '--mode': expected gateway, "
+                + "echo; got 'chat'"),
+            Arguments.of(serve("--config", "/nonexistent/throng.yaml"), "throng serve: invalid configuration: --config "
+                + "/nonexistent/throng.yaml: no such file"),
+            Arguments.of(serve("--set", "limits.maxFramSize=1m"), "throng serve: invalid configuration: --set "
+                + "limits.maxFramSize: no such setting"),
+            Arguments.of(serve("--set", "limits=1m"), "--set limits: a group of settings, not one setting"),
+            Arguments.of(serve("--set", "limits.maxFrameSize=100"), "limits.maxFrameSize from --set: must be at least "
+                + "125"),
+            Arguments.of(serve("--set", "keepalive.closeTimeout=soon"), "keepalive.closeTimeout from --set: not a "
+                + "duration: 'soon'"),
+            Arguments.of(serve("--set", "limits.maxFrameSize=2m", "--max-frame-size", "2m"), "limits.maxFrameSize "
+                + "from --set: also given by --max-frame-size"),
+            Arguments.of(serve("--set", "maxFrameSize"), "throng serve: --set maxFrameSize: expected PATH=VALUE"),
             Arguments.of(serve("--transport", "kqueue"), "'--transport': expected auto, epoll, nio; got 'kqueue'"),
             Arguments.of(serve("--frobnicate"), "throng serve: Unknown option: '--frobnicate'"),
             Arguments.of(serve("--port"), "'--port'"),
@@ -114,7 +140,7 @@ class BadOptionsTest {
 
     @Test
     void aServerThatCannotBindPrintsOneLineAndExitsWithOne() {
-        int status = throng("serve", "--host", UNBINDABLE, "--port", "0");
+        int status = throng("serve", "--mode", "echo", "--host", UNBINDABLE, "--port", "0");
 
         assertThat(status).as(err.toString()).isEqualTo(1);
         assertThat(err.toString()).startsWith("throng serve: ").contains(UNBINDABLE).hasLineCount(1)

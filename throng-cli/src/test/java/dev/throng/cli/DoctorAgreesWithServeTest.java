@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +30,7 @@ class DoctorAgreesWithServeTest {
     void doctorRecommendsTheWorkersServePicksAndTheLimitTheirCapsNeed(int connections, long limit) throws Exception {
         ServeCommand serve = serve("--workers", "auto", "--max-connections", Integer.toString(connections));
         int workers = serve.workerCount(limit);
-        int cap = serve.config(workers, limit).maxConnections();
+        int cap = serve.config(workers, limit).admission().maxConnections();
 
         JsonNode alone = doctor(limit, "--connections", Integer.toString(connections));
         if (workers == 1) {
@@ -49,13 +50,16 @@ class DoctorAgreesWithServeTest {
         // Under exactly the limit the doctor names, serve gives the busiest worker the same cap; one less, it cannot.
         ServeCommand fixed = serve("--workers", Integer.toString(workers), "--max-connections",
             Integer.toString(connections));
-        assertThat(fixed.config(workers, needed).maxConnections()).isEqualTo(cap);
-        assertThat(fixed.config(workers, needed - 1).maxConnections()).isLessThan(cap);
+        assertThat(fixed.config(workers, needed).admission().maxConnections()).isEqualTo(cap);
+        assertThat(fixed.config(workers, needed - 1).admission().maxConnections()).isLessThan(cap);
     }
 
+    /** {@code serve --mode echo <args>}: only echo runs several workers until a Redis broker joins the gateway's. */
     private static ServeCommand serve(String... args) {
-        ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).parseArgs(args);
+        ServeCommand serve = new ServeCommand(Map.of());
+        List<String> all = new ArrayList<>(List.of("--mode", "echo"));
+        all.addAll(List.of(args));
+        new CommandLine(serve).parseArgs(all.toArray(String[]::new));
         return serve;
     }
 

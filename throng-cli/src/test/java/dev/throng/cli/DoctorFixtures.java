@@ -45,7 +45,7 @@ final class DoctorFixtures {
 
     /** What the doctor reports for {@code target} on the fixture {@code name}, as {@code throng doctor} runs it. */
     static Report examine(String name, Target target) {
-        return new Doctor(reader(name), EPOLL_LOADS, ServerConfig.builder().build().backlog()).examine(target);
+        return new Doctor(reader(name), EPOLL_LOADS, ServerConfig.builder().build().listen().backlog()).examine(target);
     }
 
     /** A writable copy of a fixture tree, for --apply. */

@@ -46,7 +46,7 @@ final class ServeProcess implements AutoCloseable {
      */
     static ServeProcess startAsBinThrong(List<String> extraJvmFlags, String... args)
         throws IOException, InterruptedException {
-        List<String> planArgs = new ArrayList<>(List.of("serve"));
+        List<String> planArgs = new ArrayList<>(List.of("serve", "--mode", "echo"));
         planArgs.addAll(List.of(args));
         List<String> plan = new ArrayList<>(List.of(java(), "-cp", jar(), WorkerPlan.class.getName()));
         plan.addAll(planArgs);
@@ -74,7 +74,8 @@ final class ServeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(prefix);
         command.add(java());
         command.addAll(jvmFlags);
-        command.addAll(List.of("-jar", jar(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port)));
+        command.addAll(List.of("-jar", jar(), "serve", "--mode", "echo", "--host", "127.0.0.1", "--port",
+            Integer.toString(port)));
         command.addAll(List.of(args));
         Path log = Path.of(jar()).toAbsolutePath().getParent().resolve("serve-process-" + port + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

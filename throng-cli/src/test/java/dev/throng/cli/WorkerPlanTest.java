@@ -2,8 +2,12 @@ package dev.throng.cli;
 
 import dev.throng.doctor.MeasuredCosts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +20,11 @@ class WorkerPlanTest {
     private static final WorkerPlan.Jvm JDK17 = new WorkerPlan.Jvm(17, true);
     private static final WorkerPlan.Jvm JDK21 = new WorkerPlan.Jvm(21, true);
     private static final WorkerPlan.Jvm JDK25 = new WorkerPlan.Jvm(25, true);
+
+    /** The flags bin/throng gives {@code throng <args>}, with no THRONG_* variables, on JDK 17. */
+    private static List<String> launcher(String... args) {
+        return WorkerPlan.launcherFlags(List.of(args), Map.of(), OPEN_FILES, JDK17);
+    }
 
     @Test
     void aWorkerCappedByTheOpenFilesLimitGetsSerialWithAFixedHeapSizedFromItsCap() {
@@ -84,29 +93,29 @@ class WorkerPlanTest {
 
     @Test
     void aSingleServeIsSizedFromMaxConnectionsInEitherSpelling() {
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-connections", "18000"), OPEN_FILES, JDK17))
+        assertThat(launcher("serve", "--max-connections", "18000"))
             .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-connections=18000"), OPEN_FILES, JDK17))
+        assertThat(launcher("serve", "--max-connections=18000"))
             .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--port", "9000"), OPEN_FILES, JDK17))
+        assertThat(launcher("serve", "--port", "9000"))
             .isEqualTo(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17));
         // A cap above the open-files limit: sized for what the process can hold (Serial), not for the cap (G1).
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-connections", "50000"), OPEN_FILES, JDK17))
+        assertThat(launcher("serve", "--max-connections", "50000"))
             .isEqualTo(WorkerPlan.jvmFlags(19_744, MESSAGE, OPEN_FILES, JDK17)).contains("-XX:+UseSerialGC");
     }
 
     @Test
     void aSupervisorHoldsNoConnectionsSoGetsTheSmallestHeap() {
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers", "auto", "--max-connections", "200000"),
-            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17)).contains("-Xmn1m");
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers=3"), OPEN_FILES, JDK17))
+        assertThat(launcher("serve", "--mode", "echo", "--workers", "auto", "--max-connections", "200000"))
+            .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17)).contains("-Xmn1m");
+        assertThat(launcher("serve", "--mode=echo", "--workers=3"))
             .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17));
     }
 
     @Test
     void autoWorkersThatComeToOneProcessAreASingleServe() {
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--workers", "auto", "--max-connections", "10000"),
-            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(10_000, MESSAGE, OPEN_FILES, JDK17));
+        assertThat(launcher("serve", "--workers", "auto", "--max-connections", "10000"))
+            .isEqualTo(WorkerPlan.jvmFlags(10_000, MESSAGE, OPEN_FILES, JDK17));
     }
 
     @Test
@@ -121,31 +130,63 @@ class WorkerPlanTest {
 
     @Test
     void aSingleServeIsSizedFromItsMessageSizeInEitherSpelling() {
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size", "64k", "--max-frame-size", "64k"),
-            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(0, 64 * 1024, OPEN_FILES, JDK17));
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size=256KiB", "--max-frame-size=256k"),
-            OPEN_FILES, JDK17)).contains("-Xmn2m");
+        assertThat(launcher("serve", "--max-message-size", "64k", "--max-frame-size", "64k"))
+            .isEqualTo(WorkerPlan.jvmFlags(0, 64 * 1024, OPEN_FILES, JDK17));
+        assertThat(launcher("serve", "--max-message-size=256KiB", "--max-frame-size=256k")).contains("-Xmn2m");
     }
 
     @Test
     void aCommandLineServeRefusesIsLeftForServeToExplain() {
         // 64k messages with the default 1 MiB frames: serve says so itself; main() then prints default flags.
-        assertThatThrownBy(() -> WorkerPlan.launcherFlags(List.of("serve", "--max-message-size", "64k"), OPEN_FILES,
-            JDK17)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFrameSize");
+        assertThatThrownBy(() -> launcher("serve", "--max-message-size", "64k"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limits.maxFrameSize");
+    }
+
+    @Test
+    void aFileOrTheEnvironmentSizesTheJvmAsTheSameFlagsWould(@TempDir Path dir) throws Exception {
+        List<String> byFlags = launcher("serve", "--max-message-size", "20m", "--max-frame-size", "20m",
+            "--max-connections", "18000");
+        assertThat(byFlags).contains("-XX:MaxDirectMemorySize=76m");
+        Path file = Files.writeString(dir.resolve("throng.yaml"), "limits:\n  maxMessageSize: 20m\n"
+            + "  maxFrameSize: 20m\nadmission:\n  maxConnections: 18000\n");
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--config", file.toString()), Map.of(), OPEN_FILES,
+            JDK17)).isEqualTo(byFlags);
+        assertThat(WorkerPlan.launcherFlags(List.of("serve"), Map.of("THRONG_CONFIG", file.toString()), OPEN_FILES,
+            JDK17)).isEqualTo(byFlags);
+        assertThat(WorkerPlan.launcherFlags(List.of("serve"), Map.of("THRONG_LIMITS_MAX_MESSAGE_SIZE", "20m",
+            "THRONG_LIMITS_MAX_FRAME_SIZE", "20m", "THRONG_ADMISSION_MAX_CONNECTIONS", "18000"), OPEN_FILES, JDK17))
+            .isEqualTo(byFlags);
+        // The flags still win over both.
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--config", file.toString(), "--max-message-size",
+            "64k", "--max-frame-size", "64k"), Map.of("THRONG_LIMITS_MAX_MESSAGE_SIZE", "8m"), OPEN_FILES, JDK17))
+            .isEqualTo(launcher("serve", "--max-message-size", "64k", "--max-frame-size", "64k",
+                "--max-connections", "18000"));
+    }
+
+    @Test
+    void aSupervisorOfWorkersGivenByTheEnvironmentGetsTheSmallestHeap() {
+        assertThat(WorkerPlan.launcherFlags(List.of("serve"), Map.of("THRONG_MODE", "echo", "THRONG_WORKERS", "3"),
+            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17));
+    }
+
+    @Test
+    void aGatewayWithWorkersIsLeftForServeToRefuse() {
+        assertThatThrownBy(() -> launcher("serve", "--workers", "3")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("the gateway runs as one process");
     }
 
     @Test
     void directMemoryIsTheMemoryBudgetPlusHeadroom() {
         // The default 1 MiB messages: a 16 MiB budget, 32 MiB of direct memory (the heap's 34 MiB was the limit).
         assertThat(WorkerPlan.memoryBudget(MESSAGE)).isEqualTo(16L << 20);
-        assertThat(WorkerPlan.launcherFlags(List.of("serve"), OPEN_FILES, JDK17))
+        assertThat(launcher("serve"))
             .contains("-XX:MaxDirectMemorySize=32m");
         // Three of the largest message when that is more: 20 MiB messages, 60 MiB budget, 76 MiB of direct memory.
         assertThat(WorkerPlan.memoryBudget(20 << 20)).isEqualTo(60L << 20);
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--max-message-size", "20m", "--max-frame-size", "20m"),
-            OPEN_FILES, JDK17)).contains("-XX:MaxDirectMemorySize=76m");
+        assertThat(launcher("serve", "--max-message-size", "20m", "--max-frame-size", "20m"))
+            .contains("-XX:MaxDirectMemorySize=76m");
         // An explicit budget wins.
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--memory-budget", "64m"), OPEN_FILES, JDK17))
+        assertThat(launcher("serve", "--memory-budget", "64m"))
             .contains("-XX:MaxDirectMemorySize=80m");
     }
 

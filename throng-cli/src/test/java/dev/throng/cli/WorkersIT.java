@@ -26,7 +26,8 @@ class WorkersIT {
             for (ProcessHandle w : first) {
                 // Workers start without the command-line parser, from the configuration the supervisor resolved.
                 assertThat(w.info().arguments().map(List::of).orElseThrow())
-                    .contains(ServerProcess.class.getName(), "--max-connections-per-address=1000", "--reuse-port=true")
+                    .contains(ServerProcess.class.getName(), "--admission.maxConnectionsPerAddress=1000",
+                        "--listen.reusePort=true")
                     .doesNotContain("serve");
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> first.stream().allMatch(w -> sockets(w) > 0));

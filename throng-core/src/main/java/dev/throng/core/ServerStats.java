@@ -13,7 +13,7 @@ package dev.throng.core;
  *     bytes queued for them in a whole interval
  * @param bytesIn bytes read from upgraded connections
  * @param bytesOut bytes of frames written to upgraded connections
- * @param memoryBudget the limit on bytes in flight ({@link ServerConfig#memoryBudget()}, or the one derived)
+ * @param memoryBudget the limit on bytes in flight ({@link ServerConfig.Limits#memoryBudget()}, or the one derived)
  * @param memoryInFlight bytes in flight now: partial frames and messages, inflated messages, outbound queues
  * @param memoryPeak the most bytes in flight at once since start
  * @param memoryRefused frames and messages refused because they could not fit (closed with 1009 or 1013)

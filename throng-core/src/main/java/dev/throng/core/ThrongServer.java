@@ -59,7 +59,7 @@ public interface ThrongServer extends AutoCloseable {
 
     /**
      * Registers {@code listener} to be told, once, when the server turns unhealthy: an event loop did not run for
-     * {@link ServerConfig#loopStallTimeout()} (or ended), so the connections it owns are no longer served and
+     * {@link ServerConfig.Keepalive#loopStallTimeout()} (or ended), so the connections it owns are no longer served and
      * {@code /healthz} answers 503. The listener runs on the watchdog thread with a one-line reason; a process that
      * runs one server typically logs and exits non-zero so that its supervisor restarts it. Never called when the
      * stall timeout is zero.

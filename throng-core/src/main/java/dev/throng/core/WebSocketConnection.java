@@ -20,7 +20,7 @@ import java.net.SocketAddress;
  * <p><b>Outcome.</b> Each send returns a future that succeeds once the frame is written to the socket, or fails (for
  * example with {@link java.nio.channels.ClosedChannelException} once the connection is closing or closed, or with
  * {@link SlowConsumerException} when the outbound limit was hit). Nothing is queued without bound: see
- * {@link ServerConfig#maxOutboundBytes()}.
+ * {@link ServerConfig.Limits#maxOutboundBytes()}.
  */
 public interface WebSocketConnection {
 
@@ -33,9 +33,9 @@ public interface WebSocketConnection {
      * the socket. On the event loop only; the message stays owned by the caller (a connection that cannot write the
      * whole frame at once keeps what it needs itself).
      *
-     * @return {@code false}, without writing, when {@link ServerConfig#maxOutboundBytes()} are already waiting for the
-     *     socket (the caller decides what to do with such a slow consumer, e.g. close it); {@code true} otherwise,
-     *     including when the connection is closing (the message is then dropped)
+     * @return {@code false}, without writing, when {@link ServerConfig.Limits#maxOutboundBytes()} are already waiting
+     *     for the socket (the caller decides what to do with such a slow consumer, e.g. close it); {@code true}
+     *     otherwise, including when the connection is closing (the message is then dropped)
      * @throws IllegalStateException when called off the connection's event loop
      */
     boolean offer(PreparedMessage message);
@@ -70,7 +70,8 @@ public interface WebSocketConnection {
 
     /**
      * Starts the closing handshake (RFC 6455 §7.1.2): sends a close frame with {@code code} and {@code reason}, then
-     * closes the TCP connection when the peer answers, or after {@link ServerConfig#closeTimeout()}. Idempotent.
+     * closes the TCP connection when the peer answers, or after {@link ServerConfig.Keepalive#closeTimeout()}.
+     * Idempotent.
      *
      * @param code a code the server may send: 1000-1003, 1007-1014, 3000-4999
      * @param reason a reason; truncated to fit the 123 bytes a close frame has room for
@@ -81,8 +82,9 @@ public interface WebSocketConnection {
     boolean isOpen();
 
     /**
-     * Whether the outbound buffer is below its high-water mark ({@link ServerConfig#writeBufferHighWaterMark()}).
-     * A sender that respects it never hits {@link ServerConfig#maxOutboundBytes()}.
+     * Whether the outbound buffer is below its high-water mark
+     * ({@link ServerConfig.Limits#writeBufferHighWaterMark()}). A sender that respects it never hits
+     * {@link ServerConfig.Limits#maxOutboundBytes()}.
      */
     boolean isWritable();
 

@@ -45,7 +45,7 @@ class DeployFilesTest {
         String unit = Fixtures.read(DEPLOY.resolve("throng.service"));
         assertThat(SystemdUnit.lastAssignment(unit, "Service", "KillSignal")).contains("SIGTERM");
         long stopSeconds = Long.parseLong(SystemdUnit.lastAssignment(unit, "Service", "TimeoutStopSec").orElseThrow());
-        long closeSeconds = ServerConfig.builder().build().closeTimeout().toSeconds();
+        long closeSeconds = ServerConfig.builder().build().keepalive().closeTimeout().toSeconds();
         assertThat(stopSeconds).isGreaterThan(closeSeconds).isGreaterThanOrEqualTo(30);
         // The JIT needs writable+executable memory: this setting would stop the JVM from starting.
         assertThat(SystemdUnit.lastAssignment(unit, "Service", "MemoryDenyWriteExecute")).isEmpty();

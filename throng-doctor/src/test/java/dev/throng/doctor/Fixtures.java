@@ -21,7 +21,7 @@ final class Fixtures {
     static final String TUNED = "proc-tuned";
 
     /** The listen backlog {@code throng serve} asks for, which the doctor checks somaxconn against. */
-    static final long SERVER_BACKLOG = ServerConfig.builder().build().backlog();
+    static final long SERVER_BACKLOG = ServerConfig.builder().build().listen().backlog();
 
     /** A probe for a machine where epoll loads. */
     static final EpollProbe EPOLL_LOADS = Optional::empty;

@@ -22,10 +22,12 @@ public final class UpgradeValidator {
     /** The path that answers health checks with 200 and is never upgraded. */
     public static final String HEALTH_PATH = "/healthz";
 
-    private final ServerConfig config;
+    private final ServerConfig.Handshake config;
+    private final boolean compression;
 
     public UpgradeValidator(ServerConfig config) {
-        this.config = config;
+        this.config = config.handshake();
+        this.compression = config.compression().enabled();
     }
 
     public UpgradeOutcome validate(HttpRequest request) {
@@ -77,7 +79,7 @@ public final class UpgradeValidator {
         String subprotocol = config.subprotocols().isEmpty()
             ? null // no list of the client's offers to build
             : chooseSubprotocol(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
-        DeflateAgreement deflate = config.compression()
+        DeflateAgreement deflate = compression
             ? DeflateNegotiator.negotiate(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))
             : null;
         return new UpgradeOutcome.Accept(AcceptKey.accept(keys.get(0).trim()), subprotocol, deflate, target);

@@ -26,9 +26,9 @@ final class Admission {
     private long lastRefillNanos = System.nanoTime();
 
     Admission(ServerConfig config) {
-        this.maxConnections = config.maxConnections();
-        this.maxPerAddress = config.maxConnectionsPerAddress();
-        this.ratePerSecond = config.handshakesPerSecond();
+        this.maxConnections = config.admission().maxConnections();
+        this.maxPerAddress = config.admission().maxConnectionsPerAddress();
+        this.ratePerSecond = config.admission().handshakesPerSecond();
         this.tokens = ratePerSecond;
         this.perAddress = maxPerAddress > 0 ? new ConcurrentHashMap<>() : null;
     }

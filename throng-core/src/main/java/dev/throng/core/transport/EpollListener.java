@@ -67,13 +67,13 @@ final class EpollListener implements ServerBootstrapper.Listening {
         EpollListener listener;
         try {
             socket.setReuseAddress(true);
-            if (server.config.reusePort()) {
+            if (server.config.listen().reusePort()) {
                 socket.setReusePort(true);
             }
             socket.setTcpNoDelay(true); // Linux copies it to every accepted socket: no setsockopt per connection
             deferAccept(socket);
-            socket.bind(new InetSocketAddress(server.config.host(), server.config.port()));
-            socket.listen(server.config.backlog());
+            socket.bind(new InetSocketAddress(server.config.listen().host(), server.config.listen().port()));
+            socket.listen(server.config.listen().backlog());
             listener = new EpollListener(server, socket);
         } catch (IOException | RuntimeException e) {
             socket.close();

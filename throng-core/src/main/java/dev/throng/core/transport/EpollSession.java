@@ -694,7 +694,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
 
     @Override
     boolean wireWritable() {
-        return pendingOutboundBytes() < loop.server.config.writeBufferHighWaterMark();
+        return pendingOutboundBytes() < loop.server.config.limits().writeBufferHighWaterMark();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.throng.core.transport;
 
+import dev.throng.core.ServerConfig;
 import dev.throng.core.handshake.RequestHead;
 import dev.throng.core.handshake.UpgradeOutcome;
 import io.netty.buffer.ByteBuf;
@@ -53,7 +54,8 @@ final class OpeningHandshake {
         int start = buf.readerIndex();
         HttpRequest request;
         try {
-            request = RequestHead.parse(buf, server.config.maxInitialLineLength(), server.config.maxHeaderSize());
+            ServerConfig.Handshake limits = server.config.handshake();
+            request = RequestHead.parse(buf, limits.maxInitialLineLength(), limits.maxHeaderSize());
         } catch (RuntimeException e) {
             buf.release();
             throw e;

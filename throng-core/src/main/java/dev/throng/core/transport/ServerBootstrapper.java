@@ -78,25 +78,25 @@ public final class ServerBootstrapper implements ThrongServer {
 
     /** See {@link ThrongServer#start(ServerConfig, WebSocketHandler, HttpService)}. */
     public static ThrongServer start(ServerConfig config, WebSocketHandler handler, HttpService httpService) {
-        Transport transport = Transport.select(config.transport());
-        if (config.reusePort() && !transport.isEpoll()) {
+        Transport transport = Transport.select(config.listen().transport());
+        if (config.listen().reusePort() && !transport.isEpoll()) {
             throw new IllegalStateException("reusePort needs the epoll transport; running on " + transport.name()
                 + " (" + transport.why() + ")");
         }
         ServerContext context = new ServerContext(config, handler, httpService);
-        boolean lean = config.leanConnections() && transport.isEpoll();
+        boolean lean = config.listen().leanConnections() && transport.isEpoll();
         // Lean epoll accepts on the I/O loops themselves (EpollListener); channels get Netty's accept loop.
         EventLoopGroup boss = lean ? null : new MultiThreadIoEventLoopGroup(1,
             new DefaultThreadFactory("throng-accept"), transport.ioHandlerFactory());
         LoopClosers closers = new LoopClosers(transport.ioHandlerFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.listen().ioThreads(),
             new DefaultThreadFactory("throng-io"), closers);
         LoopWatchdog watchdog = null;
         try {
             context.loops(startLoops(context, workers));
-            watchdog = config.loopStallTimeout().isZero()
+            watchdog = config.keepalive().loopStallTimeout().isZero()
                 ? null
-                : new LoopWatchdog(context, config.loopStallTimeout().toNanos());
+                : new LoopWatchdog(context, config.keepalive().loopStallTimeout().toNanos());
             Listening listening = lean
                 ? listenLean(context)
                 : listenWithChannels(context, transport, boss, workers);
@@ -104,10 +104,10 @@ public final class ServerBootstrapper implements ThrongServer {
                 watchdog);
             LOG.info("listening on {} (transport {}: {}{}; {} io threads; max frame {} B, max message {} B; "
                     + "ping every {}; compression {}; {} B in flight at most)", server.localAddress(),
-                transport.name(), transport.why(), lean ? ", lean connections" : "", config.ioThreads(),
-                config.frameLimits().maxFrameSize(), config.frameLimits().maxMessageSize(),
-                config.pingInterval().isZero() ? "never" : config.pingInterval(),
-                config.compression() ? "on" : "off", context.budget.limit());
+                transport.name(), transport.why(), lean ? ", lean connections" : "", config.listen().ioThreads(),
+                config.limits().maxFrameSize(), config.limits().maxMessageSize(),
+                config.keepalive().pingInterval().isZero() ? "never" : config.keepalive().pingInterval(),
+                config.compression().enabled() ? "on" : "off", context.budget.limit());
             return server;
         } catch (RuntimeException e) {
             if (watchdog != null) {
@@ -126,8 +126,8 @@ public final class ServerBootstrapper implements ThrongServer {
      * idle timeout are on and is the loop's connection registry either way, and its heartbeat.
      */
     private static List<ServerLoop> startLoops(ServerContext context, EventLoopGroup workers) {
-        ServerConfig config = context.config;
-        Duration interval = !config.pingInterval().isZero() ? config.pingInterval() : config.idleTimeout();
+        ServerConfig.Keepalive keepalive = context.config.keepalive();
+        Duration interval = !keepalive.pingInterval().isZero() ? keepalive.pingInterval() : keepalive.idleTimeout();
         List<ServerLoop> loops = new ArrayList<>();
         for (EventExecutor executor : workers) {
             KeepaliveWheel wheel = new KeepaliveWheel(interval.isZero() ? 1000 : interval.toMillis());
@@ -149,11 +149,11 @@ public final class ServerBootstrapper implements ThrongServer {
      * (EpollSession), and each loop times out its own handshakes in progress.
      */
     private static Listening listenLean(ServerContext context) {
-        ServerConfig config = context.config;
+        ServerConfig.Listen listen = context.config.listen();
         try {
             return EpollListener.open(context);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
+            throw new IllegalStateException("cannot bind " + listen.host() + ":" + listen.port() + ": "
                 + e.getMessage(), e);
         }
     }
@@ -161,30 +161,31 @@ public final class ServerBootstrapper implements ThrongServer {
     /** Netty's server bootstrap: every socket gets a channel (NIO, or epoll without lean connections). */
     private static Listening listenWithChannels(ServerContext context, Transport transport, EventLoopGroup boss,
                                                 EventLoopGroup workers) {
-        ServerConfig config = context.config;
+        ServerConfig.Listen listen = context.config.listen();
+        int highWaterMark = context.config.limits().writeBufferHighWaterMark();
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(boss, workers)
             .channel(transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, config.backlog())
+            .option(ChannelOption.SO_BACKLOG, listen.backlog())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             // One shared allocator whose handles carry no adaptive state: the default adaptive allocator costs
             // ~130 B per channel (its own instance plus a calculator), for nothing on idle connections.
             .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_ALLOCATOR)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(config.writeBufferHighWaterMark() / 2, config.writeBufferHighWaterMark()))
+                new WriteBufferWaterMark(highWaterMark / 2, highWaterMark))
             .childHandler(new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
                     ch.pipeline().addLast("handshake", new HandshakeHandler(context));
                 }
             });
-        if (config.reusePort()) {
+        if (listen.reusePort()) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+        ChannelFuture bind = bootstrap.bind(listen.host(), listen.port()).awaitUninterruptibly();
         if (!bind.isSuccess()) {
-            throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": "
+            throw new IllegalStateException("cannot bind " + listen.host() + ":" + listen.port() + ": "
                 + bind.cause().getMessage(), bind.cause());
         }
         Channel channel = bind.channel();
@@ -252,7 +253,7 @@ public final class ServerBootstrapper implements ThrongServer {
             }
         }
         LOG.info("draining {} connections over {}", connections.size(), window);
-        closeSpread(connections, window, context.config.closeTimeout(), context.handler.shutdownCloseCode());
+        closeSpread(connections, window, context.config.keepalive().closeTimeout(), context.handler.shutdownCloseCode());
         close();
     }
 

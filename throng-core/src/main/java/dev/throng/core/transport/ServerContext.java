@@ -6,6 +6,7 @@ import dev.throng.core.ServerStats;
 import dev.throng.core.UpgradeDecision;
 import dev.throng.core.UpgradeRequest;
 import dev.throng.core.WebSocketHandler;
+import dev.throng.core.codec.FrameLimits;
 import dev.throng.core.handshake.HttpReplyReason;
 import dev.throng.core.handshake.UpgradeOutcome;
 import dev.throng.core.handshake.UpgradeValidator;
@@ -39,6 +40,8 @@ final class ServerContext {
     final long closeTimeoutNanos;
     final long handshakeTimeoutNanos;
     final long idleTimeoutNanos;
+    /** The limits every frame parser of this server shares. */
+    final FrameLimits frameLimits;
     /** Request targets seen so far, so the many connections opened on one URL share one String. */
     private final ConcurrentHashMap<String, String> targets = new ConcurrentHashMap<>();
     /** Bound on {@link #targets}: distinct URLs (e.g. with tokens in the query) beyond it are kept per connection. */
@@ -59,10 +62,12 @@ final class ServerContext {
         this.httpService = httpService;
         this.validator = new UpgradeValidator(config);
         this.admission = new Admission(config);
-        this.budget = new MemoryBudget(config.memoryBudget() > 0 ? config.memoryBudget() : derivedMemoryBudget());
-        this.closeTimeoutNanos = config.closeTimeout().toNanos();
-        this.handshakeTimeoutNanos = config.handshakeTimeout().toNanos();
-        this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        long budget = config.limits().memoryBudget();
+        this.budget = new MemoryBudget(budget > 0 ? budget : derivedMemoryBudget());
+        this.closeTimeoutNanos = config.keepalive().closeTimeout().toNanos();
+        this.handshakeTimeoutNanos = config.handshake().timeout().toNanos();
+        this.idleTimeoutNanos = config.keepalive().idleTimeout().toNanos();
+        this.frameLimits = config.limits().frameLimits();
     }
 
     /**
@@ -165,7 +170,7 @@ final class ServerContext {
         if (refused != null) {
             counters.rejected.increment();
             counters.shed.increment();
-            long base = config.retryAfter().toSeconds();
+            long base = config.admission().retryAfter().toSeconds();
             long retryAfter = base + ThreadLocalRandom.current().nextLong(base + 1); // spread the returns
             return new UpgradeOutcome.Reply(refused, Map.of("Retry-After", Long.toString(Math.max(1, retryAfter))));
         }

@@ -180,7 +180,7 @@ final class ServerLoop implements IoLoop {
     FrameParser borrowParser() {
         FrameParser parser = idleParser;
         if (parser == null) {
-            return new FrameParser(server.config.frameLimits()); // a read nested in another read
+            return new FrameParser(server.frameLimits); // a read nested in another read
         }
         idleParser = null;
         return parser;

@@ -617,7 +617,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         MemoryBudget budget = loop.server.budget;
         if (compressed) {
             try {
-                plain = loop.deflate.inflate(alloc(), data, loop.server.config.frameLimits().maxMessageSize());
+                plain = loop.deflate.inflate(alloc(), data, loop.server.config.limits().maxMessageSize());
             } catch (MessageDeflate.InflateException e) {
                 return e.reason();
             } catch (OutOfMemoryError e) {
@@ -709,7 +709,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     /** Stops reading (at the next frame) while the peer leaves {@code maxOutboundBytes} or more unread. */
     private void pauseIfPeerNotReading() {
         if ((state & (PAUSED_OUTBOUND | OPENED | CLOSE_SENT)) == OPENED
-            && pendingOutboundBytes() >= loop.server.config.maxOutboundBytes()) {
+            && pendingOutboundBytes() >= loop.server.config.limits().maxOutboundBytes()) {
             pause(PAUSED_OUTBOUND);
         }
     }
@@ -758,7 +758,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     /** The peer took enough of what was queued (the wire calls this when its queue shrinks). */
     final void outboundDrained() {
         if ((state & PAUSED_OUTBOUND) != 0
-            && pendingOutboundBytes() < loop.server.config.maxOutboundBytes() / 2) {
+            && pendingOutboundBytes() < loop.server.config.limits().maxOutboundBytes() / 2) {
             unpause(PAUSED_OUTBOUND);
             executor().execute(this::resumeReading); // not from inside the wire's flush
         }
@@ -817,7 +817,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             close0(CloseReason.IDLE_TIMEOUT.code(), CloseReason.IDLE_TIMEOUT.id());
             return;
         }
-        if (server.config.pingInterval().isZero()) {
+        if (server.config.keepalive().pingInterval().isZero()) {
             return;
         }
         if (loop.isBehind(nowNanos)) {
@@ -851,7 +851,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
         boolean seen = (state & INBOUND_SEEN) != 0;
         state &= ~(INBOUND_SEEN | WRITE_PROGRESS | AWAITING_PONG);
-        if (seen && server.config.skipPingWhenActive()) {
+        if (seen && server.config.keepalive().skipPingWhenActive()) {
             return;
         }
         state |= AWAITING_PONG;
@@ -961,7 +961,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             throw new IllegalStateException("offer() is for the connection's event loop; use send() elsewhere");
         }
         return (state & (CLOSE_SENT | CLOSED)) == 0
-            && pendingOutboundBytes() < loop.server.config.maxOutboundBytes();
+            && pendingOutboundBytes() < loop.server.config.limits().maxOutboundBytes();
     }
 
     /** The frame of {@code message} this connection gets: compressed when negotiated and worthwhile. */
@@ -1019,7 +1019,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             return;
         }
         try {
-            if (deflateBits() != 0 && text.length() >= loop.server.config.compressionThreshold()) {
+            if (deflateBits() != 0 && text.length() >= loop.server.config.compression().threshold()) {
                 // Sized exactly: ByteBufUtil.writeUtf8(alloc, text) reserves three bytes per char (48 MB for a
                 // 16 MB message).
                 int length = ByteBufUtil.utf8Bytes(text);
@@ -1075,7 +1075,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
      */
     private boolean compresses(int length) {
         int bits = deflateBits();
-        return bits != 0 && length >= loop.server.config.compressionThreshold() && (bits >= 15 || length <= 1 << bits);
+        return bits != 0 && length >= loop.server.config.compression().threshold() && (bits >= 15 || length <= 1 << bits);
     }
 
     /**
@@ -1090,8 +1090,8 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             return true;
         }
         long pending = pendingOutboundBytes();
-        if (pending >= loop.server.config.maxOutboundBytes()) {
-            promise.tryFailure(new SlowConsumerException(pending, loop.server.config.maxOutboundBytes()));
+        if (pending >= loop.server.config.limits().maxOutboundBytes()) {
+            promise.tryFailure(new SlowConsumerException(pending, loop.server.config.limits().maxOutboundBytes()));
             fail(CloseReason.SLOW_CONSUMER);
             return true;
         }

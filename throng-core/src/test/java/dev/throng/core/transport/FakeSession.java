@@ -95,7 +95,8 @@ final class FakeSession extends WebSocketSession {
     static FakeSession open(ServerConfig config, WebSocketHandler handler, DeflateAgreement deflate) {
         ManualLoop manual = new ManualLoop();
         ServerContext server = new ServerContext(config, handler, null);
-        Duration interval = !config.pingInterval().isZero() ? config.pingInterval() : config.idleTimeout();
+        ServerConfig.Keepalive keepalive = config.keepalive();
+        Duration interval = !keepalive.pingInterval().isZero() ? keepalive.pingInterval() : keepalive.idleTimeout();
         KeepaliveWheel wheel = new KeepaliveWheel(interval.isZero() ? 1000 : interval.toMillis());
         ServerLoop loop = new ServerLoop(server, manual, 0, wheel);
         server.loops(List.of(loop));
@@ -374,7 +375,7 @@ final class FakeSession extends WebSocketSession {
 
     @Override
     boolean wireWritable() {
-        return queuedBytes < server.config.writeBufferHighWaterMark();
+        return queuedBytes < server.config.limits().writeBufferHighWaterMark();
     }
 
     @Override

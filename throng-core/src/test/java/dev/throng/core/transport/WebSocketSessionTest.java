@@ -387,7 +387,7 @@ class WebSocketSessionTest {
         open();
         handler.connection.close(4000, "bye");
 
-        session.advance(DEFAULTS.closeTimeout().minusMillis(1));
+        session.advance(DEFAULTS.keepalive().closeTimeout().minusMillis(1));
         assertThat(session.tcpClosed()).isFalse();
         session.advance(Duration.ofMillis(2));
 
@@ -401,7 +401,7 @@ class WebSocketSessionTest {
         session.receive(frame(FIN | CONTINUATION, utf8("nothing to continue")));
         assertThat(session.tcpClosed()).as("the close frame waits to be written").isFalse();
 
-        session.advance(DEFAULTS.closeTimeout());
+        session.advance(DEFAULTS.keepalive().closeTimeout());
 
         assertThat(session.tcpClosed()).isTrue();
         assertThat(handler.closed.poll()).isEqualTo(new Closed(1002, "CONTINUATION_WITHOUT_START"));
