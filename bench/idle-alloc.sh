@@ -12,7 +12,7 @@ jar="$root/throng-cli/target/throng.jar"
 port="${1:?port}"; shift
 flags=$(java -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections 20000)
 # shellcheck disable=SC2086
-MALLOC_ARENA_MAX=2 java $flags "$@" -Xlog:gc:file="/tmp/idle-alloc-$port-gc.log" -jar "$jar" serve --port "$port" \
+MALLOC_ARENA_MAX=2 java $flags "$@" -Xlog:gc:file="/tmp/idle-alloc-$port-gc.log" -jar "$jar" serve --mode echo --port "$port" \
   --max-connections 20000 > "/tmp/idle-alloc-$port-serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT

@@ -16,7 +16,7 @@ start_throng() {
   # shellcheck disable=SC2086
   flags=$("$java" -cp "$jar" dev.throng.cli.WorkerPlan serve --workers "$workers" --max-connections "$cap" ${SERVE_ARGS:-})
   # shellcheck disable=SC2086
-  "$java" $flags -jar "$jar" serve --port "$port" --workers "$workers" --max-connections "$cap" \
+  "$java" $flags -jar "$jar" serve --mode echo --port "$port" --workers "$workers" --max-connections "$cap" \
     ${SERVE_ARGS:-} > "/tmp/throng-serve-$port.log" 2>&1 &
   supervisor=$!
   if [[ $workers == auto ]]; then  # the supervisor's first log line says how many ("supervising N workers")

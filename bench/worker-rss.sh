@@ -27,7 +27,7 @@ measure() {
 }
 
 # shellcheck disable=SC2086
-MALLOC_ARENA_MAX=2 "$java" -jar "$jar" serve --port "$port" --workers 2 --max-connections 36000 ${SERVE_ARGS:-} \
+MALLOC_ARENA_MAX=2 "$java" -jar "$jar" serve --mode echo --port "$port" --workers 2 --max-connections 36000 ${SERVE_ARGS:-} \
   > "/tmp/throng-worker-rss-$port.log" 2>&1 &
 supervisor=$!
 trap 'kill $supervisor 2>/dev/null; wait $supervisor 2>/dev/null || true' EXIT

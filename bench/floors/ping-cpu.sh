@@ -26,8 +26,8 @@ runtime=$((hold + 30))
 read -r -a flags < <(java -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections "$n")
 declare -A name
 servers=()
-MALLOC_ARENA_MAX=2 java "${flags[@]}" -cp "$jar" dev.throng.cli.ServerProcess --port=$port --io-threads=1 \
-  --max-connections="$n" --drain-window=PT5S > "$out/throng.log" 2>&1 &
+MALLOC_ARENA_MAX=2 java "${flags[@]}" -jar "$jar" serve --mode echo --port "$port" --io-threads 1 \
+  --max-connections "$n" --drain-window 5s > "$out/throng.log" 2>&1 &
 servers+=($!); name[$!]=throng
 "$pingfloor" $((port + 1)) 30 1000 "$runtime" random > "$out/pingfloor-random.log" 2>&1 &
 servers+=($!); name[$!]=pingfloor-random

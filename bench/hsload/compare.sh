@@ -43,7 +43,7 @@ for round in $(seq "$rounds"); do
     else
       # shellcheck disable=SC2046
       setsid "$java" $("$java" -cp "$server" dev.throng.cli.WorkerPlan serve --max-connections 18000) \
-        -jar "$server" serve --port "$port" --io-threads "$io" > "/tmp/hsload-compare-$port.log" 2>&1 &
+        -jar "$server" serve --mode echo --port "$port" --io-threads "$io" > "/tmp/hsload-compare-$port.log" 2>&1 &
     fi
     group=$!
     sleep 3

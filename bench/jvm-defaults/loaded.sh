@@ -6,7 +6,7 @@ J=$1; P=$2; L=$3; shift 3
 D=${OUT:-/tmp/jvm-defaults}/run-$L; rm -rf $D; mkdir -p $D
 rss() { awk '/VmRSS/{print $2}' /proc/$1/status; }
 t0=$(date +%s.%N)
-env ${ENVV:-} $J "$@" -Xlog:gc:file=$D/gc.log:uptime -jar ${JAR:-throng-cli/target/throng.jar} serve --port $P --io-threads 2 >$D/server.log 2>&1 &
+env ${ENVV:-} $J "$@" -Xlog:gc:file=$D/gc.log:uptime -jar ${JAR:-throng-cli/target/throng.jar} serve --mode echo --port $P --io-threads 2 >$D/server.log 2>&1 &
 pid=$!
 sleep 8; idle=$(rss $pid)
 cpu0=$(awk '{print $14+$15}' /proc/$pid/stat)
