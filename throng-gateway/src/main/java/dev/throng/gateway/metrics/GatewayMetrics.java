@@ -8,6 +8,7 @@ import dev.throng.gateway.protocol.PusherError;
 import dev.throng.gateway.webhook.WebhookStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -114,6 +115,20 @@ public final class GatewayMetrics {
 
     private void engine(ThrongServer server, String name, ToDoubleFunction<ServerStats> value, String description) {
         Gauge.builder(name, server, s -> value.applyAsDouble(s.stats())).description(description).register(registry);
+    }
+
+    /**
+     * The registry every meter goes to: a broker registers its own ({@code throng_broker_*}) here when it starts.
+     */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** {@code throng_broker_degraded}: 1 while the broker cannot reach the cluster's shared state (read when scraped). */
+    public void broker(Supplier<String> degradedReason) {
+        Gauge.builder("throng_broker_degraded", degradedReason, r -> r.get() == null ? 0 : 1)
+            .description("1 while the broker cannot reach the cluster's shared state: this node serves its own "
+                + "connections only").register(registry);
     }
 
     /** The webhook sender's counters, read from {@code stats} when scraped. */
