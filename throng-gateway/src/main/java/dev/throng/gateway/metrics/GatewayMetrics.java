@@ -127,6 +127,7 @@ public final class GatewayMetrics {
     /** {@code throng_broker_degraded}: 1 while the broker cannot reach the cluster's shared state (read when scraped). */
     public void broker(Supplier<String> degradedReason) {
         Gauge.builder("throng_broker_degraded", degradedReason, r -> r.get() == null ? 0 : 1)
+            .strongReference(true) // a method reference nobody else holds (gauges keep their object weakly)
             .description("1 while the broker cannot reach the cluster's shared state: this node serves its own "
                 + "connections only").register(registry);
     }
@@ -147,7 +148,10 @@ public final class GatewayMetrics {
 
     private void webhook(String name, String description, Supplier<WebhookStats> stats,
                          ToDoubleFunction<WebhookStats> value) {
-        Gauge.builder("throng_webhook_" + name, stats, s -> value.applyAsDouble(s.get())).description(description)
+        // Strongly: the supplier is a method reference nobody else holds, and gauges keep their object weakly (a
+        // collection would turn them NaN).
+        Gauge.builder("throng_webhook_" + name, stats, s -> value.applyAsDouble(s.get())).strongReference(true)
+            .description(description)
             .register(registry);
     }
 
