@@ -55,9 +55,10 @@ final class BrokerMeters {
         rebuilds = Counter.builder("throng_broker_rebuilds")
             .description("Times this node rewrote its state in Redis from its own (after a reconnection, or after it "
                 + "found its lease gone)").register(registry);
-        Gauge.builder("throng_broker_connected", connected, c -> c.get() ? 1 : 0)
+        // Strong references: the suppliers are lambdas nobody else holds (Micrometer keeps gauges' objects weakly).
+        Gauge.builder("throng_broker_connected", connected, c -> c.get() ? 1 : 0).strongReference(true)
             .description("1 while the node's Redis connection is up").register(registry);
-        Gauge.builder("throng_broker_channels", channels, c -> c.get())
+        Gauge.builder("throng_broker_channels", channels, c -> c.get()).strongReference(true)
             .description("Channels this node subscribes to in Redis (those it has subscribers of)").register(registry);
     }
 

@@ -245,8 +245,8 @@ public final class RedisBroker implements Broker {
         thread.scheduleWithFixedDelay(this::leaseTick, refresh, refresh, TimeUnit.MILLISECONDS);
         long sync = settings.quotaSync().toMillis();
         thread.scheduleWithFixedDelay(this::quotaTick, sync, sync, TimeUnit.MILLISECONDS);
-        LOG.info("cluster node {} on Redis at {} (key prefix {}; a dead node's members expire within {} s)", nodeId,
-            where, settings.keyPrefix(), settings.expiryBound().toSeconds());
+        LOG.info("cluster node {} on Redis at {} (key prefix {}; a dead node's members expire within {} ms)", nodeId,
+            where, settings.keyPrefix(), settings.expiryBound().toMillis());
     }
 
     /**
