@@ -27,6 +27,8 @@ final class ChannelCounts {
     /** App id → channel → count. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Count>> byApp = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Count> changed = new ConcurrentLinkedQueue<>();
+    /** Channels that lost their last subscriber here while Redis was away (see {@link #gone}): app id, channel. */
+    private final java.util.Set<List<String>> vacatedWhileAway = ConcurrentHashMap.newKeySet();
 
     /** One channel's local count; guarded by itself. */
     static final class Count {
@@ -57,6 +59,13 @@ final class ChannelCounts {
                     continue;
                 }
                 count.local = Math.max(0, count.local + delta);
+                if (!broker.connected) {
+                    if (count.local == 0) {
+                        vacatedWhileAway.add(List.of(app.id(), channel));
+                    } else {
+                        vacatedWhileAway.remove(List.of(app.id(), channel));
+                    }
+                }
                 if (!count.queued) {
                     count.queued = true;
                     changed.add(count);
@@ -83,7 +92,7 @@ final class ChannelCounts {
                     continue;
                 }
             }
-            argsByApp.computeIfAbsent(count.app, a -> header(a, false)).add(count.channel);
+            argsByApp.computeIfAbsent(count.app, a -> header(a, "0")).add(count.channel);
             argsByApp.get(count.app).add(Integer.toString(value));
             countsByApp.computeIfAbsent(count.app, a -> new ArrayList<>()).add(count);
             values.put(count, value);
@@ -91,8 +100,15 @@ final class ChannelCounts {
         argsByApp.forEach((app, args) -> sent.add(send(app, args, countsByApp.get(app), values)));
     }
 
-    /** Sends every count of this node, replacing what Redis holds for it (a rebuild). On the broker's thread. */
-    void rebuild(List<CompletionStage<?>> sent) {
+    /**
+     * Sends every count of this node, replacing what Redis holds for it (a rebuild); {@code quiet} after Redis lost its
+     * data (no occupancy decisions: the channels were occupied all along; those vacated meanwhile are told by
+     * {@link #gone}). On the broker's thread.
+     */
+    void rebuild(List<CompletionStage<?>> sent, boolean quiet) {
+        if (!quiet) {
+            vacatedWhileAway.clear();
+        }
         byApp.forEach((appId, counts) -> {
             List<Count> all = new ArrayList<>();
             Map<Count, Integer> values = new HashMap<>();
@@ -105,7 +121,7 @@ final class ChannelCounts {
                 }
                 if (args == null) {
                     app = count.app;
-                    args = header(app, true);
+                    args = header(app, quiet ? "q" : "1");
                 }
                 if (value > 0) {
                     args.add(count.channel);
@@ -120,13 +136,26 @@ final class ChannelCounts {
         });
     }
 
-    private List<String> header(App app, boolean replace) {
+    /** The script's arguments before the counts; {@code mode}: "0" changes, "1" replace, "q" replace quietly. */
+    private List<String> header(App app, String mode) {
         List<String> args = new ArrayList<>();
         args.add(broker.keys.prefix);
         args.add(app.id());
         args.add(broker.nodeId);
-        args.add(replace ? "1" : "0");
+        args.add(mode);
         return args;
+    }
+
+    /** After a quiet rebuild: the channels vacated here while Redis was away, to be checked ({@code gone.lua}). */
+    void gone(Map<String, List<String>> argsByApp) {
+        for (List<String> key : vacatedWhileAway) {
+            List<String> args = argsByApp.computeIfAbsent(key.get(0), id -> new ArrayList<>());
+            args.add("channel");
+            args.add(key.get(1));
+            args.add("");
+            args.add("");
+        }
+        vacatedWhileAway.clear();
     }
 
     private CompletionStage<?> send(App app, List<String> args, List<Count> counts, Map<Count, Integer> values) {

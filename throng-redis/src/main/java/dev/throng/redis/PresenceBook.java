@@ -38,6 +38,12 @@ final class PresenceBook {
      * one step, so no join or leave read before it reaches Redis after it.
      */
     private final ReentrantReadWriteLock order = new ReentrantReadWriteLock();
+    /**
+     * Users whose last connection here left while Redis was away (their leave could not be told): if Redis comes back
+     * having lost its data, the quiet rebuild cannot see them leave, so they are announced gone afterwards
+     * ({@link #gone}) unless another node still has them. Key: app id, channel, user id.
+     */
+    private final ConcurrentHashMap<List<String>, Broker.Member> leftWhileAway = new ConcurrentHashMap<>();
 
     /** One presence channel's users on this node; guarded by itself. */
     static final class Room {
@@ -73,6 +79,7 @@ final class PresenceBook {
         try {
             Room room = room(app, channel);
             synchronized (room) {
+                leftWhileAway.remove(List.of(app.id(), channel, member.id()));
                 Local local = room.users.computeIfAbsent(member.id(), id -> new Local(member));
                 int connections = ++local.connections;
                 List<String> args = header(app, "join", socketId, maxMembers);
@@ -125,6 +132,9 @@ final class PresenceBook {
                 if (connections <= 0) {
                     room.users.remove(member.id());
                     removeIfEmpty(room);
+                    if (!broker.connected) {
+                        leftWhileAway.put(List.of(app.id(), channel, member.id()), local.member);
+                    }
                 }
                 List<String> args = header(app, "set", "", 0);
                 group(args, channel, member.id(), Math.max(0, connections), local.member);
@@ -137,17 +147,22 @@ final class PresenceBook {
 
     /**
      * Replaces this node's share in Redis with its truth, app by app (a rebuild): users that left meanwhile are
-     * removed, users Redis lost (a restart, or this node reaped while away) added again. On the broker's thread.
+     * removed, users Redis lost are added again. {@code quiet} after Redis lost its data: members put back are not
+     * announced (everyone knew them; Laravel Echo would say "joined" again), and those that left meanwhile are
+     * announced by {@link #gone} once every node has had its rebuild. On the broker's thread.
      */
-    void rebuild(List<CompletionStage<?>> sent) {
+    void rebuild(List<CompletionStage<?>> sent, boolean quiet) {
         order.writeLock().lock();
         try {
+            if (!quiet) {
+                leftWhileAway.clear(); // the replace sees them leave
+            }
             byApp.forEach((appId, rooms) -> {
                 App app = broker.app(appId);
                 if (app == null) {
                     return;
                 }
-                List<String> args = header(app, "replace", "", 0);
+                List<String> args = header(app, quiet ? "quiet" : "replace", "", 0);
                 for (Room room : rooms.values()) {
                     synchronized (room) {
                         for (Local local : room.users.values()) {
@@ -160,6 +175,21 @@ final class PresenceBook {
         } finally {
             order.writeLock().unlock();
         }
+    }
+
+    /**
+     * After a quiet rebuild: the users that left here while Redis was away and are now nowhere in the cluster are
+     * announced gone ({@code gone.lua}, once over the cluster). Adds to {@code args} by app. On the broker's thread.
+     */
+    void gone(java.util.Map<String, List<String>> argsByApp) {
+        leftWhileAway.forEach((key, member) -> {
+            List<String> args = argsByApp.computeIfAbsent(key.get(0), id -> new ArrayList<>());
+            args.add("member");
+            args.add(key.get(1));
+            args.add(key.get(2));
+            args.add(record(member));
+        });
+        leftWhileAway.clear();
     }
 
     /** The members Redis holds for {@code channel}. */

@@ -102,6 +102,8 @@ public final class RedisBroker implements Broker {
     private volatile boolean closed;
     /** Something failed whose effect on Redis is unknown: the next lease tick rebuilds. */
     private volatile boolean rebuildNeeded;
+    /** The run id of the Redis last talked to: a new one with no lease of ours means Redis lost its data. */
+    private volatile String redisRunId;
 
     private final AtomicBoolean flushRequested = new AtomicBoolean();
     /** Broker thread only. */
@@ -229,6 +231,7 @@ public final class RedisBroker implements Broker {
         meters.command(BrokerMeters.Op.SUBSCRIBE);
         first.add(redis.subscribe(keys.control()));
         first.add(lease.refresh());
+        first.add(serverRunId().thenAccept(id -> redisRunId = id));
         CompletionStage<?> quotas = quota.sync();
         if (quotas != null) {
             first.add(quotas);
@@ -636,6 +639,12 @@ public final class RedisBroker implements Broker {
      * Rewrites this node's share of the shared state from its own truth (issue #18 item 6): lease, control channel,
      * every wanted channel subscribed again, counts and presence replaced, quotas reported. Idempotent. On the broker's
      * thread.
+     *
+     * <p>Whether the replace announces what it changes depends on what Redis kept: if it still has this node's lease,
+     * or lost it while running on (this node was reaped: the others announced its members gone), the changes are real
+     * and announced; if it restarted without its data (a new run id and no lease), everything put back was there all
+     * along, so it is put back quietly, and what left this node meanwhile is announced once the others have had time to
+     * rebuild too (a lease refresh later).
      */
     private void rebuild() {
         if (!connected || node == null || closed) {
@@ -645,19 +654,84 @@ public final class RedisBroker implements Broker {
         meters.rebuilds.increment();
         meters.command(BrokerMeters.Op.SUBSCRIBE);
         redis.subscribe(keys.control());
+        CompletionStage<String> runId = serverRunId();
+        lease.refresh().thenCombine(runId, (gone, id) -> {
+            String before = redisRunId;
+            boolean lostData = gone && before != null && !id.equals(before);
+            redisRunId = id;
+            onBrokerThread(() -> replace(lostData));
+            return null;
+        }).exceptionally(failure -> {
+            rebuildNeeded = true; // the next lease tick tries again
+            return null;
+        });
+    }
+
+    private void replace(boolean quiet) {
+        if (!connected || closed) {
+            rebuildNeeded = true;
+            return;
+        }
         int channels = subscriptions.resubscribeAll();
         meters.resubscriptions.increment(channels);
         List<CompletionStage<?>> sent = new ArrayList<>();
-        sent.add(lease.refresh());
         subscriptions.flush(sent);
-        counts.rebuild(sent);
-        presence.rebuild(sent);
+        counts.rebuild(sent, quiet);
+        presence.rebuild(sent, quiet);
         CompletionStage<?> quotas = quota.sync();
         if (quotas != null) {
             sent.add(quotas);
         }
-        LOG.info("cluster node {} rebuilt its state in Redis at {}: {} channel(s) subscribed again", nodeId, where,
-            channels);
+        requestFlush();
+        if (quiet) {
+            thread.schedule(this::announceGone, settings.leaseRefresh().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        LOG.info("cluster node {} rebuilt its state in Redis at {}{}: {} channel(s) subscribed again", nodeId, where,
+            quiet ? " (Redis had lost its data: put back quietly)" : "", channels);
+    }
+
+    /** After a quiet rebuild: what left this node while Redis was away, and is nowhere now, is announced gone. */
+    private void announceGone() {
+        Map<String, List<String>> argsByApp = new TreeMap<>();
+        presence.gone(argsByApp);
+        counts.gone(argsByApp);
+        argsByApp.forEach((appId, groups) -> {
+            App app = apps.get(appId);
+            if (app == null) {
+                return;
+            }
+            List<String> args = new ArrayList<>(List.of(keys.prefix, appId, nodeId));
+            args.addAll(groups);
+            meters.command(BrokerMeters.Op.PRESENCE);
+            Scripts.GONE.<List<Object>>run(redis, ScriptOutputType.MULTI, args).whenComplete((events, failure) -> {
+                if (failure != null) {
+                    meters.error(BrokerMeters.Op.PRESENCE);
+                    return;
+                }
+                for (int i = 0; i + 3 < events.size(); i += 4) {
+                    String kind = (String) events.get(i);
+                    String channel = (String) events.get(i + 1);
+                    if (kind.equals("vacated")) {
+                        occupancy(app, channel, false);
+                    } else {
+                        presence.announced(app, kind, channel, (String) events.get(i + 2), (String) events.get(i + 3));
+                    }
+                }
+            });
+        });
+    }
+
+    /** Redis's run id (it changes when Redis restarts): from {@code INFO server}. */
+    private CompletionStage<String> serverRunId() {
+        meters.command(BrokerMeters.Op.LEASE);
+        return redis.info("server").thenApply(info -> {
+            for (String line : info.split("\\r?\\n")) {
+                if (line.startsWith("run_id:")) {
+                    return line.substring("run_id:".length()).trim();
+                }
+            }
+            return "";
+        });
     }
 
     /** Something failed whose effect on Redis is unknown: the state is rebuilt at the next lease tick (or reconnect). */

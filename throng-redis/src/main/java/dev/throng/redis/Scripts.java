@@ -22,7 +22,8 @@ enum Scripts {
     REAP("reap.lua"),
     PUBLISH_CACHED("publish_cached.lua"),
     QUERY("query.lua"),
-    QUOTA("quota.lua");
+    QUOTA("quota.lua"),
+    GONE("gone.lua");
 
     private static final String[] NO_KEYS = new String[0];
 

@@ -40,7 +40,8 @@ end
 -- Sets how many connections `node` has of `user` in presence `channel` (0: none), keeping the cluster's per-user sum
 -- and member list. When the user becomes a member of the cluster or stops being one, publishes member_added (to all but
 -- `excluded`) or member_removed from `origin` and returns 'added' or 'removed' with the event's data; else nil.
-local function set_presence(prefix, app, node, channel, user, new, record, excluded, origin)
+-- `quiet`: a rebuild after Redis lost its data: the member is put back without a word (everyone knew it already).
+local function set_presence(prefix, app, node, channel, user, new, record, excluded, origin, quiet)
   local mine = key(prefix, app, 'node', node, 'presence')
   local field = channel .. ' ' .. user
   local old = tonumber(redis.call('HGET', mine, field) or '0')
@@ -59,6 +60,9 @@ local function set_presence(prefix, app, node, channel, user, new, record, exclu
     redis.call('HSET', users, user, after)
     if before <= 0 then
       redis.call('HSET', members, user, record)
+      if quiet then
+        return nil
+      end
       local data = added_data(record)
       redis.call('PUBLISH', key(prefix, app, 'ch', channel),
         envelope(origin, excluded, 'pusher_internal:member_added', data))
@@ -84,8 +88,9 @@ local function set_presence(prefix, app, node, channel, user, new, record, exclu
 end
 
 -- Sets how many subscribers `node` has of `channel` (0: none), keeping the cluster's sum. Returns 1 when the channel
--- became occupied over the cluster, 0 when it became vacant, nil otherwise.
-local function set_count(prefix, app, node, channel, new)
+-- became occupied over the cluster, 0 when it became vacant, nil otherwise (always nil when `quiet`: a rebuild after
+-- Redis lost its data, which puts back what was there).
+local function set_count(prefix, app, node, channel, new, quiet)
   local mine = key(prefix, app, 'node', node, 'subs')
   local old = tonumber(redis.call('HGET', mine, channel) or '0')
   if new == old then
@@ -103,6 +108,9 @@ local function set_count(prefix, app, node, channel, new)
     redis.call('HSET', cluster, channel, after)
   else
     redis.call('HDEL', cluster, channel)
+  end
+  if quiet then
+    return nil
   end
   if before <= 0 and after > 0 then
     return 1

@@ -5,7 +5,9 @@
 --            Returns {'FULL'} or {'FIRST'|'AGAIN', user, record, user, record, ...} (the members after the join).
 --   set:     the groups as given. Returns {kind, channel, user, data, ...} for each member added or removed.
 --   replace: as set, and the node's entries not listed are set to 0 (a rebuild).
+--   quiet:   replace without announcing members put back (a rebuild after Redis lost its data).
 local prefix, app, node, mode, excluded = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local quiet = mode == 'quiet'
 if mode == 'join' then
   local channel, user, count, record = ARGV[7], ARGV[8], tonumber(ARGV[9]), ARGV[10]
   local members = key(prefix, app, 'members', channel)
@@ -13,7 +15,7 @@ if mode == 'join' then
   if not present and redis.call('HLEN', members) >= tonumber(ARGV[6]) then
     return {'FULL'}
   end
-  local kind = set_presence(prefix, app, node, channel, user, count, record, excluded, node)
+  local kind = set_presence(prefix, app, node, channel, user, count, record, excluded, node, false)
   local out = {'AGAIN'}
   if kind == 'added' then
     out[1] = 'FIRST'
@@ -30,7 +32,8 @@ local listed = {}
 for i = 7, #ARGV, 4 do
   local channel, user = ARGV[i], ARGV[i + 1]
   listed[channel .. ' ' .. user] = true
-  local kind, data = set_presence(prefix, app, node, channel, user, tonumber(ARGV[i + 2]), ARGV[i + 3], excluded, node)
+  local kind, data = set_presence(prefix, app, node, channel, user, tonumber(ARGV[i + 2]), ARGV[i + 3], excluded, node,
+    quiet)
   if kind then
     out[#out + 1] = kind
     out[#out + 1] = channel
@@ -38,12 +41,12 @@ for i = 7, #ARGV, 4 do
     out[#out + 1] = data
   end
 end
-if mode == 'replace' then
+if mode == 'replace' or quiet then
   for _, field in ipairs(redis.call('HKEYS', key(prefix, app, 'node', node, 'presence'))) do
     if not listed[field] then
       local sp = string.find(field, ' ', 1, true)
       local channel, user = string.sub(field, 1, sp - 1), string.sub(field, sp + 1)
-      local kind, data = set_presence(prefix, app, node, channel, user, 0, '', '', node)
+      local kind, data = set_presence(prefix, app, node, channel, user, 0, '', '', node, false)
       if kind then
         out[#out + 1] = kind
         out[#out + 1] = channel

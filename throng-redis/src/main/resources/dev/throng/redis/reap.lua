@@ -26,7 +26,7 @@ for _, node in ipairs(dead) do
       local subs = key(prefix, app, 'node', node, 'subs')
       local counts = redis.call('HGETALL', subs)
       for i = 1, #counts, 2 do
-        if set_count(prefix, app, node, counts[i], 0) == 0 then
+        if set_count(prefix, app, node, counts[i], 0, false) == 0 then
           emit('vacated', app, counts[i], '', '')
         end
       end
@@ -36,7 +36,7 @@ for _, node in ipairs(dead) do
       for _, field in ipairs(fields) do
         local sp = string.find(field, ' ', 1, true)
         local channel, user = string.sub(field, 1, sp - 1), string.sub(field, sp + 1)
-        local kind, data = set_presence(prefix, app, node, channel, user, 0, '', '', self)
+        local kind, data = set_presence(prefix, app, node, channel, user, 0, '', '', self, false)
         if kind == 'removed' then
           emit('removed', app, channel, user, data)
         end

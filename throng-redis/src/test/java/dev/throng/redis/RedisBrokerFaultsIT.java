@@ -162,10 +162,13 @@ class RedisBrokerFaultsIT {
         interested(b, "news");
         interested(b, "presence-room");
         answer(a.broker().join(APP, "presence-room", member("u1"), "1.1", 10));
+        answer(a.broker().join(APP, "presence-room", member("u2"), "1.2", 10));
         a.broker().subscribed(APP, "news", 1);
+        a.broker().subscribed(APP, "short", 1);
         b.broker().subscribed(APP, "news", 1);
         await().atMost(WAIT).untilAsserted(() -> assertThat(answer(b.broker().channel(APP, "news")).subscriptionCount())
             .isEqualTo(2));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(b.seen().events("presence-room")).hasSize(2));
 
         redis.stop();
         await().atMost(WAIT).until(() -> a.broker().degradedReason() != null);
@@ -174,11 +177,13 @@ class RedisBrokerFaultsIT {
         assertThat(a.seen().events("news")).as("delivered locally at once").containsExactly("e while away");
         assertThat(a.broker().ready(APP, "other").toCompletableFuture().isCompletedExceptionally())
             .as("no waiting for a cluster that is not there").isTrue();
-        assertThatThrownBy(() -> answer(a.broker().join(APP, "presence-room", member("u2"), "1.2", 10)))
+        assertThatThrownBy(() -> answer(a.broker().join(APP, "presence-room", member("u3"), "1.3", 10)))
             .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(BrokerUnavailableException.class);
         assertThatThrownBy(() -> answer(a.broker().channel(APP, "news")))
             .hasCauseInstanceOf(BrokerUnavailableException.class);
         a.broker().subscribed(APP, "news", 1); // a second local subscriber meanwhile
+        a.broker().leave(APP, "presence-room", member("u2"), "1.2"); // u2 leaves meanwhile
+        a.broker().subscribed(APP, "short", -1); // and "short" loses its only subscriber
 
         redis.start(Duration.ofSeconds(10)); // empty: it lost everything
         await().atMost(WAIT).until(() -> a.broker().degradedReason() == null && b.broker().degradedReason() == null);
@@ -196,6 +201,19 @@ class RedisBrokerFaultsIT {
         });
         assertThat(b.seen().events("news")).as("what was published while away stays away")
             .doesNotContain("e while away");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(b.seen().events("presence-room"))
+            .as("u2, who left while Redis was away, is announced gone after the rebuilds")
+            .endsWith("pusher_internal:member_removed {\"user_id\":\"u2\"}"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(a.seen().told).contains("short vacated"));
+        Thread.sleep(600);
+        assertThat(b.seen().events("presence-room")).as("u1 was there all along: not announced again")
+            .containsExactly("pusher_internal:member_added {\"user_id\":\"u1\"}",
+                "pusher_internal:member_added {\"user_id\":\"u2\"}",
+                "pusher_internal:member_removed {\"user_id\":\"u2\"}");
+        List<String> told = new ArrayList<>(a.seen().told);
+        told.addAll(b.seen().told);
+        assertThat(told).as("occupancy once over the cluster, not again for channels occupied all along")
+            .containsOnlyOnce("news occupied", "short occupied", "short vacated");
     }
 
     @Test
