@@ -189,10 +189,12 @@ final class ChannelSubscriptions {
             if (sub == null) {
                 continue;
             }
+            CompletableFuture<Void> ready;
             synchronized (sub) {
                 sub.sent = false; // the rebuild sends it again
-                failReady(sub, failure);
+                ready = takeReady(sub);
             }
+            fail(ready, failure);
         }
         broker.rebuildLater(failure);
     }
@@ -213,18 +215,24 @@ final class ChannelSubscriptions {
             }
             return;
         }
+        CompletableFuture<Void> ready = null;
         synchronized (sub) {
             if (!sub.wanted) {
                 // Subscribed again by Lettuce's own resubscription after a reconnection, though no longer wanted.
                 sub.sent = true;
                 queue(sub);
-                broker.requestFlush();
-                return;
+            } else {
+                sub.confirmed = true;
+                if (sub.unsubscribesInFlight == 0 && sub.ready != null) {
+                    ready = sub.ready;
+                    sub.ready = null;
+                }
             }
-            sub.confirmed = true;
-            if (sub.unsubscribesInFlight == 0 && sub.ready != null) {
-                sub.ready.complete(null);
-            }
+        }
+        if (ready != null) {
+            ready.complete(null); // outside the lock: what waited runs now (a presence join is sent, say)
+        } else {
+            broker.requestFlush();
         }
     }
 
@@ -247,13 +255,15 @@ final class ChannelSubscriptions {
     void disconnected() {
         BrokerUnavailableException failure = new BrokerUnavailableException("redis connection lost");
         for (Sub sub : byRedisChannel.values()) {
+            CompletableFuture<Void> ready;
             synchronized (sub) {
                 sub.sent = false;
                 sub.confirmed = false;
                 sub.unsubscribesInFlight = 0;
-                failReady(sub, failure);
+                ready = takeReady(sub);
                 removeIfIdle(sub);
             }
+            fail(ready, failure);
         }
     }
 
@@ -283,10 +293,16 @@ final class ChannelSubscriptions {
         return n;
     }
 
-    private static void failReady(Sub sub, Throwable failure) {
-        if (sub.ready != null) {
-            CompletableFuture<Void> ready = sub.ready;
-            sub.ready = null;
+    /** Takes the waiting subscribers' future out (in the lock), to complete it outside. */
+    private static CompletableFuture<Void> takeReady(Sub sub) {
+        CompletableFuture<Void> ready = sub.ready;
+        sub.ready = null;
+        return ready;
+    }
+
+    /** Fails what waited (outside any lock: the waiting subscriptions go on at once, served locally). */
+    private static void fail(CompletableFuture<Void> ready, Throwable failure) {
+        if (ready != null) {
             ready.completeExceptionally(failure instanceof BrokerUnavailableException ? failure
                 : new BrokerUnavailableException("redis did not subscribe: " + failure, failure));
         }

@@ -1,8 +1,11 @@
 package dev.throng.gateway.hub;
 
 import dev.throng.core.IoLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
@@ -13,6 +16,8 @@ import java.util.function.BiConsumer;
  * cluster broker's I/O thread) continues in a task on the loop, after what the loop has queued.
  */
 final class Stages {
+    private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
+
     private Stages() {
     }
 
@@ -28,15 +33,27 @@ final class Stages {
      */
     static <T> void onLoop(IoLoop loop, CompletionStage<T> stage, BiConsumer<? super T, ? super Throwable> action) {
         stage.whenComplete((value, failure) -> {
+            Runnable task = () -> {
+                try {
+                    action.accept(value, unwrap(failure));
+                } catch (RuntimeException e) {
+                    LOG.warn("answering a broker's stage failed", e); // else lost in the stage nobody reads
+                }
+            };
             if (loop.inLoop()) {
-                action.accept(value, failure);
+                task.run();
                 return;
             }
             try {
-                loop.execute(() -> action.accept(value, failure));
+                loop.execute(task);
             } catch (RejectedExecutionException stopped) {
                 // the server has stopped: nothing left to answer
             }
         });
+    }
+
+    /** The failure a dependent stage wraps ({@link CompletionException}), unwrapped. */
+    static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }
