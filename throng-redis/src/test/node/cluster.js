@@ -254,7 +254,12 @@ run({
     await until(() => has(late, 'last'), 'the cached event');
     const empty = await w.node(2).subscribed(await w.node(2).connected('main'), 'cache-cluster-empty');
     await until(() => has(empty, 'pusher:cache_miss'), 'the cache miss');
-    return { late: late.events, empty: empty.events };
+    at('a presence-cache channel: published through node 0, joined on node 2');
+    await w.node(0).sdk('main').trigger('presence-cache-cluster', 'last', { v: 2 });
+    const member = await w.node(2).connected('main', { presence: { user_id: 'cached' } });
+    const presence = await w.node(2).subscribed(member, 'presence-cache-cluster');
+    await until(() => has(presence, 'last'), 'the cached event after the member list');
+    return { late: late.events, empty: empty.events, presence: presence.events, count: presence.members.count };
   },
 
   // The quota app allows 3 connections over the cluster.

@@ -155,13 +155,16 @@ class ClusterIT {
     }
 
     @Test
-    void aCacheChannelsLastEventReachesASubscriberOfAnotherNode() throws Exception {
+    void aCacheChannelsLastEventReachesASubscriberOfAnotherNodeAndAPresenceCacheMember() throws Exception {
         JsonNode seen = run("cache", Map.of());
 
         assertThat(seen.path("late").findValuesAsText("event")).containsExactly("pusher:subscription_succeeded",
             "last");
         assertThat(seen.path("empty").findValuesAsText("event")).containsExactly("pusher:subscription_succeeded",
             "pusher:cache_miss");
+        assertThat(seen.path("presence").findValuesAsText("event")).as("presence-cache-: the members, then the event")
+            .containsExactly("pusher:subscription_succeeded", "last");
+        assertThat(seen.path("count").asInt()).isEqualTo(1);
     }
 
     @Test

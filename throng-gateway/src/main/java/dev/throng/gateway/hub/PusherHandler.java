@@ -26,6 +26,7 @@ import io.netty.buffer.ByteBufUtil;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -269,8 +270,15 @@ public final class PusherHandler implements WebSocketHandler {
         if (member != null) {
             Broker.Member joining = member;
             String socketId = hub.socketId(state.seq);
-            Stages.onLoop(loop, ready.thenCompose(v -> broker.join(app, channel, joining, socketId,
-                limits.maxPresenceMembers())), (joined, failure) -> joined(connection, state, lc, joining, joined,
+            CompletionStage<Broker.Joined> join = ready.thenCompose(v -> broker.join(app, channel, joining, socketId,
+                limits.maxPresenceMembers()));
+            // presence-cache-: the cache is read after the join, before the subscription is confirmed (as for cache-)
+            CompletionStage<Joining> answer = type.isCache()
+                ? join.thenCompose(joined -> joined.outcome() == Broker.Join.FULL
+                    ? CompletableFuture.completedFuture(new Joining(joined, true, null, null))
+                    : broker.cached(app, channel).handle((cached, f) -> new Joining(joined, true, cached, f)))
+                : join.thenApply(joined -> new Joining(joined, false, null, null));
+            Stages.onLoop(loop, answer, (joinAnswer, failure) -> joined(connection, state, lc, joining, joinAnswer,
                 failure));
         } else if (type.isCache()) {
             Stages.onLoop(loop, ready.thenCompose(v -> broker.cached(app, channel)),
@@ -296,12 +304,17 @@ public final class PusherHandler implements WebSocketHandler {
         connection.sendText(ServerFrames.subscriptionSucceeded(channel));
     }
 
+    /** A presence join's answer: the join, and for {@code presence-cache-} channels the cache lookup's. */
+    private record Joining(Broker.Joined joined, boolean cache, Broker.Cached cached, Throwable cacheFailure) {
+    }
+
     /** A presence join answered, on the connection's loop. */
     private void joined(WebSocketConnection connection, ClientState state, LocalChannel lc, Broker.Member member,
-                        Broker.Joined joined, Throwable failure) {
+                        Joining answer, Throwable failure) {
         App app = state.app.app;
         String channel = lc.name;
         boolean wanted = lc.isPending(connection); // not unsubscribed or closed meanwhile
+        Broker.Joined joined = answer == null ? null : answer.joined();
         if (failure != null || joined.outcome() == Broker.Join.FULL) {
             if (wanted) {
                 hub.unsubscribe(connection, state, lc);
@@ -321,13 +334,8 @@ public final class PusherHandler implements WebSocketHandler {
         state.presence().put(channel, member);
         broker.subscribed(app, channel, 1);
         connection.sendText(ServerFrames.presenceSubscriptionSucceeded(channel, presenceMembers(joined.members())));
-        if (ChannelType.of(channel).isCache()) {
-            // presence-cache-: the cached event after the member list (a second answer; rare channel kind)
-            Stages.onLoop(connection.loop(), broker.cached(app, channel), (cached, f) -> {
-                if (state.channel(channel) == lc) {
-                    replay(connection, app, channel, cached, f);
-                }
-            });
+        if (answer.cache()) {
+            replay(connection, app, channel, answer.cached(), answer.cacheFailure());
         }
     }
 
