@@ -102,6 +102,16 @@ public final class RedisBroker implements Broker {
     private volatile boolean closed;
     /** Something failed whose effect on Redis is unknown: the next lease tick rebuilds. */
     private volatile boolean rebuildNeeded;
+    /** A lease refresh found the lease gone since the last rebuild (Redis lost it, or this node was reaped). */
+    private volatile boolean leaseFoundGone;
+    /**
+     * What Redis holds of this node is unknown or gone (since a disconnection or a lost lease) until a rebuild replaces
+     * it: changes wait for it, since a change sent first (after a reconnection, before the rebuild's replace) would be
+     * applied to nothing and announce occupancy that was there all along.
+     */
+    private volatile boolean stale;
+    /** A rebuild is between its lease refresh and its replace (broker thread only). */
+    private boolean rebuildInFlight;
     /** The run id of the Redis last talked to: a new one with no lease of ours means Redis lost its data. */
     private volatile String redisRunId;
 
@@ -574,7 +584,7 @@ public final class RedisBroker implements Broker {
             flushAgain = true;
             return;
         }
-        if (!connected) {
+        if (!connected || stale) {
             return; // kept queued: the rebuild sends everything when Redis is back
         }
         List<CompletionStage<?>> sent = new ArrayList<>();
@@ -619,6 +629,8 @@ public final class RedisBroker implements Broker {
                 LOG.warn("cluster node {} found its lease gone (Redis lost it, or the node was away longer than {}): "
                     + "rebuilding its state from its own", nodeId, settings.leaseTtl());
                 rebuildNeeded = true;
+                leaseFoundGone = true; // this refresh put the lease back: the rebuild's own refresh will not see it gone
+                stale = true;
             }
             onBrokerThread(() -> {
                 if (rebuildNeeded) {
@@ -650,6 +662,13 @@ public final class RedisBroker implements Broker {
         if (!connected || node == null || closed) {
             return;
         }
+        if (rebuildInFlight) {
+            // One at a time: a second one started now (the reconnection's and a lease tick's, say) would find the run
+            // id the first just recorded and replace loudly what the first puts back quietly. The next tick runs it.
+            rebuildNeeded = true;
+            return;
+        }
+        rebuildInFlight = true;
         rebuildNeeded = false;
         meters.rebuilds.increment();
         meters.command(BrokerMeters.Op.SUBSCRIBE);
@@ -657,11 +676,16 @@ public final class RedisBroker implements Broker {
         CompletionStage<String> runId = serverRunId();
         lease.refresh().thenCombine(runId, (gone, id) -> {
             String before = redisRunId;
-            boolean lostData = gone && before != null && !id.equals(before);
+            boolean lostData = (gone || leaseFoundGone) && before != null && !id.equals(before);
+            leaseFoundGone = false;
             redisRunId = id;
-            onBrokerThread(() -> replace(lostData));
+            onBrokerThread(() -> {
+                rebuildInFlight = false;
+                replace(lostData);
+            });
             return null;
         }).exceptionally(failure -> {
+            onBrokerThread(() -> rebuildInFlight = false);
             rebuildNeeded = true; // the next lease tick tries again
             return null;
         });
@@ -672,6 +696,7 @@ public final class RedisBroker implements Broker {
             rebuildNeeded = true;
             return;
         }
+        stale = false; // what follows puts this node's state back; changes after it are sent as changes again
         int channels = subscriptions.resubscribeAll();
         meters.resubscriptions.increment(channels);
         List<CompletionStage<?>> sent = new ArrayList<>();
@@ -754,6 +779,7 @@ public final class RedisBroker implements Broker {
             return;
         }
         boolean was = connected;
+        stale = true;
         connected = false;
         subscriptions.disconnected();
         counts.disconnected();
