@@ -86,6 +86,11 @@ class Witness {
     this.apps = config.apps;
   }
 
+  /** The same witness pointed at node {@code i} of a cluster ({@code config.ports[i]}; throng-redis's cluster.js). */
+  node(i) {
+    return new Witness(Object.assign({}, this.config, { port: this.config.ports[i] }));
+  }
+
   app(name) {
     const app = this.apps[name];
     if (!app) {

@@ -59,11 +59,12 @@ public final class Gateway implements AutoCloseable {
         Apps apps = new Apps(config.apps());
         GatewayMetrics metrics = new GatewayMetrics(apps);
         Webhooks webhooks = new Webhooks(config);
-        Hub hub = new Hub(apps, broker, metrics);
+        Hub hub = new Hub(apps, broker, metrics, webhooks);
         PusherHandler handler = new PusherHandler(hub, broker, apps, config, webhooks, metrics);
         ApiService api = new ApiService(new ApiHandler(apps, config, hub, broker, metrics),
             config.maxRequestBodyBytes());
-        broker.start(hub);
+        metrics.broker(broker::degradedReason);
+        broker.start(hub, metrics);
         ThrongServer server;
         try {
             server = ThrongServer.start(serverConfig, handler, api);
@@ -104,10 +105,11 @@ public final class Gateway implements AutoCloseable {
         close();
     }
 
+    /** Stops at once; the broker's last decisions (a cluster node leaving: channels vacated) still reach webhooks. */
     @Override
     public void close() {
         server.close();
-        webhooks.close();
         broker.close();
+        webhooks.close();
     }
 }

@@ -12,6 +12,7 @@ import dev.throng.gateway.app.Apps;
 import dev.throng.gateway.auth.Hmac;
 import dev.throng.gateway.auth.RequestAuth;
 import dev.throng.gateway.broker.Broker;
+import dev.throng.gateway.broker.BrokerUnavailableException;
 import dev.throng.gateway.broker.Publication;
 import dev.throng.gateway.hub.Hub;
 import dev.throng.gateway.metrics.GatewayMetrics;
@@ -33,6 +34,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 
 /**
@@ -53,8 +59,17 @@ import java.util.regex.Pattern;
  * {@code {"error": "..."}} with 400, 401, 403, 404 or 413 otherwise. {@code GET /metrics} answers Prometheus text
  * without authentication.
  *
- * <p>Sharable: it keeps no state per connection. Runs on the event loop of the connection it serves; publishing hands
- * the frame to the other loops ({@link Hub}).
+ * <p><b>Cluster answers.</b> Channel counts, users and cache entries come from the {@link Broker}, which may have to
+ * ask the cluster's shared state: the answer is written when the broker's stage completes, on the connection's loop,
+ * and never blocks it. Responses on one kept-alive connection leave in the order of their requests. While the broker
+ * is degraded (a cluster node that cannot reach Redis) every answer carries {@code X-Throng-Cluster: degraded}, and a
+ * query that needs the shared state answers 503 {@code {"error": "cluster state unavailable: ..."}}; a trigger is
+ * still delivered to this node's subscribers and answered 200 (docs/cluster.md, "Degraded mode").
+ * {@code GET /healthz/cluster} answers 200 or, while degraded, 503 (no authentication, as {@code /metrics}).
+ *
+ * <p>Sharable: it keeps no state per connection beyond the tail of its pending responses (an attribute, set only
+ * while an answer waits). Runs on the event loop of the connection it serves; publishing hands the frame to the other
+ * loops ({@link Hub}).
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -62,6 +77,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SOCKET_ID = Pattern.compile("\\d+\\.\\d+");
     private static final Set<String> TRIGGER_INFO = Set.of("user_count", "subscription_count");
+    /** The header every answer carries while the broker is degraded. */
+    static final String CLUSTER_HEADER = "X-Throng-Cluster";
+    /**
+     * The last response of a kept-alive connection still waiting for the broker: a later one is written after it
+     * (HTTP/1.1 answers in request order). Absent while nothing waits.
+     */
+    private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf(ApiHandler.class,
+        "pending");
 
     private final Apps apps;
     private final GatewayConfig config;
@@ -102,16 +125,75 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String method = request.method().name();
+        String uri = request.uri();
+        CompletionStage<FullHttpResponse> answer = answerOrFailure(request);
+        CompletableFuture<Void> before = ctx.channel().attr(PENDING).get();
+        if (before == null && answer.toCompletableFuture().isDone()) { // the usual path (a local broker): at once
+            write(ctx, keepAlive, outcome(answer, method, uri));
+            return;
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        ctx.channel().attr(PENDING).set(written);
+        CompletionStage<FullHttpResponse> inOrder = before == null ? answer : before.thenCompose(v -> answer);
+        inOrder.whenComplete((ignored, failure) -> {
+            Runnable task = () -> {
+                if (ctx.channel().attr(PENDING).get() == written) {
+                    ctx.channel().attr(PENDING).set(null);
+                }
+                write(ctx, keepAlive, outcome(answer, method, uri));
+                written.complete(null);
+            };
+            if (ctx.executor().inEventLoop()) {
+                task.run();
+            } else {
+                try {
+                    ctx.executor().execute(task);
+                } catch (RejectedExecutionException stopped) {
+                    written.complete(null); // the server has stopped
+                }
+            }
+        });
+    }
+
+    private CompletionStage<FullHttpResponse> answerOrFailure(FullHttpRequest request) {
+        try {
+            return answer(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The response of a completed answer: its value, or the error it failed with as JSON. */
+    private FullHttpResponse outcome(CompletionStage<FullHttpResponse> answer, String method, String uri) {
         FullHttpResponse response;
         try {
-            response = answer(request);
-        } catch (ApiError e) {
-            response = json(e.status, JSON.createObjectNode().put("error", e.getMessage()));
+            response = answer.toCompletableFuture().join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            response = failure(e.getCause() == null ? e : e.getCause(), method, uri);
         } catch (RuntimeException e) {
-            LOG.warn("REST {} {} failed", request.method(), request.uri(), e);
-            response = json(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                JSON.createObjectNode().put("error", "internal error"));
+            response = failure(e, method, uri);
         }
+        String degraded = broker.degradedReason();
+        if (degraded != null) {
+            response.headers().set(CLUSTER_HEADER, "degraded");
+        }
+        return response;
+    }
+
+    private static FullHttpResponse failure(Throwable e, String method, String uri) {
+        if (e instanceof ApiError api) {
+            return json(api.status, JSON.createObjectNode().put("error", api.getMessage()));
+        }
+        if (e instanceof BrokerUnavailableException unavailable) {
+            return json(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON.createObjectNode()
+                .put("error", "cluster state unavailable: " + unavailable.getMessage()));
+        }
+        LOG.warn("REST {} {} failed", method, uri, e);
+        return json(HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON.createObjectNode().put("error", "internal error"));
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         HttpUtil.setKeepAlive(response, keepAlive);
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
@@ -134,13 +216,19 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         ctx.close();
     }
 
-    private FullHttpResponse answer(FullHttpRequest request) {
+    private CompletionStage<FullHttpResponse> answer(FullHttpRequest request) {
         String uri = request.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         String query = q < 0 ? null : uri.substring(q + 1);
         if (path.equals("/metrics")) {
-            return text(HttpResponseStatus.OK, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+            return done(text(HttpResponseStatus.OK, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        }
+        if (path.equals(ApiService.CLUSTER_HEALTH_PATH)) {
+            String degraded = broker.degradedReason();
+            return done(degraded == null ? json(HttpResponseStatus.OK, JSON.createObjectNode().put("state", "ok"))
+                : json(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON.createObjectNode().put("state", "degraded")
+                    .put("reason", degraded)));
         }
         String[] parts = path.split("/", -1); // "", "apps", id, ...
         if (parts.length < 4 || !parts[1].equals("apps")) {
@@ -183,7 +271,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (resource.equals("users") && parts.length == 6 && parts[5].equals("terminate_connections")
             && method.equals(HttpMethod.POST)) {
             broker.terminateUser(app, decode(parts[4]));
-            return ok(JSON.createObjectNode());
+            return done(ok(JSON.createObjectNode()));
         }
         throw new ApiError(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + method + " " + path);
     }
@@ -191,7 +279,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     // ---- events -----------------------------------------------------------------------------------------------
 
     /** {@code POST /apps/{id}/events}. */
-    private ObjectNode trigger(App app, JsonNode body) {
+    private CompletionStage<ObjectNode> trigger(App app, JsonNode body) {
         AppLimits limits = app.limits();
         String name = eventName(body, limits);
         String data = eventData(body, limits);
@@ -228,17 +316,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             publish(app, channel, name, data, socketId, now);
         }
         ObjectNode response = JSON.createObjectNode();
-        if (!info.isEmpty()) {
-            ObjectNode byChannel = response.putObject("channels");
-            for (String channel : unique) {
-                byChannel.set(channel, attributes(app, channel, info));
-            }
+        if (info.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
         }
-        return response;
+        ObjectNode byChannel = response.putObject("channels");
+        List<CompletionStage<ObjectNode>> answers = new ArrayList<>();
+        for (String channel : unique) {
+            answers.add(attributes(app, channel, info));
+        }
+        return all(answers).thenApply(nodes -> {
+            int i = 0;
+            for (String channel : unique) {
+                byChannel.set(channel, nodes.get(i++));
+            }
+            return response;
+        });
     }
 
     /** {@code POST /apps/{id}/batch_events}. */
-    private ObjectNode batch(App app, JsonNode body) {
+    private CompletionStage<ObjectNode> batch(App app, JsonNode body) {
         AppLimits limits = app.limits();
         JsonNode batch = body.get("batch");
         if (batch == null || !batch.isArray()) {
@@ -267,21 +363,28 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             publish(app, item.channel(), item.name(), item.data(), item.socketId(), now);
         }
         ObjectNode response = JSON.createObjectNode();
-        if (items.stream().anyMatch(i -> !i.info().isEmpty())) {
-            ArrayNode results = response.putArray("batch");
-            for (Item item : items) {
-                results.add(item.info().isEmpty() ? JSON.createObjectNode() : attributes(app, item.channel(),
-                    item.info()));
-            }
+        if (items.stream().allMatch(i -> i.info().isEmpty())) {
+            return CompletableFuture.completedFuture(response);
         }
-        return response;
+        List<CompletionStage<ObjectNode>> answers = new ArrayList<>();
+        for (Item item : items) {
+            answers.add(item.info().isEmpty() ? CompletableFuture.completedFuture(JSON.createObjectNode())
+                : attributes(app, item.channel(), item.info()));
+        }
+        return all(answers).thenApply(nodes -> {
+            ArrayNode results = response.putArray("batch");
+            nodes.forEach(results::add);
+            return response;
+        });
     }
 
     private void publish(App app, String channel, String name, String data, String socketId, long now) {
+        Publication publication = new Publication(app, channel, name, data, socketId, null, now);
         if (ChannelType.of(channel).isCache()) {
-            broker.cache(app, channel, name, data, config.cacheTtl());
+            hub.publishCached(publication, config.cacheTtl());
+        } else {
+            hub.publish(publication);
         }
-        hub.publish(new Publication(app, channel, name, data, socketId, null, now));
     }
 
     private static String eventName(JsonNode body, AppLimits limits) {
@@ -357,47 +460,64 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     /** {@code user_count} (presence channels only) and {@code subscription_count}, as asked. */
-    private ObjectNode attributes(App app, String channel, Set<String> info) {
-        ObjectNode node = JSON.createObjectNode();
+    private CompletionStage<ObjectNode> attributes(App app, String channel, Set<String> info) {
         boolean presence = ChannelType.of(channel).isPresence();
-        if (info.contains("user_count") && presence) {
-            node.put("user_count", broker.members(app, channel).size());
-        }
-        if (info.contains("subscription_count")) {
-            node.put("subscription_count", broker.subscriptionCount(app, channel));
-        }
-        return node;
+        return broker.channel(app, channel).thenApply(counts -> {
+            ObjectNode node = JSON.createObjectNode();
+            if (info.contains("user_count") && presence) {
+                node.put("user_count", counts.userCount());
+            }
+            if (info.contains("subscription_count")) {
+                node.put("subscription_count", counts.subscriptionCount());
+            }
+            return node;
+        });
+    }
+
+    /** The values of {@code stages}, in order, once all are complete (failing with the first failure). */
+    private static <T> CompletionStage<List<T>> all(List<CompletionStage<T>> stages) {
+        CompletableFuture<?>[] futures = stages.stream().map(CompletionStage::toCompletableFuture)
+            .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(futures).thenApply(v -> {
+            List<T> values = new ArrayList<>(stages.size());
+            for (CompletionStage<T> stage : stages) {
+                values.add(stage.toCompletableFuture().join());
+            }
+            return values;
+        });
     }
 
     // ---- channels ---------------------------------------------------------------------------------------------
 
     /** {@code GET /apps/{id}/channels}: occupied channels, optionally by prefix, with user counts of presence ones. */
-    private ObjectNode channels(App app, String prefix, String infoParameter) {
+    private CompletionStage<ObjectNode> channels(App app, String prefix, String infoParameter) {
         String p = prefix == null ? "" : prefix;
         Set<String> info = infoParameter == null ? Set.of()
             : attributesOf(infoParameter, Set.of("user_count", "subscription_count"));
         if (info.contains("user_count") && !p.startsWith("presence-")) {
             throw bad("user_count needs filter_by_prefix=presence-");
         }
-        ObjectNode response = JSON.createObjectNode();
-        ObjectNode channels = response.putObject("channels");
-        for (Map.Entry<String, Long> e : broker.channels(app, p).entrySet()) {
-            if (ChannelType.of(e.getKey()) == ChannelType.SERVER_TO_USER) {
-                continue; // internal to sign-in, not a channel the app made
+        return broker.channels(app, p).thenApply(occupied -> {
+            ObjectNode response = JSON.createObjectNode();
+            ObjectNode channels = response.putObject("channels");
+            for (Map.Entry<String, Broker.ChannelInfo> e : occupied.entrySet()) {
+                if (ChannelType.of(e.getKey()) == ChannelType.SERVER_TO_USER) {
+                    continue; // internal to sign-in, not a channel the app made
+                }
+                ObjectNode node = channels.putObject(e.getKey());
+                if (info.contains("user_count")) {
+                    node.put("user_count", e.getValue().userCount());
+                }
+                if (info.contains("subscription_count")) {
+                    node.put("subscription_count", e.getValue().subscriptionCount());
+                }
             }
-            ObjectNode node = channels.putObject(e.getKey());
-            if (info.contains("user_count")) {
-                node.put("user_count", broker.members(app, e.getKey()).size());
-            }
-            if (info.contains("subscription_count")) {
-                node.put("subscription_count", e.getValue());
-            }
-        }
-        return response;
+            return response;
+        });
     }
 
     /** {@code GET /apps/{id}/channels/{name}}. */
-    private ObjectNode channel(App app, String channel, String infoParameter) {
+    private CompletionStage<ObjectNode> channel(App app, String channel, String infoParameter) {
         checkChannel(channel, app.limits());
         ChannelType type = ChannelType.of(channel);
         Set<String> info = infoParameter == null ? Set.of()
@@ -408,37 +528,41 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (info.contains("cache") && !type.isCache()) {
             throw bad("cache is for cache channels only");
         }
-        long count = broker.subscriptionCount(app, channel);
-        ObjectNode response = JSON.createObjectNode().put("occupied", count > 0);
-        if (info.contains("user_count")) {
-            response.put("user_count", broker.members(app, channel).size());
-        }
-        if (info.contains("subscription_count")) {
-            response.put("subscription_count", count);
-        }
-        if (info.contains("cache")) {
-            Broker.Cached cached = broker.cached(app, channel);
-            if (cached == null) {
-                response.putNull("cache");
-            } else {
-                response.putObject("cache").put("data", cached.data()).put("ttl", cached.ttl().toSeconds());
+        CompletionStage<Broker.Cached> cache = info.contains("cache") ? broker.cached(app, channel)
+            : CompletableFuture.completedFuture(null);
+        return broker.channel(app, channel).thenCombine(cache, (counts, cached) -> {
+            ObjectNode response = JSON.createObjectNode().put("occupied", counts.subscriptionCount() > 0);
+            if (info.contains("user_count")) {
+                response.put("user_count", counts.userCount());
             }
-        }
-        return response;
+            if (info.contains("subscription_count")) {
+                response.put("subscription_count", counts.subscriptionCount());
+            }
+            if (info.contains("cache")) {
+                if (cached == null) {
+                    response.putNull("cache");
+                } else {
+                    response.putObject("cache").put("data", cached.data()).put("ttl", cached.ttl().toSeconds());
+                }
+            }
+            return response;
+        });
     }
 
     /** {@code GET /apps/{id}/channels/{name}/users}: presence channels only. */
-    private ObjectNode users(App app, String channel) {
+    private CompletionStage<ObjectNode> users(App app, String channel) {
         checkChannel(channel, app.limits());
         if (!ChannelType.of(channel).isPresence()) {
             throw bad("users are listed for presence channels only");
         }
-        ObjectNode response = JSON.createObjectNode();
-        ArrayNode users = response.putArray("users");
-        for (Broker.Member member : broker.members(app, channel)) {
-            users.addObject().put("id", member.id());
-        }
-        return response;
+        return broker.members(app, channel).thenApply(members -> {
+            ObjectNode response = JSON.createObjectNode();
+            ArrayNode users = response.putArray("users");
+            for (Broker.Member member : members) {
+                users.addObject().put("id", member.id());
+            }
+            return response;
+        });
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------------------
@@ -466,8 +590,16 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         return QueryStringDecoder.decodeComponent(component);
     }
 
+    private static CompletionStage<FullHttpResponse> ok(CompletionStage<ObjectNode> body) {
+        return body.thenApply(ApiHandler::ok);
+    }
+
     private static FullHttpResponse ok(ObjectNode body) {
         return json(HttpResponseStatus.OK, body);
+    }
+
+    private static CompletionStage<FullHttpResponse> done(FullHttpResponse response) {
+        return CompletableFuture.completedFuture(response);
     }
 
     private static FullHttpResponse json(HttpResponseStatus status, JsonNode body) {

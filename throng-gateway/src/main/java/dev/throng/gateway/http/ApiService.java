@@ -10,15 +10,21 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Pusher REST API (and {@code GET /metrics}) on the WebSocket port, as Pusher-compatible servers serve it
- * (issue #17 item 7): the engine hands over every plain request under {@code /apps/} or to {@code /metrics}, and the
- * connection gets Netty's HTTP codec (no hand-written HTTP parsing), an aggregator bounded by the largest body
+ * The Pusher REST API (and {@code GET /metrics}, {@code GET /healthz/cluster}) on the WebSocket port, as
+ * Pusher-compatible servers serve it (issue #17 item 7): the engine hands over every plain request under
+ * {@code /apps/}, to {@code /metrics} or to {@code /healthz/cluster}, and the connection gets Netty's HTTP codec (no hand-written HTTP parsing), an aggregator bounded by the largest body
  * (larger: 413, from the aggregator), and the {@link ApiHandler}. SDKs keep their connections alive between calls;
  * one idle for a minute is closed.
  */
 public final class ApiService implements HttpService {
     /** A kept-alive API connection idle this long is closed: SDKs reconnect at once, idle sockets cost a channel. */
     private static final int IDLE_SECONDS = 60;
+    /**
+     * The cluster's health: 200 while the broker reaches the shared state, 503 while it is degraded. Beside the engine's
+     * {@code /healthz} (which stays the process's liveness: a node that cannot reach Redis still serves its own
+     * connections and must not be restarted for it).
+     */
+    public static final String CLUSTER_HEALTH_PATH = "/healthz/cluster";
 
     private final ApiHandler handler;
     private final int maxBody;
@@ -31,7 +37,8 @@ public final class ApiService implements HttpService {
     @Override
     public boolean serves(HttpRequest request) {
         String uri = request.uri();
-        return uri.startsWith("/apps/") || uri.equals("/metrics") || uri.startsWith("/metrics?");
+        return uri.startsWith("/apps/") || uri.equals("/metrics") || uri.startsWith("/metrics?")
+            || uri.equals(CLUSTER_HEALTH_PATH) || uri.startsWith(CLUSTER_HEALTH_PATH + "?");
     }
 
     @Override

@@ -10,9 +10,12 @@ import dev.throng.gateway.broker.Publication;
 import dev.throng.gateway.metrics.GatewayMetrics;
 import dev.throng.gateway.protocol.PusherError;
 import dev.throng.gateway.protocol.ServerFrames;
+import dev.throng.gateway.webhook.Webhooks;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,6 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code maxOutboundBytes} waiting is a slow consumer and is closed with {@link PusherError#SLOW_CONSUMER}, so it
  * never grows the server's memory or delays the others.
  *
+ * <p>A subscription that needs the broker's answer first (a presence join, a cache lookup, a cluster subscription
+ * being set up) is added pending and confirmed on its loop when the answer is in ({@link LocalChannel}): deliveries
+ * reach it from its {@code subscription_succeeded} on.
+ *
+ * <p>As the broker's {@link Broker.Node} it also turns the cluster's decisions into webhooks (occupied, vacated,
+ * member added and removed), once per cluster.
+ *
  * <p>Thread-safe. Subscribe and unsubscribe run on the subscriber's loop; publish and deliver on any thread.
  */
 public final class Hub implements Broker.Node {
@@ -32,6 +42,7 @@ public final class Hub implements Broker.Node {
     private final AppHub[] apps;
     private final Apps configured;
     private final GatewayMetrics metrics;
+    private final Webhooks webhooks;
     /** The socket ids of this node are {@code prefix.n}: a random prefix per process, so nodes do not collide. */
     private final String socketPrefix;
     private final AtomicLong sockets = new AtomicLong();
@@ -42,10 +53,11 @@ public final class Hub implements Broker.Node {
      */
     private volatile Inbox[] inboxes = new Inbox[0];
 
-    public Hub(Apps configured, Broker broker, GatewayMetrics metrics) {
+    public Hub(Apps configured, Broker broker, GatewayMetrics metrics, Webhooks webhooks) {
         this.configured = configured;
         this.broker = broker;
         this.metrics = metrics;
+        this.webhooks = webhooks;
         this.apps = new AppHub[configured.size()];
         for (App app : configured.all()) {
             int i = configured.indexOf(app);
@@ -60,7 +72,7 @@ public final class Hub implements Broker.Node {
     }
 
     /** Every app's hub, for counters. */
-    AppHub[] apps() {
+    AppHub[] appHubs() {
         return apps;
     }
 
@@ -87,25 +99,39 @@ public final class Hub implements Broker.Node {
 
     // ---- subscriptions (on the subscriber's loop) -------------------------------------------------------------
 
-    /** Adds {@code connection} to {@code channel}'s subscribers on its loop (it is not subscribed yet). */
-    LocalChannel subscribe(WebSocketConnection connection, ClientState state, String channel) {
+    /**
+     * Adds {@code connection} to {@code channel}'s subscribers on its loop (it is not subscribed yet): pending when
+     * {@code awaitAnswer} or while the broker is not {@linkplain Broker#ready ready} for the channel (then
+     * {@link #confirm} it on the loop when the answer is in), subscribed at once otherwise.
+     */
+    LocalChannel subscribe(WebSocketConnection connection, ClientState state, String channel, boolean awaitAnswer) {
         IoLoop loop = connection.loop();
         Shard shard = Shard.of(loop, apps.length);
         boolean[] created = new boolean[1];
         LocalChannel lc = shard.getOrCreate(state.app, channel, created);
-        lc.add(connection);
+        if (created[0]) {
+            joinGroup(state.app, channel, loop); // interest first: ready() answers for it
+        }
+        if (awaitAnswer || !Stages.isDone(broker.ready(state.app.app, channel))) {
+            lc.addPending(connection);
+        } else {
+            lc.add(connection);
+        }
         state.addChannel(lc);
         state.app.subscriptions.increment();
-        if (created[0]) {
-            joinGroup(state.app, channel, loop);
-        }
         return lc;
     }
 
-    /** Removes {@code connection} from {@code lc} (its subscription). */
-    void unsubscribe(WebSocketConnection connection, ClientState state, LocalChannel lc) {
-        if (!lc.remove(connection)) {
-            return;
+    /** Makes {@code connection}'s pending subscription to {@code lc} a subscription; false if it left meanwhile. */
+    boolean confirm(WebSocketConnection connection, LocalChannel lc) {
+        return lc.confirm(connection);
+    }
+
+    /** Removes {@code connection} from {@code lc}, subscribed or pending; says which it was. */
+    LocalChannel.Removed unsubscribe(WebSocketConnection connection, ClientState state, LocalChannel lc) {
+        LocalChannel.Removed removed = lc.remove(connection);
+        if (removed == LocalChannel.Removed.NONE) {
+            return removed;
         }
         state.removeChannel(lc);
         state.app.subscriptions.decrement();
@@ -114,6 +140,7 @@ public final class Hub implements Broker.Node {
             Shard.of(loop, apps.length).remove(lc);
             leaveGroup(state.app, lc.name, loop.index());
         }
+        return removed;
     }
 
     /** Makes {@code loop} one that deliveries go to; before its first channel bit is set (the group's lock publishes). */
@@ -187,6 +214,12 @@ public final class Hub implements Broker.Node {
         broker.publish(publication);
     }
 
+    /** As {@link #publish}, keeping it as the cache channel's last event for {@code ttl}. */
+    public void publishCached(Publication publication, Duration ttl) {
+        metrics.published(publication.app());
+        broker.publishCached(publication, ttl);
+    }
+
     /**
      * A publication for this node (from the broker): encoded once here, then handed to the inbox of each loop with
      * subscribers ({@link Inbox}: one drain task writes each subscriber its share of what waits, in the channel's
@@ -243,6 +276,30 @@ public final class Hub implements Broker.Node {
                 connection.sendText(PusherError.TERMINATED.frame());
                 connection.close(PusherError.TERMINATED.closeCode(), PusherError.TERMINATED.message());
             });
+        }
+    }
+
+    @Override
+    public List<App> apps() {
+        return configured.all();
+    }
+
+    @Override
+    public void occupancy(App app, String channel, boolean occupied) {
+        if (occupied) {
+            webhooks.channelOccupied(app, channel);
+        } else {
+            webhooks.channelVacated(app, channel);
+        }
+    }
+
+    @Override
+    public void membership(App app, String channel, String userId, boolean present) {
+        metrics.published(app); // the member_added or member_removed the broker announced
+        if (present) {
+            webhooks.memberAdded(app, channel, userId);
+        } else {
+            webhooks.memberRemoved(app, channel, userId);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.throng.gateway.hub;
 
+import dev.throng.core.IoLoop;
 import dev.throng.core.PreparedMessage;
 import dev.throng.core.UpgradeDecision;
 import dev.throng.core.UpgradeRequest;
@@ -25,13 +26,17 @@ import io.netty.buffer.ByteBufUtil;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Every Pusher connection's protocol (issue #17 items 2-5): the connection path and its refusals, the handshake,
  * {@code pusher:ping}, subscriptions with their signatures, presence, cache replay, client events and sign-in. It
  * runs on each connection's event loop (the engine's {@link WebSocketHandler} contract); channels and fan-out are the
- * {@link Hub}'s, what nodes share the {@link Broker}'s.
+ * {@link Hub}'s, what nodes share the {@link Broker}'s. Where the broker must answer first (a presence join, a cache
+ * lookup, a cluster subscription being set up) the subscription waits pending and the answer is taken back to the
+ * connection's loop ({@link Stages}); the local broker answers at once, so a single node runs straight through.
  *
  * <p>Refusals follow what pusher-js does with them (docs/gateway.md): an unknown or disabled app, a quota, or an
  * unsupported protocol is accepted as a WebSocket and then told with {@code pusher:error} and the close code, since a
@@ -223,7 +228,7 @@ public final class PusherHandler implements WebSocketHandler {
             error(connection, PusherError.INVALID_CHANNEL_NAME, channel);
             return;
         }
-        if (state.channel(channel) != null) {
+        if (state.channel(channel) != null) { // subscribed, or waiting for the broker's answer
             error(connection, PusherError.EXISTING_SUBSCRIPTION, channel);
             return;
         }
@@ -232,7 +237,6 @@ public final class PusherHandler implements WebSocketHandler {
             return;
         }
         ChannelType type = ChannelType.of(channel);
-        String socketId = hub.socketId(state.seq);
         Broker.Member member = null;
         if (type == ChannelType.SERVER_TO_USER) {
             ClientState.Extras extras = state.extras;
@@ -242,7 +246,8 @@ public final class PusherHandler implements WebSocketHandler {
                 return;
             }
         } else if (type.requiresSignature()) {
-            ErrorReply refused = state.app.channelAuth.verify(socketId, channel, m.auth(), m.channelData());
+            ErrorReply refused = state.app.channelAuth.verify(hub.socketId(state.seq), channel, m.auth(),
+                m.channelData());
             if (refused != null) {
                 metrics.authFailed(app);
                 error(connection, refused);
@@ -253,37 +258,108 @@ public final class PusherHandler implements WebSocketHandler {
                 if (member == null) {
                     return; // told why
                 }
-                Broker.Join join = broker.join(app, channel, member, socketId, limits.maxPresenceMembers());
-                if (join == Broker.Join.FULL) {
-                    error(connection, PusherError.PRESENCE_FULL, channel, limits.maxPresenceMembers());
-                    return;
-                }
-                state.presence().put(channel, member);
-                if (join == Broker.Join.FIRST) {
-                    hub.publish(new Publication(app, channel, "pusher_internal:member_added",
-                        "{\"user_id\":" + member.idJson()
-                            + (member.infoJson() == null ? "" : ",\"user_info\":" + member.infoJson()) + "}",
-                        socketId, null, System.nanoTime()));
-                    webhooks.memberAdded(app, channel, member.id());
-                }
             }
         }
-        hub.subscribe(connection, state, channel);
+        // Subscribed first, pending: the loop's interest is registered (a cluster node subscribes to the channel), and
+        // the subscription receives what is published from its confirmation on (Hub). The answers it waits for come
+        // after the channel is ready, so that nothing published after them is missed.
+        boolean answerNeeded = member != null || type.isCache();
+        LocalChannel lc = hub.subscribe(connection, state, channel, answerNeeded);
+        CompletionStage<Void> ready = broker.ready(app, channel);
+        IoLoop loop = connection.loop();
+        if (member != null) {
+            Broker.Member joining = member;
+            String socketId = hub.socketId(state.seq);
+            CompletionStage<Broker.Joined> join = ready.thenCompose(v -> broker.join(app, channel, joining, socketId,
+                limits.maxPresenceMembers()));
+            // presence-cache-: the cache is read after the join, before the subscription is confirmed (as for cache-)
+            CompletionStage<Joining> answer = type.isCache()
+                ? join.thenCompose(joined -> joined.outcome() == Broker.Join.FULL
+                    ? CompletableFuture.completedFuture(new Joining(joined, true, null, null))
+                    : broker.cached(app, channel).handle((cached, f) -> new Joining(joined, true, cached, f)))
+                : join.thenApply(joined -> new Joining(joined, false, null, null));
+            Stages.onLoop(loop, answer, (joinAnswer, failure) -> joined(connection, state, lc, joining, joinAnswer,
+                failure));
+        } else if (type.isCache()) {
+            Stages.onLoop(loop, ready.thenCompose(v -> broker.cached(app, channel)),
+                (cached, failure) -> cacheAnswered(connection, state, lc, cached, failure));
+        } else if (!lc.isPending(connection)) {
+            succeeded(connection, type, app, channel); // the usual path: no answer to wait for
+        } else {
+            // Waiting for the cluster to deliver the channel here; if it cannot, the channel is served locally.
+            Stages.onLoop(loop, ready, (v, failure) -> {
+                if (hub.confirm(connection, lc)) {
+                    succeeded(connection, type, app, channel);
+                }
+            });
+        }
+    }
+
+    /** A confirmed subscription of a non-presence channel: counted (webhooks), and told. */
+    private void succeeded(WebSocketConnection connection, ChannelType type, App app, String channel) {
         // A user's own channel is no occupancy: not counted, no webhooks (pusher-spec 4.5).
-        if (type != ChannelType.SERVER_TO_USER && broker.subscribed(app, channel, 1) == 1) {
-            webhooks.channelOccupied(app, channel);
+        if (type != ChannelType.SERVER_TO_USER) {
+            broker.subscribed(app, channel, 1);
         }
-        connection.sendText(member != null
-            ? ServerFrames.presenceSubscriptionSucceeded(channel, presenceMembers(broker.members(app, channel)))
-            : ServerFrames.subscriptionSucceeded(channel));
-        if (type.isCache()) {
-            Broker.Cached cached = broker.cached(app, channel);
-            if (cached != null) {
-                connection.sendText(ServerFrames.channelEvent(cached.event(), channel, cached.data(), null));
-            } else {
-                connection.sendText(ServerFrames.cacheMiss(channel));
-                webhooks.cacheMiss(app, channel);
+        connection.sendText(ServerFrames.subscriptionSucceeded(channel));
+    }
+
+    /** A presence join's answer: the join, and for {@code presence-cache-} channels the cache lookup's. */
+    private record Joining(Broker.Joined joined, boolean cache, Broker.Cached cached, Throwable cacheFailure) {
+    }
+
+    /** A presence join answered, on the connection's loop. */
+    private void joined(WebSocketConnection connection, ClientState state, LocalChannel lc, Broker.Member member,
+                        Joining answer, Throwable failure) {
+        App app = state.app.app;
+        String channel = lc.name;
+        boolean wanted = lc.isPending(connection); // not unsubscribed or closed meanwhile
+        Broker.Joined joined = answer == null ? null : answer.joined();
+        if (failure != null || joined.outcome() == Broker.Join.FULL) {
+            if (wanted) {
+                hub.unsubscribe(connection, state, lc);
+                if (failure != null) {
+                    error(connection, PusherError.PRESENCE_UNAVAILABLE, channel);
+                } else {
+                    error(connection, PusherError.PRESENCE_FULL, channel, app.limits().maxPresenceMembers());
+                }
             }
+            return;
+        }
+        if (!wanted) {
+            broker.leave(app, channel, member, hub.socketId(state.seq)); // the join is undone
+            return;
+        }
+        hub.confirm(connection, lc);
+        state.presence().put(channel, member);
+        broker.subscribed(app, channel, 1);
+        connection.sendText(ServerFrames.presenceSubscriptionSucceeded(channel, presenceMembers(joined.members())));
+        if (answer.cache()) {
+            replay(connection, app, channel, answer.cached(), answer.cacheFailure());
+        }
+    }
+
+    /** A cache channel's lookup answered, on the connection's loop: subscribed, then its last event or a miss. */
+    private void cacheAnswered(WebSocketConnection connection, ClientState state, LocalChannel lc,
+                               Broker.Cached cached, Throwable failure) {
+        if (!hub.confirm(connection, lc)) {
+            return; // left meanwhile
+        }
+        App app = state.app.app;
+        succeeded(connection, ChannelType.of(lc.name), app, lc.name);
+        replay(connection, app, lc.name, cached, failure);
+    }
+
+    private void replay(WebSocketConnection connection, App app, String channel, Broker.Cached cached,
+                        Throwable failure) {
+        if (failure != null) {
+            return; // the cluster's cache cannot be read now: neither the event nor a miss can be told
+        }
+        if (cached != null) {
+            connection.sendText(ServerFrames.channelEvent(cached.event(), channel, cached.data(), null));
+        } else {
+            connection.sendText(ServerFrames.cacheMiss(channel));
+            webhooks.cacheMiss(app, channel);
         }
     }
 
@@ -338,23 +414,23 @@ public final class PusherHandler implements WebSocketHandler {
         leave(connection, state, lc);
     }
 
-    /** Ends a subscription: the hub's, the presence membership's and the channel count's. */
+    /**
+     * Ends a subscription: the hub's, the presence membership's and the channel count's. A pending one is only taken
+     * out of the hub: its answer, when it comes, undoes what it did in the broker.
+     */
     private void leave(WebSocketConnection connection, ClientState state, LocalChannel lc) {
         App app = state.app.app;
         String channel = lc.name;
-        hub.unsubscribe(connection, state, lc);
+        if (hub.unsubscribe(connection, state, lc) != LocalChannel.Removed.SUBSCRIBED) {
+            return;
+        }
         ClientState.Extras extras = state.extras;
         Broker.Member member = extras == null || extras.presence == null ? null : extras.presence.remove(channel);
         if (member != null) {
-            String socketId = hub.socketId(state.seq);
-            if (broker.leave(app, channel, member.id(), socketId)) {
-                hub.publish(new Publication(app, channel, "pusher_internal:member_removed",
-                    "{\"user_id\":" + member.idJson() + "}", socketId, null, System.nanoTime()));
-                webhooks.memberRemoved(app, channel, member.id());
-            }
+            broker.leave(app, channel, member, hub.socketId(state.seq));
         }
-        if (ChannelType.of(channel) != ChannelType.SERVER_TO_USER && broker.subscribed(app, channel, -1) == 0) {
-            webhooks.channelVacated(app, channel);
+        if (ChannelType.of(channel) != ChannelType.SERVER_TO_USER) {
+            broker.subscribed(app, channel, -1);
         }
     }
 
@@ -370,7 +446,8 @@ public final class PusherHandler implements WebSocketHandler {
             error(connection, PusherError.CLIENT_EVENT_CHANNEL_TYPE, channel);
             return;
         }
-        if (state.channel(channel) == null) {
+        LocalChannel subscription = state.channel(channel);
+        if (subscription == null || subscription.isPending(connection)) {
             error(connection, PusherError.CLIENT_EVENT_NOT_SUBSCRIBED, channel);
             return;
         }

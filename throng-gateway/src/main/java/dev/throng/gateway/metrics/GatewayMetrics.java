@@ -8,6 +8,7 @@ import dev.throng.gateway.protocol.PusherError;
 import dev.throng.gateway.webhook.WebhookStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -116,6 +117,21 @@ public final class GatewayMetrics {
         Gauge.builder(name, server, s -> value.applyAsDouble(s.stats())).description(description).register(registry);
     }
 
+    /**
+     * The registry every meter goes to: a broker registers its own ({@code throng_broker_*}) here when it starts.
+     */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** {@code throng_broker_degraded}: 1 while the broker cannot reach the cluster's shared state (read when scraped). */
+    public void broker(Supplier<String> degradedReason) {
+        Gauge.builder("throng_broker_degraded", degradedReason, r -> r.get() == null ? 0 : 1)
+            .strongReference(true) // a method reference nobody else holds (gauges keep their object weakly)
+            .description("1 while the broker cannot reach the cluster's shared state: this node serves its own "
+                + "connections only").register(registry);
+    }
+
     /** The webhook sender's counters, read from {@code stats} when scraped. */
     public void webhooks(Supplier<WebhookStats> stats) {
         webhook("queued", "Webhook events accepted", stats, WebhookStats::eventsQueued);
@@ -132,7 +148,10 @@ public final class GatewayMetrics {
 
     private void webhook(String name, String description, Supplier<WebhookStats> stats,
                          ToDoubleFunction<WebhookStats> value) {
-        Gauge.builder("throng_webhook_" + name, stats, s -> value.applyAsDouble(s.get())).description(description)
+        // Strongly: the supplier is a method reference nobody else holds, and gauges keep their object weakly (a
+        // collection would turn them NaN).
+        Gauge.builder("throng_webhook_" + name, stats, s -> value.applyAsDouble(s.get())).strongReference(true)
+            .description(description)
             .register(registry);
     }
 

@@ -112,6 +112,12 @@ public enum PusherError {
     INVALID_CHANNEL_DATA("Invalid channel_data: %s", Doc.PENDING),
     /** A new user joining a presence channel that holds the app's maximum of users (Pusher: 100). */
     PRESENCE_FULL("Presence channel %s is full: at most %d members", Doc.PENDING),
+    /**
+     * A presence subscribe while the cluster's shared state cannot be reached (a Redis broker in degraded mode): the
+     * members cannot be known, so nobody joins; the client may subscribe again later.
+     */
+    PRESENCE_UNAVAILABLE("Presence channel %s is unavailable: the cluster's shared state cannot be reached; subscribe "
+        + "again later", Doc.PENDING),
     /** A presence member's {@code user_info} larger than the app's limit (Pusher: 1 KB). */
     USER_INFO_TOO_LARGE("user_info larger than %d bytes", Doc.PENDING),
     /** A presence or signed-in user id longer than the app's limit (Pusher: 128). */

@@ -181,6 +181,28 @@ class GatewayIT {
     }
 
     @Test
+    void aPresenceCacheChannelSendsItsMembersThenItsLastEventOrAMiss() throws Exception {
+        String aliceData = "{\"user_id\":\"alice\"}";
+        try (PusherWire alice = PusherWire.connect(port, APP.key())) {
+            String sa = alice.established();
+            alice.send(subscribe("presence-cache-room", auth(sa, "presence-cache-room", aliceData), aliceData));
+            JsonNode members = PusherWire.JSON.readTree(alice.next().path("data").asText());
+            assertThat(members.path("presence").path("count").asInt()).isEqualTo(1);
+            assertThat(alice.next().path("event").asText()).isEqualTo("pusher:cache_miss");
+        }
+        rest.post("/events", "{\"name\":\"moved\",\"channel\":\"presence-cache-room\",\"data\":\"7\"}");
+        String bobData = "{\"user_id\":\"bob\"}";
+        try (PusherWire bob = PusherWire.connect(port, APP.key())) {
+            String sb = bob.established();
+            bob.send(subscribe("presence-cache-room", auth(sb, "presence-cache-room", bobData), bobData));
+            assertThat(bob.next().path("event").asText()).isEqualTo("pusher_internal:subscription_succeeded");
+            JsonNode replay = bob.next();
+            assertThat(replay.path("event").asText()).isEqualTo("moved");
+            assertThat(replay.path("data").asText()).isEqualTo("7");
+        }
+    }
+
+    @Test
     void theRestApiListsChannelsAndCountsAndServesMetrics() throws Exception {
         try (PusherWire one = PusherWire.connect(port, APP.key())) {
             one.established();
@@ -196,7 +218,13 @@ class GatewayIT {
                 .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("throng_connections{app=\"1\"} 1.0")
-                .contains("throng_subscriptions{app=\"1\"} 1.0");
+                .contains("throng_subscriptions{app=\"1\"} 1.0").contains("throng_broker_degraded 0.0");
+            HttpResponse<String> cluster = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/healthz/cluster")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(cluster.statusCode()).as("one node: never degraded").isEqualTo(200);
+            assertThat(cluster.body()).isEqualTo("{\"state\":\"ok\"}");
+            assertThat(cluster.headers().firstValue("X-Throng-Cluster")).isEmpty();
         }
     }
 
