@@ -2,6 +2,7 @@ package dev.throng.bench;
 
 import dev.throng.bench.plan.FailureBudget;
 import dev.throng.bench.plan.PortRange;
+import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.plan.SourceAddresses;
 import dev.throng.bench.plan.TargetUrl;
 import dev.throng.bench.run.BenchSettings;

@@ -2,6 +2,7 @@ package dev.throng.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.throng.bench.plan.FailureBudget;
+import dev.throng.bench.plan.Scenario;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.ThrongServer;
 import dev.throng.core.WebSocketConnection;

@@ -1,6 +1,7 @@
 package dev.throng.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.run.SubscribeSettings;
 import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.AfterEach;

@@ -9,7 +9,6 @@ import dev.throng.cli.config.Trees;
 import dev.throng.cli.config.Values;
 import dev.throng.cli.config.YamlFile;
 import dev.throng.core.ServerConfig;
-import dev.throng.core.codec.MessageDeflate;
 import dev.throng.doctor.WorkerSizing;
 import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
@@ -609,7 +608,7 @@ final class ServeSettings {
         check(!drainWindow().isNegative(), "drainWindow", "must not be negative, got "
             + Values.formatDuration(drainWindow()));
         long budget = (long) value("limits.memoryBudget");
-        long largestFrame = MessageDeflate.maxCompressedSize((int) value("limits.maxFrameSize"));
+        long largestFrame = ServerConfig.Limits.compressedSizeBound((int) value("limits.maxFrameSize"));
         if (budget != 0 && budget < largestFrame) {
             // Told against whichever of the two was given: that is the one to change.
             throw invalid(new SettingException(List.of("limits.memoryBudget", "limits.maxFrameSize"),

@@ -1,7 +1,7 @@
 package dev.throng.cli;
 
-import dev.throng.bench.PayloadType;
-import dev.throng.bench.Scenario;
+import dev.throng.bench.plan.PayloadType;
+import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.run.BenchSettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

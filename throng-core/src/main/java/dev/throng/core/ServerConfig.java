@@ -1,6 +1,6 @@
 package dev.throng.core;
 
-import dev.throng.core.codec.FrameLimits;
+import dev.throng.core.codec.MessageDeflate;
 
 import java.time.Duration;
 import java.util.List;
@@ -100,7 +100,7 @@ public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Co
     public record Limits(int maxFrameSize, int maxMessageSize, int maxOutboundBytes, int writeBufferHighWaterMark,
                          long memoryBudget) {
         public Limits {
-            // The same rules as FrameLimits', which the parser gets: a control frame must fit.
+            // The same rules as the frame parser's FrameLimits: a control frame must fit.
             check(maxFrameSize >= 125, "limits.maxFrameSize must be at least 125 (a control frame), got "
                 + maxFrameSize);
             check(maxMessageSize >= maxFrameSize, "limits.maxMessageSize (" + maxMessageSize
@@ -113,9 +113,18 @@ public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Co
                 + memoryBudget);
         }
 
-        /** The frame parser's limits, {@link #maxFrameSize} and {@link #maxMessageSize}: a new instance each call. */
-        public FrameLimits frameLimits() {
-            return new FrameLimits(maxFrameSize, maxMessageSize);
+        /**
+         * The largest payload a frame may have on the wire when its message is compressed: zlib's bound of
+         * {@link #maxFrameSize}, since deflate makes incompressible data a little larger. A {@link #memoryBudget}
+         * below it refuses such frames with 1009; {@code throng serve} refuses the budget instead.
+         */
+        public long maxCompressedFrameSize() {
+            return compressedSizeBound(maxFrameSize);
+        }
+
+        /** zlib's bound of {@code size}: the most bytes deflate makes of {@code size} bytes (RFC 7692 frames). */
+        public static long compressedSizeBound(long size) {
+            return MessageDeflate.maxCompressedSize(size);
         }
     }
 

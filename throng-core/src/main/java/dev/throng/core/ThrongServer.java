@@ -1,7 +1,5 @@
 package dev.throng.core;
 
-import dev.throng.core.transport.ServerBootstrapper;
-
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -26,15 +24,16 @@ public interface ThrongServer extends AutoCloseable {
      * @throws IllegalStateException when the transport cannot start or the address cannot be bound
      */
     static ThrongServer start(ServerConfig config, WebSocketHandler handler) {
-        return ServerBootstrapper.start(config, handler, null);
+        return start(config, handler, null);
     }
 
     /**
-     * As {@link #start(ServerConfig, WebSocketHandler)}, with plain HTTP requests that {@code httpService} claims handed
-     * to it on the same port ({@link HttpService}).
+     * As {@link #start(ServerConfig, WebSocketHandler)}, with plain HTTP requests that {@code httpService} claims
+     * handed to it on the same port ({@link HttpService}). The server comes from the transport's
+     * {@link ServerProvider}, found on the class path when the first server starts.
      */
     static ThrongServer start(ServerConfig config, WebSocketHandler handler, HttpService httpService) {
-        return ServerBootstrapper.start(config, handler, httpService);
+        return ServerProviders.PROVIDER.start(config, handler, httpService);
     }
 
     /** The bound address (with the real port when 0 was configured). */

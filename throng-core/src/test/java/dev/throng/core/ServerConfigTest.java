@@ -37,7 +37,7 @@ class ServerConfigTest {
         assertThat(config.keepalive()).isEqualTo(new ServerConfig.Keepalive(Duration.ofSeconds(20), false,
             Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(10)));
         assertThat(config.admission()).isEqualTo(new ServerConfig.Admission(100, 0, 0, Duration.ofSeconds(7)));
-        assertThat(config.limits().frameLimits().maxMessageSize()).isEqualTo(8192);
+        assertThat(config.limits().maxCompressedFrameSize()).as("zlib's bound of 4096").isEqualTo(4096 + 1 + 13);
     }
 
     @Test

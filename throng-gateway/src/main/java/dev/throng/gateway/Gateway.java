@@ -58,11 +58,11 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(ServerConfig serverConfig, GatewayConfig config, Broker broker) {
         Apps apps = new Apps(config.apps());
         GatewayMetrics metrics = new GatewayMetrics(apps);
-        Webhooks webhooks = new Webhooks(config);
+        Webhooks webhooks = new Webhooks(config.webhookSettings());
         Hub hub = new Hub(apps, broker, metrics, webhooks);
-        PusherHandler handler = new PusherHandler(hub, broker, apps, config, webhooks, metrics);
-        ApiService api = new ApiService(new ApiHandler(apps, config, hub, broker, metrics),
-            config.maxRequestBodyBytes());
+        PusherHandler handler = new PusherHandler(hub, broker, apps, config.activityTimeout(), webhooks, metrics);
+        ApiService api = new ApiService(new ApiHandler(apps, config.requestTimestampWindow(), config.cacheTtl(), hub,
+            broker, metrics), config.maxRequestBodyBytes());
         metrics.broker(broker::degradedReason);
         broker.start(hub, metrics);
         ThrongServer server;

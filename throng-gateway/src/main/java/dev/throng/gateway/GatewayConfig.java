@@ -1,6 +1,7 @@
 package dev.throng.gateway;
 
 import dev.throng.gateway.app.App;
+import dev.throng.gateway.webhook.WebhookSettings;
 
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,11 @@ public record GatewayConfig(List<App> apps, Duration activityTimeout, Duration r
     }
 
     /** The same configuration with {@code apps}. */
+    /** The webhook settings of {@link #webhookBatchWindow} and the three after it, the rest fixed. */
+    public WebhookSettings webhookSettings() {
+        return WebhookSettings.of(webhookBatchWindow, webhookVacancyDelay, webhookRetryFor, webhookQueueSize);
+    }
+
     public GatewayConfig withApps(List<App> apps) {
         return new GatewayConfig(apps, activityTimeout, requestTimestampWindow, maxRequestBodyBytes, cacheTtl,
             webhookBatchWindow, webhookVacancyDelay, webhookRetryFor, webhookQueueSize);

@@ -1,7 +1,7 @@
 package dev.throng.bench.protocol;
 
-import dev.throng.bench.PayloadType;
-import dev.throng.bench.Scenario;
+import dev.throng.bench.plan.PayloadType;
+import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.plan.TargetUrl;
 
 import java.util.List;

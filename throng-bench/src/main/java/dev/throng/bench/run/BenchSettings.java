@@ -1,9 +1,9 @@
 package dev.throng.bench.run;
 
-import dev.throng.bench.PayloadType;
-import dev.throng.bench.Scenario;
 import dev.throng.bench.plan.FailureBudget;
+import dev.throng.bench.plan.PayloadType;
 import dev.throng.bench.plan.PortRange;
+import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.plan.TargetUrl;
 
 import java.nio.file.Path;

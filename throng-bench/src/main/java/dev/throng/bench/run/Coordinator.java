@@ -1,6 +1,6 @@
 package dev.throng.bench.run;
 
-import dev.throng.bench.Scenario;
+import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.protocol.HistogramKind;
 import dev.throng.bench.protocol.Json;
 import dev.throng.bench.protocol.WorkerMessage;

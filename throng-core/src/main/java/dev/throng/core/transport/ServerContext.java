@@ -67,7 +67,7 @@ final class ServerContext {
         this.closeTimeoutNanos = config.keepalive().closeTimeout().toNanos();
         this.handshakeTimeoutNanos = config.handshake().timeout().toNanos();
         this.idleTimeoutNanos = config.keepalive().idleTimeout().toNanos();
-        this.frameLimits = config.limits().frameLimits();
+        this.frameLimits = new FrameLimits(config.limits().maxFrameSize(), config.limits().maxMessageSize());
     }
 
     /**

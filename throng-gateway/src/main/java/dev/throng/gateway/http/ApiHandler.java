@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.AppLimits;
 import dev.throng.gateway.app.Apps;
@@ -39,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -87,23 +87,28 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         "pending");
 
     private final Apps apps;
-    private final GatewayConfig config;
+    private final Duration cacheTtl;
     private final Hub hub;
     private final Broker broker;
     private final GatewayMetrics metrics;
     /** Each app's request signature check, by the app's index. */
     private final RequestAuth[] requestAuth;
 
-    public ApiHandler(Apps apps, GatewayConfig config, Hub hub, Broker broker, GatewayMetrics metrics) {
+    /**
+     * @param requestTimestampWindow how far a request's {@code auth_timestamp} may be from the clock (GatewayConfig's)
+     * @param cacheTtl how long a cache channel keeps its last event (GatewayConfig's)
+     */
+    public ApiHandler(Apps apps, Duration requestTimestampWindow, Duration cacheTtl, Hub hub, Broker broker,
+                      GatewayMetrics metrics) {
         this.apps = apps;
-        this.config = config;
+        this.cacheTtl = cacheTtl;
         this.hub = hub;
         this.broker = broker;
         this.metrics = metrics;
         this.requestAuth = new RequestAuth[apps.size()];
         for (App app : apps.all()) {
             requestAuth[apps.indexOf(app)] = new RequestAuth(app.key(), new Hmac(app.secret()),
-                config.requestTimestampWindow());
+                requestTimestampWindow);
         }
     }
 
@@ -381,7 +386,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private void publish(App app, String channel, String name, String data, String socketId, long now) {
         Publication publication = new Publication(app, channel, name, data, socketId, null, now);
         if (ChannelType.of(channel).isCache()) {
-            hub.publishCached(publication, config.cacheTtl());
+            hub.publishCached(publication, cacheTtl);
         } else {
             hub.publish(publication);
         }

@@ -6,7 +6,6 @@ import dev.throng.core.UpgradeDecision;
 import dev.throng.core.UpgradeRequest;
 import dev.throng.core.WebSocketConnection;
 import dev.throng.core.WebSocketHandler;
-import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.AppLimits;
 import dev.throng.gateway.app.Apps;
@@ -24,6 +23,7 @@ import dev.throng.gateway.webhook.Webhooks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +55,6 @@ public final class PusherHandler implements WebSocketHandler {
     private final Hub hub;
     private final Broker broker;
     private final Apps apps;
-    private final GatewayConfig config;
     private final Webhooks webhooks;
     private final GatewayMetrics metrics;
     private final int activityTimeoutSeconds;
@@ -64,15 +63,15 @@ public final class PusherHandler implements WebSocketHandler {
     record Rejection(PusherError error) {
     }
 
-    public PusherHandler(Hub hub, Broker broker, Apps apps, GatewayConfig config, Webhooks webhooks,
+    /** @param activityTimeout what {@code pusher:connection_established} tells clients (GatewayConfig's) */
+    public PusherHandler(Hub hub, Broker broker, Apps apps, Duration activityTimeout, Webhooks webhooks,
                          GatewayMetrics metrics) {
         this.hub = hub;
         this.broker = broker;
         this.apps = apps;
-        this.config = config;
         this.webhooks = webhooks;
         this.metrics = metrics;
-        this.activityTimeoutSeconds = (int) config.activityTimeout().toSeconds();
+        this.activityTimeoutSeconds = (int) activityTimeout.toSeconds();
     }
 
     // ---- the connection's life --------------------------------------------------------------------------------

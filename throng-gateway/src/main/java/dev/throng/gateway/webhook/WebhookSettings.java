@@ -1,16 +1,14 @@
 package dev.throng.gateway.webhook;
 
-import dev.throng.gateway.GatewayConfig;
-
 import java.time.Duration;
 
 /**
- * How {@link Webhooks} batches, delays, retries and bounds what it sends. The first four come from
- * {@link GatewayConfig} ({@link #of}); the others are fixed by default and settable for tests and tuning. Immutable;
- * each value is checked when made, naming the setting.
+ * How {@link Webhooks} batches, delays, retries and bounds what it sends. The first four are the gateway's settings
+ * ({@code GatewayConfig.webhookSettings()} makes them with {@link #of}); the others are fixed by default and settable
+ * for tests and tuning. Immutable; each value is checked when made, naming the setting.
  *
  * <pre>
- * WebhookSettings settings = WebhookSettings.of(gatewayConfig);                       // production
+ * WebhookSettings settings = gatewayConfig.webhookSettings();                         // production
  * WebhookSettings quick = WebhookSettings.builder().vacancyDelay(Duration.ofMillis(200)).build();   // a test
  * </pre>
  *
@@ -37,8 +35,9 @@ public record WebhookSettings(Duration batchWindow, Duration vacancyDelay, Durat
                               int maxEventsPerRequest, Duration connectTimeout, Duration requestTimeout,
                               Duration firstRetryDelay, Duration maxRetryDelay, Duration closeTimeout) {
 
-    /** The defaults: {@link GatewayConfig#DEFAULTS}'s webhook settings and the fixed ones above. */
-    public static final WebhookSettings DEFAULTS = of(GatewayConfig.DEFAULTS);
+    /** The defaults above; {@code GatewayConfig.DEFAULTS} has the same first four (WebhookSettingsTest holds them). */
+    public static final WebhookSettings DEFAULTS = of(Duration.ofMillis(250), Duration.ofSeconds(3),
+        Duration.ofMinutes(5), 10_000);
 
     public WebhookSettings {
         notNegative(batchWindow, "batchWindow");
@@ -56,11 +55,10 @@ public record WebhookSettings(Duration batchWindow, Duration vacancyDelay, Durat
         notNegative(closeTimeout, "closeTimeout");
     }
 
-    /** {@code config}'s webhook settings (batch window, vacancy delay, retry period, queue size) and the defaults. */
-    public static WebhookSettings of(GatewayConfig config) {
-        return new WebhookSettings(config.webhookBatchWindow(), config.webhookVacancyDelay(), config.webhookRetryFor(),
-            config.webhookQueueSize(), 100, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1),
-            Duration.ofSeconds(60), Duration.ofSeconds(5));
+    /** The gateway's four webhook settings (batch window, vacancy delay, retry period, queue size), the rest fixed. */
+    public static WebhookSettings of(Duration batchWindow, Duration vacancyDelay, Duration retryFor, int queueSize) {
+        return new WebhookSettings(batchWindow, vacancyDelay, retryFor, queueSize, 100, Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(5));
     }
 
     /** A builder starting from {@link #DEFAULTS}. */

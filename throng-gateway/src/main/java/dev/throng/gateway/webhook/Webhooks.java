@@ -1,6 +1,5 @@
 package dev.throng.gateway.webhook;
 
-import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.Webhook;
 import org.slf4j.Logger;
@@ -146,9 +145,9 @@ public final class Webhooks implements AutoCloseable {
     private record EndpointKey(App app, Webhook webhook) {
     }
 
-    /** Webhooks as {@code config} sets them, with the system clock. */
-    public Webhooks(GatewayConfig config) {
-        this(WebhookSettings.of(config), Clock.systemUTC());
+    /** Webhooks with {@code settings} ({@code GatewayConfig.webhookSettings()}) and the system clock. */
+    public Webhooks(WebhookSettings settings) {
+        this(settings, Clock.systemUTC());
     }
 
     /**

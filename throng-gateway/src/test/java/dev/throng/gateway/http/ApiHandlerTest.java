@@ -149,10 +149,11 @@ class ApiHandlerTest {
         GatewayConfig config = GatewayConfig.DEFAULTS.withApps(List.of(APP));
         GatewayMetrics metrics = new GatewayMetrics(apps);
         broker = new LateBroker();
-        webhooks = new Webhooks(config);
+        webhooks = new Webhooks(config.webhookSettings());
         Hub hub = new Hub(apps, broker, metrics, webhooks);
         broker.start(hub, metrics);
-        channel = new EmbeddedChannel(new ApiHandler(apps, config, hub, broker, metrics));
+        channel = new EmbeddedChannel(new ApiHandler(apps, config.requestTimestampWindow(), config.cacheTtl(), hub,
+            broker, metrics));
     }
 
     @AfterEach

@@ -17,12 +17,17 @@ class WebhookSettingsTest {
             256 * 1024, Duration.ofMinutes(30), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(1),
             500);
 
-        WebhookSettings settings = WebhookSettings.of(config);
+        WebhookSettings settings = config.webhookSettings();
 
         assertThat(settings.batchWindow()).isEqualTo(Duration.ofMillis(100));
         assertThat(settings.vacancyDelay()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.retryFor()).isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.queueSize()).isEqualTo(500);
+    }
+
+    @Test
+    void agreesWithTheGatewayConfigsDefaults() {
+        assertThat(GatewayConfig.DEFAULTS.webhookSettings()).isEqualTo(WebhookSettings.DEFAULTS);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.throng.bench;
+package dev.throng.bench.plan;
 
 /** What each connection does once it is open. */
 public enum Scenario {

@@ -1,4 +1,4 @@
-package dev.throng.bench;
+package dev.throng.bench.plan;
 
 /** The kind of data frame the echo scenario sends. */
 public enum PayloadType {
