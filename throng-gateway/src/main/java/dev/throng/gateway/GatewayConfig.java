@@ -28,9 +28,10 @@ import java.util.List;
  *     frames (each counted once per loop it waits on), across the process and all apps; while this much or more
  *     waits, REST {@code events} and {@code batch_events} are answered 429 with {@code Retry-After} (issue #17 item
  *     7). 4 MiB: the frames are direct memory outside the engine's {@code limits.memoryBudget}, and
- *     {@code throng serve} gives the JVM 16 MiB of direct memory beyond the budget for everything else; a backlog
- *     this large already takes a loop seconds to write to a large channel, so accepting more only adds latency.
- *     Process-wide, not per app: the loops and the memory are shared by every app
+ *     {@code throng serve} gives the JVM 16 MiB of direct memory beyond the budget for everything else; and 4 MiB is
+ *     ~400 full-size or ~20,000 small events waiting, which for a channel of thousands of subscribers is seconds of
+ *     writing already (an estimate, not a measurement), so accepting more would only add latency. Process-wide, not
+ *     per app: the loops and the memory are shared by every app
  */
 public record GatewayConfig(List<App> apps, Duration activityTimeout, Duration requestTimestampWindow,
                             int maxRequestBodyBytes, Duration cacheTtl, Duration webhookBatchWindow,
