@@ -92,6 +92,9 @@ class ServeSettingsTest {
                 "THRONG_DRAIN_WINDOW", "2m", List.of("--drain-window", "3m"), "3m"),
             kind("gateway.activityTimeout", "gateway:\n  activityTimeout: 60s\n", "1m",
                 "THRONG_GATEWAY_ACTIVITY_TIMEOUT", "90s", List.of("--set", "gateway.activityTimeout=100s"), "100s"),
+            kind("gateway.maxPendingPublicationBytes", "gateway:\n  maxPendingPublicationBytes: 8m\n", "8m",
+                "THRONG_GATEWAY_MAX_PENDING_PUBLICATION_BYTES", "16m",
+                List.of("--set", "gateway.maxPendingPublicationBytes=1m"), "1m"),
             kind("apps[0].secret", "apps:\n  - id: a1\n    key: k1\n    secret: from-file\n", "from-file",
                 "THRONG_APP_SECRET", "from-env", List.of("--set", "apps[0].secret=from-flag"), "from-flag"),
             kind("apps[0].limits.maxEventDataBytes", "apps:\n  - {id: a1, key: k1, secret: s, limits: "
@@ -335,6 +338,8 @@ class ServeSettingsTest {
                 + "        events: [channel_ocupied]\n", "line 7: apps[0].webhooks[0].events: webhooks.events: "
                 + "unknown event 'channel_ocupied'"),
             Arguments.of("gateway:\n  activityTimeout: 0\n", "line 2: gateway.activityTimeout: must be at least 1 s"),
+            Arguments.of("gateway:\n  maxPendingPublicationBytes: 1k\n", "line 2: gateway.maxPendingPublicationBytes: "
+                + "must be at least 64k"),
             Arguments.of("workers: 2\n", "line 1: workers: the gateway runs as one process until a Redis broker"),
             Arguments.of("listen:\n  port: 1\n  port: 2\n", "line 3: listen.port is given twice"),
             Arguments.of("listen:\n  port: [1\n", "line 2: not valid YAML: while parsing a flow sequence"),

@@ -59,7 +59,7 @@ public final class Gateway implements AutoCloseable {
         Apps apps = new Apps(config.apps());
         GatewayMetrics metrics = new GatewayMetrics(apps);
         Webhooks webhooks = new Webhooks(config.webhookSettings());
-        Hub hub = new Hub(apps, broker, metrics, webhooks);
+        Hub hub = new Hub(apps, broker, metrics, webhooks, config.maxPendingPublicationBytes());
         PusherHandler handler = new PusherHandler(hub, broker, apps, config.activityTimeout(), webhooks, metrics);
         ApiService api = new ApiService(new ApiHandler(apps, config.requestTimestampWindow(), config.cacheTtl(), hub,
             broker, metrics), config.maxRequestBodyBytes());
@@ -75,6 +75,7 @@ public final class Gateway implements AutoCloseable {
         }
         metrics.gauges(server, hub::connections, hub::subscriptions, hub::channels);
         metrics.webhooks(webhooks::stats);
+        metrics.backlog(hub::backlogBytes, hub.maxBacklogBytes());
         for (App app : apps.all()) {
             if (app.isDevelopment()) {
                 LOG.warn("serving the development app (id app-id, key app-key, secret app-secret): its secret is "

@@ -25,15 +25,35 @@ import java.util.List;
  *     channel is occupied again or the user rejoins. 3 s, Pusher's: a page reload sends no webhooks
  * @param webhookRetryFor how long a failing webhook is retried, with exponential backoff. 5 min, Pusher's
  * @param webhookQueueSize webhook events waiting at most; more are dropped and counted. 10,000
+ * @param maxPendingPublicationBytes the publications waiting for the event loops to write them, in bytes of their
+ *     frames (each counted once per loop it waits on), across the process and all apps; while this much or more
+ *     waits, REST {@code events} and {@code batch_events} are answered 429 with {@code Retry-After} (issue #17 item
+ *     7). 4 MiB: the frames are direct memory outside the engine's {@code limits.memoryBudget}, and
+ *     {@code throng serve} gives the JVM 16 MiB of direct memory beyond the budget for everything else; and 4 MiB is
+ *     ~400 full-size or ~20,000 small events waiting, which for a channel of thousands of subscribers is seconds of
+ *     writing already (an estimate, not a measurement), so accepting more would only add latency. Process-wide, not
+ *     per app: the loops and the memory are shared by every app
  */
 public record GatewayConfig(List<App> apps, Duration activityTimeout, Duration requestTimestampWindow,
                             int maxRequestBodyBytes, Duration cacheTtl, Duration webhookBatchWindow,
-                            Duration webhookVacancyDelay, Duration webhookRetryFor, int webhookQueueSize) {
+                            Duration webhookVacancyDelay, Duration webhookRetryFor, int webhookQueueSize,
+                            int maxPendingPublicationBytes) {
+
+    /** Default {@link #maxPendingPublicationBytes}: 4 MiB (the reason is in the record's javadoc). */
+    public static final int MAX_PENDING_PUBLICATION_BYTES = 4 << 20;
 
     /** The defaults, with the development app. */
     public static final GatewayConfig DEFAULTS = new GatewayConfig(List.of(App.development()), Duration.ofSeconds(120),
         Duration.ofSeconds(600), 256 * 1024, Duration.ofMinutes(30), Duration.ofMillis(250), Duration.ofSeconds(3),
-        Duration.ofMinutes(5), 10_000);
+        Duration.ofMinutes(5), 10_000, MAX_PENDING_PUBLICATION_BYTES);
+
+    /** As the canonical constructor, with the default {@link #maxPendingPublicationBytes}. */
+    public GatewayConfig(List<App> apps, Duration activityTimeout, Duration requestTimestampWindow,
+                         int maxRequestBodyBytes, Duration cacheTtl, Duration webhookBatchWindow,
+                         Duration webhookVacancyDelay, Duration webhookRetryFor, int webhookQueueSize) {
+        this(apps, activityTimeout, requestTimestampWindow, maxRequestBodyBytes, cacheTtl, webhookBatchWindow,
+            webhookVacancyDelay, webhookRetryFor, webhookQueueSize, MAX_PENDING_PUBLICATION_BYTES);
+    }
 
     public GatewayConfig {
         apps = apps == null || apps.isEmpty() ? List.of(App.development()) : List.copyOf(apps);
@@ -51,6 +71,8 @@ public record GatewayConfig(List<App> apps, Duration activityTimeout, Duration r
         check(webhookRetryFor != null && !webhookRetryFor.isNegative(), "webhookRetryFor must not be negative, got "
             + webhookRetryFor);
         check(webhookQueueSize >= 1, "webhookQueueSize must be at least 1, got " + webhookQueueSize);
+        check(maxPendingPublicationBytes >= 64 * 1024, "maxPendingPublicationBytes must be at least 64k (a few "
+            + "full-size events), got " + maxPendingPublicationBytes);
     }
 
     /** The same configuration with {@code apps}. */
@@ -61,7 +83,13 @@ public record GatewayConfig(List<App> apps, Duration activityTimeout, Duration r
 
     public GatewayConfig withApps(List<App> apps) {
         return new GatewayConfig(apps, activityTimeout, requestTimestampWindow, maxRequestBodyBytes, cacheTtl,
-            webhookBatchWindow, webhookVacancyDelay, webhookRetryFor, webhookQueueSize);
+            webhookBatchWindow, webhookVacancyDelay, webhookRetryFor, webhookQueueSize, maxPendingPublicationBytes);
+    }
+
+    /** The same configuration with {@code maxPendingPublicationBytes}. */
+    public GatewayConfig withMaxPendingPublicationBytes(int maxPendingPublicationBytes) {
+        return new GatewayConfig(apps, activityTimeout, requestTimestampWindow, maxRequestBodyBytes, cacheTtl,
+            webhookBatchWindow, webhookVacancyDelay, webhookRetryFor, webhookQueueSize, maxPendingPublicationBytes);
     }
 
     private static void check(boolean ok, String message) {

@@ -56,8 +56,9 @@ import java.util.regex.Pattern;
  * events, channel lists and info, presence users, terminate a user's connections. Every call under {@code /apps/{id}}
  * is authenticated by Pusher's request signature ({@link RequestAuth}, within {@code requestTimestampWindow}); answers
  * are JSON: 200 with an object on success (PHP's SDK, under Laravel, accepts nothing else), and
- * {@code {"error": "..."}} with 400, 401, 403, 404 or 413 otherwise. {@code GET /metrics} answers Prometheus text
- * without authentication.
+ * {@code {"error": "..."}} with 400, 401, 403, 404, 413 or 429 otherwise (429, with {@code Retry-After}: a trigger
+ * while the publications waiting for the event loops are at {@code maxPendingPublicationBytes}; {@link Hub}).
+ * {@code GET /metrics} answers Prometheus text without authentication.
  *
  * <p><b>Cluster answers.</b> Channel counts, users and cache entries come from the {@link Broker}, which may have to
  * ask the cluster's shared state: the answer is written when the broker's stage completes, on the connection's loop,
@@ -112,14 +113,28 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
+    /**
+     * The {@code Retry-After} of a 429, in seconds: the least the header can say in whole seconds. A loop writes a
+     * backlog at the limit in well under a second unless it is stuck; a client that comes back too early is told 429
+     * again, which costs one small request.
+     */
+    static final int RETRY_AFTER_SECONDS = 1;
+
     /** An answer that is not 200. */
     static final class ApiError extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final HttpResponseStatus status;
+        /** Seconds for a {@code Retry-After} header; 0: none. */
+        final int retryAfter;
 
         ApiError(HttpResponseStatus status, String message) {
+            this(status, message, 0);
+        }
+
+        ApiError(HttpResponseStatus status, String message, int retryAfter) {
             super(message, null, false, false);
             this.status = status;
+            this.retryAfter = retryAfter;
         }
     }
 
@@ -188,7 +203,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private static FullHttpResponse failure(Throwable e, String method, String uri) {
         if (e instanceof ApiError api) {
-            return json(api.status, JSON.createObjectNode().put("error", api.getMessage()));
+            FullHttpResponse response = json(api.status, JSON.createObjectNode().put("error", api.getMessage()));
+            if (api.retryAfter > 0) {
+                response.headers().set(HttpHeaderNames.RETRY_AFTER, api.retryAfter);
+            }
+            return response;
         }
         if (e instanceof BrokerUnavailableException unavailable) {
             return json(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON.createObjectNode()
@@ -316,6 +335,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         String socketId = socketId(body);
         Set<String> info = info(body, TRIGGER_INFO);
+        checkBacklog(app);
         long now = System.nanoTime();
         for (String channel : unique) {
             publish(app, channel, name, data, socketId, now);
@@ -363,6 +383,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             items.add(new Item(channel.asText(), eventName(event, limits), eventData(event, limits), socketId(event),
                 info(event, TRIGGER_INFO)));
         }
+        checkBacklog(app);
         long now = System.nanoTime();
         for (Item item : items) { // all checked first: a bad entry publishes nothing
             publish(app, item.channel(), item.name(), item.data(), item.socketId(), now);
@@ -381,6 +402,21 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             nodes.forEach(results::add);
             return response;
         });
+    }
+
+    /**
+     * Refuses a request that would publish while the loops' backlog is at its limit: 429 with {@code Retry-After}
+     * (issue #17 item 7). Checked after the request is found valid (a bad request is told so, not to come back) and
+     * before anything is published, so a request publishes all of its events or none.
+     */
+    private void checkBacklog(App app) {
+        if (hub.backlogged()) {
+            metrics.restThrottled(app);
+            throw new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, "too many publications waiting to be delivered: "
+                + hub.backlogBytes() + " bytes, the limit is " + hub.maxBacklogBytes()
+                + " (gateway.maxPendingPublicationBytes); retry after " + RETRY_AFTER_SECONDS + " s",
+                RETRY_AFTER_SECONDS);
+        }
     }
 
     private void publish(App app, String channel, String name, String data, String socketId, long now) {

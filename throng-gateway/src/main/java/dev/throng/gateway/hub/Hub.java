@@ -3,6 +3,7 @@ package dev.throng.gateway.hub;
 import dev.throng.core.IoLoop;
 import dev.throng.core.PreparedMessage;
 import dev.throng.core.WebSocketConnection;
+import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.Apps;
 import dev.throng.gateway.broker.Broker;
@@ -32,6 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * being set up) is added pending and confirmed on its loop when the answer is in ({@link LocalChannel}): deliveries
  * reach it from its {@code subscription_succeeded} on.
  *
+ * <p><b>Backlog.</b> What waits in the inboxes is counted, in bytes of frames, once per loop it waits on, across
+ * the process ({@link #backlogBytes}); the REST API refuses new publications with 429 while it is at or over
+ * {@code maxPendingPublicationBytes} ({@link #backlogged}), so publishing faster than the loops write cannot grow the
+ * server's memory without bound (issue #17 item 7). What was handed over is never dropped: the bound is checked before
+ * a request is accepted, and a request that is accepted delivers all it carries.
+ *
  * <p>As the broker's {@link Broker.Node} it also turns the cluster's decisions into webhooks (occupied, vacated,
  * member added and removed), once per cluster.
  *
@@ -46,6 +53,9 @@ public final class Hub implements Broker.Node {
     /** The socket ids of this node are {@code prefix.n}: a random prefix per process, so nodes do not collide. */
     private final String socketPrefix;
     private final AtomicLong sockets = new AtomicLong();
+    /** Bytes of frames waiting in the inboxes, each once per loop it waits on: added here, taken off by a drain. */
+    private final AtomicLong backlog = new AtomicLong();
+    private final long maxBacklogBytes;
     /**
      * The inboxes of the loops that have had subscribers, at their {@link IoLoop#index()}: learned from the
      * subscriptions themselves (a loop joins before its first channel bit is set), so that nothing needs to be told the
@@ -53,7 +63,14 @@ public final class Hub implements Broker.Node {
      */
     private volatile Inbox[] inboxes = new Inbox[0];
 
+    /** A hub whose backlog limit is the default {@link GatewayConfig#MAX_PENDING_PUBLICATION_BYTES}. */
     public Hub(Apps configured, Broker broker, GatewayMetrics metrics, Webhooks webhooks) {
+        this(configured, broker, metrics, webhooks, GatewayConfig.MAX_PENDING_PUBLICATION_BYTES);
+    }
+
+    /** @param maxBacklogBytes the backlog at which {@link #backlogged} says so (GatewayConfig's setting) */
+    public Hub(Apps configured, Broker broker, GatewayMetrics metrics, Webhooks webhooks, long maxBacklogBytes) {
+        this.maxBacklogBytes = maxBacklogBytes;
         this.configured = configured;
         this.broker = broker;
         this.metrics = metrics;
@@ -235,10 +252,18 @@ public final class Hub implements Broker.Node {
         PreparedMessage message = PreparedMessage.text(
             ServerFrames.channelEvent(p.event(), p.channel(), p.data(), p.userId()));
         long excluded = seqOf(p.excludedSocketId());
+        long bytes = message.frame().readableBytes();
         try {
             synchronized (g) {
                 long mask = g.loops;
                 Inbox[] all = inboxes; // read after the mask: every loop with a bit in it is known
+                int loops = 0;
+                for (int i = 0; i < all.length; i++) {
+                    if ((mask & ChannelGroup.bit(i)) != 0 && all[i] != null) {
+                        loops++;
+                    }
+                }
+                backlog.addAndGet(bytes * loops); // before any loop can drain it: the count never goes below 0
                 for (int i = 0; i < all.length; i++) {
                     if ((mask & ChannelGroup.bit(i)) != 0 && all[i] != null) {
                         message.retain();
@@ -249,6 +274,29 @@ public final class Hub implements Broker.Node {
         } finally {
             message.release();
         }
+    }
+
+    /** A loop's drain took {@code bytes} of frames out of its inbox (written, or nobody left to write them to). */
+    void drained(long bytes) {
+        backlog.addAndGet(-bytes);
+    }
+
+    /** Bytes of frames waiting in the loops' inboxes, each once per loop it waits on. */
+    public long backlogBytes() {
+        return backlog.get();
+    }
+
+    /**
+     * Whether the backlog is at or over its limit: the REST API then answers 429 rather than publish (a check, not a
+     * reservation: an accepted request may take the backlog past the limit by what it carries).
+     */
+    public boolean backlogged() {
+        return backlog.get() >= maxBacklogBytes;
+    }
+
+    /** The backlog's limit, in bytes. */
+    public long maxBacklogBytes() {
+        return maxBacklogBytes;
     }
 
     /** A loop finished delivering {@code d}: to {@code count} subscribers. */

@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Order: a channel's publications are enqueued under its group's lock, in the channel's order, and a drain takes
  * them in queue order; so every subscriber gets a channel's publications in that order, once.
  *
+ * <p>Bounded from the outside: the hub counts what it adds ({@link Hub#backlogBytes}) and the REST API stops
+ * publishing while that is over its limit; a drain tells the hub what it took. The queue itself never refuses: what
+ * was accepted is delivered.
+ *
  * <p>Thread-safe: {@link #add} from any thread; the drain runs on the loop and its scratch arrays are the loop's.
  */
 final class Inbox {
@@ -74,11 +78,14 @@ final class Inbox {
             }
             deliver(n);
         } finally {
+            long bytes = 0;
             for (int i = 0; i < n; i++) {
+                bytes += batch[i].message().frame().readableBytes();
                 batch[i].message().release();
                 batch[i] = null;
                 channels[i] = null;
             }
+            hub.drained(bytes);
             if (!queue.isEmpty()) {
                 loop.execute(drain); // still scheduled: the rest goes after the I/O and tasks waiting meanwhile
             } else {

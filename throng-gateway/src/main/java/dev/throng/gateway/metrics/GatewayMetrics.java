@@ -20,14 +20,16 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The gateway's metrics (issue #17 item 12), in Prometheus' text format at {@code GET /metrics}: connections and
  * subscriptions per app, channels, events in, deliveries and bytes out, slow-consumer closes, client-event rate-limit
- * hits, refusals by reason, errors sent, webhook deliveries, the fan-out latency (publication accepted → written, a
- * histogram), the engine's counters (memory in flight, read pauses, failures) and the JVM's memory and collections.
+ * hits, refusals by reason, errors sent, REST requests throttled and the publication backlog, webhook deliveries, the
+ * fan-out latency (publication accepted → written, a histogram), the engine's counters (memory in flight, read
+ * pauses, failures) and the JVM's memory and collections.
  *
  * <p>Micrometer over its Prometheus registry. The hot paths touch counters found once per app (arrays indexed by the
  * app's position), never a lookup by tags; a delivery task adds its count once, not once per subscriber.
@@ -42,6 +44,7 @@ public final class GatewayMetrics {
     private final Counter[] rateLimited;
     private final Counter[] clientEvents;
     private final Counter[] authFailures;
+    private final Counter[] restThrottled;
     private final Timer[] fanoutLatency;
     private final Map<PusherError, Counter> refusals = new EnumMap<>(PusherError.class);
     private final Map<PusherError, Counter> errors = new EnumMap<>(PusherError.class);
@@ -56,6 +59,7 @@ public final class GatewayMetrics {
         rateLimited = new Counter[n];
         clientEvents = new Counter[n];
         authFailures = new Counter[n];
+        restThrottled = new Counter[n];
         fanoutLatency = new Timer[n];
         for (App app : apps.all()) {
             int i = apps.indexOf(app);
@@ -74,6 +78,9 @@ public final class GatewayMetrics {
                 .description("Client events accepted").register(registry);
             authFailures[i] = Counter.builder("throng_auth_failures").tag("app", id)
                 .description("Subscriptions and sign-ins refused for a bad signature").register(registry);
+            restThrottled[i] = Counter.builder("throng_rest_throttled").tag("app", id)
+                .description("REST events and batch_events requests answered 429: the publication backlog was at its "
+                    + "limit").register(registry);
             fanoutLatency[i] = Timer.builder("throng_fanout_latency").tag("app", id)
                 .description("From a publication's acceptance to its frame written to a loop's subscribers")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -132,6 +139,19 @@ public final class GatewayMetrics {
                 + "connections only").register(registry);
     }
 
+    /**
+     * {@code throng_publication_backlog_bytes}: bytes of frames waiting for the event loops to write them (read when
+     * scraped), and {@code throng_publication_backlog_limit_bytes}, the limit at which REST publishing answers 429.
+     */
+    public void backlog(LongSupplier bytes, long limit) {
+        Gauge.builder("throng_publication_backlog_bytes", bytes, LongSupplier::getAsLong)
+            .strongReference(true) // a method reference nobody else holds (gauges keep their object weakly)
+            .description("Bytes of publications waiting for the event loops to write them, once per loop")
+            .register(registry);
+        Gauge.builder("throng_publication_backlog_limit_bytes", () -> limit)
+            .description("The backlog at which REST events and batch_events are answered 429").register(registry);
+    }
+
     /** The webhook sender's counters, read from {@code stats} when scraped. */
     public void webhooks(Supplier<WebhookStats> stats) {
         webhook("queued", "Webhook events accepted", stats, WebhookStats::eventsQueued);
@@ -183,6 +203,11 @@ public final class GatewayMetrics {
 
     public void authFailed(App app) {
         authFailures[apps.indexOf(app)].increment();
+    }
+
+    /** A REST publication request of {@code app} was answered 429 (backlog at its limit). */
+    public void restThrottled(App app) {
+        restThrottled[apps.indexOf(app)].increment();
     }
 
     public void refused(PusherError reason) {

@@ -45,11 +45,12 @@ public enum PusherError {
     PATH_NOT_FOUND(4005, "Path not found", Doc.REFUSED),
     /** The {@code protocol} query parameter is below 4, above 7, or not a number. */
     UNSUPPORTED_PROTOCOL(4007, "Unsupported protocol version", Doc.REFUSED),
-    /** No {@code protocol} query parameter, when the gateway is configured to require one (by default it is 7). */
+    /** No {@code protocol} query parameter (every Pusher client sends one). */
     NO_PROTOCOL(4008, "No protocol version supplied", Doc.REFUSED),
     /**
-     * The app requires authorized connections and this one neither signed in nor subscribed to a private or presence
-     * channel in time (Pusher's "authorized connections").
+     * Pusher's "authorized connections": the app requires them and this one neither signed in nor subscribed to a
+     * private or presence channel in time. Never sent yet: no app setting asks for it (docs/gateway.md, "Not
+     * implemented").
      */
     UNAUTHORIZED_CONNECTION(4009, "Connection is unauthorized", Doc.REFUSED),
     /**
@@ -57,7 +58,10 @@ public enum PusherError {
      * the app means to kick the user, so pusher-js must not reconnect by itself.
      */
     TERMINATED(4009, "Connection terminated by the app", Doc.REFUSED),
-    /** The server sheds load: its connection or memory limits are reached. */
+    /**
+     * The server sheds load. Never sent yet: the engine refuses connections over its caps before the upgrade (HTTP
+     * 503), and a full memory budget makes reads wait.
+     */
     OVER_CAPACITY(4100, "Over capacity", Doc.BACKOFF),
     /**
      * The connection's outbound queue passed its limit: the client does not read as fast as its channels publish.

@@ -41,6 +41,16 @@ final class SignedRest {
 
     HttpResponse<String> call(String method, String resource, Map<String, String> params, String body, long timestamp)
         throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + port + target(method, resource, params, body, timestamp));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The signed request target ({@code /apps/{id}/resource?...&auth_signature=...}) of a call, for any client. */
+    String target(String method, String resource, Map<String, String> params, String body, long timestamp)
+        throws Exception {
         String path = "/apps/" + appId + resource;
         Map<String, String> query = new TreeMap<>(params);
         query.put("auth_key", key);
@@ -56,11 +66,7 @@ final class SignedRest {
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String signature = HexFormat.of().formatHex(mac.doFinal((method + "\n" + path + "\n" + qs)
             .getBytes(StandardCharsets.UTF_8)));
-        URI uri = URI.create("http://127.0.0.1:" + port + path + "?" + qs + "&auth_signature=" + signature);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return path + "?" + qs + "&auth_signature=" + signature;
     }
 
     static String hmac(String secret, String message) throws Exception {
