@@ -169,8 +169,8 @@ trap 'exit 130' INT TERM
 
 bench() { # LOG REPORT TIMEOUT_SECONDS ARGS...: one bench run, bounded
   local log=$1 report=$2 limit=$3; shift 3
-  timeout --kill-after=15 "$limit" "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$jar" \
-    dev.throng.bench.BenchMain --scenario subscribe --url "ws://127.0.0.1:$port" --rate "$rate" \
+  timeout --kill-after=15 "$limit" "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" \
+    bench --scenario subscribe --url "ws://127.0.0.1:$port" --rate "$rate" \
     --connect-timeout "$connect_timeout" \
     --workers "$bench_workers" --source "$sources" --server-pid "$server_pid" --report "$report" "$@" \
     > "$log" 2>&1 || echo "fanout-run: bench exited with status $? (see $log)"
