@@ -12,6 +12,7 @@ import dev.throng.bench.run.Coordinator;
 import dev.throng.bench.run.SubscribeSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -225,7 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "such name does; this one says where the events come from.")
     String eventName;
 
-    @Option(names = "--publish-steps", split = ",", paramLabel = "R1,R2,...",
+    @Option(names = "--publish-steps", split = ",", paramLabel = "R", showDefaultValue = Visibility.NEVER,
         description = "subscribe: publish rates, events per second PER CHANNEL, one step each, in order; the run "
             + "stops after the first step that fails (see --keep-going). Default: none: subscribe and hold for "
             + "--hold, to measure what idle subscribers cost.")
