@@ -15,7 +15,8 @@
 #   STEPS=1,2,4 STEP_DURATION=5s CONFIRM=0 bench/fanout-run.sh throng 1x1000    # a smoke run
 #
 # Every run goes into OUT (default /tmp/throng-fanout-<date>), one directory per cell (SERVER-SCENARIO-SIZE, then
-# -run2, -run3 for repeats) with the server's log, the bench's logs and JSON reports; the cells' figures are appended
+# -run2, -run3 for repeats) with the server's log (and for Throng the throng.yaml it ran with: `throng serve --mode
+# gateway`, the development app, on loopback), the bench's logs and JSON reports; the cells' figures are appended
 # to OUT/steps.csv, OUT/subscribe.csv, OUT/confirm.csv and OUT/idle.csv, which bench/fanout-charts.py turns into PNG
 # charts (the median of repeated runs).
 #
@@ -42,8 +43,8 @@
 #   IDLE_HOLD [60s]                 idle scenario: how long the subscribers are held (the live heap is sampled
 #                                   30 s in, or half-way into a shorter hold)
 #   IDLE_N [15000]                  idle scenario: subscribers
-#   THRONG_JAVA_OPTS                JVM flags for Throng [what `throng serve` gives one process of 18,000
-#                                   connections: dev.throng.cli.WorkerPlan]
+#   THRONG_JAVA_OPTS                JVM flags for Throng [what bin/throng gives `throng serve --config` with the
+#                                   cell's throng.yaml: dev.throng.cli.WorkerPlan]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 server_arg=${1:?"usage: $0 SERVER SCENARIO [EVENT_SIZE]"}
@@ -76,40 +77,32 @@ seconds() { # 10s, 500ms, 2m -> whole seconds (rounded up)
 }
 
 # ---- builds ----------------------------------------------------------------------------------------------------
-gateway_cp=""
-build() {
-  # throng.jar carries the bench (and `serve`); the gateway is built beside it until `serve` runs it.
-  if [[ ! -f $jar || -n "$(find "$root/throng-bench/src/main" "$root/throng-cli/src/main" "$root/throng-core/src/main" \
-        -newer "$jar" -print -quit)" ]]; then
+build() { # throng.jar carries `throng serve` (the gateway) and `throng bench`; rebuilt when a module's source is newer
+  if [[ ! -f $jar || -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ]]; then
     echo "fanout-run: building throng.jar (mvn package, tests skipped)"
     (cd "$root" && mvn -B -q -DskipTests package -pl throng-cli -am)
   fi
-  if [[ $servers == *throng* ]] && ! gateway_mode; then
-    if [[ ! -d $root/throng-gateway/target/classes || -n "$(find "$root/throng-gateway/src/main" \
-          -newer "$root/throng-gateway/target/classes" -print -quit)" ]]; then
-      echo "fanout-run: building throng-gateway (mvn package, tests skipped)"
-      (cd "$root" && mvn -B -q -DskipTests package -pl throng-gateway -am)
-    fi
-    local deps="$root/throng-gateway/target/fanout-classpath.txt"
-    if [[ ! -f $deps || $root/throng-gateway/pom.xml -nt $deps ]]; then
-      (cd "$root" && mvn -B -q -pl throng-gateway dependency:build-classpath -DincludeScope=runtime \
-        -DexcludeGroupIds=dev.throng -Dmdep.outputFile="$deps")
-    fi
-    # The gateway and core classes of this tree first; throng.jar last, for logback (the gateway has only slf4j).
-    gateway_cp="$root/throng-gateway/target/classes:$root/throng-core/target/classes:$(<"$deps"):$jar"
-    # Compiled here, not run as a source file: javac inside the server would count in its memory.
-    local launcher="$root/throng-gateway/target/fanout-launcher"
-    mkdir -p "$launcher"
-    "${JAVA_HOME:+$JAVA_HOME/bin/}javac" -d "$launcher" -cp "$gateway_cp" "$root/bench/fanout/GatewayLauncher.java"
-    gateway_cp="$launcher:$gateway_cp"
-  fi
 }
-# Whether `throng serve` runs the gateway itself (another branch adds `--mode gateway`).
-gateway_mode() { "$java" -jar "$jar" serve --help 2>/dev/null | grep -q -- '--mode'; }
 
 # ---- one server -----------------------------------------------------------------------------------------------
+throng_config() { # Throng's configuration for a cell: the gateway on loopback, with the app the bench signs as
+  cat <<EOF
+# Written by bench/fanout-run.sh for \`throng serve --config\` (docs/configuration.md); anything not here keeps its
+# default, as for a user who starts the gateway with a file of their own.
+mode: gateway
+listen:
+  host: 127.0.0.1        # loopback only, as every server of the benchmark
+  port: $port
+admission:
+  maxConnections: 18000  # 15,000 subscribers and the publisher's connections fit; it also sizes the JVM (WorkerPlan)
+apps:
+  - id: app-id           # the app \`throng bench\` signs as by default (--app-id, --key, --secret); Soketi's too
+    key: app-key
+    secret: app-secret
+EOF
+}
 server_pid=""
-start_server() { # SERVER LOG: starts it on $port, sets server_pid once it printed `ready pid=`
+start_server() { # SERVER LOG: starts it on $port, sets server_pid once it printed `ready pid=` (Throng: answers)
   local kind=$1 log=$2 flags
   if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then # someone else's server: never measure it, never stop it
     echo "fanout-run: port $port is in use by a process this script did not start; choose another PORT" >&2
@@ -117,37 +110,34 @@ start_server() { # SERVER LOG: starts it on $port, sets server_pid once it print
   fi
   case $kind in
     throng)
-      flags=${THRONG_JAVA_OPTS:-$("$java" -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections 18000)}
-      if gateway_mode; then
-        # shellcheck disable=SC2086
-        MALLOC_ARENA_MAX=2 "$java" $flags -jar "$jar" serve --mode gateway --host 127.0.0.1 --port "$port" \
-          --max-connections 18000 > "$log" 2>&1 &
-      else
-        # shellcheck disable=SC2086
-        MALLOC_ARENA_MAX=2 "$java" $flags -Dlogback.configurationFile="$root/bench/fanout/logback.xml" \
-          -cp "$gateway_cp" GatewayLauncher "$port" > "$log" 2>&1 &
-      fi ;;
+      local config; config="$(dirname "$log")/throng.yaml"
+      throng_config > "$config"
+      # The JVM flags bin/throng gives `throng serve` with this file (WorkerPlan reads it as serve does).
+      flags=${THRONG_JAVA_OPTS:-$("$java" -cp "$jar" dev.throng.cli.WorkerPlan serve --config "$config")}
+      # shellcheck disable=SC2086
+      MALLOC_ARENA_MAX=2 "$java" $flags -jar "$jar" serve --config "$config" > "$log" 2>&1 & ;;
     soketi) "$root/bench/peers/soketi/run.sh" "$port" > "$log" 2>&1 & ;;
     bun) "$root/bench/peers/bun-pusher/run.sh" "$port" > "$log" 2>&1 & ;;
     node-ws) "$root/bench/peers/node-ws-pusher/run.sh" "$port" > "$log" 2>&1 & ;;
   esac
   local launched=$!
   server_pid=""
-  for _ in $(seq 1 240); do # 60 s: a JVM compiling the launcher, Soketi loading its drivers
-    if grep -q '^ready pid=' "$log"; then server_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$log" | head -1); break; fi
+  for _ in $(seq 1 240); do # 60 s: Soketi loading its drivers
+    if grep -q '^ready pid=' "$log"; then
+      server_pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$log" | head -1); break
+    fi
+    # `throng serve` prints no ready line: the JVM started here is the server once the port answers.
+    if [[ $kind == throng ]] && kill -0 "$launched" 2>/dev/null && (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null
+    then server_pid=$launched; break; fi
     kill -0 "$launched" 2>/dev/null || break
     sleep 0.25
   done
   if [[ -z $server_pid ]]; then
-    # `serve --mode gateway` prints no ready line: the JVM itself is the server once the port answers.
-    if kill -0 "$launched" 2>/dev/null && (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      server_pid=$launched
-    else
-      echo "fanout-run: $kind did not start; its log:" >&2; tail -20 "$log" >&2
-      stop_server "$launched"; return 1
-    fi
+    echo "fanout-run: $kind did not start; its log:" >&2; tail -20 "$log" >&2
+    stop_server "$launched"; return 1
   fi
-  # Every run.sh and launcher execs its server, so the PID started is the PID that serves.
+  # Every run.sh execs its server, and `java -jar throng.jar serve` is the gateway: the PID started is the PID that
+  # serves.
   [[ $server_pid == "$launched" ]] || echo "fanout-run: note: $kind serves from pid $server_pid, started $launched"
   started_pid=$launched
   echo "fanout-run: $kind ready, pid $server_pid, port $port"
@@ -169,8 +159,8 @@ trap 'exit 130' INT TERM
 
 bench() { # LOG REPORT TIMEOUT_SECONDS ARGS...: one bench run, bounded
   local log=$1 report=$2 limit=$3; shift 3
-  timeout --kill-after=15 "$limit" "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$jar" \
-    dev.throng.bench.BenchMain --scenario subscribe --url "ws://127.0.0.1:$port" --rate "$rate" \
+  timeout --kill-after=15 "$limit" "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" \
+    bench --scenario subscribe --url "ws://127.0.0.1:$port" --rate "$rate" \
     --connect-timeout "$connect_timeout" \
     --workers "$bench_workers" --source "$sources" --server-pid "$server_pid" --report "$report" "$@" \
     > "$log" 2>&1 || echo "fanout-run: bench exited with status $? (see $log)"

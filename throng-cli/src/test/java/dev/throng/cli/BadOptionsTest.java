@@ -106,8 +106,20 @@ class BadOptionsTest {
             Arguments.of(command("bench", "--connections", "0"), "throng bench: --connections must be 1-"),
             Arguments.of(command("bench", "--hold", "soon"), "'--hold': not a duration: 'soon'"),
             Arguments.of(command("bench", "--scenario", "flood"), "expected idle, echo, subscribe; got 'flood'"),
-            Arguments.of(command("bench", "--scenario", "subscribe"), "throng bench: scenario 'subscribe' is not "
-                + "available"),
+            Arguments.of(command("bench", "--scenario", "subscribe", "--event-size", "10"), "throng bench: "
+                + "--event-size must be 64-10240 bytes"),
+            Arguments.of(command("bench", "--scenario", "subscribe", "--publish-steps", "1,x"), "throng bench: "
+                + "Invalid value for option '--publish-steps'"),
+            Arguments.of(command("bench", "--scenario", "subscribe", "--publish-steps", "0"), "throng bench: publish "
+                + "rates must be"),
+            Arguments.of(command("bench", "--scenario", "subscribe", "--api-url", "https://127.0.0.1"), "throng bench: "
+                + "--api-url must be http://host:port"),
+            Arguments.of(command("bench", "--scenario", "subscribe", "--channels", "2", "--subscriptions-per-client",
+                "3"), "throng bench: --subscriptions-per-client must be 1-2"),
+            Arguments.of(command("bench", "--scenario", "subscribe", "--publish-rate", "4", "--step-duration", "5s"),
+                "throng bench: --publish-rate is one step of --publish-duration"),
+            Arguments.of(command("bench", "--channels", "2"), "throng bench: --channels applies to the subscribe "
+                + "scenario only"),
             Arguments.of(command("bench", "--scenario", "echo", "--size", "4"), "throng bench: --size must be"),
             Arguments.of(command("bench", "--url", "http://127.0.0.1/"), "throng bench: Invalid value for option "
                 + "'--url' (URL): URL must start with ws://"),

@@ -3,12 +3,14 @@ package dev.throng.cli;
 import dev.throng.bench.plan.PayloadType;
 import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.run.BenchSettings;
+import dev.throng.bench.run.SubscribeSettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,9 +60,86 @@ class BenchCommandTest {
     }
 
     @Test
-    void subscribeIsNotAvailableYetAndExitsWithTwo() {
-        assertThat(run("--scenario", "subscribe")).isEqualTo(2);
-        assertThat(err.toString()).contains("not available until the gateway exists");
+    void idleAndEchoRunsCarryNoSubscribeSettings() {
+        assertThat(settings().subscribe()).isNull();
+        assertThat(settings("--scenario", "echo").subscribe()).isNull();
+    }
+
+    @Test
+    void subscribeDefaultsToTheDevelopmentAppOneChannelAndNoPublishing() {
+        BenchSettings s = settings("--scenario", "subscribe");
+        SubscribeSettings sub = s.subscribe();
+        assertThat(sub.appId()).isEqualTo("app-id");
+        assertThat(sub.key()).isEqualTo("app-key");
+        assertThat(sub.secret()).isEqualTo("app-secret");
+        assertThat(sub.apiUrl()).isNull();
+        assertThat(sub.plan().channels()).isEqualTo(1);
+        assertThat(sub.plan().perClient()).isEqualTo(1);
+        assertThat(sub.eventSize()).isEqualTo(256);
+        assertThat(sub.eventName()).isEqualTo("bench");
+        assertThat(sub.steps()).isEmpty();
+        assertThat(sub.stepDuration()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(sub.stepGap()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(sub.warmup()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(sub.maxP99()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(sub.stopOnFail()).isTrue();
+        assertThat(sub.publishConnections()).isEqualTo(4);
+        assertThat(sub.publishConcurrency()).isEqualTo(64);
+        assertThat(sub.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.urls()).hasToString("[ws://127.0.0.1:8080/app/app-key?protocol=7&client=throng-bench&version=1]");
+    }
+
+    @Test
+    void everySubscribeOptionReachesTheSettings() {
+        BenchSettings s = settings("--scenario", "subscribe", "--url", "ws://127.0.0.1:6001", "--url",
+            "ws://127.0.0.1:6002/app/other?protocol=7", "--app-id", "42", "--key", "k1", "--secret", "s1",
+            "--api-url", "http://127.0.0.1:7000", "--channels", "10", "--subscriptions-per-client", "3",
+            "--event-size", "1024", "--event-name", "tick", "--publish-steps", "1,2.5,4", "--step-duration", "5s",
+            "--step-gap", "500ms", "--publish-warmup", "0", "--max-p99", "250ms", "--keep-going",
+            "--publish-connections", "2", "--publish-concurrency", "8", "--request-timeout", "3s");
+        SubscribeSettings sub = s.subscribe();
+        assertThat(s.urls()).hasToString("[ws://127.0.0.1:6001/app/k1?protocol=7&client=throng-bench&version=1, "
+            + "ws://127.0.0.1:6002/app/other?protocol=7]");
+        assertThat(List.of(sub.appId(), sub.key(), sub.secret(), sub.eventName()))
+            .containsExactly("42", "k1", "s1", "tick");
+        assertThat(sub.apiUrl()).hasToString("http://127.0.0.1:7000");
+        assertThat(sub.plan().channels()).isEqualTo(10);
+        assertThat(sub.plan().perClient()).isEqualTo(3);
+        assertThat(sub.eventSize()).isEqualTo(1024);
+        assertThat(sub.steps()).containsExactly(1.0, 2.5, 4.0);
+        assertThat(sub.stepDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(sub.stepGap()).isEqualTo(Duration.ofMillis(500));
+        assertThat(sub.hasWarmup()).isFalse();
+        assertThat(sub.maxP99()).isEqualTo(Duration.ofMillis(250));
+        assertThat(sub.stopOnFail()).isFalse();
+        assertThat(sub.publishConnections()).isEqualTo(2);
+        assertThat(sub.publishConcurrency()).isEqualTo(8);
+        assertThat(sub.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void publishRateIsOneStepOfPublishDuration() {
+        SubscribeSettings sub = settings("--scenario", "subscribe", "--publish-rate", "64", "--publish-duration",
+            "30s").subscribe();
+        assertThat(sub.steps()).containsExactly(64.0);
+        assertThat(sub.stepDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings("--scenario", "subscribe", "--publish-rate", "8").subscribe().stepDuration())
+            .isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void subscribeOptionsWithAnotherScenarioExitWithTwoNamingThem() {
+        assertThat(run("--scenario", "echo", "--channels", "4", "--publish-steps", "1,2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--channels, --publish-steps apply to the subscribe scenario only");
+    }
+
+    @Test
+    void publishRateAndPublishStepsTogetherExitWithTwo() {
+        assertThat(run("--scenario", "subscribe", "--publish-rate", "8", "--publish-steps", "1,2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--publish-rate is one step of --publish-duration");
+        assertThat(run("--scenario", "subscribe", "--publish-steps", "1,2", "--publish-duration", "5s"))
+            .isEqualTo(2);
+        assertThat(err.toString()).contains("--publish-duration is the length of the --publish-rate step");
     }
 
     @Test
@@ -82,6 +161,6 @@ class BenchCommandTest {
     void helpListsEveryOptionWithItsDefault() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--connections", "--rate", "--hold", "--max-failures", "--server-pid",
-            "Default: 5000", "Exit status");
+            "Default: 5000", "Exit status", "--publish-steps", "--event-size", "Default: app-secret");
     }
 }

@@ -28,6 +28,11 @@ final class ServeProcess implements AutoCloseable {
         return start(List.of(), args);
     }
 
+    /** As {@link #start(String...)}, in gateway mode: the Pusher gateway, with the development app unless told. */
+    static ServeProcess startGateway(String... args) throws IOException, InterruptedException {
+        return start(List.of(), Map.of(), List.of("-Xmx256m"), "gateway", args);
+    }
+
     /** As {@link #start(String...)}, with the open-files limit (soft and hard) of the process set by prlimit. */
     static ServeProcess startWithOpenFilesLimit(int limit, String... args) throws IOException, InterruptedException {
         return start(List.of("prlimit", "--nofile=" + limit + ":" + limit, "--"), args);
@@ -36,7 +41,7 @@ final class ServeProcess implements AutoCloseable {
     /** As {@link #start(String...)}, with these environment variables set (or replaced) for the process. */
     static ServeProcess startWithEnvironment(Map<String, String> environment, String... args)
         throws IOException, InterruptedException {
-        return start(List.of(), environment, List.of("-Xmx256m"), args);
+        return start(List.of(), environment, List.of("-Xmx256m"), "echo", args);
     }
 
     /**
@@ -58,15 +63,15 @@ final class ServeProcess implements AutoCloseable {
         }
         List<String> jvm = new ArrayList<>(List.of(flags.split("\\s+")));
         jvm.addAll(extraJvmFlags);
-        return start(List.of(), Map.of("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX), jvm, args);
+        return start(List.of(), Map.of("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX), jvm, "echo", args);
     }
 
     private static ServeProcess start(List<String> prefix, String... args) throws IOException, InterruptedException {
-        return start(prefix, Map.of(), List.of("-Xmx256m"), args);
+        return start(prefix, Map.of(), List.of("-Xmx256m"), "echo", args);
     }
 
     private static ServeProcess start(List<String> prefix, Map<String, String> environment, List<String> jvmFlags,
-                                      String... args) throws IOException, InterruptedException {
+                                      String mode, String... args) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -74,7 +79,7 @@ final class ServeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(prefix);
         command.add(java());
         command.addAll(jvmFlags);
-        command.addAll(List.of("-jar", jar(), "serve", "--mode", "echo", "--host", "127.0.0.1", "--port",
+        command.addAll(List.of("-jar", jar(), "serve", "--mode", mode, "--host", "127.0.0.1", "--port",
             Integer.toString(port)));
         command.addAll(List.of(args));
         Path log = Path.of(jar()).toAbsolutePath().getParent().resolve("serve-process-" + port + ".log");

@@ -103,7 +103,7 @@ public record RunReport(
     }
 
     /**
-     * The subscribe scenario (docs: throng-bench {@code BenchMain --help}).
+     * The subscribe scenario (docs/bench.md; the options are {@code throng bench --help}'s).
      *
      * @param channels {@code --channels}
      * @param subscriptionsPerClient {@code --subscriptions-per-client}

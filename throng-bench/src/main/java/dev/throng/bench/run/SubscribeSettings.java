@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * The subscribe scenario's settings (part of {@link BenchSettings}), validated when made. The defaults and their
- * reasons are the command's ({@link BenchMain} prints them with {@code --help}).
+ * reasons are those of {@code throng bench}'s options (throng-cli's {@code BenchCommand}, and docs/bench.md).
  *
  * @param plan {@code --channels} C and {@code --subscriptions-per-client} K
  * @param channelPrefix channel names are this plus the index: {@code bench-0}, {@code bench-1}, …
@@ -77,7 +77,8 @@ public record SubscribeSettings(
         check(apiUrl == null || "http".equals(apiUrl.getScheme()) && apiUrl.getHost() != null,
             "--api-url must be http://host:port, got " + apiUrl);
         for (double r : steps) {
-            check(r > 0 && r <= 100_000, "publish rates must be 0-100,000 events/s per channel, got " + r);
+            check(r > 0 && r <= 100_000, "publish rates must be above 0 and at most 100,000 events/s per channel, "
+                + "got " + r);
         }
         check(stepDuration.toMillis() >= 1000, "--step-duration must be at least 1s");
         check(!stepGap.isNegative(), "--step-gap must not be negative");
