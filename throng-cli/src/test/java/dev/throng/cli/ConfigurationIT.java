@@ -66,7 +66,7 @@ class ConfigurationIT {
         Run workers = throng(Map.of(), "serve", "--workers", "2");
         assertThat(workers.status()).isEqualTo(2);
         assertThat(workers.err()).startsWith("throng serve: invalid configuration: workers from --workers: the "
-            + "gateway runs as one process until a Redis broker joins workers").hasLineCount(1);
+            + "gateway's workers need Redis to share their channels").hasLineCount(1);
 
         Run missing = throng(Map.of("THRONG_CONFIG", dir.resolve("none.yaml").toString()), "serve");
         assertThat(missing.status()).isEqualTo(2);
