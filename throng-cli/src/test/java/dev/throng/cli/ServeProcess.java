@@ -36,8 +36,22 @@ final class ServeProcess implements AutoCloseable {
     /** As {@link #start(String...)}, with these environment variables set (or replaced) for the process. */
     static ServeProcess startWithEnvironment(Map<String, String> environment, String... args)
         throws IOException, InterruptedException {
-        return start(List.of(), environment, List.of("-Xmx256m"), args);
+        return start(List.of(), environment, List.of("-Xmx256m"), "echo", args);
     }
+
+    /**
+     * The gateway ({@code serve --mode gateway}), with these environment variables set (or replaced), and every other
+     * {@code THRONG_} variable of the test's environment removed. Netty's leak detector runs at paranoid in it and in
+     * its workers, as in every test, so that a leak is logged (as an ERROR naming LEAK) to its output.
+     */
+    static ServeProcess startGateway(Map<String, String> environment, String... args)
+        throws IOException, InterruptedException {
+        Map<String, String> withWorkers = new java.util.HashMap<>(Map.of("THRONG_WORKER_JAVA_OPTS", PARANOID));
+        withWorkers.putAll(environment);
+        return start(List.of(), withWorkers, List.of("-Xmx256m", PARANOID), "gateway", args);
+    }
+
+    private static final String PARANOID = "-Dio.netty.leakDetection.level=paranoid";
 
     /**
      * As bin/throng starts it: with the JVM flags {@code WorkerPlan} prints for these arguments (bin/throng runs the
@@ -58,15 +72,15 @@ final class ServeProcess implements AutoCloseable {
         }
         List<String> jvm = new ArrayList<>(List.of(flags.split("\\s+")));
         jvm.addAll(extraJvmFlags);
-        return start(List.of(), Map.of("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX), jvm, args);
+        return start(List.of(), Map.of("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX), jvm, "echo", args);
     }
 
     private static ServeProcess start(List<String> prefix, String... args) throws IOException, InterruptedException {
-        return start(prefix, Map.of(), List.of("-Xmx256m"), args);
+        return start(prefix, Map.of(), List.of("-Xmx256m"), "echo", args);
     }
 
     private static ServeProcess start(List<String> prefix, Map<String, String> environment, List<String> jvmFlags,
-                                      String... args) throws IOException, InterruptedException {
+                                      String mode, String... args) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -74,12 +88,16 @@ final class ServeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(prefix);
         command.add(java());
         command.addAll(jvmFlags);
-        command.addAll(List.of("-jar", jar(), "serve", "--mode", "echo", "--host", "127.0.0.1", "--port",
+        command.addAll(List.of("-jar", jar(), "serve", "--mode", mode, "--host", "127.0.0.1", "--port",
             Integer.toString(port)));
         command.addAll(List.of(args));
         Path log = Path.of(jar()).toAbsolutePath().getParent().resolve("serve-process-" + port + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (mode.equals("gateway")) {
+            builder.environment().keySet().removeIf(name -> name.startsWith("THRONG_") && !name.equals(
+                "THRONG_CACHE_DIR"));
+        }
         builder.environment().putAll(environment);
         Process p = builder.start();
         ServeProcess sp = new ServeProcess(p, port, log);
