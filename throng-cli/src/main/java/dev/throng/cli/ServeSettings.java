@@ -93,7 +93,7 @@ final class ServeSettings {
         null);
     private static final Shape.Group REDIS = Shape.of(RedisClusterSettings.class)
         .withLeaf("leaseRefresh", new Shape.Leaf(DURATION_OR_AUTO));
-    /** The shape of the whole tree: process settings, ServerConfig's groups, {@code gateway}, {@code apps}. */
+    /** The shape of the whole tree: process settings, ServerConfig's groups, gateway, apps, redis. */
     static final Shape.Group SHAPE = shape();
 
     private static Shape.Group shape() {
