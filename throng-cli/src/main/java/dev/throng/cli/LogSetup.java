@@ -41,6 +41,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.setLevel(Level.INFO);
         root.addAppender(out);
         context.getLogger("io.netty").setLevel(Level.WARN);
+        // Lettuce's INFO lines (its thread pools' sizes) tell an operator nothing; RedisBroker logs the node's state.
+        context.getLogger("io.lettuce").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

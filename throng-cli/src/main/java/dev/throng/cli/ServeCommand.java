@@ -3,6 +3,7 @@ package dev.throng.cli;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.TransportKind;
 import dev.throng.gateway.GatewayConfig;
+import dev.throng.redis.RedisClusterSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -24,12 +25,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code throng serve}: runs the Pusher gateway (the default) or a WebSocket server that echoes every message
- * ({@code --mode echo}), in this process or, echoing, as supervised worker processes sharing the port
- * ({@code --workers}). Its configuration comes from flags, environment variables, a YAML file ({@code --config}) and
- * the defaults, in that order of precedence ({@link ServeSettings}); each option that gives a setting names it with
- * {@link Setting}, and its help shows that setting's default, so each default is stated once, in the records. The
- * options' fields are there for picocli's conversion (a bad value is refused as the option's) and help: what the
- * user typed is read from the parse result and goes to {@link ServeSettings} as the setting's text.
+ * ({@code --mode echo}), in this process or as supervised worker processes sharing the port ({@code --workers}; a
+ * gateway's workers are nodes of a cluster on Redis, {@code --redis}). Its configuration comes from flags, environment
+ * variables, a YAML file ({@code --config}) and the defaults, in that order of precedence ({@link ServeSettings}); each
+ * option that gives a setting names it with {@link Setting}, and its help shows that setting's default, so each default
+ * is stated once, in the records. The options' fields are there for picocli's conversion (a bad value is refused as the
+ * option's) and help: what the user typed is read from the parse result and goes to {@link ServeSettings} as the
+ * setting's text.
  */
 @Command(
     name = "serve",
@@ -73,9 +75,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Setting("workers")
     @Option(names = "--workers", paramLabel = "N|auto", converter = WorkersConverter.class,
         description = "Server processes sharing the port with SO_REUSEPORT, supervised by this one; 'auto' derives "
-            + "it from --max-connections and the open-files limit. Echo mode only, until a Redis broker joins the "
-            + "gateway's processes (default: ${DEFAULT-VALUE}).")
+            + "it from --max-connections and the open-files limit. In gateway mode only with --redis: each worker is "
+            + "a node of the cluster (default: ${DEFAULT-VALUE}).")
     String workers;
+
+    @Setting("redis.uri")
+    @Option(names = "--redis", paramLabel = "URI",
+        description = "Redis to share channels, presence and counts with the other gateway processes on it: this "
+            + "process (or each worker) becomes a node of one cluster (docs/cluster.md). "
+            + "redis://[[user]:password@]host[:port][/db], rediss:// for TLS; a password is better given in "
+            + "THRONG_REDIS_URI or the file than here, where ps shows it. Other redis.* settings by --set "
+            + "(default: none: the gateway on its own).")
+    String redis;
 
     @Setting("admission.maxConnections")
     @Option(names = "--max-connections", paramLabel = "N",
@@ -205,11 +216,13 @@ public final class ServeCommand implements Callable<Integer> {
         int workerCount;
         ServerConfig config;
         GatewayConfig gateway;
+        RedisClusterSettings redis;
         try {
             s = settings();
             workerCount = s.workerCount(openFiles);
             config = s.serverConfig(workerCount, openFiles);
             gateway = s.gateway();
+            redis = s.redis();
         } catch (ServeSettings.Invalid e) {
             throw new ParameterException(spec.commandLine(), "invalid configuration: " + e.getMessage(), e);
         }
@@ -220,7 +233,13 @@ public final class ServeCommand implements Callable<Integer> {
             return 0;
         }
         if (s.mode() == ServeSettings.Mode.GATEWAY) {
-            return GatewayProcess.run(config, gateway, s.drainWindow());
+            GatewayProcess.warnOfTheDevelopmentApp(gateway);
+            if (workerCount > 1) {
+                GatewayProcess.checkReachable(redis); // one line and status 1 now, not workers failing in a loop
+                return new Supervisor(new WorkerArgs(config, s.drainWindow(), null, gateway, redis), workerCount)
+                    .run();
+            }
+            return GatewayProcess.run(config, gateway, redis, s.drainWindow(), null);
         }
         if (workerCount > 1) {
             return new Supervisor(new WorkerArgs(config, s.drainWindow()), workerCount).run();

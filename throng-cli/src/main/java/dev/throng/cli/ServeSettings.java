@@ -13,6 +13,7 @@ import dev.throng.doctor.WorkerSizing;
 import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.Apps;
+import dev.throng.redis.RedisClusterSettings;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -44,10 +45,11 @@ import java.util.TreeMap;
  *
  * <p>Besides ServerConfig's groups (at the root: {@code listen}, {@code handshake}, ...) the tree holds the process's
  * own settings ({@code mode}, {@code workers}, {@code drainWindow}), the gateway's ({@code gateway}: GatewayConfig
- * without its apps) and the apps ({@code apps}). Three values mean something else here than in ServerConfig, because
- * {@code throng serve} splits them over its workers: {@code admission.maxConnections} and
- * {@code admission.handshakesPerSecond} are totals, and {@code listen.ioThreads} and {@code limits.memoryBudget}
- * may be {@code auto} ({@link #serverConfig} resolves them per process).
+ * without its apps), the apps ({@code apps}) and the cluster's ({@code redis}: RedisClusterSettings, whose {@code uri}
+ * has no default: without it the gateway is a single process). Three values mean something else here than in
+ * ServerConfig, because {@code throng serve} splits them over its workers: {@code admission.maxConnections} and
+ * {@code admission.handshakesPerSecond} are totals, and {@code listen.ioThreads} and {@code limits.memoryBudget} may be
+ * {@code auto} ({@link #serverConfig} resolves them per process).
  */
 final class ServeSettings {
 
@@ -61,7 +63,10 @@ final class ServeSettings {
 
     /** Default mode: the gateway, which is what the server is for; {@code echo} is the engine on its own. */
     static final Mode MODE = Mode.GATEWAY;
-    /** Default workers: one process; {@code auto} or a number spreads the load over processes (echo only, for now). */
+    /**
+     * Default workers: one process; {@code auto} or a number spreads the load over processes (in gateway mode only
+     * with {@code redis.uri}, which makes each worker a node of one cluster).
+     */
     static final int WORKERS = 1;
     /**
      * Default drain window: on SIGTERM, open connections are closed over 10 s, in batches every 100 ms, so clients do
@@ -71,13 +76,23 @@ final class ServeSettings {
 
     /** Environment variables that start with THRONG_ but are not settings (read by bin/throng and the supervisor). */
     static final Set<String> NOT_SETTINGS = Set.of("THRONG_JAVA_OPTS", "THRONG_WORKER_JAVA_OPTS", "THRONG_CACHE_DIR",
-        "THRONG_CONFIG");
+        "THRONG_CONFIG", WorkerArgs.ENVIRONMENT);
     /** {@code THRONG_APP_KEY} is short for {@code THRONG_APPS_0_KEY}: one app needs no index. */
     static final String SINGLE_APP = "APP_";
 
     private static final Shape.Group ENGINE = Shape.of(ServerConfig.class);
     private static final Shape.Group GATEWAY = Shape.of(GatewayConfig.class);
-    /** The shape of the whole tree: process settings, ServerConfig's groups, {@code gateway}, {@code apps}. */
+    /**
+     * {@code redis.leaseRefresh}: a duration, or {@code auto} (0 too): a third of {@code redis.leaseTtl}, as
+     * RedisClusterSettings' builder does, so that a lease TTL given alone brings its refresh along.
+     */
+    static final Kind DURATION_OR_AUTO = new Kind("a duration or auto", text -> text.trim().equalsIgnoreCase("auto")
+        ? Duration.ZERO : Values.parseDuration(text),
+        value -> ((Duration) value).isZero() ? "auto" : Values.formatDuration((Duration) value), Kind.Yaml.STRING,
+        null);
+    private static final Shape.Group REDIS = Shape.of(RedisClusterSettings.class)
+        .withLeaf("leaseRefresh", new Shape.Leaf(DURATION_OR_AUTO));
+    /** The shape of the whole tree: process settings, ServerConfig's groups, gateway, apps, redis. */
     static final Shape.Group SHAPE = shape();
 
     private static Shape.Group shape() {
@@ -91,6 +106,7 @@ final class ServeSettings {
             .members());
         members.put("gateway", GATEWAY.without("apps"));
         members.put("apps", GATEWAY.members().get("apps"));
+        members.put("redis", REDIS);
         return new Shape.Group(null, members);
     }
 
@@ -133,11 +149,14 @@ final class ServeSettings {
     /** Where each value came from, by path; a path without an entry has its nearest ancestor's source. */
     private final Map<String, Source> sources;
     private final GatewayConfig gateway;
+    /** The cluster's settings, or null without {@code redis.uri}. */
+    private final RedisClusterSettings redis;
 
     private ServeSettings(Map<String, Object> tree, Map<String, Source> sources) {
         this.tree = tree;
         this.sources = sources;
         this.gateway = bindGateway();
+        this.redis = bindRedis();
         checkServeValues();
     }
 
@@ -172,6 +191,10 @@ final class ServeSettings {
         gateway.remove("apps");
         tree.put("gateway", gateway);
         tree.put("apps", new ArrayList<>()); // none: the development app (completeApps)
+        Map<String, Object> redis = RecordMapping.toTree(RedisClusterSettings.of("redis://localhost"));
+        redis.put("uri", null); // none: a single gateway process
+        redis.put("leaseRefresh", "auto"); // a third of leaseTtl, whatever it is
+        tree.put("redis", redis);
         return tree;
     }
 
@@ -466,11 +489,16 @@ final class ServeSettings {
         return gateway;
     }
 
+    /** How the gateway joins a cluster on Redis, or null for a gateway on its own ({@code redis.uri} not given). */
+    RedisClusterSettings redis() {
+        return redis;
+    }
+
     /**
      * How many server processes run under an open-files limit of {@code openFiles}: {@code workers}, or for
      * {@code auto} the fewest whose caps fit the limit ({@link WorkerPlan#workerCount}).
      *
-     * @throws Invalid when no number of workers fits, or for more than one in gateway mode
+     * @throws Invalid when no number of workers fits, or for more than one in gateway mode without Redis
      */
     int workerCount(long openFiles) {
         int workers = (int) value("workers");
@@ -483,10 +511,11 @@ final class ServeSettings {
                 "auto: no number of workers holds " + total + " connections (admission.maxConnections) under an "
                     + "open-files limit of " + openFiles));
         }
-        if (count > 1 && mode() == Mode.GATEWAY) {
+        if (count > 1 && mode() == Mode.GATEWAY && redis == null) {
             throw invalid("workers", (workers == 0 ? "auto comes to " + count + " workers, but " : "")
-                + "the gateway runs as one process until a Redis broker joins workers: a publication on one worker "
-                + "would not reach the clients of the others (run one process, or --mode echo)");
+                + "the gateway's workers need Redis to share their channels: without it a publication on one worker "
+                + "would not reach the clients of the others (give --redis redis://host:port, run one process, or "
+                + "--mode echo)");
         }
         return count;
     }
@@ -544,6 +573,9 @@ final class ServeSettings {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> apps = (List<Map<String, Object>>) shown.get("apps");
         apps.forEach(app -> app.put("secret", "***"));
+        if (redis != null) {
+            castMap(shown.get("redis")).put("uri", redis.maskedUri()); // a password in it
+        }
         return YamlFile.write(shown, SHAPE);
     }
 
@@ -590,6 +622,31 @@ final class ServeSettings {
             throw invalid(new SettingException(paths, e.problem()));
         } catch (IllegalArgumentException e) {
             throw invalid("apps", e.getMessage().replaceFirst("^apps: ", ""));
+        }
+    }
+
+    /**
+     * The cluster's settings, when {@code redis.uri} is given (a blank one is none, so that a variable or flag can
+     * take away the file's): {@code leaseRefresh} auto becomes a third of the lease TTL, and RedisClusterSettings
+     * checks the rest. Refused in echo mode, which has nothing to share.
+     */
+    private RedisClusterSettings bindRedis() {
+        Map<String, Object> redisTree = Trees.copy(castMap(tree.get("redis")));
+        Object uri = redisTree.get("uri");
+        if (uri == null || ((String) uri).isBlank()) {
+            return null;
+        }
+        if (mode() == Mode.ECHO) {
+            throw invalid("redis.uri", "echo mode has nothing to share through Redis: a cluster node is the "
+                + "gateway's (--mode gateway)");
+        }
+        if (((Duration) value("redis.leaseRefresh")).isZero()) {
+            redisTree.put("leaseRefresh", Values.formatDuration(((Duration) value("redis.leaseTtl")).dividedBy(3)));
+        }
+        try {
+            return (RedisClusterSettings) RecordMapping.bind(Shape.of(RedisClusterSettings.class), redisTree, "redis");
+        } catch (SettingException e) {
+            throw invalid(e);
         }
     }
 
@@ -658,7 +715,9 @@ final class ServeSettings {
         String path = e.paths().stream().filter(p -> source(p).type() != Source.Type.DEFAULT).findFirst()
             .orElse(e.paths().get(0));
         String problem = e.problem();
-        for (String form : List.of(path, path.replaceAll("\\[\\d+]", ""), path.substring(path.lastIndexOf('.') + 1))) {
+        List<String> forms = List.of(path, path.replaceAll("\\[\\d+]", ""), path.substring(path.lastIndexOf('.') + 1),
+            path.replace('.', ' ')); // RedisClusterSettings says "redis leaseTtl must ..."
+        for (String form : forms) {
             if (problem.startsWith(form + " must ")) {
                 problem = problem.substring(form.length() + 1);
                 break;

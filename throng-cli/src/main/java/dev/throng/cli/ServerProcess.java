@@ -14,8 +14,9 @@ import java.util.function.Consumer;
 /**
  * One server process: a {@link ThrongServer} that echoes, until SIGTERM or SIGINT drains it. {@code throng serve
  * --mode echo} runs it in its own process; a supervisor starts each worker with this class as its main class and
- * {@link WorkerArgs} as its arguments, so a worker never loads the command-line parser, nor Jackson. The gateway
- * ({@link GatewayProcess}) is served by {@link #serve} too.
+ * {@link WorkerArgs} as its arguments, so a worker never loads the command-line parser, nor (echoing) Jackson. The
+ * gateway ({@link GatewayProcess}) is served by {@link #serve} too, and a gateway's worker (a cluster node) runs it
+ * from here.
  */
 public final class ServerProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
@@ -23,18 +24,26 @@ public final class ServerProcess {
     private ServerProcess() {
     }
 
-    /** A worker: {@code java <flags> -cp throng.jar dev.throng.cli.ServerProcess <WorkerArgs>}; 0 after a drain. */
+    /**
+     * A worker: {@code java <flags> -cp throng.jar dev.throng.cli.ServerProcess <WorkerArgs>}, a gateway's with
+     * {@link WorkerArgs#ENVIRONMENT} set; 0 after a drain.
+     */
     public static void main(String[] args) {
         WorkerArgs worker;
         try {
-            worker = WorkerArgs.parse(args);
+            worker = WorkerArgs.parse(args, System.getenv());
         } catch (IllegalArgumentException e) {
             LOG.error("bad worker arguments: {}", e.getMessage());
             System.exit(2);
             return;
         }
         try {
-            System.exit(run(worker.config(), worker.drainWindow(), worker.healthFile()));
+            System.exit(worker.gateway() == null ? run(worker.config(), worker.drainWindow(), worker.healthFile())
+                : GatewayProcess.run(worker.config(), worker.gateway(), worker.redis(), worker.drainWindow(),
+                    worker.healthFile()));
+        } catch (IllegalStateException e) { // Redis unreachable, the port taken: the machine's answer, not a bug
+            LOG.error("worker failed: {}", e.getMessage());
+            System.exit(1);
         } catch (Exception e) {
             LOG.error("worker failed", e);
             System.exit(1);

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The parent of {@code throng serve --workers N}: starts N server processes that share the port with
- * SO_REUSEPORT, restarts one that dies (a worker whose event loop stalls exits with 70 by itself), kills and restarts
- * one whose heartbeat file goes stale ({@link HealthFile}: a JVM wedged as a whole), forwards SIGTERM/SIGINT to all
- * (each drains), and exits 0 when they are done. It holds no connections itself.
+ * The parent of {@code throng serve --workers N}: starts N server processes (echo servers, or gateway nodes on one
+ * Redis) that share the port with SO_REUSEPORT, restarts one that dies (a worker whose event loop stalls exits with 70
+ * by itself), kills and restarts one whose heartbeat file goes stale ({@link HealthFile}: a JVM wedged as a whole),
+ * forwards SIGTERM/SIGINT to all (each drains), and exits 0 when they are done. It holds no connections itself.
  */
 final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -136,6 +136,8 @@ final class Supervisor {
         command.addAll(workerArgs.withHealthFile(worker.healthFile).toArgs());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putIfAbsent("MALLOC_ARENA_MAX", WorkerPlan.MALLOC_ARENA_MAX);
+        builder.environment().remove(WorkerArgs.ENVIRONMENT); // a worker's is its supervisor's to give, or none
+        builder.environment().putAll(workerArgs.environment());
         Files.deleteIfExists(worker.healthFile); // a heartbeat is the new process's, or none yet
         Process process = builder.start();
         worker.process = process;

@@ -83,7 +83,9 @@ class BadOptionsTest {
             Arguments.of(serve("--subprotocol", "a b"), "handshake.subprotocols from --subprotocol: must each be an "
                 + "HTTP token"),
             Arguments.of(serve("--workers", "2"), "throng serve: invalid configuration: workers from --workers: the "
-                + "gateway runs as one process until a Redis broker joins workers"),
+                + "gateway's workers need Redis to share their channels"),
+            Arguments.of(serve("--redis", "localhost:6379"), "throng serve: invalid configuration: redis.uri from "
+                + "--redis: must be a Redis URI"),
             Arguments.of(serve("--mode", "chat"), "throng serve: Invalid value for option '--mode': expected gateway, "
                 + "echo; got 'chat'"),
             Arguments.of(serve("--config", "/nonexistent/throng.yaml"), "throng serve: invalid configuration: --config "

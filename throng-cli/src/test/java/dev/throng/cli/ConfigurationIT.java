@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The configuration sources as an operator meets them, through the built jar: a bad file or variable is one line and
- * status 2, --print-config prints and exits 0, and the processes that serve load only what they need.
+ * status 2, an unreachable Redis one line and status 1, --print-config prints and exits 0, and the processes that
+ * serve load only what they need.
  */
 class ConfigurationIT {
 
@@ -66,12 +67,34 @@ class ConfigurationIT {
         Run workers = throng(Map.of(), "serve", "--workers", "2");
         assertThat(workers.status()).isEqualTo(2);
         assertThat(workers.err()).startsWith("throng serve: invalid configuration: workers from --workers: the "
-            + "gateway runs as one process until a Redis broker joins workers").hasLineCount(1);
+            + "gateway's workers need Redis to share their channels").hasLineCount(1);
 
         Run missing = throng(Map.of("THRONG_CONFIG", dir.resolve("none.yaml").toString()), "serve");
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err()).isEqualTo("throng serve: invalid configuration: --config "
             + dir.resolve("none.yaml") + ": no such file\n");
+    }
+
+    @Test
+    void aBadRedisUriIsStatusTwoAndAnUnreachableRedisStatusOneEachOneLineWithThePasswordMasked() throws Exception {
+        Run bad = throng(Map.of("THRONG_REDIS_URI", "redis://:hunter2@h:63x9"), "serve");
+        assertThat(bad.status()).as(bad.err()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("throng serve: invalid configuration: redis.uri from THRONG_REDIS_URI: must "
+            + "be a Redis URI").contains("redis://***@h:63x9").doesNotContain("hunter2").hasLineCount(1);
+
+        int nothing = freePort(); // nothing listens there: connection refused at once
+        String unreachable = "throng serve: cannot reach Redis at 127.0.0.1:" + nothing + " (redis://***@127.0.0.1:"
+            + nothing + "): ";
+        Run alone = throng(Map.of("THRONG_REDIS_URI", "redis://:hunter2@127.0.0.1:" + nothing), "serve",
+            "--host", "127.0.0.1", "--port", Integer.toString(freePort()));
+        assertThat(alone.status()).as(alone.err()).isEqualTo(1);
+        assertThat(alone.err()).startsWith(unreachable).doesNotContain("hunter2", "Exception").hasLineCount(1);
+        // With workers the supervisor finds out before it starts any: the same line, not workers failing in a loop.
+        Run workers = throng(Map.of("THRONG_REDIS_URI", "redis://:hunter2@127.0.0.1:" + nothing), "serve",
+            "--workers", "2", "--host", "127.0.0.1", "--port", Integer.toString(freePort()));
+        assertThat(workers.status()).as(workers.err()).isEqualTo(1);
+        assertThat(workers.err()).startsWith(unreachable).doesNotContain("hunter2", "Exception").hasLineCount(1);
+        assertThat(workers.out()).doesNotContain("hunter2", "worker 0 started");
     }
 
     @Test

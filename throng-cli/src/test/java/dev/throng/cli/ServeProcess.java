@@ -45,6 +45,20 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /**
+     * The gateway ({@code serve --mode gateway}), with these environment variables set (or replaced), and every other
+     * {@code THRONG_} variable of the test's environment removed. Netty's leak detector runs at paranoid in it and in
+     * its workers, as in every test, so that a leak is logged (as an ERROR naming LEAK) to its output.
+     */
+    static ServeProcess startGateway(Map<String, String> environment, String... args)
+        throws IOException, InterruptedException {
+        Map<String, String> withWorkers = new java.util.HashMap<>(Map.of("THRONG_WORKER_JAVA_OPTS", PARANOID));
+        withWorkers.putAll(environment);
+        return start(List.of(), withWorkers, List.of("-Xmx256m", PARANOID), "gateway", args);
+    }
+
+    private static final String PARANOID = "-Dio.netty.leakDetection.level=paranoid";
+
+    /**
      * As bin/throng starts it: with the JVM flags {@code WorkerPlan} prints for these arguments (bin/throng runs the
      * same {@code java -cp throng.jar dev.throng.cli.WorkerPlan serve ...}) and {@code MALLOC_ARENA_MAX=2}, plus
      * {@code extraJvmFlags}.
@@ -85,6 +99,10 @@ final class ServeProcess implements AutoCloseable {
         Path log = Path.of(jar()).toAbsolutePath().getParent().resolve("serve-process-" + port + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (mode.equals("gateway")) {
+            builder.environment().keySet().removeIf(name -> name.startsWith("THRONG_") && !name.equals(
+                "THRONG_CACHE_DIR"));
+        }
         builder.environment().putAll(environment);
         Process p = builder.start();
         ServeProcess sp = new ServeProcess(p, port, log);

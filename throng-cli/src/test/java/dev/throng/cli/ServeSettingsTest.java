@@ -7,6 +7,7 @@ import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.AppLimits;
 import dev.throng.gateway.app.Webhook;
+import dev.throng.redis.RedisClusterSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,6 +98,11 @@ class ServeSettingsTest {
                 List.of("--set", "gateway.maxPendingPublicationBytes=1m"), "1m"),
             kind("apps[0].secret", "apps:\n  - id: a1\n    key: k1\n    secret: from-file\n", "from-file",
                 "THRONG_APP_SECRET", "from-env", List.of("--set", "apps[0].secret=from-flag"), "from-flag"),
+            kind("redis.uri", "redis:\n  uri: redis://file.internal:6379\n", "redis://file.internal:6379",
+                "THRONG_REDIS_URI", "redis://env.internal:6380/1", List.of("--redis", "rediss://flag.internal:6381"),
+                "rediss://flag.internal:6381"),
+            kind("redis.leaseRefresh", "redis:\n  leaseRefresh: 5s\n", "5s",
+                "THRONG_REDIS_LEASE_REFRESH", "auto", List.of("--set", "redis.leaseRefresh=2s"), "2s"),
             kind("apps[0].limits.maxEventDataBytes", "apps:\n  - {id: a1, key: k1, secret: s, limits: "
                     + "{maxEventDataBytes: 20k}}\n", "20k",
                 "THRONG_APPS_0_LIMITS_MAX_EVENT_DATA_BYTES", "30720", List.of("--set",
@@ -310,7 +316,7 @@ class ServeSettingsTest {
             Arguments.of("listen:\n  prot: 80\n", "line 2: listen.prot: unknown setting; listen has host, port, "
                 + "transport, ioThreads, backlog, reusePort, leanConnections"),
             Arguments.of("colour: red\n", "line 1: colour: unknown setting; the settings are mode, workers, "
-                + "drainWindow, listen, handshake, limits, compression, keepalive, admission, gateway, apps"),
+                + "drainWindow, listen, handshake, limits, compression, keepalive, admission, gateway, apps, redis"),
             Arguments.of("gateway:\n  apps: []\n", "line 2: gateway.apps: unknown setting; gateway has "
                 + "activityTimeout"),
             Arguments.of("apps:\n  - id: a\n    key: k\n    secret: s\n    sekret: t\n", "line 5: apps[0].sekret: "
@@ -340,7 +346,16 @@ class ServeSettingsTest {
             Arguments.of("gateway:\n  activityTimeout: 0\n", "line 2: gateway.activityTimeout: must be at least 1 s"),
             Arguments.of("gateway:\n  maxPendingPublicationBytes: 1k\n", "line 2: gateway.maxPendingPublicationBytes: "
                 + "must be at least 64k"),
-            Arguments.of("workers: 2\n", "line 1: workers: the gateway runs as one process until a Redis broker"),
+            Arguments.of("workers: 2\n", "line 1: workers: the gateway's workers need Redis to share their "
+                + "channels"),
+            Arguments.of("redis:\n  uri: localhost:6379\n", "line 2: redis.uri: must be a Redis URI "
+                + "(redis://[[user]:password@]host[:port][/db]"),
+            Arguments.of("redis:\n  uri: redis://h\n  keyPrefix: a b\n", "line 3: redis.keyPrefix: must be 1-64 of "
+                + "[A-Za-z0-9_-.:], got a b"),
+            Arguments.of("redis:\n  uri: redis://h\n  leaseTtl: 6s\n  leaseRefresh: 3s\n", "line 4: "
+                + "redis.leaseRefresh: must be positive and at most a third of leaseTtl"),
+            Arguments.of("mode: echo\nredis:\n  uri: redis://h\n", "line 3: redis.uri: echo mode has nothing to share "
+                + "through Redis"),
             Arguments.of("listen:\n  port: 1\n  port: 2\n", "line 3: listen.port is given twice"),
             Arguments.of("listen:\n  port: [1\n", "line 2: not valid YAML: while parsing a flow sequence"),
             Arguments.of("- a\n- b\n", "line 1: expected settings (name: value)"));
@@ -397,19 +412,105 @@ class ServeSettingsTest {
     }
 
     @Test
-    void theGatewayRunsOneProcessUntilABrokerJoinsThem() {
+    void theGatewayRunsSeveralWorkersOnlyWhenTheyShareRedis() {
         assertThatThrownBy(() -> load(Map.of(), "--workers", "3").workerCount(OPEN_FILES))
-            .hasMessageStartingWith("workers from --workers: the gateway runs as one process until a Redis broker "
-                + "joins workers: a publication on one worker would not reach the clients of the others");
+            .hasMessage("workers from --workers: the gateway's workers need Redis to share their channels: without it "
+                + "a publication on one worker would not reach the clients of the others (give --redis "
+                + "redis://host:port, run one process, or --mode echo)");
         assertThatThrownBy(() -> load(Map.of(), "--workers", "auto", "--max-connections", "100000")
             .workerCount(OPEN_FILES)).hasMessageStartingWith("workers from --workers: auto comes to 6 workers, but "
-                + "the gateway runs as one process");
+                + "the gateway's workers need Redis");
+        assertThatThrownBy(() -> load(Map.of("THRONG_REDIS_URI", " "), "--workers", "2").workerCount(OPEN_FILES))
+            .as("a blank URI is none").hasMessageContaining("need Redis");
+        assertThat(load(Map.of(), "--workers", "3", "--redis", "redis://127.0.0.1:6379").workerCount(OPEN_FILES))
+            .isEqualTo(3);
+        assertThat(load(Map.of("THRONG_REDIS_URI", "redis://127.0.0.1:6379"), "--workers", "auto",
+            "--max-connections", "100000").workerCount(OPEN_FILES)).isEqualTo(6);
         assertThat(load(Map.of(), "--mode", "echo", "--workers", "3").workerCount(OPEN_FILES)).isEqualTo(3);
         assertThat(load(Map.of("THRONG_MODE", "echo"), "--workers", "auto", "--max-connections", "100000")
             .workerCount(OPEN_FILES)).isEqualTo(6);
     }
 
+    // ---- redis ------------------------------------------------------------------------------------------------------
+
+    @Test
+    void withoutARedisUriTheGatewayIsOnItsOwn() {
+        ServeSettings settings = load(Map.of());
+        assertThat(settings.redis()).isNull();
+        assertThat(settings.value("redis.uri")).isNull();
+        assertThat(load(Map.of("THRONG_REDIS_URI", ""), "--set", "redis.leaseTtl=1m").redis()).isNull();
+    }
+
+    @Test
+    void theClusterSettingsDefaultAsRedisClusterSettingsDoes() {
+        RedisClusterSettings defaults = RedisClusterSettings.of("redis://10.0.0.5:6379/2");
+        assertThat(load(Map.of(), "--redis", "redis://10.0.0.5:6379/2").redis()).isEqualTo(defaults);
+        assertThat(ServeSettings.defaultText("redis.leaseRefresh")).isEqualTo("auto");
+        assertThat(ServeSettings.defaultText("redis.leaseTtl")).isEqualTo("30s");
+    }
+
+    @Test
+    void everyClusterSettingIsReadAndALeaseTtlAloneBringsItsRefreshAlong() throws IOException {
+        String yaml = """
+            redis:
+              uri: redis://:pw@redis.internal:6380/3
+              keyPrefix: chat
+              leaseTtl: 45s
+              quotaSync: 2s
+              commandTimeout: 500ms
+              reconnectMaxDelay: 10s
+            """;
+        RedisClusterSettings redis = load(Map.of(), "--config", file(yaml).toString()).redis();
+        assertThat(redis).isEqualTo(RedisClusterSettings.builder("redis://:pw@redis.internal:6380/3")
+            .keyPrefix("chat").leaseTtl(Duration.ofSeconds(45)).quotaSync(Duration.ofSeconds(2))
+            .commandTimeout(Duration.ofMillis(500)).reconnectMaxDelay(Duration.ofSeconds(10)).build());
+        assertThat(redis.leaseRefresh()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(load(Map.of("THRONG_REDIS_LEASE_REFRESH", "4s"), "--config", file(yaml).toString()).redis()
+            .leaseRefresh()).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    static Stream<Arguments> badClusterSettings() {
+        return Stream.of(
+            Arguments.of(List.of("--redis", "http://redis.internal"), "redis.uri from --redis: must be a Redis URI "
+                + "(redis://[[user]:password@]host[:port][/db], rediss:// for TLS, redis-socket:///path), got "
+                + "http://redis.internal (Scheme http not supported)"),
+            Arguments.of(List.of("--redis", "redis://:hunter2@h:63x9"), "redis.uri from --redis: must be a Redis "
+                + "URI (redis://[[user]:password@]host[:port][/db], rediss:// for TLS, redis-socket:///path), got "
+                + "redis://***@h:63x9 (its host and port do not parse: a port that is not a number, or a host name "
+                + "with '_' and a port)"),
+            Arguments.of(List.of("--redis", "redis://h", "--set", "redis.leaseTtl=100ms"), "redis.leaseTtl from "
+                + "--set: must be at least 300 ms, got PT0.1S"),
+            Arguments.of(List.of("--redis", "redis://h", "--set", "redis.quotaSync=0"), "redis.quotaSync from --set: "
+                + "must be positive, got PT0S"),
+            Arguments.of(List.of("--redis", "redis://h", "--set", "redis.commandTimeout=soon"), "redis.commandTimeout "
+                + "from --set: not a duration: 'soon' (use e.g. 500ms, 30s, 2m, 1h or 0)"),
+            Arguments.of(List.of("--set", "redis.leaseRefresh=often"), "redis.leaseRefresh from --set: not a "
+                + "duration: 'often'"),
+            Arguments.of(List.of("--mode", "echo", "--redis", "redis://h"), "redis.uri from --redis: echo mode has "
+                + "nothing to share through Redis: a cluster node is the gateway's (--mode gateway)"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("badClusterSettings")
+    void aBadClusterSettingIsOneLineNamingItAndItsSource(List<String> args, String message) {
+        assertThatThrownBy(() -> load(Map.of(), args.toArray(String[]::new))).isInstanceOf(ServeSettings.Invalid.class)
+            .hasMessageStartingWith(message).hasMessageNotContaining("hunter2").hasMessageNotContaining("\n");
+    }
+
     // ---- --print-config ---------------------------------------------------------------------------------------------
+
+    @Test
+    void thePrintedConfigurationMasksTheRedisPasswordAndReadsBackTheSame() throws IOException {
+        ServeSettings settings = load(Map.of("THRONG_REDIS_URI", "rediss://user:hunter2@redis.internal:6380/1"),
+            "--set", "redis.leaseTtl=60s");
+        String yaml = settings.yaml();
+        assertThat(yaml).contains("redis:\n  uri: rediss://***@redis.internal:6380/1\n  keyPrefix: throng\n"
+            + "  leaseTtl: 1m\n  leaseRefresh: auto\n").doesNotContain("hunter2");
+
+        Path printed = Files.writeString(dir.resolve("printed.yaml"), yaml);
+        assertThat(load(Map.of(), "--config", printed.toString()).yaml()).isEqualTo(yaml);
+    }
+
 
     @Test
     void thePrintedConfigurationMasksSecretsAndReadsBackTheSame() throws IOException {

@@ -4,12 +4,21 @@ import dev.throng.cli.config.RecordMapping;
 import dev.throng.cli.config.SettingException;
 import dev.throng.cli.config.Variations;
 import dev.throng.core.ServerConfig;
+import dev.throng.gateway.GatewayConfig;
+import dev.throng.gateway.app.App;
+import dev.throng.gateway.app.AppLimits;
+import dev.throng.gateway.app.Webhook;
+import dev.throng.redis.RedisClusterSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,5 +86,60 @@ class WorkerArgsTest {
             .filter(a -> !a.startsWith("--listen.host=")).toArray(String[]::new);
         assertThatThrownBy(() -> WorkerArgs.parse(withoutHost)).isInstanceOf(SettingException.class)
             .hasMessage("listen.host: listen.host must be given");
+    }
+
+    // ---- a gateway's worker: a cluster node --------------------------------------------------------------------
+
+    private static final GatewayConfig GATEWAY = GatewayConfig.DEFAULTS.withApps(List.of(
+        new App("1", "key1", "s3cret%0A", false, 500, true, AppLimits.PUSHER,
+            List.of(new Webhook(URI.create("https://hooks.example/p?a=1&b=%20"), Set.of("member_added")))),
+        App.of("2", "key2", "other-secret", false)));
+    private static final RedisClusterSettings REDIS = RedisClusterSettings.builder("redis://:hunter2@10.0.0.5:6379/2")
+        .keyPrefix("chat").leaseTtl(Duration.ofMillis(4500)).quotaSync(Duration.ofMillis(250)).build();
+
+    @Test
+    void aGatewayWorkerGetsTheGatewayAndTheClusterThroughItsEnvironmentNotItsCommandLine() {
+        WorkerArgs sent = new WorkerArgs(DEFAULTS, Duration.ofSeconds(3), Path.of("/tmp/w-1"), GATEWAY, REDIS);
+        assertThat(String.join(" ", sent.toArgs())).doesNotContain("s3cret", "other-secret", "hunter2", "redis",
+            "apps");
+        Map<String, String> environment = sent.environment();
+        assertThat(environment).containsOnlyKeys(WorkerArgs.ENVIRONMENT);
+        assertThat(environment.get(WorkerArgs.ENVIRONMENT)).contains("--redis.uri=redis://:hunter2@10.0.0.5:6379/2",
+            "--gateway.apps[1].secret=other-secret", "--redis.leaseRefresh=1500ms");
+
+        WorkerArgs received = WorkerArgs.parse(sent.toArgs().toArray(String[]::new), environment);
+        assertThat(received).isEqualTo(sent);
+        assertThat(received.gateway().apps().get(0).secret()).isEqualTo("s3cret%0A");
+        assertThat(received.redis().leaseRefresh()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void aGatewayWorkerWithoutRedisAndAnEchoWorkerTravelToo() {
+        WorkerArgs alone = new WorkerArgs(DEFAULTS, Duration.ofSeconds(3), null, GatewayConfig.DEFAULTS, null);
+        assertThat(WorkerArgs.parse(alone.toArgs().toArray(String[]::new), alone.environment())).isEqualTo(alone);
+        WorkerArgs echo = new WorkerArgs(DEFAULTS, Duration.ofSeconds(3));
+        assertThat(echo.environment()).isEmpty();
+        assertThat(WorkerArgs.parse(echo.toArgs().toArray(String[]::new), Map.of("OTHER", "x"))).isEqualTo(echo);
+    }
+
+    @Test
+    void aSecretWithALineBreakSurvivesTheEnvironment() {
+        GatewayConfig odd = GatewayConfig.DEFAULTS.withApps(List.of(App.of("1", "k", "line\nbreak\r%25", false)));
+        WorkerArgs sent = new WorkerArgs(DEFAULTS, Duration.ofSeconds(3), null, odd, REDIS);
+        assertThat(sent.environment().get(WorkerArgs.ENVIRONMENT)).doesNotContain("line\n");
+        assertThat(WorkerArgs.parse(sent.toArgs().toArray(String[]::new), sent.environment())).isEqualTo(sent);
+    }
+
+    @Test
+    void aBadGatewaySettingInTheEnvironmentIsNamed() {
+        WorkerArgs sent = new WorkerArgs(DEFAULTS, Duration.ofSeconds(3), null, GATEWAY, REDIS);
+        String[] args = sent.toArgs().toArray(String[]::new);
+        String refreshTooSlow = sent.environment().get(WorkerArgs.ENVIRONMENT)
+            .replace("--redis.leaseRefresh=1500ms", "--redis.leaseRefresh=1h");
+        assertThatThrownBy(() -> WorkerArgs.parse(args, Map.of(WorkerArgs.ENVIRONMENT, refreshTooSlow)))
+            .isInstanceOf(SettingException.class).hasMessageStartingWith("redis.leaseRefresh: redis leaseRefresh must "
+                + "be positive and at most a third of leaseTtl");
+        assertThatThrownBy(() -> WorkerArgs.parse(args, Map.of(WorkerArgs.ENVIRONMENT, "--gateway.colour=red")))
+            .isInstanceOf(SettingException.class).hasMessage("gateway.colour: unknown setting");
     }
 }

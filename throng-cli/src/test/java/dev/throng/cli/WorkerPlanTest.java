@@ -172,7 +172,13 @@ class WorkerPlanTest {
     @Test
     void aGatewayWithWorkersIsLeftForServeToRefuse() {
         assertThatThrownBy(() -> launcher("serve", "--workers", "3")).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("the gateway runs as one process");
+            .hasMessageContaining("the gateway's workers need Redis");
+    }
+
+    @Test
+    void theSupervisorOfAGatewaysWorkersOnRedisGetsTheSmallestHeap() {
+        assertThat(launcher("serve", "--workers", "3", "--redis", "redis://127.0.0.1:6379"))
+            .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17));
     }
 
     @Test

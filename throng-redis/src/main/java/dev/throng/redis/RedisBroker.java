@@ -161,8 +161,8 @@ public final class RedisBroker implements Broker {
             this.connection = client.connectPubSub(StringCodec.UTF8);
         } catch (RuntimeException e) {
             shutdownClient();
-            throw new IllegalStateException("cannot reach Redis at " + where + " (" + settings + "): " + e.getMessage(),
-                e);
+            throw new IllegalStateException("cannot reach Redis at " + where + " (" + settings.maskedUri() + "): "
+                + e.getMessage(), e);
         }
         this.redis = connection.async();
         connection.addListener(new RedisPubSubAdapter<>() {

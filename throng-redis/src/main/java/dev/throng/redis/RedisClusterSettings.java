@@ -2,7 +2,9 @@ package dev.throng.redis;
 
 import io.lettuce.core.RedisURI;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -45,11 +47,7 @@ public record RedisClusterSettings(String uri, String keyPrefix, Duration leaseT
 
     public RedisClusterSettings {
         Objects.requireNonNull(uri, "redis uri");
-        try {
-            RedisURI.create(uri);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("redis uri is not a Redis URI (redis://host:port[/db]): " + uri, e);
-        }
+        checkUri(uri);
         check(keyPrefix != null && PREFIX.matcher(keyPrefix).matches(),
             "redis keyPrefix must be 1-64 of [A-Za-z0-9_-.:], got " + keyPrefix);
         check(positive(leaseTtl) && leaseTtl.toMillis() >= 300, "redis leaseTtl must be at least 300 ms, got "
@@ -60,6 +58,35 @@ public record RedisClusterSettings(String uri, String keyPrefix, Duration leaseT
         check(positive(quotaSync), "redis quotaSync must be positive, got " + quotaSync);
         check(positive(commandTimeout), "redis commandTimeout must be positive, got " + commandTimeout);
         check(positive(reconnectMaxDelay), "redis reconnectMaxDelay must be positive, got " + reconnectMaxDelay);
+    }
+
+    /**
+     * Refuses what Lettuce would not read, and a {@code redis://} or {@code rediss://} URI whose host Lettuce would
+     * misread: for an authority {@link URI} cannot parse as host and port ({@code redis://h:63x9}, or a host name
+     * with {@code _} and a port, {@code redis://my_redis:6379}) Lettuce takes the whole authority for the host and
+     * connects to port 6379, so the mistake would only show as an unreachable host. The refusal shows the URI with its
+     * credentials masked.
+     */
+    private static void checkUri(String uri) {
+        String problem = "redis uri must be a Redis URI (redis://[[user]:password@]host[:port][/db], rediss:// for "
+            + "TLS, redis-socket:///path), got " + mask(uri);
+        RedisURI parsed;
+        try {
+            parsed = RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(problem + " (" + mask(String.valueOf(e.getMessage())) + ")", e);
+        }
+        String scheme = URI.create(uri).getScheme().toLowerCase(Locale.ROOT); // RedisURI read it: it is a URI
+        String host = parsed.getHost();
+        if ((scheme.equals("redis") || scheme.equals("rediss"))
+            && (host == null || host.isEmpty() || host.contains(":") && !host.startsWith("["))) {
+            throw new IllegalArgumentException(problem + " (its host and port do not parse: a port that is not a "
+                + "number, or a host name with '_' and a port)");
+        }
+    }
+
+    private static String mask(String text) {
+        return USER_INFO.matcher(text).replaceFirst("://***@");
     }
 
     /** The defaults for Redis at {@code uri}. */
@@ -127,7 +154,7 @@ public record RedisClusterSettings(String uri, String keyPrefix, Duration leaseT
 
     /** The URI with its credentials (user info) masked: what logs and printed configurations show. */
     public String maskedUri() {
-        return USER_INFO.matcher(uri).replaceFirst("://***@");
+        return mask(uri);
     }
 
     /** The longest a dead node's members and counts outlive it: its lease, then a refresh of a live node's. */

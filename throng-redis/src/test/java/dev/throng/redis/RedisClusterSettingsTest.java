@@ -31,7 +31,14 @@ class RedisClusterSettingsTest {
 
     @Test
     void refusesBadValuesNamingTheSetting() {
-        assertThatThrownBy(() -> RedisClusterSettings.of("http://nope")).hasMessageContaining("redis uri");
+        assertThatThrownBy(() -> RedisClusterSettings.of("http://nope")).hasMessageStartingWith("redis uri must be a "
+            + "Redis URI");
+        assertThatThrownBy(() -> RedisClusterSettings.of("localhost:6379")).hasMessageContaining("redis uri");
+        assertThatThrownBy(() -> RedisClusterSettings.of("redis://h:63x9")).hasMessageContaining("redis uri")
+            .hasMessageContaining("a port that is not a number");
+        assertThatThrownBy(() -> RedisClusterSettings.of("redis://my_redis:6379")).hasMessageContaining("redis uri");
+        assertThat(RedisClusterSettings.of("redis://my_redis").uri()).isEqualTo("redis://my_redis");
+        assertThatThrownBy(() -> RedisClusterSettings.of("redis://h/db")).hasMessageContaining("redis uri");
         assertThatThrownBy(() -> RedisClusterSettings.builder("redis://h").keyPrefix("a b").build())
             .hasMessageContaining("keyPrefix");
         assertThatThrownBy(() -> RedisClusterSettings.builder("redis://h").leaseRefresh(Duration.ofSeconds(20))
@@ -50,5 +57,8 @@ class RedisClusterSettingsTest {
         assertThat(s.maskedUri()).isEqualTo("rediss://***@redis.internal:6380/1");
         assertThat(s.toString()).doesNotContain("s3cret");
         assertThat(RedisClusterSettings.of("redis://h:1").maskedUri()).isEqualTo("redis://h:1");
+        assertThatThrownBy(() -> RedisClusterSettings.of("redis://:s3cret@h/notadb")).hasMessageContaining("redis uri")
+            .hasMessageContaining("redis://***@h/notadb").hasMessageNotContaining("s3cret");
+        assertThat(RedisClusterSettings.of("redis-socket:///run/redis.sock").uri()).endsWith("redis.sock");
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} (the Debian package's, {@code /usr/bin/redis-server}) of a test's own, on a free
  * loopback port, with nothing persisted ({@code --save "" --appendonly no}): started by the test, stopped by it.
- * {@link #stop} and {@link #start} again on the same port play an outage and a restart that lost everything.
+ * {@link #stop} and {@link #start} again on the same port play an outage and a restart that lost everything. Public
+ * (in this module's test jar) for the CLI's tests, which run {@code throng serve --redis} against one.
  *
  * <pre>
  * try (RedisServer redis = RedisServer.start()) {
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * }
  * </pre>
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private static final String BINARY = System.getProperty("redis.server", "/usr/bin/redis-server");
 
     private final int port;
@@ -37,14 +38,14 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts one on a free port. */
-    static RedisServer start() throws IOException, InterruptedException {
+    public static RedisServer start() throws IOException, InterruptedException {
         RedisServer redis = new RedisServer(freePort(), Files.createTempDirectory("throng-redis-"));
         redis.start(Duration.ofSeconds(10));
         return redis;
     }
 
     /** Starts it (again, on the same port, empty). */
-    void start(Duration within) throws IOException, InterruptedException {
+    public void start(Duration within) throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server already runs on " + port);
         }
@@ -62,7 +63,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Stops it (SIGTERM; SIGKILL after 5 s): connections drop, and everything it held is gone. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -72,11 +73,11 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Pusher connection as the JDK's WebSocket client sees it, for the gateway's Java-side tests: it collects every
  * frame as JSON and answers nothing by itself (the independent witnesses are pusher-js and the pusher SDK, in Node).
+ * Public for the CLI's tests, which drive {@code throng serve} processes with it.
  */
-final class PusherWire implements WebSocket.Listener, AutoCloseable {
+public final class PusherWire implements WebSocket.Listener, AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
@@ -23,7 +24,7 @@ final class PusherWire implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder text = new StringBuilder();
     private WebSocket ws;
 
-    static PusherWire connect(int port, String key) throws Exception {
+    public static PusherWire connect(int port, String key) throws Exception {
         return connect(URI.create("ws://127.0.0.1:" + port + "/app/" + key + "?protocol=7&client=java&version=1"));
     }
 
@@ -34,7 +35,7 @@ final class PusherWire implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next frame, waiting up to 5 s. */
-    JsonNode next() throws InterruptedException {
+    public JsonNode next() throws InterruptedException {
         JsonNode frame = frames.poll(5, TimeUnit.SECONDS);
         if (frame == null) {
             throw new AssertionError("no frame within 5 s");
@@ -43,7 +44,7 @@ final class PusherWire implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next frame whose event is {@code event}, skipping others. */
-    JsonNode next(String event) throws InterruptedException {
+    public JsonNode next(String event) throws InterruptedException {
         for (;;) {
             JsonNode frame = next();
             if (frame.path("event").asText().equals(event)) {
@@ -53,7 +54,7 @@ final class PusherWire implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The socket id from {@code pusher:connection_established} (which must be the first frame). */
-    String established() throws Exception {
+    public String established() throws Exception {
         JsonNode first = next();
         if (!first.path("event").asText().equals("pusher:connection_established")) {
             throw new AssertionError("first frame: " + first);
@@ -61,7 +62,7 @@ final class PusherWire implements WebSocket.Listener, AutoCloseable {
         return JSON.readTree(first.path("data").asText()).path("socket_id").asText();
     }
 
-    void send(String json) throws Exception {
+    public void send(String json) throws Exception {
         ws.sendText(json, true).get(5, TimeUnit.SECONDS);
     }
 

@@ -15,27 +15,28 @@ import java.util.TreeMap;
 /**
  * REST calls signed as Pusher's server SDKs sign them (auth_key, auth_timestamp, auth_version, body_md5,
  * auth_signature over {@code METHOD\npath\nsorted query}), written here from the documented scheme so the Java-side
- * tests do not depend on the gateway's own signer. The pusher npm SDK is the independent witness (Node tests).
+ * tests do not depend on the gateway's own signer. The pusher npm SDK is the independent witness (Node tests). Public
+ * for the CLI's tests.
  */
-final class SignedRest {
+public final class SignedRest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
     private final String appId;
     private final String key;
     private final String secret;
 
-    SignedRest(int port, String appId, String key, String secret) {
+    public SignedRest(int port, String appId, String key, String secret) {
         this.port = port;
         this.appId = appId;
         this.key = key;
         this.secret = secret;
     }
 
-    HttpResponse<String> post(String resource, String body) throws Exception {
+    public HttpResponse<String> post(String resource, String body) throws Exception {
         return call("POST", resource, Map.of(), body, System.currentTimeMillis() / 1000);
     }
 
-    HttpResponse<String> get(String resource, Map<String, String> params) throws Exception {
+    public HttpResponse<String> get(String resource, Map<String, String> params) throws Exception {
         return call("GET", resource, params, null, System.currentTimeMillis() / 1000);
     }
 
