@@ -5,7 +5,6 @@ import dev.throng.bench.plan.TargetUrl;
 import dev.throng.bench.protocol.Json;
 import dev.throng.bench.run.BenchSettings;
 import dev.throng.bench.run.Coordinator;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,7 +36,7 @@ final class BenchRun {
      * {@code leakLevel} (a leak report shows on their stderr, which ends up in {@link #err}).
      */
     static BenchRun run(Path dir, String leakLevel, BenchSettings.Builder settings)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         Path reportFile = dir.resolve("report.json");
         settings.report(reportFile).workerJvmOptions(List.of("-Dio.netty.leakDetection.level=" + leakLevel));
         StringWriter out = new StringWriter();
@@ -51,8 +50,10 @@ final class BenchRun {
 
     /** Settings for {@code connections} to {@code urls}, with the command's defaults otherwise. */
     static BenchSettings.Builder settings(int connections, int workers, String... urls) {
-        return BenchSettings.builder().connections(connections).workers(workers)
-            .urls(Arrays.stream(urls).map(TargetUrl::parse).toList());
+        return BenchSettings.builder()
+                .connections(connections)
+                .workers(workers)
+                .urls(Arrays.stream(urls).map(TargetUrl::parse).toList());
     }
 
     long count(String section, String field) {

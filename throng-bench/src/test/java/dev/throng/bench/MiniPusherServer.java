@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +52,7 @@ final class MiniPusherServer implements AutoCloseable {
             @Override
             public void onOpen(WebSocketConnection c) {
                 c.sendText("{\"event\":\"pusher:connection_established\",\"data\":\"{\\\"socket_id\\\":\\\"1.2\\\","
-                    + "\\\"activity_timeout\\\":120}\"}");
+                        + "\\\"activity_timeout\\\":120}\"}");
             }
 
             @Override
@@ -64,9 +63,10 @@ final class MiniPusherServer implements AutoCloseable {
                     c.sendText("{\"event\":\"pusher:pong\",\"data\":\"{}\"}");
                 } else if (event.equals("pusher:subscribe")) {
                     String channel = m.path("data").path("channel").asText();
-                    channels.computeIfAbsent(channel, k -> ConcurrentHashMap.newKeySet()).add(c);
+                    channels.computeIfAbsent(channel, k -> ConcurrentHashMap.newKeySet())
+                            .add(c);
                     c.sendText("{\"event\":\"pusher_internal:subscription_succeeded\",\"data\":\"{}\",\"channel\":\""
-                        + channel + "\"}");
+                            + channel + "\"}");
                 }
             }
 
@@ -83,17 +83,20 @@ final class MiniPusherServer implements AutoCloseable {
 
             @Override
             public void initChannel(Channel channel) {
-                channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                    new SimpleChannelInboundHandler<FullHttpRequest>() {
-                        @Override
-                        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-                            ctx.writeAndFlush(trigger(request));
-                        }
-                    });
+                channel.pipeline()
+                        .addLast(
+                                new HttpServerCodec(),
+                                new HttpObjectAggregator(1 << 20),
+                                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+                                        ctx.writeAndFlush(trigger(request));
+                                    }
+                                });
             }
         };
-        this.server = ThrongServer.start(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build(), pusher,
-            api);
+        this.server = ThrongServer.start(
+                ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build(), pusher, api);
     }
 
     int port() {
@@ -109,8 +112,15 @@ final class MiniPusherServer implements AutoCloseable {
         Map<String, String> params = new TreeMap<>();
         uri.parameters().forEach((k, v) -> params.put(k, v.get(0)));
         String signature = params.remove("auth_signature");
-        String expected = new RestSigner("app-key", "app-secret").signature("POST", EVENTS_PATH,
-            String.join("&", params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        String expected = new RestSigner("app-key", "app-secret")
+                .signature(
+                        "POST",
+                        EVENTS_PATH,
+                        String.join(
+                                "&",
+                                params.entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .toList()));
         String md5 = new RestSigner("app-key", "app-secret").bodyMd5(body);
         if (!expected.equals(signature) || !md5.equals(params.get("body_md5"))) {
             badSignatures.incrementAndGet();
@@ -120,7 +130,7 @@ final class MiniPusherServer implements AutoCloseable {
         JsonNode event = read(new String(body, StandardCharsets.UTF_8));
         for (JsonNode channel : event.path("channels")) {
             String frame = "{\"event\":\"" + event.path("name").asText() + "\",\"data\":"
-                + quote(event.path("data").asText()) + ",\"channel\":\"" + channel.asText() + "\"}";
+                    + quote(event.path("data").asText()) + ",\"channel\":\"" + channel.asText() + "\"}";
             for (WebSocketConnection c : channels.getOrDefault(channel.asText(), Set.of())) {
                 if (dropEvery > 0 && deliveries.incrementAndGet() % dropEvery == 0) {
                     continue;
@@ -132,8 +142,8 @@ final class MiniPusherServer implements AutoCloseable {
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, String body) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-            Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        FullHttpResponse r = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
         return r;

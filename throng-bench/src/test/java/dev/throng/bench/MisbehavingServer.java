@@ -78,7 +78,7 @@ final class MisbehavingServer implements AutoCloseable {
             switch (kind) {
                 case 1:
                     out.write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     return;
                 case 2:
@@ -111,7 +111,8 @@ final class MisbehavingServer implements AutoCloseable {
             }
             head.write(b);
             state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
-                ? state + 1 : b == '\r' ? 1 : 0;
+                    ? state + 1
+                    : b == '\r' ? 1 : 0;
         }
         return head.toString(StandardCharsets.US_ASCII);
     }
@@ -124,10 +125,10 @@ final class MisbehavingServer implements AutoCloseable {
             }
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(
-                (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+            byte[] digest = MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
             return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(digest) + "\r\n\r\n";
+                    + "Sec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(digest) + "\r\n\r\n";
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IOException(e);
         }
@@ -135,7 +136,7 @@ final class MisbehavingServer implements AutoCloseable {
 
     /** Reads (masked) client frames until a close, answers it with a close frame and returns (closing TCP). */
     private static void answerClose(DataInputStream in, OutputStream out) throws IOException {
-        for (;;) {
+        for (; ; ) {
             int b0 = in.readUnsignedByte();
             int b1 = in.readUnsignedByte();
             long length = b1 & 0x7F;

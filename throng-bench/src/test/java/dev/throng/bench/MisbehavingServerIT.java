@@ -1,11 +1,10 @@
 package dev.throng.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.throng.bench.plan.FailureBudget;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -13,9 +12,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bench against servers that fail in every way it classifies: half the connections go to a port where nothing
@@ -40,11 +39,16 @@ class MisbehavingServerIT {
     }
 
     private BenchRun runAgainst(MisbehavingServer server, int refusedPort, String maxFailures) throws Exception {
-        return BenchRun.run(dir, "paranoid", BenchRun.settings(40, 2, "ws://127.0.0.1:" + refusedPort + "/",
-                "ws://127.0.0.1:" + server.port() + "/").rate(200)
-            // Long enough that only the server that never answers times out, even on a busy box.
-            .connectTimeout(Duration.ofSeconds(5)).closeTimeout(Duration.ofSeconds(5)).hold(Duration.ofSeconds(1))
-            .maxFailures(FailureBudget.parse(maxFailures)));
+        return BenchRun.run(
+                dir,
+                "paranoid",
+                BenchRun.settings(40, 2, "ws://127.0.0.1:" + refusedPort + "/", "ws://127.0.0.1:" + server.port() + "/")
+                        .rate(200)
+                        // Long enough that only the server that never answers times out, even on a busy box.
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .closeTimeout(Duration.ofSeconds(5))
+                        .hold(Duration.ofSeconds(1))
+                        .maxFailures(FailureBudget.parse(maxFailures)));
     }
 
     @Test
@@ -57,8 +61,8 @@ class MisbehavingServerIT {
             JsonNode c = run.report.path("connections");
             assertThat(c.path("attempted").asLong()).isEqualTo(40);
             // 20 to the closed port; 20 to the misbehaving server, 4 of each of its 5 kinds.
-            assertThat(map(c.path("failures"))).isEqualTo(Map.of("refused", 20L, "reset", 4L, "http-503", 4L,
-                "timeout", 4L));
+            assertThat(map(c.path("failures")))
+                    .isEqualTo(Map.of("refused", 20L, "reset", 4L, "http-503", 4L, "timeout", 4L));
             assertThat(c.path("established").asLong()).isEqualTo(8);
             assertThat(map(c.path("lostReasons"))).isEqualTo(Map.of("closed", 4L));
             assertThat(c.path("closedClean").asLong()).isEqualTo(4);

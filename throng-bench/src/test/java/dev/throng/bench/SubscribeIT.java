@@ -1,21 +1,20 @@
 package dev.throng.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.run.SubscribeSettings;
 import io.netty.util.ResourceLeakDetector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The subscribe scenario end to end against {@link MiniPusherServer}: worker processes subscribe, the coordinator's
@@ -25,6 +24,7 @@ class SubscribeIT {
 
     @TempDir
     Path dir;
+
     private MiniPusherServer server;
     private ResourceLeakDetector.Level leakLevel;
 
@@ -43,18 +43,30 @@ class SubscribeIT {
     }
 
     private BenchRun run(int connections, SubscribeSettings.Builder subscribe) throws Exception {
-        return BenchRun.run(dir, "simple", BenchRun.settings(connections, 2, "ws://127.0.0.1:" + server.port()
-                + "/app/app-key?protocol=7").scenario(Scenario.SUBSCRIBE).rate(2000)
-            .subscribe(subscribe.stepDuration(Duration.ofSeconds(2)).stepGap(Duration.ofSeconds(1))
-                .warmup(Duration.ofSeconds(1)).build()));
+        return BenchRun.run(
+                dir,
+                "simple",
+                BenchRun.settings(connections, 2, "ws://127.0.0.1:" + server.port() + "/app/app-key?protocol=7")
+                        .scenario(Scenario.SUBSCRIBE)
+                        .rate(2000)
+                        .subscribe(subscribe
+                                .stepDuration(Duration.ofSeconds(2))
+                                .stepGap(Duration.ofSeconds(1))
+                                .warmup(Duration.ofSeconds(1))
+                                .build()));
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void everySubscriberReceivesEveryEventOfItsChannelsInOrder() throws Exception {
         server = new MiniPusherServer(0);
-        BenchRun r = run(400, SubscribeSettings.builder().channels(4).subscriptionsPerClient(2).eventSize(300)
-            .steps(List.of(5.0, 20.0)));
+        BenchRun r = run(
+                400,
+                SubscribeSettings.builder()
+                        .channels(4)
+                        .subscriptionsPerClient(2)
+                        .eventSize(300)
+                        .steps(List.of(5.0, 20.0)));
 
         assertThat(r.exitCode).as(r.err).isZero();
         JsonNode f = r.report.path("fanout");
@@ -64,8 +76,9 @@ class SubscribeIT {
         assertThat(f.path("steps")).hasSize(2);
         for (JsonNode step : f.path("steps")) {
             assertThat(step.path("passed").asBoolean()).as(step.toString()).isTrue();
-            assertThat(step.path("expectedDeliveries").asLong()).isPositive()
-                .isEqualTo(step.path("receivedFinal").asLong());
+            assertThat(step.path("expectedDeliveries").asLong())
+                    .isPositive()
+                    .isEqualTo(step.path("receivedFinal").asLong());
         }
         // 2 s at 20 events/s on each of 4 channels of 200 subscribers
         assertThat(f.path("steps").get(1).path("expectedDeliveries").asLong()).isEqualTo(2 * 20 * 4 * 200);
@@ -75,7 +88,7 @@ class SubscribeIT {
         assertThat(f.path("best").path("ratePerChannel").asDouble()).isEqualTo(20.0);
         assertThat(server.badSignatures.get()).isZero();
         assertThat(r.report.path("latencyMillis").path("delivery").path("count").asLong())
-            .isEqualTo(f.path("deliveries").path("received").asLong());
+                .isEqualTo(f.path("deliveries").path("received").asLong());
     }
 
     @Test
@@ -87,7 +100,9 @@ class SubscribeIT {
         BenchRun r = run(50, SubscribeSettings.builder().channels(1).steps(List.of(500.0)));
 
         JsonNode f = r.report.path("fanout");
-        assertThat(f.path("steps").get(0).path("passed").asBoolean()).as(f.toString()).isTrue();
+        assertThat(f.path("steps").get(0).path("passed").asBoolean())
+                .as(f.toString())
+                .isTrue();
         assertThat(f.path("deliveries").path("outOfOrder").asLong()).isZero();
         assertThat(f.path("deliveries").path("gaps").asLong()).isZero();
     }
@@ -103,7 +118,8 @@ class SubscribeIT {
         JsonNode step = f.path("steps").get(0);
         assertThat(step.path("passed").asBoolean()).isFalse();
         assertThat(step.path("missingAtEvaluation").asLong()).isPositive();
-        assertThat(step.path("lostFinal").asLong()).isEqualTo(step.path("missingAtEvaluation").asLong());
+        assertThat(step.path("lostFinal").asLong())
+                .isEqualTo(step.path("missingAtEvaluation").asLong());
         assertThat(step.path("failedBecause").get(0).asText()).startsWith("missing ");
         assertThat(f.path("deliveries").path("gaps").asLong()).isPositive();
         assertThat(f.path("best").isMissingNode() || f.path("best").isNull()).isTrue();

@@ -1,8 +1,5 @@
 package dev.throng.cli;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +18,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A class-data sharing archive (CDS, {@code -Xshare:dump}) of the classes a worker loads, in place of the JDK's
@@ -51,10 +50,10 @@ final class ClassArchive {
      * costs the sharing, not the start.
      */
     static final Duration UNUSED_FOR = Duration.ofDays(7);
+
     private static final String PREFIX = "throng-worker-";
 
-    private ClassArchive() {
-    }
+    private ClassArchive() {}
 
     /**
      * The flags that make a JVM started as {@code java <jvmFlags> -cp <classPath>} map the worker archive, which
@@ -107,8 +106,8 @@ final class ClassArchive {
         }
         String home = System.getProperty("user.home");
         return home != null && !home.isEmpty() && !"?".equals(home)
-            ? Path.of(home, ".cache", "throng")
-            : Path.of(System.getProperty("java.io.tmpdir"), "throng-cache");
+                ? Path.of(home, ".cache", "throng")
+                : Path.of(System.getProperty("java.io.tmpdir"), "throng-cache");
     }
 
     /**
@@ -123,13 +122,20 @@ final class ClassArchive {
             throw new IllegalStateException(e);
         }
         StringBuilder key = new StringBuilder()
-            .append(java).append('\n')
-            .append(System.getProperty("java.vm.version")).append('\n')
-            .append(String.join(" ", jvmFlags)).append('\n');
+                .append(java)
+                .append('\n')
+                .append(System.getProperty("java.vm.version"))
+                .append('\n')
+                .append(String.join(" ", jvmFlags))
+                .append('\n');
         for (String entry : classPath.split(File.pathSeparator)) {
             Path p = Path.of(entry);
-            key.append(p.toAbsolutePath()).append(' ').append(Files.size(p)).append(' ')
-                .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+            key.append(p.toAbsolutePath())
+                    .append(' ')
+                    .append(Files.size(p))
+                    .append(' ')
+                    .append(Files.getLastModifiedTime(p).toMillis())
+                    .append('\n');
         }
         digest.update(key.toString().getBytes(StandardCharsets.UTF_8));
         digest.update(classList);
@@ -158,7 +164,7 @@ final class ClassArchive {
 
     /** Runs {@code java <jvmFlags> -Xshare:dump …} into a temporary file, then moves it into place. */
     private static void dump(String java, List<String> jvmFlags, String classPath, byte[] classList, Path archive)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         Files.createDirectories(archive.getParent());
         Path list = Files.createTempFile(archive.getParent(), "worker", ".classlist");
         Path partial = Files.createTempFile(archive.getParent(), "worker", ".jsa.partial");
@@ -168,11 +174,17 @@ final class ClassArchive {
             List<String> command = new ArrayList<>();
             command.add(java);
             command.addAll(jvmFlags);
-            command.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + list,
-                "-XX:SharedArchiveFile=" + partial, "-cp", classPath));
+            command.addAll(List.of(
+                    "-Xshare:dump",
+                    "-XX:SharedClassListFile=" + list,
+                    "-XX:SharedArchiveFile=" + partial,
+                    "-cp",
+                    classPath));
             long started = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!process.waitFor(DUMP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IOException("the class archive dump took over " + DUMP_TIMEOUT_SECONDS + " s");
@@ -180,12 +192,14 @@ final class ClassArchive {
             if (process.exitValue() != 0 || Files.size(partial) == 0) {
                 List<String> lines = Files.readAllLines(log);
                 throw new IOException("the class archive dump failed (exit " + process.exitValue() + "): "
-                    + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+                        + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
             }
             // Atomic: a supervisor starting at the same moment finds either no archive or a whole one.
             Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            LOG.info("class archive for the workers written in {} ms: {}",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), archive);
+            LOG.info(
+                    "class archive for the workers written in {} ms: {}",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    archive);
         } finally {
             Files.deleteIfExists(list);
             Files.deleteIfExists(partial);

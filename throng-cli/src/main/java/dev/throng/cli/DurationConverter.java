@@ -1,9 +1,8 @@
 package dev.throng.cli;
 
 import dev.throng.cli.config.Values;
-import picocli.CommandLine;
-
 import java.time.Duration;
+import picocli.CommandLine;
 
 /**
  * Parses durations the way people type them: {@code 250ms}, {@code 30s}, {@code 2m}, {@code 1h}, a bare

@@ -1,10 +1,9 @@
 package dev.throng.cli;
 
-import picocli.CommandLine;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
 
 /**
  * Reads an enum constant by its name in any case ({@code echo}, {@code ECHO}); another name is a conversion error
@@ -34,7 +33,6 @@ abstract class EnumConverter<E extends Enum<E>> implements CommandLine.ITypeConv
             }
             names.add(constant.name().toLowerCase(Locale.ROOT));
         }
-        throw new CommandLine.TypeConversionException("expected " + String.join(", ", names) + "; got '" + value
-            + "'");
+        throw new CommandLine.TypeConversionException("expected " + String.join(", ", names) + "; got '" + value + "'");
     }
 }

@@ -8,11 +8,10 @@ import dev.throng.gateway.broker.Broker;
 import dev.throng.gateway.broker.LocalBroker;
 import dev.throng.redis.RedisBroker;
 import dev.throng.redis.RedisClusterSettings;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code throng serve} in gateway mode: a process serving the Pusher gateway until SIGTERM or SIGINT drains it
@@ -28,8 +27,7 @@ import java.time.Duration;
 final class GatewayProcess {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayProcess.class);
 
-    private GatewayProcess() {
-    }
+    private GatewayProcess() {}
 
     /**
      * Starts the gateway, as a node on {@code redis} (null: on its own), and blocks until it has closed; 0 after a
@@ -37,8 +35,13 @@ final class GatewayProcess {
      *
      * @throws IllegalStateException when Redis cannot be reached, or the server cannot start
      */
-    static int run(ServerConfig config, GatewayConfig gateway, RedisClusterSettings redis, Duration drainWindow,
-                   Path healthFile) throws InterruptedException {
+    static int run(
+            ServerConfig config,
+            GatewayConfig gateway,
+            RedisClusterSettings redis,
+            Duration drainWindow,
+            Path healthFile)
+            throws InterruptedException {
         Broker broker = redis == null ? new LocalBroker() : RedisBroker.connect(redis);
         Gateway running = Gateway.start(config, gateway, broker);
         return ServerProcess.serve(running.server(), running::drain, drainWindow, healthFile);
@@ -60,9 +63,12 @@ final class GatewayProcess {
     static void warnOfTheDevelopmentApp(GatewayConfig gateway) {
         for (App app : gateway.apps()) {
             if (app.isDevelopment()) {
-                LOG.warn("the development app is in use (id {}, key {}): its secret is the well-known one, so anyone "
-                    + "can sign as it; configure your own apps (docs/configuration.md: --config, or THRONG_APP_ID, "
-                    + "THRONG_APP_KEY and THRONG_APP_SECRET)", app.id(), app.key());
+                LOG.warn(
+                        "the development app is in use (id {}, key {}): its secret is the well-known one, so anyone "
+                                + "can sign as it; configure your own apps (docs/configuration.md: --config, or THRONG_APP_ID, "
+                                + "THRONG_APP_KEY and THRONG_APP_SECRET)",
+                        app.id(),
+                        app.key());
             }
         }
     }

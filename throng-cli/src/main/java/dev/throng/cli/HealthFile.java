@@ -1,9 +1,6 @@
 package dev.throng.cli;
 
 import dev.throng.core.ThrongServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +8,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's heartbeat to its supervisor (issue #15: "the supervisor also restarts a worker whose health stops
@@ -25,8 +24,7 @@ final class HealthFile {
     /** How often the worker touches its file. */
     static final Duration BEAT = Duration.ofSeconds(1);
 
-    private HealthFile() {
-    }
+    private HealthFile() {}
 
     /**
      * The age past which the supervisor kills a worker: twice its stall timeout (its own watchdog acts first), and
@@ -39,18 +37,20 @@ final class HealthFile {
 
     /** Starts touching {@code file} every {@link #BEAT} while {@code server} is healthy (a daemon thread). */
     static void beat(Path file, ThrongServer server) {
-        Thread thread = new Thread(() -> {
-            while (true) {
-                if (server.stats().healthy()) {
-                    touch(file);
-                }
-                try {
-                    TimeUnit.MILLISECONDS.sleep(BEAT.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "throng-health-file");
+        Thread thread = new Thread(
+                () -> {
+                    while (true) {
+                        if (server.stats().healthy()) {
+                            touch(file);
+                        }
+                        try {
+                            TimeUnit.MILLISECONDS.sleep(BEAT.toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "throng-health-file");
         thread.setDaemon(true);
         thread.start();
     }

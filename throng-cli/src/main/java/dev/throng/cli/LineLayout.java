@@ -5,7 +5,6 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
-
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -38,8 +37,13 @@ final class LineLayout extends LayoutBase<ILoggingEvent> {
         String level = event.getLevel().toString();
         line.append(level).append(" ".repeat(Math.max(0, 5 - level.length())));
         String logger = event.getLoggerName();
-        line.append(" [w").append(tag).append("] ").append(logger, logger.lastIndexOf('.') + 1, logger.length())
-            .append(" - ").append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+        line.append(" [w")
+                .append(tag)
+                .append("] ")
+                .append(logger, logger.lastIndexOf('.') + 1, logger.length())
+                .append(" - ")
+                .append(event.getFormattedMessage())
+                .append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);

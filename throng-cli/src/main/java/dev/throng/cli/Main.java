@@ -1,25 +1,24 @@
 package dev.throng.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code throng} command: {@code serve}, {@code bench} and {@code doctor}. A bad option or value of any of them
  * prints one line, {@code throng <command>: <problem>}, and exits with status 2; never a stack trace.
  */
 @Command(
-    name = "throng",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description = "A dense WebSocket server: a million idle connections per box.",
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        name = "throng",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "A dense WebSocket server: a million idle connections per box.",
+        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -43,8 +42,9 @@ public final class Main {
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
-                return type == ServeCommand.class ? type.cast(new ServeCommand(environment))
-                    : CommandLine.defaultFactory().create(type);
+                return type == ServeCommand.class
+                        ? type.cast(new ServeCommand(environment))
+                        : CommandLine.defaultFactory().create(type);
             }
         };
         CommandLine line = new CommandLine(new Main(), factory);
@@ -75,8 +75,10 @@ public final class Main {
         if (e instanceof IllegalArgumentException) {
             return oneLine(command, e.getMessage(), command.getCommandSpec().exitCodeOnInvalidInput());
         }
-        if (!(e instanceof IllegalStateException || e instanceof IOException || e instanceof UncheckedIOException
-            || e instanceof UnsupportedOperationException)) {
+        if (!(e instanceof IllegalStateException
+                || e instanceof IOException
+                || e instanceof UncheckedIOException
+                || e instanceof UnsupportedOperationException)) {
             e.printStackTrace(command.getErr());
         }
         return oneLine(command, causes(e), command.getCommandSpec().exitCodeOnExecutionException());
@@ -107,8 +109,10 @@ public final class Main {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"throng " + (v == null ? "(development build)" : v),
-                "JVM " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+            return new String[] {
+                "throng " + (v == null ? "(development build)" : v),
+                "JVM " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+            };
         }
     }
 }

@@ -4,6 +4,14 @@ import dev.throng.core.ServerConfig;
 import dev.throng.core.TransportKind;
 import dev.throng.gateway.GatewayConfig;
 import dev.throng.redis.RedisClusterSettings;
+import java.io.PrintWriter;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -13,15 +21,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.lang.reflect.Field;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code throng serve}: runs the Pusher gateway (the default) or a WebSocket server that echoes every message
@@ -34,34 +33,44 @@ import java.util.concurrent.Callable;
  * setting's text.
  */
 @Command(
-    name = "serve",
-    defaultValueProvider = ServeCommand.SettingDefaults.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    mixinStandardHelpOptions = true,
-    description = {"Runs the Pusher Channels gateway (pusher-js and Pusher's server SDKs work unchanged), or with "
-        + "--mode echo a WebSocket server that echoes every message.",
-        "Settings come from flags, then THRONG_* environment variables, then the YAML file of --config, then the "
-            + "defaults (docs/configuration.md); --print-config shows the result.",
-        "SIGTERM or SIGINT drains: no new connections, open ones closed with 1001 spread over --drain-window, "
-            + "then exit 0; a second signal exits at once."})
+        name = "serve",
+        defaultValueProvider = ServeCommand.SettingDefaults.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the Pusher Channels gateway (pusher-js and Pusher's server SDKs work unchanged), or with "
+                    + "--mode echo a WebSocket server that echoes every message.",
+            "Settings come from flags, then THRONG_* environment variables, then the YAML file of --config, then the "
+                    + "defaults (docs/configuration.md); --print-config shows the result.",
+            "SIGTERM or SIGINT drains: no new connections, open ones closed with 1001 spread over --drain-window, "
+                    + "then exit 0; a second signal exits at once."
+        })
 public final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE",
-        description = "A YAML file of settings, under the environment and the flags (default: $THRONG_CONFIG, else "
-            + "none).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "A YAML file of settings, under the environment and the flags (default: $THRONG_CONFIG, else "
+                    + "none).")
     Path config;
 
-    @Option(names = "--print-config",
-        description = "Print the configuration these sources give, as YAML (secrets masked), and exit.")
+    @Option(
+            names = "--print-config",
+            description = "Print the configuration these sources give, as YAML (secrets masked), and exit.")
     boolean printConfig;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE",
-        description = "Any setting by its path, e.g. --set keepalive.closeTimeout=3s (repeatable).")
+    @Option(
+            names = "--set",
+            paramLabel = "PATH=VALUE",
+            description = "Any setting by its path, e.g. --set keepalive.closeTimeout=3s (repeatable).")
     List<String> set = new ArrayList<>();
 
     @Setting("mode")
-    @Option(names = "--mode", paramLabel = "gateway|echo", converter = ModeConverter.class,
-        description = "gateway: the Pusher gateway; echo: every message echoed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mode",
+            paramLabel = "gateway|echo",
+            converter = ModeConverter.class,
+            description = "gateway: the Pusher gateway; echo: every message echoed (default: ${DEFAULT-VALUE}).")
     ServeSettings.Mode mode;
 
     @Setting("listen.host")
@@ -73,79 +82,106 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Setting("workers")
-    @Option(names = "--workers", paramLabel = "N|auto", converter = WorkersConverter.class,
-        description = "Server processes sharing the port with SO_REUSEPORT, supervised by this one; 'auto' derives "
-            + "it from --max-connections and the open-files limit. In gateway mode only with --redis: each worker is "
-            + "a node of the cluster (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--workers",
+            paramLabel = "N|auto",
+            converter = WorkersConverter.class,
+            description = "Server processes sharing the port with SO_REUSEPORT, supervised by this one; 'auto' derives "
+                    + "it from --max-connections and the open-files limit. In gateway mode only with --redis: each worker is "
+                    + "a node of the cluster (default: ${DEFAULT-VALUE}).")
     String workers;
 
     @Setting("redis.uri")
-    @Option(names = "--redis", paramLabel = "URI",
-        description = "Redis to share channels, presence and counts with the other gateway processes on it: this "
-            + "process (or each worker) becomes a node of one cluster (docs/cluster.md). "
-            + "redis://[[user]:password@]host[:port][/db], rediss:// for TLS; a password is better given in "
-            + "THRONG_REDIS_URI or the file than here, where ps shows it. Other redis.* settings by --set "
-            + "(default: none: the gateway on its own).")
+    @Option(
+            names = "--redis",
+            paramLabel = "URI",
+            description = "Redis to share channels, presence and counts with the other gateway processes on it: this "
+                    + "process (or each worker) becomes a node of one cluster (docs/cluster.md). "
+                    + "redis://[[user]:password@]host[:port][/db], rediss:// for TLS; a password is better given in "
+                    + "THRONG_REDIS_URI or the file than here, where ps shows it. Other redis.* settings by --set "
+                    + "(default: none: the gateway on its own).")
     String redis;
 
     @Setting("admission.maxConnections")
-    @Option(names = "--max-connections", paramLabel = "N",
-        description = "Open connections in total (split over workers, each taking its share plus a margin for "
-            + "the kernel's uneven spread); over it, upgrades get 503 with Retry-After. 0: no cap but the open-files "
-            + "limit (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            description = "Open connections in total (split over workers, each taking its share plus a margin for "
+                    + "the kernel's uneven spread); over it, upgrades get 503 with Retry-After. 0: no cap but the open-files "
+                    + "limit (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
     @Setting("admission.maxConnectionsPerAddress")
-    @Option(names = "--max-connections-per-address", paramLabel = "N",
-        description = "Open connections per client IP, per worker; over it, 429. 0: no cap (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-connections-per-address",
+            paramLabel = "N",
+            description = "Open connections per client IP, per worker; over it, 429. 0: no cap (default: "
+                    + "${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
     @Setting("admission.handshakesPerSecond")
-    @Option(names = "--handshakes-per-second", paramLabel = "N",
-        description = "Upgrades per second in total (split over workers); over it, 503. 0: no limit (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(
+            names = "--handshakes-per-second",
+            paramLabel = "N",
+            description = "Upgrades per second in total (split over workers); over it, 503. 0: no limit (default: "
+                    + "${DEFAULT-VALUE}).")
     int handshakesPerSecond;
 
     @Setting("keepalive.pingInterval")
-    @Option(names = "--ping-interval", converter = DurationConverter.class,
-        description = "Server ping interval; a peer silent for a whole interval after a ping is closed. 0: off "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ping-interval",
+            converter = DurationConverter.class,
+            description = "Server ping interval; a peer silent for a whole interval after a ping is closed. 0: off "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration pingInterval;
 
     @Setting("keepalive.idleTimeout")
-    @Option(names = "--idle-timeout", converter = DurationConverter.class,
-        description = "Close connections that send no message for this long. 0: off (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--idle-timeout",
+            converter = DurationConverter.class,
+            description = "Close connections that send no message for this long. 0: off (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
     @Setting("limits.maxFrameSize")
-    @Option(names = "--max-frame-size", converter = SizeConverter.class,
-        description = "Largest frame payload; larger: close 1009 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-frame-size",
+            converter = SizeConverter.class,
+            description = "Largest frame payload; larger: close 1009 (default: ${DEFAULT-VALUE}).")
     int maxFrameSize;
 
     @Setting("limits.maxMessageSize")
-    @Option(names = "--max-message-size", converter = SizeConverter.class,
-        description = "Largest message, inflated; larger: close 1009 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-message-size",
+            converter = SizeConverter.class,
+            description = "Largest message, inflated; larger: close 1009 (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
 
     @Setting("limits.maxOutboundBytes")
-    @Option(names = "--max-outbound", converter = SizeConverter.class,
-        description = "Outbound bytes a connection may buffer before it is closed with 1013 (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-outbound",
+            converter = SizeConverter.class,
+            description = "Outbound bytes a connection may buffer before it is closed with 1013 (default: "
+                    + "${DEFAULT-VALUE}).")
     int maxOutbound;
 
     @Setting("limits.memoryBudget")
-    @Option(names = "--memory-budget", paramLabel = "SIZE|auto", converter = BudgetConverter.class,
-        description = "Bytes in flight a server process holds at most (partial and inflated messages, outbound "
-            + "queues): near it, connections sending large frames wait to be read. auto: 16m, or three of the "
-            + "largest message when that is more; the JVM's direct memory is sized to match (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(
+            names = "--memory-budget",
+            paramLabel = "SIZE|auto",
+            converter = BudgetConverter.class,
+            description = "Bytes in flight a server process holds at most (partial and inflated messages, outbound "
+                    + "queues): near it, connections sending large frames wait to be read. auto: 16m, or three of the "
+                    + "largest message when that is more; the JVM's direct memory is sized to match (default: "
+                    + "${DEFAULT-VALUE}).")
     long memoryBudget;
 
     @Setting("keepalive.loopStallTimeout")
-    @Option(names = "--loop-stall-timeout", converter = DurationConverter.class,
-        description = "An event loop silent this long makes /healthz answer 503 and the process exit with 70, to be "
-            + "restarted. 0: off (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--loop-stall-timeout",
+            converter = DurationConverter.class,
+            description =
+                    "An event loop silent this long makes /healthz answer 503 and the process exit with 70, to be "
+                            + "restarted. 0: off (default: ${DEFAULT-VALUE}).")
     Duration loopStallTimeout;
 
     @Setting(value = "compression.enabled", negated = true)
@@ -157,8 +193,10 @@ public final class ServeCommand implements Callable<Integer> {
     String path;
 
     @Setting("handshake.allowedOrigins")
-    @Option(names = "--origin", paramLabel = "ORIGIN",
-        description = "An allowed Origin (repeatable); others get 403 (default: any origin).")
+    @Option(
+            names = "--origin",
+            paramLabel = "ORIGIN",
+            description = "An allowed Origin (repeatable); others get 403 (default: any origin).")
     List<String> origins = new ArrayList<>();
 
     @Setting("handshake.subprotocols")
@@ -166,13 +204,18 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> subprotocols = new ArrayList<>();
 
     @Setting("handshake.timeout")
-    @Option(names = "--handshake-timeout", converter = DurationConverter.class,
-        description = "Time for a client to send its upgrade request; slower: 408 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--handshake-timeout",
+            converter = DurationConverter.class,
+            description = "Time for a client to send its upgrade request; slower: 408 (default: ${DEFAULT-VALUE}).")
     Duration handshakeTimeout;
 
     @Setting("drainWindow")
-    @Option(names = "--drain-window", converter = DurationConverter.class,
-        description = "On SIGTERM, close connections with 1001 spread over this window (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--drain-window",
+            converter = DurationConverter.class,
+            description =
+                    "On SIGTERM, close connections with 1001 spread over this window (default: ${DEFAULT-VALUE}).")
     Duration drainWindow;
 
     @Setting("listen.backlog")
@@ -180,14 +223,20 @@ public final class ServeCommand implements Callable<Integer> {
     int backlog;
 
     @Setting("listen.transport")
-    @Option(names = "--transport", paramLabel = "auto|epoll|nio", converter = TransportConverter.class,
-        description = "Netty transport (default: ${DEFAULT-VALUE}: epoll where it loads, else NIO).")
+    @Option(
+            names = "--transport",
+            paramLabel = "auto|epoll|nio",
+            converter = TransportConverter.class,
+            description = "Netty transport (default: ${DEFAULT-VALUE}: epoll where it loads, else NIO).")
     TransportKind transport;
 
     @Setting("listen.ioThreads")
-    @Option(names = "--io-threads", paramLabel = "N|auto", converter = IoThreadsConverter.class,
-        description = "Event loop threads per process. auto: one per core, or 1 per worker when workers >= cores "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--io-threads",
+            paramLabel = "N|auto",
+            converter = IoThreadsConverter.class,
+            description = "Event loop threads per process. auto: one per core, or 1 per worker when workers >= cores "
+                    + "(default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
     @Setting("listen.reusePort")
@@ -199,6 +248,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Where THRONG_* settings and THRONG_CONFIG are read from: this process's environment (tests give their own). */
     private final Map<String, String> environment;
+
     private ServeSettings settings;
 
     public ServeCommand() {
@@ -236,8 +286,7 @@ public final class ServeCommand implements Callable<Integer> {
             GatewayProcess.warnOfTheDevelopmentApp(gateway);
             if (workerCount > 1) {
                 GatewayProcess.checkReachable(redis); // one line and status 1 now, not workers failing in a loop
-                return new Supervisor(new WorkerArgs(config, s.drainWindow(), null, gateway, redis), workerCount)
-                    .run();
+                return new Supervisor(new WorkerArgs(config, s.drainWindow(), null, gateway, redis), workerCount).run();
             }
             return GatewayProcess.run(config, gateway, redis, s.drainWindow(), null);
         }
@@ -254,7 +303,8 @@ public final class ServeCommand implements Callable<Integer> {
      */
     ServeSettings settings() {
         if (settings == null) {
-            settings = ServeSettings.load(configFile(), environment, flags(spec.commandLine().getParseResult()));
+            settings = ServeSettings.load(
+                    configFile(), environment, flags(spec.commandLine().getParseResult()));
         }
         return settings;
     }
@@ -291,8 +341,9 @@ public final class ServeCommand implements Callable<Integer> {
         for (String assignment : set) {
             int eq = assignment.indexOf('=');
             if (eq <= 0) {
-                throw new ParameterException(spec.commandLine(), "--set " + assignment + ": expected PATH=VALUE, "
-                    + "e.g. --set keepalive.closeTimeout=3s");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--set " + assignment + ": expected PATH=VALUE, " + "e.g. --set keepalive.closeTimeout=3s");
             }
             flags.add(new ServeSettings.Flag(assignment.substring(0, eq), assignment.substring(eq + 1), "--set"));
         }
@@ -341,8 +392,8 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 // the message below
             }
-            throw new CommandLine.TypeConversionException("expected a number of at least 1, or auto; got '" + value
-                + "'");
+            throw new CommandLine.TypeConversionException(
+                    "expected a number of at least 1, or auto; got '" + value + "'");
         }
     }
 

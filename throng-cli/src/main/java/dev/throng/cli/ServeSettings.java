@@ -14,7 +14,6 @@ import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.Apps;
 import dev.throng.redis.RedisClusterSettings;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -75,8 +74,8 @@ final class ServeSettings {
     static final Duration DRAIN_WINDOW = Duration.ofSeconds(10);
 
     /** Environment variables that start with THRONG_ but are not settings (read by bin/throng and the supervisor). */
-    static final Set<String> NOT_SETTINGS = Set.of("THRONG_JAVA_OPTS", "THRONG_WORKER_JAVA_OPTS", "THRONG_CACHE_DIR",
-        "THRONG_CONFIG", WorkerArgs.ENVIRONMENT);
+    static final Set<String> NOT_SETTINGS = Set.of(
+            "THRONG_JAVA_OPTS", "THRONG_WORKER_JAVA_OPTS", "THRONG_CACHE_DIR", "THRONG_CONFIG", WorkerArgs.ENVIRONMENT);
     /** {@code THRONG_APP_KEY} is short for {@code THRONG_APPS_0_KEY}: one app needs no index. */
     static final String SINGLE_APP = "APP_";
 
@@ -86,12 +85,15 @@ final class ServeSettings {
      * {@code redis.leaseRefresh}: a duration, or {@code auto} (0 too): a third of {@code redis.leaseTtl}, as
      * RedisClusterSettings' builder does, so that a lease TTL given alone brings its refresh along.
      */
-    static final Kind DURATION_OR_AUTO = new Kind("a duration or auto", text -> text.trim().equalsIgnoreCase("auto")
-        ? Duration.ZERO : Values.parseDuration(text),
-        value -> ((Duration) value).isZero() ? "auto" : Values.formatDuration((Duration) value), Kind.Yaml.STRING,
-        null);
-    private static final Shape.Group REDIS = Shape.of(RedisClusterSettings.class)
-        .withLeaf("leaseRefresh", new Shape.Leaf(DURATION_OR_AUTO));
+    static final Kind DURATION_OR_AUTO = new Kind(
+            "a duration or auto",
+            text -> text.trim().equalsIgnoreCase("auto") ? Duration.ZERO : Values.parseDuration(text),
+            value -> ((Duration) value).isZero() ? "auto" : Values.formatDuration((Duration) value),
+            Kind.Yaml.STRING,
+            null);
+
+    private static final Shape.Group REDIS =
+            Shape.of(RedisClusterSettings.class).withLeaf("leaseRefresh", new Shape.Leaf(DURATION_OR_AUTO));
     /** The shape of the whole tree: process settings, ServerConfig's groups, gateway, apps, redis. */
     static final Shape.Group SHAPE = shape();
 
@@ -100,10 +102,9 @@ final class ServeSettings {
         members.put("mode", new Shape.Leaf(Kind.ofEnum(Mode.class)));
         members.put("workers", new Shape.Leaf(Kind.INT.orAuto(false)));
         members.put("drainWindow", new Shape.Leaf(Kind.DURATION));
-        members.putAll(ENGINE
-            .withLeaf("listen.ioThreads", new Shape.Leaf(Kind.INT.orAuto(true)))
-            .withLeaf("limits.memoryBudget", new Shape.Leaf(Kind.LONG_SIZE.orAuto(false)))
-            .members());
+        members.putAll(ENGINE.withLeaf("listen.ioThreads", new Shape.Leaf(Kind.INT.orAuto(true)))
+                .withLeaf("limits.memoryBudget", new Shape.Leaf(Kind.LONG_SIZE.orAuto(false)))
+                .members());
         members.put("gateway", GATEWAY.without("apps"));
         members.put("apps", GATEWAY.members().get("apps"));
         members.put("redis", REDIS);
@@ -112,7 +113,12 @@ final class ServeSettings {
 
     /** Where a value came from, to say so when it is refused. */
     record Source(String name, Type type) {
-        enum Type { DEFAULT, FILE, ENVIRONMENT, FLAG }
+        enum Type {
+            DEFAULT,
+            FILE,
+            ENVIRONMENT,
+            FLAG
+        }
 
         static final Source DEFAULT = new Source("default", Type.DEFAULT);
 
@@ -142,12 +148,12 @@ final class ServeSettings {
      * @param text its value as typed: a String, or a List of Strings for a list or set
      * @param flag the option that gave it, for messages ({@code --max-frame-size}, {@code --set})
      */
-    record Flag(String path, Object text, String flag) {
-    }
+    record Flag(String path, Object text, String flag) {}
 
     private final Map<String, Object> tree;
     /** Where each value came from, by path; a path without an entry has its nearest ancestor's source. */
     private final Map<String, Source> sources;
+
     private final GatewayConfig gateway;
     /** The cluster's settings, or null without {@code redis.uri}. */
     private final RedisClusterSettings redis;
@@ -222,26 +228,25 @@ final class ServeSettings {
             throw new Invalid("in " + file + " " + e.getMessage());
         }
         Map<String, Source> lines = new HashMap<>();
-        contents.lines().forEach((path, line) -> lines.put(path, new Source(file + " line " + line,
-            Source.Type.FILE)));
+        contents.lines().forEach((path, line) -> lines.put(path, new Source(file + " line " + line, Source.Type.FILE)));
         // Every value, list and list item the file gives is the file's; a group's line is not its members' (a
         // member the file leaves out keeps its default).
         Map<String, Source> given = new HashMap<>(lines);
         given.keySet().removeIf(path -> {
             List<Object> segments = SettingPath.segments(path);
             return Trees.shapeAt(SHAPE, segments) instanceof Shape.Group
-                && !(segments.get(segments.size() - 1) instanceof Integer);
+                    && !(segments.get(segments.size() - 1) instanceof Integer);
         });
         Source whole = new Source(file.toString(), Source.Type.FILE);
         @SuppressWarnings("unchecked")
-        Map<String, Object> checked = (Map<String, Object>) checked(SHAPE, contents.tree(), "",
-            path -> lines.getOrDefault(path, whole));
+        Map<String, Object> checked =
+                (Map<String, Object>) checked(SHAPE, contents.tree(), "", path -> lines.getOrDefault(path, whole));
         Trees.merge(tree, checked);
         sources.putAll(given);
     }
 
-    private static void applyEnvironment(Map<String, Object> tree, Map<String, Source> sources,
-                                         Map<String, String> environment) {
+    private static void applyEnvironment(
+            Map<String, Object> tree, Map<String, Source> sources, Map<String, String> environment) {
         // Resolved first, then set in path order, so that apps[0] is made before apps[1] (and 2 before 10).
         Map<List<Object>, String> byPath = new TreeMap<>(ServeSettings::comparePaths);
         for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
@@ -286,7 +291,7 @@ final class ServeSettings {
         for (String member : SHAPE.members().keySet()) {
             if (rest.equals(upperSnake(member)) || rest.startsWith(upperSnake(member) + "_")) {
                 throw new Invalid(name + ": no such setting (" + upperSnake(member) + " settings are "
-                    + String.join(", ", environmentNames(member)) + ")");
+                        + String.join(", ", environmentNames(member)) + ")");
             }
         }
         return null;
@@ -294,7 +299,8 @@ final class ServeSettings {
 
     private static List<String> environmentNames(String member) {
         List<String> names = new ArrayList<>();
-        for (String path : Shape.leafPaths(new Shape.Group(null, Map.of(member, SHAPE.members().get(member))))) {
+        for (String path : Shape.leafPaths(
+                new Shape.Group(null, Map.of(member, SHAPE.members().get(member))))) {
             names.add(environmentName(path));
         }
         return names;
@@ -328,8 +334,8 @@ final class ServeSettings {
         for (Map.Entry<String, Shape> member : ((Shape.Group) shape).members().entrySet()) {
             String snake = upperSnake(member.getKey());
             if (rest.equals(snake) || rest.startsWith(snake + "_")) {
-                List<Object> tail = match(member.getValue(), rest.substring(Math.min(rest.length(),
-                    snake.length() + 1)));
+                List<Object> tail =
+                        match(member.getValue(), rest.substring(Math.min(rest.length(), snake.length() + 1)));
                 if (tail != null) {
                     tail.add(0, member.getKey());
                     return tail;
@@ -366,9 +372,10 @@ final class ServeSettings {
             String path = SettingPath.text(segments);
             Shape shape = Trees.shapeAt(SHAPE, segments);
             if (!(shape instanceof Shape.Leaf leaf)) {
-                throw new Invalid(flag.flag() + " " + flag.path() + ": " + (shape == null ? "no such setting"
-                    : "a group of settings, not one setting") + " (settings are named as in --print-config: "
-                    + "limits.maxFrameSize, apps[0].key)");
+                throw new Invalid(flag.flag() + " " + flag.path() + ": "
+                        + (shape == null ? "no such setting" : "a group of settings, not one setting")
+                        + " (settings are named as in --print-config: "
+                        + "limits.maxFrameSize, apps[0].key)");
             }
             String other = given.put(path, flag.flag());
             if (other != null) {
@@ -383,8 +390,8 @@ final class ServeSettings {
     }
 
     /** Checks {@code text} for the setting at {@code segments}, sets it, and notes where it came from. */
-    private static void set(Map<String, Object> tree, Map<String, Source> sources, List<Object> segments, Object text,
-                            Source source) {
+    private static void set(
+            Map<String, Object> tree, Map<String, Source> sources, List<Object> segments, Object text, Source source) {
         String path = SettingPath.text(segments);
         Object checked = checked(Trees.shapeAt(SHAPE, segments), text, path, p -> source);
         for (int n = 1; n < segments.size(); n++) { // a list item this makes comes from here too
@@ -407,16 +414,18 @@ final class ServeSettings {
      *
      * @throws Invalid naming the first problem and its source
      */
-    private static Object checked(Shape shape, Object node, String path,
-                                  java.util.function.Function<String, Source> sourceOf) {
+    private static Object checked(
+            Shape shape, Object node, String path, java.util.function.Function<String, Source> sourceOf) {
         try {
             if (node == null) {
                 return null;
             }
             if (shape instanceof Shape.Group group) {
                 if (!(node instanceof Map<?, ?> map)) {
-                    throw new SettingException(path, "expected a group of settings (" + String.join(", ",
-                        group.members().keySet()) + ")");
+                    throw new SettingException(
+                            path,
+                            "expected a group of settings ("
+                                    + String.join(", ", group.members().keySet()) + ")");
                 }
                 Map<String, Object> out = new LinkedHashMap<>();
                 for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -424,8 +433,10 @@ final class ServeSettings {
                     String child = SettingPath.child(path, name);
                     Shape member = group.members().get(name);
                     if (member == null) {
-                        throw new SettingException(child, "unknown setting; " + (path.isEmpty() ? "the settings are"
-                            : path + " has") + " " + String.join(", ", group.members().keySet()));
+                        throw new SettingException(
+                                child,
+                                "unknown setting; " + (path.isEmpty() ? "the settings are" : path + " has") + " "
+                                        + String.join(", ", group.members().keySet()));
                     }
                     out.put(name, checked(member, e.getValue(), child, sourceOf));
                 }
@@ -449,7 +460,8 @@ final class ServeSettings {
             RecordMapping.bind(shape, text, path); // parses, or says why not
             return text instanceof List<?> l ? new ArrayList<>(l) : text;
         } catch (SettingException e) {
-            throw new Invalid(sourceOf.apply(e.paths().get(0)).describe(e.paths().get(0), e.problem()));
+            throw new Invalid(
+                    sourceOf.apply(e.paths().get(0)).describe(e.paths().get(0), e.problem()));
         }
     }
 
@@ -507,15 +519,20 @@ final class ServeSettings {
         if (workers > 0) {
             count = workers;
         } else {
-            count = WorkerSizing.workersFor(total, openFiles).orElseThrow(() -> invalid("workers",
-                "auto: no number of workers holds " + total + " connections (admission.maxConnections) under an "
-                    + "open-files limit of " + openFiles));
+            count = WorkerSizing.workersFor(total, openFiles)
+                    .orElseThrow(() -> invalid(
+                            "workers",
+                            "auto: no number of workers holds " + total
+                                    + " connections (admission.maxConnections) under an " + "open-files limit of "
+                                    + openFiles));
         }
         if (count > 1 && mode() == Mode.GATEWAY && redis == null) {
-            throw invalid("workers", (workers == 0 ? "auto comes to " + count + " workers, but " : "")
-                + "the gateway's workers need Redis to share their channels: without it a publication on one worker "
-                + "would not reach the clients of the others (give --redis redis://host:port, run one process, or "
-                + "--mode echo)");
+            throw invalid(
+                    "workers",
+                    (workers == 0 ? "auto comes to " + count + " workers, but " : "")
+                            + "the gateway's workers need Redis to share their channels: without it a publication on one worker "
+                            + "would not reach the clients of the others (give --redis redis://host:port, run one process, or "
+                            + "--mode echo)");
         }
         return count;
     }
@@ -532,16 +549,22 @@ final class ServeSettings {
         Map<String, Object> engine = new LinkedHashMap<>();
         ENGINE.members().keySet().forEach(name -> engine.put(name, Trees.copy(tree.get(name))));
         if ((int) value("listen.ioThreads") == 0) {
-            put(engine, "listen.ioThreads", Integer.toString(Math.max(1,
-                Runtime.getRuntime().availableProcessors() / workers)));
+            put(
+                    engine,
+                    "listen.ioThreads",
+                    Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / workers)));
         }
         if ((long) value("limits.memoryBudget") == 0) {
             put(engine, "limits.memoryBudget", Long.toString(WorkerPlan.memoryBudget(maxMessageSize())));
         }
-        put(engine, "admission.maxConnections", Integer.toString(WorkerPlan.workerCap(
-            (int) value("admission.maxConnections"), workers, openFiles)));
-        put(engine, "admission.handshakesPerSecond", Integer.toString(share(
-            (int) value("admission.handshakesPerSecond"), workers)));
+        put(
+                engine,
+                "admission.maxConnections",
+                Integer.toString(WorkerPlan.workerCap((int) value("admission.maxConnections"), workers, openFiles)));
+        put(
+                engine,
+                "admission.handshakesPerSecond",
+                Integer.toString(share((int) value("admission.handshakesPerSecond"), workers)));
         if (workers > 1) {
             put(engine, "listen.reusePort", "true");
         }
@@ -586,8 +609,9 @@ final class ServeSettings {
         }
         if (shape instanceof Shape.Group group) {
             Map<String, Object> out = new LinkedHashMap<>();
-            ((Map<String, Object>) node).forEach((name, value) -> out.put(name, normalised(
-                group.members().get(name), value)));
+            ((Map<String, Object>) node)
+                    .forEach((name, value) ->
+                            out.put(name, normalised(group.members().get(name), value)));
             return (T) out;
         }
         if (shape instanceof Shape.Items items) {
@@ -605,8 +629,8 @@ final class ServeSettings {
         for (int i = 0; i < apps.size(); i++) {
             for (String credential : List.of("id", "key", "secret")) {
                 if (((Map<?, ?>) apps.get(i)).get(credential) == null) {
-                    throw invalid("apps[" + i + "]." + credential, "missing: every app needs an id, a key and a "
-                        + "secret");
+                    throw invalid(
+                            "apps[" + i + "]." + credential, "missing: every app needs an id, a key and a " + "secret");
                 }
             }
         }
@@ -637,8 +661,10 @@ final class ServeSettings {
             return null;
         }
         if (mode() == Mode.ECHO) {
-            throw invalid("redis.uri", "echo mode has nothing to share through Redis: a cluster node is the "
-                + "gateway's (--mode gateway)");
+            throw invalid(
+                    "redis.uri",
+                    "echo mode has nothing to share through Redis: a cluster node is the "
+                            + "gateway's (--mode gateway)");
         }
         if (((Duration) value("redis.leaseRefresh")).isZero()) {
             redisTree.put("leaseRefresh", Values.formatDuration(((Duration) value("redis.leaseTtl")).dividedBy(3)));
@@ -656,22 +682,32 @@ final class ServeSettings {
      */
     private void checkServeValues() {
         check((int) value("workers") >= 0, "workers", "must be at least 1, or auto");
-        check((int) value("admission.maxConnections") >= 0, "admission.maxConnections",
-            "must be >= 0 (0: no cap), got " + value("admission.maxConnections"));
-        check((int) value("admission.handshakesPerSecond") >= 0, "admission.handshakesPerSecond",
-            "must be >= 0 (0: no limit), got " + value("admission.handshakesPerSecond"));
-        check((int) value("listen.ioThreads") >= 0, "listen.ioThreads",
-            "must be >= 0 (0 or auto: one per core, shared by the workers), got " + value("listen.ioThreads"));
-        check(!drainWindow().isNegative(), "drainWindow", "must not be negative, got "
-            + Values.formatDuration(drainWindow()));
+        check(
+                (int) value("admission.maxConnections") >= 0,
+                "admission.maxConnections",
+                "must be >= 0 (0: no cap), got " + value("admission.maxConnections"));
+        check(
+                (int) value("admission.handshakesPerSecond") >= 0,
+                "admission.handshakesPerSecond",
+                "must be >= 0 (0: no limit), got " + value("admission.handshakesPerSecond"));
+        check(
+                (int) value("listen.ioThreads") >= 0,
+                "listen.ioThreads",
+                "must be >= 0 (0 or auto: one per core, shared by the workers), got " + value("listen.ioThreads"));
+        check(
+                !drainWindow().isNegative(),
+                "drainWindow",
+                "must not be negative, got " + Values.formatDuration(drainWindow()));
         long budget = (long) value("limits.memoryBudget");
         long largestFrame = ServerConfig.Limits.compressedSizeBound((int) value("limits.maxFrameSize"));
         if (budget != 0 && budget < largestFrame) {
             // Told against whichever of the two was given: that is the one to change.
-            throw invalid(new SettingException(List.of("limits.memoryBudget", "limits.maxFrameSize"),
-                "limits.memoryBudget " + SizeConverter.format(budget)
-                + " cannot hold the largest frame limits.maxFrameSize allows (" + largestFrame + " B compressed); give"
-                + " at least that, or auto"));
+            throw invalid(new SettingException(
+                    List.of("limits.memoryBudget", "limits.maxFrameSize"),
+                    "limits.memoryBudget " + SizeConverter.format(budget)
+                            + " cannot hold the largest frame limits.maxFrameSize allows (" + largestFrame
+                            + " B compressed); give"
+                            + " at least that, or auto"));
         }
     }
 
@@ -712,11 +748,16 @@ final class ServeSettings {
      * setting's path taken off the front of the problem when the problem starts with it.
      */
     private Invalid invalid(SettingException e) {
-        String path = e.paths().stream().filter(p -> source(p).type() != Source.Type.DEFAULT).findFirst()
-            .orElse(e.paths().get(0));
+        String path = e.paths().stream()
+                .filter(p -> source(p).type() != Source.Type.DEFAULT)
+                .findFirst()
+                .orElse(e.paths().get(0));
         String problem = e.problem();
-        List<String> forms = List.of(path, path.replaceAll("\\[\\d+]", ""), path.substring(path.lastIndexOf('.') + 1),
-            path.replace('.', ' ')); // RedisClusterSettings says "redis leaseTtl must ..."
+        List<String> forms = List.of(
+                path,
+                path.replaceAll("\\[\\d+]", ""),
+                path.substring(path.lastIndexOf('.') + 1),
+                path.replace('.', ' ')); // RedisClusterSettings says "redis leaseTtl must ..."
         for (String form : forms) {
             if (problem.startsWith(form + " must ")) {
                 problem = problem.substring(form.length() + 1);
@@ -730,8 +771,9 @@ final class ServeSettings {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             Object x = a.get(i);
             Object y = b.get(i);
-            int c = x instanceof Integer xi && y instanceof Integer yi ? Integer.compare(xi, yi)
-                : String.valueOf(x).compareTo(String.valueOf(y));
+            int c = x instanceof Integer xi && y instanceof Integer yi
+                    ? Integer.compare(xi, yi)
+                    : String.valueOf(x).compareTo(String.valueOf(y));
             if (c != 0) {
                 return c;
             }

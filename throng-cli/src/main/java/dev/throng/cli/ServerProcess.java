@@ -3,13 +3,12 @@ package dev.throng.cli;
 import dev.throng.core.EchoHandler;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.ThrongServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One server process: a {@link ThrongServer} that echoes, until SIGTERM or SIGINT drains it. {@code throng serve
@@ -21,8 +20,7 @@ import java.util.function.Consumer;
 public final class ServerProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
 
-    private ServerProcess() {
-    }
+    private ServerProcess() {}
 
     /**
      * A worker: {@code java <flags> -cp throng.jar dev.throng.cli.ServerProcess <WorkerArgs>}, a gateway's with
@@ -38,9 +36,15 @@ public final class ServerProcess {
             return;
         }
         try {
-            System.exit(worker.gateway() == null ? run(worker.config(), worker.drainWindow(), worker.healthFile())
-                : GatewayProcess.run(worker.config(), worker.gateway(), worker.redis(), worker.drainWindow(),
-                    worker.healthFile()));
+            System.exit(
+                    worker.gateway() == null
+                            ? run(worker.config(), worker.drainWindow(), worker.healthFile())
+                            : GatewayProcess.run(
+                                    worker.config(),
+                                    worker.gateway(),
+                                    worker.redis(),
+                                    worker.drainWindow(),
+                                    worker.healthFile()));
         } catch (IllegalStateException e) { // Redis unreachable, the port taken: the machine's answer, not a bug
             LOG.error("worker failed: {}", e.getMessage());
             System.exit(1);
@@ -82,10 +86,14 @@ public final class ServerProcess {
      * are logged when the process ends either way (its exit report).
      */
     static int serve(ThrongServer server, Consumer<Duration> drain, Duration drainWindow, Path healthFile)
-        throws InterruptedException {
+            throws InterruptedException {
         server.onUnhealthy(reason -> {
-            LOG.error("unhealthy: exiting with status {} in {} s: {}; at exit: {}", EXIT_UNHEALTHY,
-                UNHEALTHY_EXIT_DELAY.toSeconds(), reason, server.stats().summary());
+            LOG.error(
+                    "unhealthy: exiting with status {} in {} s: {}; at exit: {}",
+                    EXIT_UNHEALTHY,
+                    UNHEALTHY_EXIT_DELAY.toSeconds(),
+                    reason,
+                    server.stats().summary());
             try {
                 Thread.sleep(UNHEALTHY_EXIT_DELAY.toMillis());
             } catch (InterruptedException e) {
@@ -99,8 +107,10 @@ public final class ServerProcess {
         AtomicBoolean signalled = new AtomicBoolean();
         ShutdownSignals.install(() -> {
             signalled.set(true);
-            LOG.info("signal received: draining {} connections over {}", server.stats().openConnections(),
-                drainWindow);
+            LOG.info(
+                    "signal received: draining {} connections over {}",
+                    server.stats().openConnections(),
+                    drainWindow);
             drain.accept(drainWindow);
             LOG.info("drained; at exit: {}", server.stats().summary()); // the process exits right after this
         });

@@ -1,11 +1,10 @@
 package dev.throng.cli;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
-
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SIGTERM and SIGINT handling: the first signal runs the graceful path on its own thread, a second one halts at
@@ -14,12 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ShutdownSignals {
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
 
-    private ShutdownSignals() {
-    }
+    private ShutdownSignals() {}
 
     /** Installs the handlers; {@code graceful} runs once, on a new thread, and the process exits 0 after it. */
     static void install(Runnable graceful) {
-        install(graceful, () -> { });
+        install(graceful, () -> {});
     }
 
     /** As {@link #install(Runnable)}; {@code beforeHalt} runs on the second signal, just before the halt. */
@@ -31,13 +29,15 @@ final class ShutdownSignals {
                 beforeHalt.run();
                 Runtime.getRuntime().halt(130);
             }
-            Thread t = new Thread(() -> {
-                try {
-                    graceful.run();
-                } finally {
-                    System.exit(0);
-                }
-            }, "throng-shutdown");
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            graceful.run();
+                        } finally {
+                            System.exit(0);
+                        }
+                    },
+                    "throng-shutdown");
             t.start();
         };
         Signal.handle(new Signal("TERM"), handler);

@@ -1,9 +1,6 @@
 package dev.throng.cli;
 
 import dev.throng.core.ServerConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The parent of {@code throng serve --workers N}: starts N server processes (echo servers, or gateway nodes on one
@@ -23,21 +22,25 @@ final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     /** Restart delay after a crash, doubled while a worker keeps crashing soon after start, up to the maximum. */
     private static final long FIRST_BACKOFF_MS = 500;
+
     private static final long MAX_BACKOFF_MS = 30_000;
     /** A worker that lived this long is healthy again: its next crash restarts without backoff. */
     private static final long STABLE_MS = 30_000;
     /** Workers run on this JVM's binary and class path. */
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
     private static final String CLASS_PATH = System.getProperty("java.class.path");
 
     private final int count;
     private final Duration drainWindow;
     /** The JVM flags and the arguments every worker starts with, the same for each; fixed at construction. */
     private final List<String> jvmFlags;
+
     private final WorkerArgs workerArgs;
     private final Worker[] workers;
     /** Where the workers' heartbeat files live: a folder of this supervisor's own, deleted when it exits. */
     private final Path healthDir;
+
     private final Duration staleAfter;
     private volatile boolean stopping;
 
@@ -49,8 +52,8 @@ final class Supervisor {
         this.count = count;
         this.drainWindow = workerArgs.drainWindow();
         ServerConfig config = workerArgs.config();
-        this.jvmFlags = new ArrayList<>(WorkerPlan.jvmFlags(WorkerPlan.Load.of(config), WorkerPlan.openFilesLimit(),
-            WorkerPlan.Jvm.current()));
+        this.jvmFlags = new ArrayList<>(
+                WorkerPlan.jvmFlags(WorkerPlan.Load.of(config), WorkerPlan.openFilesLimit(), WorkerPlan.Jvm.current()));
         String extra = System.getenv("THRONG_WORKER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             jvmFlags.addAll(List.of(extra.trim().split("\\s+")));
@@ -117,9 +120,12 @@ final class Supervisor {
             }
             Duration age = HealthFile.age(w.healthFile);
             if (age == null || age.compareTo(staleAfter) > 0) {
-                LOG.error("worker {} (pid {}) has not been healthy for {} ms (its heartbeat: {}); killing it",
-                    w.index, p.pid(), age == null ? now - w.startedAt : age.toMillis(),
-                    age == null ? "none since it started" : "stale");
+                LOG.error(
+                        "worker {} (pid {}) has not been healthy for {} ms (its heartbeat: {}); killing it",
+                        w.index,
+                        p.pid(),
+                        age == null ? now - w.startedAt : age.toMillis(),
+                        age == null ? "none since it started" : "stale");
                 p.destroyForcibly();
             }
         }
@@ -158,8 +164,14 @@ final class Supervisor {
         long delay = worker.backoffMs;
         worker.backoffMs = Math.min(MAX_BACKOFF_MS, worker.backoffMs * 2);
         worker.restarts++;
-        LOG.warn("worker {} (pid {}) died with exit code {} after {} ms; restart #{} in {} ms", worker.index,
-            process.pid(), process.exitValue(), lived, worker.restarts, delay);
+        LOG.warn(
+                "worker {} (pid {}) died with exit code {} after {} ms; restart #{} in {} ms",
+                worker.index,
+                process.pid(),
+                process.exitValue(),
+                lived,
+                worker.restarts,
+                delay);
         try {
             Thread.sleep(delay);
             if (!stopping) {

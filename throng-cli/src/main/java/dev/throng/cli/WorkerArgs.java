@@ -7,7 +7,6 @@ import dev.throng.cli.config.Values;
 import dev.throng.core.ServerConfig;
 import dev.throng.gateway.GatewayConfig;
 import dev.throng.redis.RedisClusterSettings;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,16 +34,16 @@ import java.util.Map;
  * @param gateway the gateway's configuration; null for an echo worker
  * @param redis the cluster the gateway's worker is a node of; null for none
  */
-record WorkerArgs(ServerConfig config, Duration drainWindow, Path healthFile, GatewayConfig gateway,
-                  RedisClusterSettings redis) {
+record WorkerArgs(
+        ServerConfig config, Duration drainWindow, Path healthFile, GatewayConfig gateway, RedisClusterSettings redis) {
     /** The environment variable that carries a gateway worker's gateway and cluster settings. */
     static final String ENVIRONMENT = "THRONG_WORKER_GATEWAY";
+
     private static final String DRAIN_WINDOW = "--drainWindow=";
     private static final String HEALTH_FILE = "--healthFile=";
 
     /** What {@link #ENVIRONMENT} holds: one record, so that its arguments are named gateway.… and redis.…. */
-    record GatewayPart(GatewayConfig gateway, RedisClusterSettings redis) {
-    }
+    record GatewayPart(GatewayConfig gateway, RedisClusterSettings redis) {}
 
     /** Arguments of an echo worker without a health file (a process started by hand, not by a supervisor). */
     WorkerArgs(ServerConfig config, Duration drainWindow) {
@@ -114,8 +113,8 @@ record WorkerArgs(ServerConfig config, Duration drainWindow, Path healthFile, Ga
         if (drainWindow == null) {
             throw new IllegalArgumentException("worker arguments lack " + DRAIN_WINDOW + "DURATION");
         }
-        ServerConfig config = RecordMapping.fromTree(ServerConfig.class,
-            RecordMapping.treeFromArgs(Shape.of(ServerConfig.class), settings));
+        ServerConfig config = RecordMapping.fromTree(
+                ServerConfig.class, RecordMapping.treeFromArgs(Shape.of(ServerConfig.class), settings));
         String gatewayPart = environment.get(ENVIRONMENT);
         if (gatewayPart == null || gatewayPart.isEmpty()) {
             return new WorkerArgs(config, drainWindow, healthFile);
@@ -124,8 +123,8 @@ record WorkerArgs(ServerConfig config, Duration drainWindow, Path healthFile, Ga
         for (String line : gatewayPart.split("\n", -1)) {
             lines.add(line.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%"));
         }
-        GatewayPart part = RecordMapping.fromTree(GatewayPart.class,
-            RecordMapping.treeFromArgs(Shape.of(GatewayPart.class), lines));
+        GatewayPart part = RecordMapping.fromTree(
+                GatewayPart.class, RecordMapping.treeFromArgs(Shape.of(GatewayPart.class), lines));
         if (part.gateway() == null) {
             throw new IllegalArgumentException(ENVIRONMENT + " holds no gateway settings");
         }

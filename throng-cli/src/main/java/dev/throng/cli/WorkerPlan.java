@@ -5,12 +5,11 @@ import dev.throng.core.ServerConfig;
 import dev.throng.doctor.MeasuredCosts;
 import dev.throng.doctor.OpenFilesLimit;
 import dev.throng.doctor.WorkerSizing;
-import picocli.CommandLine;
-
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 
 /**
  * How many server processes {@code throng serve} runs ({@link WorkerSizing}'s rule, which {@code throng doctor}
@@ -108,7 +107,8 @@ final class WorkerPlan {
 
         private static boolean hasVmOption(String name) {
             try {
-                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name);
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .getVMOption(name);
                 return true;
             } catch (RuntimeException e) { // IllegalArgumentException: no such option; a JVM without the bean
                 return false;
@@ -116,8 +116,7 @@ final class WorkerPlan {
         }
     }
 
-    private WorkerPlan() {
-    }
+    private WorkerPlan() {}
 
     /**
      * @param option {@code auto} or a number
@@ -135,9 +134,9 @@ final class WorkerPlan {
             }
             return n;
         }
-        return WorkerSizing.workersFor(maxConnections, openFiles).orElseThrow(() -> new IllegalArgumentException(
-            "--workers auto: no number of workers holds " + maxConnections + " connections under an open-files limit "
-                + "of " + openFiles));
+        return WorkerSizing.workersFor(maxConnections, openFiles)
+                .orElseThrow(() -> new IllegalArgumentException("--workers auto: no number of workers holds "
+                        + maxConnections + " connections under an open-files limit " + "of " + openFiles));
     }
 
     /** One worker's connection cap when {@code workers} processes share {@code maxConnections}: see WorkerSizing. */
@@ -159,7 +158,11 @@ final class WorkerPlan {
             int maxMessageSize = config.limits().maxMessageSize();
             long given = config.limits().memoryBudget();
             long budget = given > 0 ? given : WorkerPlan.memoryBudget(maxMessageSize);
-            return new Load(config.admission().maxConnections(), maxMessageSize, budget, config.listen().ioThreads());
+            return new Load(
+                    config.admission().maxConnections(),
+                    maxMessageSize,
+                    budget,
+                    config.listen().ioThreads());
         }
     }
 
@@ -186,29 +189,30 @@ final class WorkerPlan {
      */
     static List<String> jvmFlags(Load load, long openFiles, Jvm jvm) {
         // Without a cap, the open-files limit bounds the connections (at most a million: "unlimited" is no size).
-        long expected = load.connections() > 0
-            ? load.connections()
-            : Math.min(WorkerSizing.perProcess(openFiles), 1_000_000);
-        long textMb = ceilMb((long) load.ioThreads() * HEAP_PER_TEXT_BYTE
-            * Math.max(0, load.maxMessageSize() - MESSAGE_BYTES_IN_BASE_HEAP));
+        long expected =
+                load.connections() > 0 ? load.connections() : Math.min(WorkerSizing.perProcess(openFiles), 1_000_000);
+        long textMb = ceilMb((long) load.ioThreads()
+                * HEAP_PER_TEXT_BYTE
+                * Math.max(0, load.maxMessageSize() - MESSAGE_BYTES_IN_BASE_HEAP));
         List<String> flags = new ArrayList<>();
         if (expected <= SERIAL_MAX_CONNECTIONS) {
             long heapMb = SERIAL_BASE_HEAP_MB + ceilMb(expected * SERIAL_HEAP_BYTES_PER_CONNECTION) + textMb;
             flags.addAll(List.of(
-                "-XX:+UseSerialGC",
-                // Fixed: Serial grows its heap only after a full collection (17-62 ms pauses here), and pages of
-                // the old generation that hold nothing are never touched, so a fixed size costs no RSS.
-                "-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-Xmn" + youngMb(load.maxMessageSize()) + "m",
-                // C1 only: C2's compiler arenas and code cost 12 MiB idle and 34 MiB at 18k connections, and
-                // handshakes cost no more server CPU without it.
-                "-XX:TieredStopAtLevel=1",
-                // JDK 25 starts with more code: 16 MiB there triggered a 31 ms "CodeCache GC Threshold" full GC.
-                "-XX:ReservedCodeCacheSize=" + (jvm.feature() >= 25 ? 32 : 16) + "m"));
+                    "-XX:+UseSerialGC",
+                    // Fixed: Serial grows its heap only after a full collection (17-62 ms pauses here), and pages of
+                    // the old generation that hold nothing are never touched, so a fixed size costs no RSS.
+                    "-Xms" + heapMb + "m",
+                    "-Xmx" + heapMb + "m",
+                    "-Xmn" + youngMb(load.maxMessageSize()) + "m",
+                    // C1 only: C2's compiler arenas and code cost 12 MiB idle and 34 MiB at 18k connections, and
+                    // handshakes cost no more server CPU without it.
+                    "-XX:TieredStopAtLevel=1",
+                    // JDK 25 starts with more code: 16 MiB there triggered a 31 ms "CodeCache GC Threshold" full GC.
+                    "-XX:ReservedCodeCacheSize=" + (jvm.feature() >= 25 ? 32 : 16) + "m"));
         } else {
             long heapMb = BASE_HEAP_MB + expected * HEAP_BYTES_PER_CONNECTION / (1024 * 1024) + textMb;
             flags.addAll(List.of(
-                "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10",
-                "-Xms" + INITIAL_HEAP_MB + "m", "-Xmx" + heapMb + "m"));
+                    "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-Xms" + INITIAL_HEAP_MB + "m", "-Xmx" + heapMb + "m"));
         }
         // Bytes in flight live in direct buffers; the limit follows the budget instead of the heap (the default).
         flags.add("-XX:MaxDirectMemorySize=" + ceilMb(load.memoryBudget() + DIRECT_MEMORY_HEADROOM) + "m");

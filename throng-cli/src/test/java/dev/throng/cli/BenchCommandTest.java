@@ -1,18 +1,17 @@
 package dev.throng.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.throng.bench.plan.PayloadType;
 import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.run.BenchSettings;
 import dev.throng.bench.run.SubscribeSettings;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class BenchCommandTest {
 
@@ -20,8 +19,10 @@ class BenchCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        return new CommandLine(new BenchCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-            .execute(args);
+        return new CommandLine(new BenchCommand())
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
     }
 
     private static BenchSettings settings(String... args) {
@@ -49,9 +50,25 @@ class BenchCommandTest {
 
     @Test
     void repeatedOptionsAccumulate() {
-        BenchSettings s = settings("--url", "ws://127.0.0.1:1/", "-u", "ws://127.0.0.1:2/", "--source",
-            "127.0.0.2-127.0.0.3", "--source", "127.0.0.9", "--server-pid", "10,11", "--scenario", "ECHO",
-            "--payload", "binary", "--size", "8", "--max-failures", "2%");
+        BenchSettings s = settings(
+                "--url",
+                "ws://127.0.0.1:1/",
+                "-u",
+                "ws://127.0.0.1:2/",
+                "--source",
+                "127.0.0.2-127.0.0.3",
+                "--source",
+                "127.0.0.9",
+                "--server-pid",
+                "10,11",
+                "--scenario",
+                "ECHO",
+                "--payload",
+                "binary",
+                "--size",
+                "8",
+                "--max-failures",
+                "2%");
         assertThat(s.urls()).hasSize(2);
         assertThat(s.sources()).containsExactly("127.0.0.2", "127.0.0.3", "127.0.0.9");
         assertThat(s.serverPids()).containsExactly(10L, 11L);
@@ -91,17 +108,52 @@ class BenchCommandTest {
 
     @Test
     void everySubscribeOptionReachesTheSettings() {
-        BenchSettings s = settings("--scenario", "subscribe", "--url", "ws://127.0.0.1:6001", "--url",
-            "ws://127.0.0.1:6002/app/other?protocol=7", "--app-id", "42", "--key", "k1", "--secret", "s1",
-            "--api-url", "http://127.0.0.1:7000", "--channels", "10", "--subscriptions-per-client", "3",
-            "--event-size", "1024", "--event-name", "tick", "--publish-steps", "1,2.5,4", "--step-duration", "5s",
-            "--step-gap", "500ms", "--publish-warmup", "0", "--max-p99", "250ms", "--keep-going",
-            "--publish-connections", "2", "--publish-concurrency", "8", "--request-timeout", "3s");
+        BenchSettings s = settings(
+                "--scenario",
+                "subscribe",
+                "--url",
+                "ws://127.0.0.1:6001",
+                "--url",
+                "ws://127.0.0.1:6002/app/other?protocol=7",
+                "--app-id",
+                "42",
+                "--key",
+                "k1",
+                "--secret",
+                "s1",
+                "--api-url",
+                "http://127.0.0.1:7000",
+                "--channels",
+                "10",
+                "--subscriptions-per-client",
+                "3",
+                "--event-size",
+                "1024",
+                "--event-name",
+                "tick",
+                "--publish-steps",
+                "1,2.5,4",
+                "--step-duration",
+                "5s",
+                "--step-gap",
+                "500ms",
+                "--publish-warmup",
+                "0",
+                "--max-p99",
+                "250ms",
+                "--keep-going",
+                "--publish-connections",
+                "2",
+                "--publish-concurrency",
+                "8",
+                "--request-timeout",
+                "3s");
         SubscribeSettings sub = s.subscribe();
-        assertThat(s.urls()).hasToString("[ws://127.0.0.1:6001/app/k1?protocol=7&client=throng-bench&version=1, "
-            + "ws://127.0.0.1:6002/app/other?protocol=7]");
+        assertThat(s.urls())
+                .hasToString("[ws://127.0.0.1:6001/app/k1?protocol=7&client=throng-bench&version=1, "
+                        + "ws://127.0.0.1:6002/app/other?protocol=7]");
         assertThat(List.of(sub.appId(), sub.key(), sub.secret(), sub.eventName()))
-            .containsExactly("42", "k1", "s1", "tick");
+                .containsExactly("42", "k1", "s1", "tick");
         assertThat(sub.apiUrl()).hasToString("http://127.0.0.1:7000");
         assertThat(sub.plan().channels()).isEqualTo(10);
         assertThat(sub.plan().perClient()).isEqualTo(3);
@@ -119,26 +171,30 @@ class BenchCommandTest {
 
     @Test
     void publishRateIsOneStepOfPublishDuration() {
-        SubscribeSettings sub = settings("--scenario", "subscribe", "--publish-rate", "64", "--publish-duration",
-            "30s").subscribe();
+        SubscribeSettings sub = settings("--scenario", "subscribe", "--publish-rate", "64", "--publish-duration", "30s")
+                .subscribe();
         assertThat(sub.steps()).containsExactly(64.0);
         assertThat(sub.stepDuration()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(settings("--scenario", "subscribe", "--publish-rate", "8").subscribe().stepDuration())
-            .isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings("--scenario", "subscribe", "--publish-rate", "8")
+                        .subscribe()
+                        .stepDuration())
+                .isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void subscribeOptionsWithAnotherScenarioExitWithTwoNamingThem() {
-        assertThat(run("--scenario", "echo", "--channels", "4", "--publish-steps", "1,2")).isEqualTo(2);
+        assertThat(run("--scenario", "echo", "--channels", "4", "--publish-steps", "1,2"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--channels, --publish-steps apply to the subscribe scenario only");
     }
 
     @Test
     void publishRateAndPublishStepsTogetherExitWithTwo() {
-        assertThat(run("--scenario", "subscribe", "--publish-rate", "8", "--publish-steps", "1,2")).isEqualTo(2);
+        assertThat(run("--scenario", "subscribe", "--publish-rate", "8", "--publish-steps", "1,2"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--publish-rate is one step of --publish-duration");
         assertThat(run("--scenario", "subscribe", "--publish-steps", "1,2", "--publish-duration", "5s"))
-            .isEqualTo(2);
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--publish-duration is the length of the --publish-rate step");
     }
 
@@ -160,7 +216,17 @@ class BenchCommandTest {
     @Test
     void helpListsEveryOptionWithItsDefault() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("--connections", "--rate", "--hold", "--max-failures", "--server-pid",
-            "Default: 5000", "Exit status", "--publish-steps", "--event-size", "Default: app-secret");
+        assertThat(out.toString())
+                .contains(
+                        "--connections",
+                        "--rate",
+                        "--hold",
+                        "--max-failures",
+                        "--server-pid",
+                        "Default: 5000",
+                        "Exit status",
+                        "--publish-steps",
+                        "--event-size",
+                        "Default: app-secret");
     }
 }

@@ -1,11 +1,12 @@
 package dev.throng.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.throng.gateway.it.PusherWire;
 import dev.throng.gateway.it.SignedRest;
 import dev.throng.redis.RedisServer;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code throng serve --redis}: gateway processes started from the built jar, as an operator starts them, on one
@@ -31,16 +30,23 @@ class ClusterServeIT {
 
     /** The app and the Redis through the environment, as an operator keeps secrets off the command line. */
     private static Map<String, String> environment(RedisServer redis) {
-        return Map.of("THRONG_APP_ID", APP_ID, "THRONG_APP_KEY", KEY, "THRONG_APP_SECRET", SECRET,
-            "THRONG_REDIS_URI", redis.uri());
+        return Map.of(
+                "THRONG_APP_ID",
+                APP_ID,
+                "THRONG_APP_KEY",
+                KEY,
+                "THRONG_APP_SECRET",
+                SECRET,
+                "THRONG_REDIS_URI",
+                redis.uri());
     }
 
     @Test
     void anEventTriggeredThroughOneNodeReachesASubscriberOfAnotherAndAStoppedNodeLeavesAtOnce() throws Exception {
         try (RedisServer redis = RedisServer.start();
-             ServeProcess a = ServeProcess.startGateway(environment(redis), "--drain-window", "1s");
-             ServeProcess b = ServeProcess.startGateway(environment(redis), "--drain-window", "1s");
-             PusherWire client = PusherWire.connect(a.port, KEY)) {
+                ServeProcess a = ServeProcess.startGateway(environment(redis), "--drain-window", "1s");
+                ServeProcess b = ServeProcess.startGateway(environment(redis), "--drain-window", "1s");
+                PusherWire client = PusherWire.connect(a.port, KEY)) {
             client.established();
             client.send(subscribe("news"));
             client.next("pusher_internal:subscription_succeeded");
@@ -52,15 +58,19 @@ class ClusterServeIT {
             assertThat(event.path("channel").asText()).isEqualTo("news");
             assertThat(event.path("data").asText()).isEqualTo("{\"n\":1}");
             // B answers for the cluster: the subscriber is A's (whose counts reach Redis in its next batch).
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(channel(restOfB, "news"))
-                .isEqualTo("{\"occupied\":true,\"subscription_count\":1}"));
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(channel(restOfB, "news"))
+                            .isEqualTo("{\"occupied\":true,\"subscription_count\":1}"));
 
             // SIGTERM: A drains and takes its counts out of Redis as it leaves, not a lease (30 s) later.
             a.process.destroy();
-            assertThat(a.process.waitFor(20, TimeUnit.SECONDS)).as("A exits after its drain").isTrue();
+            assertThat(a.process.waitFor(20, TimeUnit.SECONDS))
+                    .as("A exits after its drain")
+                    .isTrue();
             assertThat(a.process.exitValue()).as(a.output()).isZero();
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(channel(restOfB, "news"))
-                .isEqualTo("{\"occupied\":false,\"subscription_count\":0}"));
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(channel(restOfB, "news"))
+                            .isEqualTo("{\"occupied\":false,\"subscription_count\":0}"));
             assertThat(a.output()).contains("cluster node").doesNotContain("ERROR", "LEAK");
         }
     }
@@ -68,13 +78,15 @@ class ClusterServeIT {
     @Test
     void theTwoWorkersOfOneServeAreNodesOfOneCluster() throws Exception {
         try (RedisServer redis = RedisServer.start();
-             ServeProcess serve = ServeProcess.startGateway(environment(redis), "--workers", "2",
-                 "--drain-window", "1s")) {
+                ServeProcess serve =
+                        ServeProcess.startGateway(environment(redis), "--workers", "2", "--drain-window", "1s")) {
             List<ProcessHandle> workers = serve.process.children().toList();
             assertThat(workers).hasSize(2);
             for (ProcessHandle worker : workers) {
-                assertThat(worker.info().commandLine().orElseThrow()).as("a worker's command line, which ps shows")
-                    .contains(ServerProcess.class.getName()).doesNotContain(SECRET, redis.uri(), "--gateway.");
+                assertThat(worker.info().commandLine().orElseThrow())
+                        .as("a worker's command line, which ps shows")
+                        .contains(ServerProcess.class.getName())
+                        .doesNotContain(SECRET, redis.uri(), "--gateway.");
             }
 
             // Clients until both workers hold some (the kernel spreads them; the second worker may bind a little
@@ -88,16 +100,17 @@ class ClusterServeIT {
                     clients.add(client);
                     String socketId = client.established();
                     byNode.computeIfAbsent(socketId.substring(0, socketId.indexOf('.')), k -> new ArrayList<>())
-                        .add(client);
+                            .add(client);
                     client.send(subscribe("news"));
                     client.next("pusher_internal:subscription_succeeded");
                 }
                 assertThat(byNode).as("clients by node").hasSize(2);
 
                 SignedRest rest = new SignedRest(serve.port, APP_ID, KEY, SECRET);
-                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(channel(rest, "news"))
-                    .as("counts over both nodes")
-                    .isEqualTo("{\"occupied\":true,\"subscription_count\":" + clients.size() + "}"));
+                await().atMost(Duration.ofSeconds(5))
+                        .untilAsserted(() -> assertThat(channel(rest, "news"))
+                                .as("counts over both nodes")
+                                .isEqualTo("{\"occupied\":true,\"subscription_count\":" + clients.size() + "}"));
                 // Each trigger lands on one worker; both hold subscribers, so each crosses Redis to the other.
                 for (int n = 1; n <= 3; n++) {
                     HttpResponse<String> sent = rest.post("/events", trigger("news", "tick", n));
@@ -115,7 +128,9 @@ class ClusterServeIT {
             serve.process.destroy(); // SIGTERM to the supervisor, forwarded to both workers
             assertThat(serve.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(serve.process.exitValue()).as(serve.output()).isZero();
-            assertThat(serve.output()).contains("worker 0 (pid", "worker 1 (pid").doesNotContain("ERROR", "LEAK");
+            assertThat(serve.output())
+                    .contains("worker 0 (pid", "worker 1 (pid")
+                    .doesNotContain("ERROR", "LEAK");
         }
     }
 

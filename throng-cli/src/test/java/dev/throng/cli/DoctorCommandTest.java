@@ -1,5 +1,7 @@
 package dev.throng.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.throng.doctor.CheckId;
@@ -8,18 +10,15 @@ import dev.throng.doctor.SysctlFile;
 import dev.throng.doctor.SysctlWriter;
 import dev.throng.doctor.SystemReader;
 import dev.throng.doctor.Target;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code throng doctor}'s command line on the doctor's fixture trees, and once read-only on this machine. */
 class DoctorCommandTest {
@@ -55,27 +54,39 @@ class DoctorCommandTest {
 
     @Test
     void exitsOneWhenACheckFails() {
-        assertThat(run(DoctorFixtures.SMALL)).isEqualTo(DoctorCommand.NOT_REACHABLE).isEqualTo(1);
-        assertThat(out.toString()).contains("NOT REACHABLE: 6 checks fail: RLIMIT_NOFILE hard",
-            "throng doctor --connections 1000000 --role server --workers 278");
+        assertThat(run(DoctorFixtures.SMALL))
+                .isEqualTo(DoctorCommand.NOT_REACHABLE)
+                .isEqualTo(1);
+        assertThat(out.toString())
+                .contains(
+                        "NOT REACHABLE: 6 checks fail: RLIMIT_NOFILE hard",
+                        "throng doctor --connections 1000000 --role server --workers 278");
     }
 
     @Test
     void exitsOneForATargetTheTunedBoxCannotHold() {
-        assertThat(run(DoctorFixtures.TUNED, "--connections", "1000000", "--role", "both")).isEqualTo(1);
-        assertThat(run(DoctorFixtures.TUNED, "--connections", "1000000", "--role", "CLIENT")).isZero();
+        assertThat(run(DoctorFixtures.TUNED, "--connections", "1000000", "--role", "both"))
+                .isEqualTo(1);
+        assertThat(run(DoctorFixtures.TUNED, "--connections", "1000000", "--role", "CLIENT"))
+                .isZero();
     }
 
     @Test
     void exitsTwoOnUsageErrors() {
-        for (String[] args : List.of(new String[] {"--connections", "0"}, new String[] {"--connections", "many"},
-            new String[] {"--role", "proxy"}, new String[] {"--workers", "0"},
-            new String[] {"--connections", "10", "--workers", "11"}, new String[] {"--frobnicate"})) {
-            assertThat(run(DoctorFixtures.TUNED, args)).as(Arrays.toString(args)).isEqualTo(DoctorCommand.USAGE)
-                .isEqualTo(2);
+        for (String[] args : List.of(
+                new String[] {"--connections", "0"},
+                new String[] {"--connections", "many"},
+                new String[] {"--role", "proxy"},
+                new String[] {"--workers", "0"},
+                new String[] {"--connections", "10", "--workers", "11"},
+                new String[] {"--frobnicate"})) {
+            assertThat(run(DoctorFixtures.TUNED, args))
+                    .as(Arrays.toString(args))
+                    .isEqualTo(DoctorCommand.USAGE)
+                    .isEqualTo(2);
         }
-        assertThat(err.toString()).contains("expected server, client or both, got 'proxy'",
-            "connections must be at least 1");
+        assertThat(err.toString())
+                .contains("expected server, client or both, got 'proxy'", "connections must be at least 1");
     }
 
     @Test
@@ -87,9 +98,13 @@ class DoctorCommandTest {
             assertThat(text).containsPattern("(?m)^" + id.label().replace(".", "\\.") + " ");
         }
         assertThat(text)
-            .containsPattern("(?m)^fs\\.file-max +98304 +>= 1065792 +FAIL +sysctl -w fs\\.file-max=2097152");
-        assertThat(text).contains("===== /etc/sysctl.d/99-throng.conf =====", "fs.file-max = 2097152",
-            "LimitNOFILE=1048576", "throng - nofile 1048576");
+                .containsPattern("(?m)^fs\\.file-max +98304 +>= 1065792 +FAIL +sysctl -w fs\\.file-max=2097152");
+        assertThat(text)
+                .contains(
+                        "===== /etc/sysctl.d/99-throng.conf =====",
+                        "fs.file-max = 2097152",
+                        "LimitNOFILE=1048576",
+                        "throng - nofile 1048576");
     }
 
     @Test
@@ -102,8 +117,14 @@ class DoctorCommandTest {
         assertThat(json.get("limitNofile").asLong()).isEqualTo(1_048_576);
         List<String> ids = new ArrayList<>();
         json.get("checks").forEach(c -> ids.add(c.get("id").asText()));
-        assertThat(ids).containsExactlyElementsOf(Arrays.stream(CheckId.values()).map(CheckId::id).toList());
-        assertThat(json.get("checks").get(CheckId.FILE_MAX.ordinal()).get("status").asText()).isEqualTo("FAIL");
+        assertThat(ids)
+                .containsExactlyElementsOf(
+                        Arrays.stream(CheckId.values()).map(CheckId::id).toList());
+        assertThat(json.get("checks")
+                        .get(CheckId.FILE_MAX.ordinal())
+                        .get("status")
+                        .asText())
+                .isEqualTo("FAIL");
         assertThat(json.get("sysctlFile").asText()).contains("fs.file-max = 2097152");
         assertThat(json.has("applied")).isFalse();
     }
@@ -113,7 +134,7 @@ class DoctorCommandTest {
         Path file = dir.resolve("99-throng.conf");
         run(DoctorFixtures.SMALL, "--sysctl-out", file.toString());
         assertThat(DoctorFixtures.read(file))
-            .isEqualTo(SysctlFile.render(DoctorFixtures.examine(DoctorFixtures.SMALL, Target.defaults())));
+                .isEqualTo(SysctlFile.render(DoctorFixtures.examine(DoctorFixtures.SMALL, Target.defaults())));
     }
 
     @Test
@@ -130,10 +151,13 @@ class DoctorCommandTest {
 
         // The sysctls are fixed; the hard open-files limit, the unit and the RAM are not the doctor's to change.
         assertThat(exit).isEqualTo(1);
-        assertThat(out.toString()).contains("fs.file-max: 98304 -> 2097152",
-            "net.ipv4.tcp_mem: 46080 61440 92160 -> 786432 1048576 1572864",
-            "NOT REACHABLE: 3 checks fail: RLIMIT_NOFILE hard, systemd LimitNOFILE, MemAvailable");
-        assertThat(DoctorFixtures.read(root.resolve("proc/sys/net/core/somaxconn"))).isEqualTo("4096\n");
+        assertThat(out.toString())
+                .contains(
+                        "fs.file-max: 98304 -> 2097152",
+                        "net.ipv4.tcp_mem: 46080 61440 92160 -> 786432 1048576 1572864",
+                        "NOT REACHABLE: 3 checks fail: RLIMIT_NOFILE hard, systemd LimitNOFILE, MemAvailable");
+        assertThat(DoctorFixtures.read(root.resolve("proc/sys/net/core/somaxconn")))
+                .isEqualTo("4096\n");
     }
 
     @Test
@@ -148,17 +172,21 @@ class DoctorCommandTest {
 
     @Test
     void isASubcommandNamedDoctor() {
-        CommandLine cmd = new CommandLine(new DoctorCommand(DoctorFixtures.reader(DoctorFixtures.TUNED), MUST_NOT_WRITE,
-            DoctorFixtures.EPOLL_LOADS));
+        CommandLine cmd = new CommandLine(new DoctorCommand(
+                DoctorFixtures.reader(DoctorFixtures.TUNED), MUST_NOT_WRITE, DoctorFixtures.EPOLL_LOADS));
         assertThat(cmd.getCommandName()).isEqualTo("doctor");
-        assertThat(cmd.getUsageMessage()).contains("--connections", "--role", "--workers", "--apply",
-            "--sysctl-out", "--json", "Exit status:");
+        assertThat(cmd.getUsageMessage())
+                .contains("--connections", "--role", "--workers", "--apply", "--sysctl-out", "--json", "Exit status:");
     }
 
     @Test
     void runsReadOnlyOnThisMachineAndExitsZeroOrOne() {
-        int exit = run(new DoctorCommand(SystemReader.machine(), MUST_NOT_WRITE, EpollProbe.netty()),
-            "--connections", "1000000", "--role", "both");
+        int exit = run(
+                new DoctorCommand(SystemReader.machine(), MUST_NOT_WRITE, EpollProbe.netty()),
+                "--connections",
+                "1000000",
+                "--role",
+                "both");
 
         assertThat(exit).isIn(DoctorCommand.REACHABLE, DoctorCommand.NOT_REACHABLE);
         for (CheckId id : CheckId.values()) {

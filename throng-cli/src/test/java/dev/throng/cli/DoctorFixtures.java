@@ -6,7 +6,6 @@ import dev.throng.doctor.EpollProbe;
 import dev.throng.doctor.Report;
 import dev.throng.doctor.SystemReader;
 import dev.throng.doctor.Target;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,8 +27,7 @@ final class DoctorFixtures {
     /** A probe for a machine where epoll loads. */
     static final EpollProbe EPOLL_LOADS = Optional::empty;
 
-    private DoctorFixtures() {
-    }
+    private DoctorFixtures() {}
 
     static Path root(String name) {
         Path root = Path.of("..", "throng-doctor", "src", "test", "resources", name);
@@ -45,7 +43,11 @@ final class DoctorFixtures {
 
     /** What the doctor reports for {@code target} on the fixture {@code name}, as {@code throng doctor} runs it. */
     static Report examine(String name, Target target) {
-        return new Doctor(reader(name), EPOLL_LOADS, ServerConfig.builder().build().listen().backlog()).examine(target);
+        return new Doctor(
+                        reader(name),
+                        EPOLL_LOADS,
+                        ServerConfig.builder().build().listen().backlog())
+                .examine(target);
     }
 
     /** A writable copy of a fixture tree, for --apply. */

@@ -1,5 +1,7 @@
 package dev.throng.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
@@ -10,8 +12,6 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line's logging, set up in code: the worker's tag in every line, and a user's file still wins. */
 class LogSetupTest {
@@ -34,11 +34,19 @@ class LogSetupTest {
         assertThat(root.getLevel()).isEqualTo(Level.INFO);
         ConsoleAppender<ILoggingEvent> out = (ConsoleAppender<ILoggingEvent>) root.getAppender("OUT");
         assertThat(out.isStarted()).isTrue();
-        LoggingEvent event = new LoggingEvent("x", context.getLogger("dev.throng.cli.Supervisor"), Level.WARN,
-            "worker {} exited", new IllegalStateException("boom"), new Object[] {3});
-        String line = ((LayoutWrappingEncoder<ILoggingEvent>) out.getEncoder()).getLayout().doLayout(event);
-        assertThat(line).matches("(?s)\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[w7\\] Supervisor - worker 3 exited"
-            + "\\R(java\\.lang\\.)?IllegalStateException: boom\\R\\tat .*");
+        LoggingEvent event = new LoggingEvent(
+                "x",
+                context.getLogger("dev.throng.cli.Supervisor"),
+                Level.WARN,
+                "worker {} exited",
+                new IllegalStateException("boom"),
+                new Object[] {3});
+        String line = ((LayoutWrappingEncoder<ILoggingEvent>) out.getEncoder())
+                .getLayout()
+                .doLayout(event);
+        assertThat(line)
+                .matches("(?s)\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[w7\\] Supervisor - worker 3 exited"
+                        + "\\R(java\\.lang\\.)?IllegalStateException: boom\\R\\tat .*");
         assertThat(context.getLogger("io.netty.channel").getEffectiveLevel()).isEqualTo(Level.WARN);
         context.stop();
     }
@@ -51,6 +59,7 @@ class LogSetupTest {
         setup.setContext(context);
 
         assertThat(setup.configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
-        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("OUT")).isNull();
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("OUT"))
+                .isNull();
     }
 }

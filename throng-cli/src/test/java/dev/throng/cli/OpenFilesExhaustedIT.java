@@ -1,6 +1,8 @@
 package dev.throng.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,10 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * A server out of file descriptors (EMFILE) stops accepting for a while instead of spinning on its full accept
@@ -34,7 +33,8 @@ class OpenFilesExhaustedIT {
                     s.connect(new InetSocketAddress("127.0.0.1", serve.port), 2000);
                     hogs.add(s);
                 }
-                await().atMost(Duration.ofSeconds(10)).until(() -> serve.output().contains("accept failed"));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> serve.output().contains("accept failed"));
                 long cpuBefore = cpuTicks(serve.process.pid());
                 Thread.sleep(2000);
                 long cpuDuring = cpuTicks(serve.process.pid()) - cpuBefore;
@@ -47,23 +47,26 @@ class OpenFilesExhaustedIT {
                 }
             }
             // Descriptors free again: the server closes the hogs it accepted and accepts new connections.
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                try (RawClients clients = RawClients.open(serve.port, 1)) {
-                    assertThat(clients.clients).hasSize(1);
-                }
-            });
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> {
+                        try (RawClients clients = RawClients.open(serve.port, 1)) {
+                            assertThat(clients.clients).hasSize(1);
+                        }
+                    });
         }
     }
 
     @Test
     void aCapAboveTheLimitAnswers503WhereTheDescriptorsWouldRunOut() throws Exception {
         // 160 descriptors keep a quarter for the process itself: 120 connections (WorkerPlan.perProcess).
-        try (ServeProcess serve = ServeProcess.startWithOpenFilesLimit(LIMIT, "--io-threads", "1",
-                "--max-connections", "1000");
-             RawClients held = RawClients.open(serve.port, 120)) {
+        try (ServeProcess serve =
+                        ServeProcess.startWithOpenFilesLimit(LIMIT, "--io-threads", "1", "--max-connections", "1000");
+                RawClients held = RawClients.open(serve.port, 120)) {
             assertThat(held.clients).hasSize(120);
             assertThatThrownBy(() -> RawClients.open(serve.port, 1).close())
-                .isInstanceOf(IOException.class).hasMessageContaining("not upgraded: HTTP/1.1 503");
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("not upgraded: HTTP/1.1 503");
             assertThat(serve.process.isAlive()).isTrue();
         }
     }

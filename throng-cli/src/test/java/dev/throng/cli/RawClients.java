@@ -17,8 +17,8 @@ import java.util.List;
  */
 final class RawClients implements AutoCloseable {
     private static final byte[] REQUEST = ("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
 
     /** What one client saw. */
     static final class Client {
@@ -48,14 +48,15 @@ final class RawClients implements AutoCloseable {
             ch.write(ByteBuffer.wrap(REQUEST));
             ByteBuffer response = ByteBuffer.allocate(1024);
             while (!new String(response.array(), 0, response.position(), StandardCharsets.US_ASCII)
-                .contains("\r\n\r\n")) {
+                    .contains("\r\n\r\n")) {
                 if (ch.read(response) < 0) {
                     throw new IOException("closed during handshake");
                 }
             }
             String head = new String(response.array(), 0, response.position(), StandardCharsets.US_ASCII);
             if (!head.startsWith("HTTP/1.1 101")) {
-                throw new IOException("not upgraded: " + head.lines().findFirst().orElse(""));
+                throw new IOException(
+                        "not upgraded: " + head.lines().findFirst().orElse(""));
             }
             ch.configureBlocking(false);
             Client c = new Client(ch);

@@ -40,7 +40,7 @@ final class ServeProcess implements AutoCloseable {
 
     /** As {@link #start(String...)}, with these environment variables set (or replaced) for the process. */
     static ServeProcess startWithEnvironment(Map<String, String> environment, String... args)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         return start(List.of(), environment, List.of("-Xmx256m"), "echo", args);
     }
 
@@ -50,7 +50,7 @@ final class ServeProcess implements AutoCloseable {
      * its workers, as in every test, so that a leak is logged (as an ERROR naming LEAK) to its output.
      */
     static ServeProcess startGateway(Map<String, String> environment, String... args)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         Map<String, String> withWorkers = new java.util.HashMap<>(Map.of("THRONG_WORKER_JAVA_OPTS", PARANOID));
         withWorkers.putAll(environment);
         return start(List.of(), withWorkers, List.of("-Xmx256m", PARANOID), "gateway", args);
@@ -64,14 +64,14 @@ final class ServeProcess implements AutoCloseable {
      * {@code extraJvmFlags}.
      */
     static ServeProcess startAsBinThrong(List<String> extraJvmFlags, String... args)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         List<String> planArgs = new ArrayList<>(List.of("serve", "--mode", "echo"));
         planArgs.addAll(List.of(args));
         List<String> plan = new ArrayList<>(List.of(java(), "-cp", jar(), WorkerPlan.class.getName()));
         plan.addAll(planArgs);
         Process launcher = new ProcessBuilder(plan).redirectErrorStream(true).start();
-        String flags = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-            .trim();
+        String flags =
+                new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         if (launcher.waitFor() != 0 || flags.isEmpty()) {
             throw new IOException("WorkerPlan printed no flags: " + flags);
         }
@@ -84,8 +84,9 @@ final class ServeProcess implements AutoCloseable {
         return start(prefix, Map.of(), List.of("-Xmx256m"), "echo", args);
     }
 
-    private static ServeProcess start(List<String> prefix, Map<String, String> environment, List<String> jvmFlags,
-                                      String mode, String... args) throws IOException, InterruptedException {
+    private static ServeProcess start(
+            List<String> prefix, Map<String, String> environment, List<String> jvmFlags, String mode, String... args)
+            throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -93,15 +94,17 @@ final class ServeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(prefix);
         command.add(java());
         command.addAll(jvmFlags);
-        command.addAll(List.of("-jar", jar(), "serve", "--mode", mode, "--host", "127.0.0.1", "--port",
-            Integer.toString(port)));
+        command.addAll(List.of(
+                "-jar", jar(), "serve", "--mode", mode, "--host", "127.0.0.1", "--port", Integer.toString(port)));
         command.addAll(List.of(args));
         Path log = Path.of(jar()).toAbsolutePath().getParent().resolve("serve-process-" + port + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (mode.equals("gateway")) {
-            builder.environment().keySet().removeIf(name -> name.startsWith("THRONG_") && !name.equals(
-                "THRONG_CACHE_DIR"));
+            builder.environment()
+                    .keySet()
+                    .removeIf(name -> name.startsWith("THRONG_") && !name.equals("THRONG_CACHE_DIR"));
         }
         builder.environment().putAll(environment);
         Process p = builder.start();

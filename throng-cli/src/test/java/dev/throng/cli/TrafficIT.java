@@ -1,8 +1,9 @@
 package dev.throng.cli;
 
-import dev.throng.core.test.NodeWitness;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.throng.core.test.NodeWitness;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue #15 as a new user met it: {@code throng serve} with its defaults, started with the JVM flags bin/throng
@@ -51,8 +50,8 @@ class TrafficIT {
     void largeMessagesWithRaisedLimitsEchoByteForByte() throws Exception {
         // The ground of Autobahn|Testsuite cases 9.1 to 9.4: 16 MB text and binary messages, and 4 MB messages in
         // 64-byte fragments, with no JVM flag but those bin/throng picks for these limits.
-        try (ServeProcess serve = ServeProcess.startAsBinThrong(List.of(),
-            "--max-message-size", "20m", "--max-frame-size", "20m")) {
+        try (ServeProcess serve =
+                ServeProcess.startAsBinThrong(List.of(), "--max-message-size", "20m", "--max-frame-size", "20m")) {
             assertEveryEchoAndServedThroughout(burst(serve, 1, 1, 16_000_000, "text", 0), 1);
             assertEveryEchoAndServedThroughout(burst(serve, 1, 1, 16_000_000, "binary", 0), 1);
             assertEveryEchoAndServedThroughout(burst(serve, 1, 1, 4 << 20, "binary", 64), 1);
@@ -61,28 +60,48 @@ class TrafficIT {
         }
     }
 
-    private static Map<String, Object> burst(ServeProcess serve, int clients, int messages, int size, String kind,
-                                             int fragment) throws Exception {
-        Map<String, Object> result = NodeWitness.runScript(NODE, "traffic.js", Duration.ofSeconds(150),
-            List.of("ws://127.0.0.1:" + serve.port + "/", "burst", Integer.toString(clients),
-                Integer.toString(messages), Integer.toString(size), kind, Integer.toString(fragment)));
+    private static Map<String, Object> burst(
+            ServeProcess serve, int clients, int messages, int size, String kind, int fragment) throws Exception {
+        Map<String, Object> result = NodeWitness.runScript(
+                NODE,
+                "traffic.js",
+                Duration.ofSeconds(150),
+                List.of(
+                        "ws://127.0.0.1:" + serve.port + "/",
+                        "burst",
+                        Integer.toString(clients),
+                        Integer.toString(messages),
+                        Integer.toString(size),
+                        kind,
+                        Integer.toString(fragment)));
         System.out.println("traffic " + clients + " x " + messages + " x " + size + " " + kind
-            + (fragment > 0 ? " in " + fragment + "-byte fragments" : "") + ": " + result);
+                + (fragment > 0 ? " in " + fragment + "-byte fragments" : "") + ": " + result);
         return result;
     }
 
     @SuppressWarnings("unchecked")
     private static void assertEveryEchoAndServedThroughout(Map<String, Object> burst, int messages) {
-        assertThat(((Number) burst.get("echoed")).intValue()).as("messages echoed byte for byte").isEqualTo(messages);
-        assertThat(((Number) burst.get("mismatched")).intValue()).as("echoes that differ").isZero();
-        assertThat((Map<String, Object>) burst.get("closes")).as("how the clients' connections ended")
-            .containsOnlyKeys("1000");
+        assertThat(((Number) burst.get("echoed")).intValue())
+                .as("messages echoed byte for byte")
+                .isEqualTo(messages);
+        assertThat(((Number) burst.get("mismatched")).intValue())
+                .as("echoes that differ")
+                .isZero();
+        assertThat((Map<String, Object>) burst.get("closes"))
+                .as("how the clients' connections ended")
+                .containsOnlyKeys("1000");
         Map<String, Object> fresh = (Map<String, Object>) burst.get("fresh");
-        assertThat(((Number) fresh.get("failed")).intValue()).as("fresh clients that got no echo").isZero();
+        assertThat(((Number) fresh.get("failed")).intValue())
+                .as("fresh clients that got no echo")
+                .isZero();
         Map<String, Object> probe = (Map<String, Object>) burst.get("probe");
-        assertThat(((Number) probe.get("failures")).intValue()).as("probe connection failures").isZero();
+        assertThat(((Number) probe.get("failures")).intValue())
+                .as("probe connection failures")
+                .isZero();
         Map<String, Object> health = (Map<String, Object>) burst.get("healthz");
-        assertThat((Map<String, Object>) health.get("statuses")).as("/healthz answers").containsOnlyKeys("200");
+        assertThat((Map<String, Object>) health.get("statuses"))
+                .as("/healthz answers")
+                .containsOnlyKeys("200");
     }
 
     /**
@@ -94,22 +113,25 @@ class TrafficIT {
         serve.process.destroy();
         assertThat(serve.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String log = serve.output();
-        Matcher report = Pattern.compile("in flight (\\d+)/(\\d+) B \\(peak (\\d+)\\)").matcher(log);
+        Matcher report =
+                Pattern.compile("in flight (\\d+)/(\\d+) B \\(peak (\\d+)\\)").matcher(log);
         assertThat(report.find()).as("an exit report in %s", serve.log).isTrue();
         assertThat(Long.parseLong(report.group(2))).as("the memory budget").isEqualTo(budget);
         long peak = Long.parseLong(report.group(3));
         System.out.println("memory budget " + budget + " B, peak in flight " + peak + " B");
         assertThat(peak).as("peak bytes in flight").isLessThanOrEqualTo(2 * budget);
-        assertThat(log).doesNotContain("OutOfMemoryError").doesNotContain("Unexpected exception")
-            .contains(" 0 failures");
+        assertThat(log)
+                .doesNotContain("OutOfMemoryError")
+                .doesNotContain("Unexpected exception")
+                .contains(" 0 failures");
     }
 
     private static int healthz(int port) throws Exception {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             socket.setSoTimeout(2000);
-            socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] line = socket.getInputStream().readNBytes(12);
             return Integer.parseInt(new String(line, 9, 3, StandardCharsets.US_ASCII));
         }

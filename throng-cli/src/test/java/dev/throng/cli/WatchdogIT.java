@@ -1,6 +1,7 @@
 package dev.throng.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue #15, "no event loop ever dies", at the process level: a worker whose event loop is blocked (by the test-only
@@ -25,12 +24,12 @@ import static org.awaitility.Awaitility.await;
  */
 class WatchdogIT {
     private static final Map<String, String> TEST_HOOKS =
-        Map.of("THRONG_WORKER_JAVA_OPTS", "-D" + TestHooks.PROPERTY + "=true");
+            Map.of("THRONG_WORKER_JAVA_OPTS", "-D" + TestHooks.PROPERTY + "=true");
 
     @Test
     void aWorkerWithABlockedEventLoopAnswers503ThenIsRestarted() throws Exception {
-        try (ServeProcess serve = ServeProcess.startWithEnvironment(TEST_HOOKS,
-            "--workers", "2", "--io-threads", "2", "--loop-stall-timeout", "1s")) {
+        try (ServeProcess serve = ServeProcess.startWithEnvironment(
+                TEST_HOOKS, "--workers", "2", "--io-threads", "2", "--loop-stall-timeout", "1s")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> workers(serve).size() == 2);
             serve.awaitListening(Duration.ofSeconds(20));
             List<ProcessHandle> before = workers(serve);
@@ -39,17 +38,21 @@ class WatchdogIT {
             try (Socket blocker = upgraded(serve.port)) {
                 blocker.getOutputStream().write(textFrame(TestHooks.BLOCK_LOOP + "20000"));
                 // Whichever worker holds the blocker stalls; its other loop answers 503 until it exits.
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(25))
-                    .until(() -> {
-                        statuses.add(healthz(serve.port));
-                        return statuses.contains(503);
-                    });
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(25))
+                        .until(() -> {
+                            statuses.add(healthz(serve.port));
+                            return statuses.contains(503);
+                        });
             }
             await().atMost(Duration.ofSeconds(15)).until(() -> serve.output().contains("died with exit code 70"));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 List<ProcessHandle> now = workers(serve);
-                return now.size() == 2 && now.stream().filter(w -> before.stream().noneMatch(b -> b.pid() == w.pid()))
-                    .count() == 1;
+                return now.size() == 2
+                        && now.stream()
+                                        .filter(w -> before.stream().noneMatch(b -> b.pid() == w.pid()))
+                                        .count()
+                                == 1;
             });
             assertThat(serve.output()).contains("has not run for");
             await().atMost(Duration.ofSeconds(20)).until(() -> healthz(serve.port) == 200);
@@ -62,11 +65,15 @@ class WatchdogIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> workers(serve).size() == 2);
             ProcessHandle victim = workers(serve).get(0);
             Thread.sleep(11_000); // past the supervisor's grace after start (HealthFile.staleAfter: 10 s)
-            new ProcessBuilder("kill", "-STOP", Long.toString(victim.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-STOP", Long.toString(victim.pid()))
+                    .start()
+                    .waitFor();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> !victim.isAlive());
             } finally {
-                new ProcessBuilder("kill", "-CONT", Long.toString(victim.pid())).start().waitFor();
+                new ProcessBuilder("kill", "-CONT", Long.toString(victim.pid()))
+                        .start()
+                        .waitFor();
             }
             assertThat(serve.output()).contains("has not been healthy for");
             await().atMost(Duration.ofSeconds(30)).until(() -> workers(serve).size() == 2);
@@ -83,9 +90,10 @@ class WatchdogIT {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         socket.setSoTimeout(5000);
-        socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
@@ -114,8 +122,8 @@ class WatchdogIT {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 300);
             socket.setSoTimeout(300);
-            socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] line = socket.getInputStream().readNBytes(12);
             return line.length < 12 ? -1 : Integer.parseInt(new String(line, 9, 3, StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {

@@ -1,17 +1,16 @@
 package dev.throng.cli;
 
-import dev.throng.doctor.MeasuredCosts;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.throng.doctor.MeasuredCosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The JVM flags the supervisor gives its workers and bin/throng gives {@code throng serve}. */
 class WorkerPlanTest {
@@ -29,12 +28,22 @@ class WorkerPlanTest {
     @Test
     void aWorkerCappedByTheOpenFilesLimitGetsSerialWithAFixedHeapSizedFromItsCap() {
         // 24 MiB + 512 B x 19,744 connections (9.64 MiB, rounded up)
-        assertThat(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17)).containsExactly(
-            "-XX:+UseSerialGC", "-Xms34m", "-Xmx34m", "-Xmn4m",
-            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=32m", "-Xss512k",
-            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData",
-            "-Dio.netty.leakDetection.samplingInterval=4096", "-Dio.netty.jfr.enabled=false",
-            "-XX:TrimNativeHeapInterval=30000");
+        assertThat(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17))
+                .containsExactly(
+                        "-XX:+UseSerialGC",
+                        "-Xms34m",
+                        "-Xmx34m",
+                        "-Xmn4m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:ReservedCodeCacheSize=16m",
+                        "-XX:MaxDirectMemorySize=32m",
+                        "-Xss512k",
+                        "-XX:+UnlockDiagnosticVMOptions",
+                        "-XX:ArchiveRelocationMode=0",
+                        "-XX:-UsePerfData",
+                        "-Dio.netty.leakDetection.samplingInterval=4096",
+                        "-Dio.netty.jfr.enabled=false",
+                        "-XX:TrimNativeHeapInterval=30000");
     }
 
     @Test
@@ -45,16 +54,24 @@ class WorkerPlanTest {
 
     @Test
     void aWorkerAboveTheSerialLimitGetsG1WithASmallInitialHeap() {
-        assertThat(WorkerPlan.jvmFlags(100_000, MESSAGE, 1_000_000, JDK17)).containsExactly(
-            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-Xms16m", "-Xmx129m", "-XX:MaxDirectMemorySize=32m",
-            "-Xss512k",
-            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:-UsePerfData",
-            "-Dio.netty.leakDetection.samplingInterval=4096", "-Dio.netty.jfr.enabled=false",
-            "-XX:TrimNativeHeapInterval=30000");
+        assertThat(WorkerPlan.jvmFlags(100_000, MESSAGE, 1_000_000, JDK17))
+                .containsExactly(
+                        "-XX:+UseG1GC",
+                        "-XX:MaxGCPauseMillis=10",
+                        "-Xms16m",
+                        "-Xmx129m",
+                        "-XX:MaxDirectMemorySize=32m",
+                        "-Xss512k",
+                        "-XX:+UnlockDiagnosticVMOptions",
+                        "-XX:ArchiveRelocationMode=0",
+                        "-XX:-UsePerfData",
+                        "-Dio.netty.leakDetection.samplingInterval=4096",
+                        "-Dio.netty.jfr.enabled=false",
+                        "-XX:TrimNativeHeapInterval=30000");
         assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS, MESSAGE, 1_000_000, JDK17))
-            .contains("-XX:+UseSerialGC");
+                .contains("-XX:+UseSerialGC");
         assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS + 1, MESSAGE, 1_000_000, JDK17))
-            .contains("-XX:+UseG1GC");
+                .contains("-XX:+UseG1GC");
     }
 
     @Test
@@ -65,7 +82,7 @@ class WorkerPlanTest {
     @Test
     void aJvmWithoutNativeHeapTrimmingIsNotGivenTheFlag() {
         assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, new WorkerPlan.Jvm(17, false)))
-            .noneMatch(flag -> flag.startsWith("-XX:TrimNativeHeapInterval"));
+                .noneMatch(flag -> flag.startsWith("-XX:TrimNativeHeapInterval"));
     }
 
     @Test
@@ -73,16 +90,19 @@ class WorkerPlanTest {
         // The witness: does this java start at all with the flag?
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process probe = new ProcessBuilder(java, "-XX:TrimNativeHeapInterval=30000", "-version")
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         boolean starts = probe.waitFor() == 0;
-        assertThat(WorkerPlan.Jvm.current()).isEqualTo(new WorkerPlan.Jvm(Runtime.version().feature(), starts));
+        assertThat(WorkerPlan.Jvm.current())
+                .isEqualTo(new WorkerPlan.Jvm(Runtime.version().feature(), starts));
     }
 
     @Test
     void jdk25AddsCompactObjectHeaders() {
         assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK25)).endsWith("-XX:+UseCompactObjectHeaders");
         assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK21))
-            .doesNotContain("-XX:+UseCompactObjectHeaders");
+                .doesNotContain("-XX:+UseCompactObjectHeaders");
     }
 
     @Test
@@ -94,28 +114,29 @@ class WorkerPlanTest {
     @Test
     void aSingleServeIsSizedFromMaxConnectionsInEitherSpelling() {
         assertThat(launcher("serve", "--max-connections", "18000"))
-            .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
+                .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
         assertThat(launcher("serve", "--max-connections=18000"))
-            .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
-        assertThat(launcher("serve", "--port", "9000"))
-            .isEqualTo(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17));
+                .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
+        assertThat(launcher("serve", "--port", "9000")).isEqualTo(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17));
         // A cap above the open-files limit: sized for what the process can hold (Serial), not for the cap (G1).
         assertThat(launcher("serve", "--max-connections", "50000"))
-            .isEqualTo(WorkerPlan.jvmFlags(19_744, MESSAGE, OPEN_FILES, JDK17)).contains("-XX:+UseSerialGC");
+                .isEqualTo(WorkerPlan.jvmFlags(19_744, MESSAGE, OPEN_FILES, JDK17))
+                .contains("-XX:+UseSerialGC");
     }
 
     @Test
     void aSupervisorHoldsNoConnectionsSoGetsTheSmallestHeap() {
         assertThat(launcher("serve", "--mode", "echo", "--workers", "auto", "--max-connections", "200000"))
-            .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17)).contains("-Xmn1m");
+                .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17))
+                .contains("-Xmn1m");
         assertThat(launcher("serve", "--mode=echo", "--workers=3"))
-            .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17));
+                .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17));
     }
 
     @Test
     void autoWorkersThatComeToOneProcessAreASingleServe() {
         assertThat(launcher("serve", "--workers", "auto", "--max-connections", "10000"))
-            .isEqualTo(WorkerPlan.jvmFlags(10_000, MESSAGE, OPEN_FILES, JDK17));
+                .isEqualTo(WorkerPlan.jvmFlags(10_000, MESSAGE, OPEN_FILES, JDK17));
     }
 
     @Test
@@ -131,79 +152,102 @@ class WorkerPlanTest {
     @Test
     void aSingleServeIsSizedFromItsMessageSizeInEitherSpelling() {
         assertThat(launcher("serve", "--max-message-size", "64k", "--max-frame-size", "64k"))
-            .isEqualTo(WorkerPlan.jvmFlags(0, 64 * 1024, OPEN_FILES, JDK17));
-        assertThat(launcher("serve", "--max-message-size=256KiB", "--max-frame-size=256k")).contains("-Xmn2m");
+                .isEqualTo(WorkerPlan.jvmFlags(0, 64 * 1024, OPEN_FILES, JDK17));
+        assertThat(launcher("serve", "--max-message-size=256KiB", "--max-frame-size=256k"))
+                .contains("-Xmn2m");
     }
 
     @Test
     void aCommandLineServeRefusesIsLeftForServeToExplain() {
         // 64k messages with the default 1 MiB frames: serve says so itself; main() then prints default flags.
         assertThatThrownBy(() -> launcher("serve", "--max-message-size", "64k"))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limits.maxFrameSize");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limits.maxFrameSize");
     }
 
     @Test
     void aFileOrTheEnvironmentSizesTheJvmAsTheSameFlagsWould(@TempDir Path dir) throws Exception {
-        List<String> byFlags = launcher("serve", "--max-message-size", "20m", "--max-frame-size", "20m",
-            "--max-connections", "18000");
+        List<String> byFlags =
+                launcher("serve", "--max-message-size", "20m", "--max-frame-size", "20m", "--max-connections", "18000");
         assertThat(byFlags).contains("-XX:MaxDirectMemorySize=76m");
-        Path file = Files.writeString(dir.resolve("throng.yaml"), "limits:\n  maxMessageSize: 20m\n"
-            + "  maxFrameSize: 20m\nadmission:\n  maxConnections: 18000\n");
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--config", file.toString()), Map.of(), OPEN_FILES,
-            JDK17)).isEqualTo(byFlags);
-        assertThat(WorkerPlan.launcherFlags(List.of("serve"), Map.of("THRONG_CONFIG", file.toString()), OPEN_FILES,
-            JDK17)).isEqualTo(byFlags);
-        assertThat(WorkerPlan.launcherFlags(List.of("serve"), Map.of("THRONG_LIMITS_MAX_MESSAGE_SIZE", "20m",
-            "THRONG_LIMITS_MAX_FRAME_SIZE", "20m", "THRONG_ADMISSION_MAX_CONNECTIONS", "18000"), OPEN_FILES, JDK17))
-            .isEqualTo(byFlags);
+        Path file = Files.writeString(
+                dir.resolve("throng.yaml"),
+                "limits:\n  maxMessageSize: 20m\n" + "  maxFrameSize: 20m\nadmission:\n  maxConnections: 18000\n");
+        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--config", file.toString()), Map.of(), OPEN_FILES, JDK17))
+                .isEqualTo(byFlags);
+        assertThat(WorkerPlan.launcherFlags(
+                        List.of("serve"), Map.of("THRONG_CONFIG", file.toString()), OPEN_FILES, JDK17))
+                .isEqualTo(byFlags);
+        assertThat(WorkerPlan.launcherFlags(
+                        List.of("serve"),
+                        Map.of(
+                                "THRONG_LIMITS_MAX_MESSAGE_SIZE",
+                                "20m",
+                                "THRONG_LIMITS_MAX_FRAME_SIZE",
+                                "20m",
+                                "THRONG_ADMISSION_MAX_CONNECTIONS",
+                                "18000"),
+                        OPEN_FILES,
+                        JDK17))
+                .isEqualTo(byFlags);
         // The flags still win over both.
-        assertThat(WorkerPlan.launcherFlags(List.of("serve", "--config", file.toString(), "--max-message-size",
-            "64k", "--max-frame-size", "64k"), Map.of("THRONG_LIMITS_MAX_MESSAGE_SIZE", "8m"), OPEN_FILES, JDK17))
-            .isEqualTo(launcher("serve", "--max-message-size", "64k", "--max-frame-size", "64k",
-                "--max-connections", "18000"));
+        assertThat(WorkerPlan.launcherFlags(
+                        List.of(
+                                "serve",
+                                "--config",
+                                file.toString(),
+                                "--max-message-size",
+                                "64k",
+                                "--max-frame-size",
+                                "64k"),
+                        Map.of("THRONG_LIMITS_MAX_MESSAGE_SIZE", "8m"),
+                        OPEN_FILES,
+                        JDK17))
+                .isEqualTo(launcher(
+                        "serve", "--max-message-size", "64k", "--max-frame-size", "64k", "--max-connections", "18000"));
     }
 
     @Test
     void aSupervisorOfWorkersGivenByTheEnvironmentGetsTheSmallestHeap() {
-        assertThat(WorkerPlan.launcherFlags(List.of("serve"), Map.of("THRONG_MODE", "echo", "THRONG_WORKERS", "3"),
-            OPEN_FILES, JDK17)).isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17));
+        assertThat(WorkerPlan.launcherFlags(
+                        List.of("serve"), Map.of("THRONG_MODE", "echo", "THRONG_WORKERS", "3"), OPEN_FILES, JDK17))
+                .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17));
     }
 
     @Test
     void aGatewayWithWorkersIsLeftForServeToRefuse() {
-        assertThatThrownBy(() -> launcher("serve", "--workers", "3")).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("the gateway's workers need Redis");
+        assertThatThrownBy(() -> launcher("serve", "--workers", "3"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the gateway's workers need Redis");
     }
 
     @Test
     void theSupervisorOfAGatewaysWorkersOnRedisGetsTheSmallestHeap() {
         assertThat(launcher("serve", "--workers", "3", "--redis", "redis://127.0.0.1:6379"))
-            .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17));
+                .isEqualTo(WorkerPlan.jvmFlags(1, 1, OPEN_FILES, JDK17));
     }
 
     @Test
     void directMemoryIsTheMemoryBudgetPlusHeadroom() {
         // The default 1 MiB messages: a 16 MiB budget, 32 MiB of direct memory (the heap's 34 MiB was the limit).
         assertThat(WorkerPlan.memoryBudget(MESSAGE)).isEqualTo(16L << 20);
-        assertThat(launcher("serve"))
-            .contains("-XX:MaxDirectMemorySize=32m");
+        assertThat(launcher("serve")).contains("-XX:MaxDirectMemorySize=32m");
         // Three of the largest message when that is more: 20 MiB messages, 60 MiB budget, 76 MiB of direct memory.
         assertThat(WorkerPlan.memoryBudget(20 << 20)).isEqualTo(60L << 20);
         assertThat(launcher("serve", "--max-message-size", "20m", "--max-frame-size", "20m"))
-            .contains("-XX:MaxDirectMemorySize=76m");
+                .contains("-XX:MaxDirectMemorySize=76m");
         // An explicit budget wins.
-        assertThat(launcher("serve", "--memory-budget", "64m"))
-            .contains("-XX:MaxDirectMemorySize=80m");
+        assertThat(launcher("serve", "--memory-budget", "64m")).contains("-XX:MaxDirectMemorySize=80m");
     }
 
     @Test
     void messagesAbove1MiBGrowTheHeapByThreeOfThemPerEventLoop() {
         // 24 MiB + 9.64 MiB for 19,744 connections, + 2 loops x 3 x (20 - 1) MiB for text messages of 20 MiB.
         assertThat(WorkerPlan.jvmFlags(new WorkerPlan.Load(0, 20 << 20, 60L << 20, 2), OPEN_FILES, JDK17))
-            .contains("-Xms148m", "-Xmx148m");
+                .contains("-Xms148m", "-Xmx148m");
         // The default 1 MiB messages change nothing, whatever the loops.
         assertThat(WorkerPlan.jvmFlags(new WorkerPlan.Load(0, MESSAGE, 16L << 20, 2), OPEN_FILES, JDK17))
-            .contains("-Xms34m", "-Xmx34m");
+                .contains("-Xms34m", "-Xmx34m");
     }
 
     @Test
@@ -241,6 +285,7 @@ class WorkerPlanTest {
     @Test
     void badWorkerCountsAreRefused() {
         assertThatThrownBy(() -> WorkerPlan.workerCount("0", 0, OPEN_FILES))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
     }
 }

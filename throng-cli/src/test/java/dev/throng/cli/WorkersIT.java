@@ -1,6 +1,7 @@
 package dev.throng.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /** {@code throng serve --workers 3}: three processes share one port; a killed one is restarted; SIGTERM stops all. */
 class WorkersIT {
@@ -26,9 +25,11 @@ class WorkersIT {
             for (ProcessHandle w : first) {
                 // Workers start without the command-line parser, from the configuration the supervisor resolved.
                 assertThat(w.info().arguments().map(List::of).orElseThrow())
-                    .contains(ServerProcess.class.getName(), "--admission.maxConnectionsPerAddress=1000",
-                        "--listen.reusePort=true")
-                    .doesNotContain("serve");
+                        .contains(
+                                ServerProcess.class.getName(),
+                                "--admission.maxConnectionsPerAddress=1000",
+                                "--listen.reusePort=true")
+                        .doesNotContain("serve");
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> first.stream().allMatch(w -> sockets(w) > 0));
             Thread.sleep(500); // let the readiness probes' sockets close before the baseline
@@ -38,11 +39,14 @@ class WorkersIT {
                 // Socket counts settle once probe connections are closed; all 300 upgrades are held by the workers.
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                     Map<Long, Long> after = socketsByPid(first);
-                    long total = first.stream().mapToLong(w -> after.get(w.pid()) - before.get(w.pid())).sum();
+                    long total = first.stream()
+                            .mapToLong(w -> after.get(w.pid()) - before.get(w.pid()))
+                            .sum();
                     assertThat(total).as("connections held by the workers").isEqualTo(300);
                     for (ProcessHandle w : first) {
                         assertThat(after.get(w.pid()) - before.get(w.pid()))
-                            .as("connections landed on worker pid %d", w.pid()).isPositive();
+                                .as("connections landed on worker pid %d", w.pid())
+                                .isPositive();
                     }
                 });
             }
@@ -76,7 +80,9 @@ class WorkersIT {
     /** Open sockets of a process, from /proc/PID/fd. */
     private static long sockets(ProcessHandle process) {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
-            return fds.map(WorkersIT::linkOrEmpty).filter(l -> l.startsWith("socket:")).count();
+            return fds.map(WorkersIT::linkOrEmpty)
+                    .filter(l -> l.startsWith("socket:"))
+                    .count();
         } catch (IOException e) {
             return 0;
         }

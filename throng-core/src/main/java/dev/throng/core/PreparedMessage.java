@@ -38,6 +38,7 @@ public final class PreparedMessage extends AbstractReferenceCounted {
     private final int payloadLength;
     /** Null until a connection asked; then the compressed frame, or {@link #NOT_WORTH_IT}. */
     private volatile Object deflated;
+
     private long deflatedAddress;
 
     private PreparedMessage(ByteBuf frame, int opcode, int payloadLength) {
@@ -115,8 +116,8 @@ public final class PreparedMessage extends AbstractReferenceCounted {
                     if (compressed == null) {
                         d = NOT_WORTH_IT;
                     } else {
-                        ByteBuf out = alloc.directBuffer(FrameWriter.headerLength(compressed.readableBytes())
-                            + compressed.readableBytes());
+                        ByteBuf out = alloc.directBuffer(
+                                FrameWriter.headerLength(compressed.readableBytes()) + compressed.readableBytes());
                         FrameWriter.writeHeader(out, opcode, true, compressed.readableBytes());
                         out.writeBytes(compressed);
                         compressed.release();

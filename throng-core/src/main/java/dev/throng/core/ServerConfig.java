@@ -1,7 +1,6 @@
 package dev.throng.core;
 
 import dev.throng.core.codec.MessageDeflate;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,8 +25,13 @@ import java.util.Set;
  * every setting to a path ({@code keepalive.pingInterval}) for its configuration file, environment variables and
  * worker arguments without a list of settings of its own: a new component of a group is a new setting everywhere.
  */
-public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Compression compression,
-                           Keepalive keepalive, Admission admission) {
+public record ServerConfig(
+        Listen listen,
+        Handshake handshake,
+        Limits limits,
+        Compression compression,
+        Keepalive keepalive,
+        Admission admission) {
 
     public ServerConfig {
         Objects.requireNonNull(listen, "listen");
@@ -49,8 +53,14 @@ public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Co
      * @param reusePort SO_REUSEPORT (epoll), so several processes share the port
      * @param leanConnections on epoll, sockets without Netty channels (docs/design.md)
      */
-    public record Listen(String host, int port, TransportKind transport, int ioThreads, int backlog,
-                         boolean reusePort, boolean leanConnections) {
+    public record Listen(
+            String host,
+            int port,
+            TransportKind transport,
+            int ioThreads,
+            int backlog,
+            boolean reusePort,
+            boolean leanConnections) {
         public Listen {
             check(host != null, "listen.host must be given");
             check(transport != null, "listen.transport must be given");
@@ -70,16 +80,22 @@ public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Co
      * @param subprotocols the subprotocols spoken, in the server's order
      * @param allowedOrigins the origins allowed to upgrade; empty: any
      */
-    public record Handshake(String path, int maxInitialLineLength, int maxHeaderSize, Duration timeout,
-                            List<String> subprotocols, Set<String> allowedOrigins) {
+    public record Handshake(
+            String path,
+            int maxInitialLineLength,
+            int maxHeaderSize,
+            Duration timeout,
+            List<String> subprotocols,
+            Set<String> allowedOrigins) {
         public Handshake {
             check(subprotocols != null, "handshake.subprotocols must be given");
             check(allowedOrigins != null, "handshake.allowedOrigins must be given");
             subprotocols = List.copyOf(subprotocols);
             allowedOrigins = Set.copyOf(allowedOrigins);
             check(path == null || path.startsWith("/"), "handshake.path must start with '/', got " + path);
-            check(maxInitialLineLength >= 64, "handshake.maxInitialLineLength must be at least 64, got "
-                + maxInitialLineLength);
+            check(
+                    maxInitialLineLength >= 64,
+                    "handshake.maxInitialLineLength must be at least 64, got " + maxInitialLineLength);
             check(maxHeaderSize >= 256, "handshake.maxHeaderSize must be at least 256, got " + maxHeaderSize);
             checkPositive(timeout, "handshake.timeout");
             for (String protocol : subprotocols) {
@@ -97,20 +113,31 @@ public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Co
      * @param writeBufferHighWaterMark outbound bytes above which {@code isWritable()} turns false
      * @param memoryBudget bytes in flight of the whole process; 0: derived from the JVM's limits
      */
-    public record Limits(int maxFrameSize, int maxMessageSize, int maxOutboundBytes, int writeBufferHighWaterMark,
-                         long memoryBudget) {
+    public record Limits(
+            int maxFrameSize,
+            int maxMessageSize,
+            int maxOutboundBytes,
+            int writeBufferHighWaterMark,
+            long memoryBudget) {
         public Limits {
             // The same rules as the frame parser's FrameLimits: a control frame must fit.
-            check(maxFrameSize >= 125, "limits.maxFrameSize must be at least 125 (a control frame), got "
-                + maxFrameSize);
-            check(maxMessageSize >= maxFrameSize, "limits.maxMessageSize (" + maxMessageSize
-                + ") must be at least limits.maxFrameSize (" + maxFrameSize + ")");
-            check(writeBufferHighWaterMark >= 1024, "limits.writeBufferHighWaterMark must be at least 1024, got "
-                + writeBufferHighWaterMark);
-            check(maxOutboundBytes >= writeBufferHighWaterMark, "limits.maxOutboundBytes (" + maxOutboundBytes
-                + ") must be at least limits.writeBufferHighWaterMark (" + writeBufferHighWaterMark + ")");
-            check(memoryBudget >= 0, "limits.memoryBudget must be >= 0 (0: derived from the JVM's limits), got "
-                + memoryBudget);
+            check(
+                    maxFrameSize >= 125,
+                    "limits.maxFrameSize must be at least 125 (a control frame), got " + maxFrameSize);
+            check(
+                    maxMessageSize >= maxFrameSize,
+                    "limits.maxMessageSize (" + maxMessageSize + ") must be at least limits.maxFrameSize ("
+                            + maxFrameSize + ")");
+            check(
+                    writeBufferHighWaterMark >= 1024,
+                    "limits.writeBufferHighWaterMark must be at least 1024, got " + writeBufferHighWaterMark);
+            check(
+                    maxOutboundBytes >= writeBufferHighWaterMark,
+                    "limits.maxOutboundBytes (" + maxOutboundBytes
+                            + ") must be at least limits.writeBufferHighWaterMark (" + writeBufferHighWaterMark + ")");
+            check(
+                    memoryBudget >= 0,
+                    "limits.memoryBudget must be >= 0 (0: derived from the JVM's limits), got " + memoryBudget);
         }
 
         /**
@@ -149,8 +176,12 @@ public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Co
      * @param closeTimeout how long to wait for the peer's close frame after ours
      * @param loopStallTimeout an event loop without a heartbeat this long is stalled; zero: no watchdog
      */
-    public record Keepalive(Duration pingInterval, boolean skipPingWhenActive, Duration idleTimeout,
-                            Duration closeTimeout, Duration loopStallTimeout) {
+    public record Keepalive(
+            Duration pingInterval,
+            boolean skipPingWhenActive,
+            Duration idleTimeout,
+            Duration closeTimeout,
+            Duration loopStallTimeout) {
         public Keepalive {
             checkNotNegative(pingInterval, "keepalive.pingInterval");
             checkNotNegative(idleTimeout, "keepalive.idleTimeout");
@@ -167,14 +198,16 @@ public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Co
      * @param handshakesPerSecond upgrades per second (503 beyond); 0: no limit
      * @param retryAfter the base of the Retry-After a shed client is told
      */
-    public record Admission(int maxConnections, int maxConnectionsPerAddress, int handshakesPerSecond,
-                            Duration retryAfter) {
+    public record Admission(
+            int maxConnections, int maxConnectionsPerAddress, int handshakesPerSecond, Duration retryAfter) {
         public Admission {
             check(maxConnections >= 0, "admission.maxConnections must be >= 0 (0: no cap), got " + maxConnections);
-            check(maxConnectionsPerAddress >= 0, "admission.maxConnectionsPerAddress must be >= 0 (0: no cap), got "
-                + maxConnectionsPerAddress);
-            check(handshakesPerSecond >= 0, "admission.handshakesPerSecond must be >= 0 (0: no limit), got "
-                + handshakesPerSecond);
+            check(
+                    maxConnectionsPerAddress >= 0,
+                    "admission.maxConnectionsPerAddress must be >= 0 (0: no cap), got " + maxConnectionsPerAddress);
+            check(
+                    handshakesPerSecond >= 0,
+                    "admission.handshakesPerSecond must be >= 0 (0: no limit), got " + handshakesPerSecond);
             checkPositive(retryAfter, "admission.retryAfter");
         }
     }
@@ -281,8 +314,7 @@ public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Co
         private int handshakesPerSecond;
         private Duration retryAfter = Duration.ofSeconds(5);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * {@code listen.host}: Address to bind. Default {@code 0.0.0.0}: every IPv4 interface, as servers are usually
@@ -568,13 +600,13 @@ public record ServerConfig(Listen listen, Handshake handshake, Limits limits, Co
         /** Checks every value and builds; throws {@link IllegalArgumentException} naming the first bad one. */
         public ServerConfig build() {
             return new ServerConfig(
-                new Listen(host, port, transport, ioThreads, backlog, reusePort, leanConnections),
-                new Handshake(path, maxInitialLineLength, maxHeaderSize, handshakeTimeout, subprotocols,
-                    allowedOrigins),
-                new Limits(maxFrameSize, maxMessageSize, maxOutboundBytes, writeBufferHighWaterMark, memoryBudget),
-                new Compression(compression, compressionThreshold),
-                new Keepalive(pingInterval, skipPingWhenActive, idleTimeout, closeTimeout, loopStallTimeout),
-                new Admission(maxConnections, maxConnectionsPerAddress, handshakesPerSecond, retryAfter));
+                    new Listen(host, port, transport, ioThreads, backlog, reusePort, leanConnections),
+                    new Handshake(
+                            path, maxInitialLineLength, maxHeaderSize, handshakeTimeout, subprotocols, allowedOrigins),
+                    new Limits(maxFrameSize, maxMessageSize, maxOutboundBytes, writeBufferHighWaterMark, memoryBudget),
+                    new Compression(compression, compressionThreshold),
+                    new Keepalive(pingInterval, skipPingWhenActive, idleTimeout, closeTimeout, loopStallTimeout),
+                    new Admission(maxConnections, maxConnectionsPerAddress, handshakesPerSecond, retryAfter));
         }
     }
 }

@@ -23,17 +23,44 @@ package dev.throng.core;
  *     or 1013 when memory ran out); each cause is logged once
  * @param healthy whether every event loop answers its heartbeat (false: {@code /healthz} says 503)
  */
-public record ServerStats(long openConnections, long handshakesAccepted, long handshakesRejected, long handshakesShed,
-                          long pingsSent, long deadPeers, long bytesIn, long bytesOut, long memoryBudget,
-                          long memoryInFlight, long memoryPeak, long memoryRefused, long readPauses,
-                          long readsPausedNow, long connectionFailures, boolean healthy) {
+public record ServerStats(
+        long openConnections,
+        long handshakesAccepted,
+        long handshakesRejected,
+        long handshakesShed,
+        long pingsSent,
+        long deadPeers,
+        long bytesIn,
+        long bytesOut,
+        long memoryBudget,
+        long memoryInFlight,
+        long memoryPeak,
+        long memoryRefused,
+        long readPauses,
+        long readsPausedNow,
+        long connectionFailures,
+        boolean healthy) {
 
     /** One line for logs and exit reports. */
     public String summary() {
-        return String.format("%d open, %d accepted, %d rejected (%d shed), %d pings, %d dead peers, %d B in, %d B out,"
-                + " in flight %d/%d B (peak %d), %d refused for memory, %d read pauses (%d now), %d failures, %s",
-            openConnections, handshakesAccepted, handshakesRejected, handshakesShed, pingsSent, deadPeers, bytesIn,
-            bytesOut, memoryInFlight, memoryBudget, memoryPeak, memoryRefused, readPauses, readsPausedNow,
-            connectionFailures, healthy ? "healthy" : "UNHEALTHY");
+        return String.format(
+                "%d open, %d accepted, %d rejected (%d shed), %d pings, %d dead peers, %d B in, %d B out,"
+                        + " in flight %d/%d B (peak %d), %d refused for memory, %d read pauses (%d now), %d failures, %s",
+                openConnections,
+                handshakesAccepted,
+                handshakesRejected,
+                handshakesShed,
+                pingsSent,
+                deadPeers,
+                bytesIn,
+                bytesOut,
+                memoryInFlight,
+                memoryBudget,
+                memoryPeak,
+                memoryRefused,
+                readPauses,
+                readsPausedNow,
+                connectionFailures,
+                healthy ? "healthy" : "UNHEALTHY");
     }
 }

@@ -2,7 +2,6 @@ package dev.throng.core;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 

@@ -2,7 +2,6 @@ package dev.throng.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
-
 import java.net.SocketAddress;
 
 /**

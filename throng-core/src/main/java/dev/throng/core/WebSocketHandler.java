@@ -47,12 +47,10 @@ public interface WebSocketHandler {
     }
 
     /** The opening handshake completed; the connection can send. */
-    default void onOpen(WebSocketConnection connection) {
-    }
+    default void onOpen(WebSocketConnection connection) {}
 
     /** A complete text message, validated as UTF-8 (and inflated, when compressed). */
-    default void onText(WebSocketConnection connection, String text) {
-    }
+    default void onText(WebSocketConnection connection, String text) {}
 
     /**
      * A complete binary message (inflated, when compressed).
@@ -61,8 +59,7 @@ public interface WebSocketHandler {
      * {@code data.retain()} (and release it later) to keep it, or pass it to {@code sendBinary} after a
      * {@code retain()} (send takes one reference).
      */
-    default void onBinary(WebSocketConnection connection, ByteBuf data) {
-    }
+    default void onBinary(WebSocketConnection connection, ByteBuf data) {}
 
     /**
      * The connection closed. Called exactly once, after the TCP connection is closed.
@@ -71,10 +68,8 @@ public interface WebSocketHandler {
      *     1006 (closed without a close frame)
      * @param reason the peer's close reason, or the server's, or empty
      */
-    default void onClose(WebSocketConnection connection, int code, String reason) {
-    }
+    default void onClose(WebSocketConnection connection, int code, String reason) {}
 
     /** The handler threw while handling an event of this connection; the connection is being closed with 1011. */
-    default void onError(WebSocketConnection connection, Throwable cause) {
-    }
+    default void onError(WebSocketConnection connection, Throwable cause) {}
 }

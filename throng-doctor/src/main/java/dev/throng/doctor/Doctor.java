@@ -76,8 +76,12 @@ public final class Doctor {
         private void nofileSoft(Optional<OpenFilesLimit> limits) {
             String needed = ">= " + fdsPerProcess;
             if (limits.isEmpty()) {
-                add(CheckId.NOFILE_SOFT, "unreadable", needed, Status.WARN, "could not read /proc/self/limits; "
-                    + "check with: ulimit -Sn");
+                add(
+                        CheckId.NOFILE_SOFT,
+                        "unreadable",
+                        needed,
+                        Status.WARN,
+                        "could not read /proc/self/limits; " + "check with: ulimit -Sn");
                 return;
             }
             long soft = limits.get().soft();
@@ -87,16 +91,24 @@ public final class Doctor {
             }
             // HotSpot raises its soft limit to the hard one at start (-XX:+MaxFDLimit, on by default on Linux), so
             // a low soft limit only bites non-JVM tools and JVMs started with -XX:-MaxFDLimit.
-            add(CheckId.NOFILE_SOFT, OpenFilesLimit.show(soft), needed, Status.WARN,
-                "ulimit -Sn " + Math.min(limitNofile, limits.get().hard()) + " (the JVM raises soft to hard at "
-                    + "start via -XX:+MaxFDLimit, so only the hard limit binds throng)");
+            add(
+                    CheckId.NOFILE_SOFT,
+                    OpenFilesLimit.show(soft),
+                    needed,
+                    Status.WARN,
+                    "ulimit -Sn " + Math.min(limitNofile, limits.get().hard()) + " (the JVM raises soft to hard at "
+                            + "start via -XX:+MaxFDLimit, so only the hard limit binds throng)");
         }
 
         private void nofileHard(Optional<OpenFilesLimit> limits) {
             String needed = ">= " + fdsPerProcess;
             if (limits.isEmpty()) {
-                add(CheckId.NOFILE_HARD, "unreadable", needed, Status.WARN, "could not read /proc/self/limits; "
-                    + "check with: ulimit -Hn");
+                add(
+                        CheckId.NOFILE_HARD,
+                        "unreadable",
+                        needed,
+                        Status.WARN,
+                        "could not read /proc/self/limits; " + "check with: ulimit -Hn");
                 return;
             }
             long hard = limits.get().hard();
@@ -105,24 +117,38 @@ public final class Doctor {
                 return;
             }
             StringBuilder fix = new StringBuilder()
-                .append("raise it to ").append(limitNofile).append(": LimitNOFILE=").append(limitNofile)
-                .append(" in the systemd unit (drop-in below), or '").append(LimitsSnippet.limitsLine(limitNofile))
-                .append("' in /etc/security/limits.d for login shells");
+                    .append("raise it to ")
+                    .append(limitNofile)
+                    .append(": LimitNOFILE=")
+                    .append(limitNofile)
+                    .append(" in the systemd unit (drop-in below), or '")
+                    .append(LimitsSnippet.limitsLine(limitNofile))
+                    .append("' in /etc/security/limits.d for login shells");
             // The count throng serve --workers auto picks under this limit: one rule, WorkerSizing's.
             OptionalInt workers = WorkerSizing.workersFor(target.connections(), hard);
             if (workers.isPresent()) {
                 workersNeeded = workers;
                 int w = workers.getAsInt();
-                fix.append("; where it cannot be raised (containers), split the load over ").append(w)
-                    .append(" processes of up to ").append(WorkerSizing.busiest(target.connections(), w))
-                    .append(" connections")
-                    .append(target.role().accepts() ? ": throng serve --workers auto --max-connections "
-                        + target.connections() + " picks " + w : "")
-                    .append(" (check: throng doctor --workers ").append(w).append(')');
+                fix.append("; where it cannot be raised (containers), split the load over ")
+                        .append(w)
+                        .append(" processes of up to ")
+                        .append(WorkerSizing.busiest(target.connections(), w))
+                        .append(" connections")
+                        .append(
+                                target.role().accepts()
+                                        ? ": throng serve --workers auto --max-connections " + target.connections()
+                                                + " picks " + w
+                                        : "")
+                        .append(" (check: throng doctor --workers ")
+                        .append(w)
+                        .append(')');
             } else {
-                fix.append("; a hard limit of ").append(hard).append(" leaves too few descriptors after the ")
-                    .append(WorkerSizing.RESERVED_FDS).append(" (or a quarter of the limit) each process reserves, "
-                        + "so more processes do not help");
+                fix.append("; a hard limit of ")
+                        .append(hard)
+                        .append(" leaves too few descriptors after the ")
+                        .append(WorkerSizing.RESERVED_FDS)
+                        .append(" (or a quarter of the limit) each process reserves, "
+                                + "so more processes do not help");
             }
             add(CheckId.NOFILE_HARD, OpenFilesLimit.show(hard), needed, Status.FAIL, fix.toString());
         }
@@ -130,14 +156,22 @@ public final class Doctor {
         private void systemdLimit(OptionalLong nrOpen) {
             String needed = "LimitNOFILE >= " + fdsPerProcess;
             if (!target.role().accepts()) {
-                add(CheckId.SYSTEMD_LIMIT_NOFILE, "-", "-", Status.SKIP, "role client: throng.service runs the "
-                    + "server only");
+                add(
+                        CheckId.SYSTEMD_LIMIT_NOFILE,
+                        "-",
+                        "-",
+                        Status.SKIP,
+                        "role client: throng.service runs the " + "server only");
                 return;
             }
             Optional<String> unit = SystemdUnit.find(system);
             if (unit.isEmpty()) {
-                add(CheckId.SYSTEMD_LIMIT_NOFILE, SystemdUnit.UNIT + " not installed", needed, Status.SKIP,
-                    "to run under systemd, install deploy/throng.service (LimitNOFILE=1048576)");
+                add(
+                        CheckId.SYSTEMD_LIMIT_NOFILE,
+                        SystemdUnit.UNIT + " not installed",
+                        needed,
+                        Status.SKIP,
+                        "to run under systemd, install deploy/throng.service (LimitNOFILE=1048576)");
                 return;
             }
             SystemdUnit.Limit limit = SystemdUnit.limitNofile(system, unit.get(), nrOpen.orElse(0));
@@ -145,9 +179,15 @@ public final class Doctor {
             if (limit.hard() >= fdsPerProcess) {
                 add(CheckId.SYSTEMD_LIMIT_NOFILE, current, needed, Status.OK, "");
             } else {
-                add(CheckId.SYSTEMD_LIMIT_NOFILE, current, needed, Status.FAIL, "LimitNOFILE=" + limitNofile
-                    + " in /etc/systemd/system/" + SystemdUnit.UNIT + ".d/limits.conf (below), then systemctl "
-                    + "daemon-reload && systemctl restart throng");
+                add(
+                        CheckId.SYSTEMD_LIMIT_NOFILE,
+                        current,
+                        needed,
+                        Status.FAIL,
+                        "LimitNOFILE=" + limitNofile
+                                + " in /etc/systemd/system/" + SystemdUnit.UNIT
+                                + ".d/limits.conf (below), then systemctl "
+                                + "daemon-reload && systemctl restart throng");
             }
         }
 
@@ -155,19 +195,33 @@ public final class Doctor {
             String key = "fs.nr_open";
             String needed = ">= " + limitNofile;
             if (nrOpen.isEmpty()) {
-                unreadable(CheckId.NR_OPEN, key, needed, Long.toString(limitNofile),
-                    "ceiling of RLIMIT_NOFILE: LimitNOFILE=" + limitNofile + " must fit under it");
+                unreadable(
+                        CheckId.NR_OPEN,
+                        key,
+                        needed,
+                        Long.toString(limitNofile),
+                        "ceiling of RLIMIT_NOFILE: LimitNOFILE=" + limitNofile + " must fit under it");
                 return;
             }
             long current = nrOpen.getAsLong();
             // Below the per-process need nothing can raise the hard limit far enough; between the need and the
             // rounded LimitNOFILE the recommended drop-in would be refused, so it is worth a warning.
-            Status status = current >= limitNofile ? Status.OK
-                : current >= fdsPerProcess ? Status.WARN : Status.FAIL;
-            add(CheckId.NR_OPEN, Long.toString(current), needed, status, status == Status.OK ? ""
-                : "sysctl -w fs.nr_open=" + limitNofile + " (the hard RLIMIT_NOFILE cannot be raised above it)");
-            setting(key, current, limitNofile, status,
-                "ceiling of RLIMIT_NOFILE: LimitNOFILE=" + limitNofile + " must fit under it");
+            Status status = current >= limitNofile ? Status.OK : current >= fdsPerProcess ? Status.WARN : Status.FAIL;
+            add(
+                    CheckId.NR_OPEN,
+                    Long.toString(current),
+                    needed,
+                    status,
+                    status == Status.OK
+                            ? ""
+                            : "sysctl -w fs.nr_open=" + limitNofile
+                                    + " (the hard RLIMIT_NOFILE cannot be raised above it)");
+            setting(
+                    key,
+                    current,
+                    limitNofile,
+                    status,
+                    "ceiling of RLIMIT_NOFILE: LimitNOFILE=" + limitNofile + " must fit under it");
         }
 
         private void fileMax() {
@@ -175,14 +229,21 @@ public final class Doctor {
             long need = Sizing.systemFds(target);
             long recommended = Sizing.roundUpToPowerOfTwo(need);
             String reason = "open files system-wide: " + target.socketsOnBox() + " sockets, "
-                + WorkerSizing.RESERVED_FDS + " per process, " + Sizing.FD_HEADROOM_FOR_OS + " for the OS";
+                    + WorkerSizing.RESERVED_FDS + " per process, " + Sizing.FD_HEADROOM_FOR_OS + " for the OS";
             OptionalLong current = readLong(key);
             if (current.isEmpty()) {
                 unreadable(CheckId.FILE_MAX, key, ">= " + need, Long.toString(recommended), reason);
                 return;
             }
-            minimum(CheckId.FILE_MAX, key, current.getAsLong(), need, recommended, Status.FAIL,
-                " (past it, opening any file fails with ENFILE)", reason);
+            minimum(
+                    CheckId.FILE_MAX,
+                    key,
+                    current.getAsLong(),
+                    need,
+                    recommended,
+                    Status.FAIL,
+                    " (past it, opening any file fails with ENFILE)",
+                    reason);
         }
 
         private void somaxconn() {
@@ -197,9 +258,16 @@ public final class Doctor {
                 unreadable(CheckId.SOMAXCONN, key, ">= " + serverBacklog, Long.toString(serverBacklog), reason);
                 return;
             }
-            minimum(CheckId.SOMAXCONN, key, current.getAsLong(), serverBacklog, serverBacklog, Status.WARN,
-                " (the kernel silently cuts throng's backlog of " + serverBacklog + " to " + current.getAsLong()
-                    + "; a reconnect storm then drops SYNs and clients retry after 1 s, 3 s, 7 s)", reason);
+            minimum(
+                    CheckId.SOMAXCONN,
+                    key,
+                    current.getAsLong(),
+                    serverBacklog,
+                    serverBacklog,
+                    Status.WARN,
+                    " (the kernel silently cuts throng's backlog of " + serverBacklog + " to " + current.getAsLong()
+                            + "; a reconnect storm then drops SYNs and clients retry after 1 s, 3 s, 7 s)",
+                    reason);
         }
 
         private void synBacklog() {
@@ -214,15 +282,26 @@ public final class Doctor {
                 unreadable(CheckId.SYN_BACKLOG, key, ">= " + serverBacklog, Long.toString(serverBacklog), reason);
                 return;
             }
-            minimum(CheckId.SYN_BACKLOG, key, current.getAsLong(), serverBacklog, serverBacklog, Status.WARN,
-                " (with tcp_syncookies=0 SYNs are dropped once 3/4 of it is in use)", reason);
+            minimum(
+                    CheckId.SYN_BACKLOG,
+                    key,
+                    current.getAsLong(),
+                    serverBacklog,
+                    serverBacklog,
+                    Status.WARN,
+                    " (with tcp_syncookies=0 SYNs are dropped once 3/4 of it is in use)",
+                    reason);
         }
 
         private void portRange() {
             String key = "net.ipv4.ip_local_port_range";
             if (!target.role().connects()) {
-                add(CheckId.PORT_RANGE, "-", "-", Status.SKIP, "role server: accepted connections take no local "
-                    + "port");
+                add(
+                        CheckId.PORT_RANGE,
+                        "-",
+                        "-",
+                        Status.SKIP,
+                        "role server: accepted connections take no local " + "port");
                 return;
             }
             String recommendedText = Sizing.PORT_RANGE_LOW + " " + Sizing.PORT_RANGE_HIGH;
@@ -230,8 +309,8 @@ public final class Doctor {
             long n = target.connections();
             long recommendedPorts = Sizing.portsInRange(Sizing.PORT_RANGE_LOW, Sizing.PORT_RANGE_HIGH);
             long recommendedAddresses = Sizing.sourceAddressesFor(n, recommendedPorts);
-            String needed = recommendedText + " (" + recommendedPorts + " ports: " + plural(recommendedAddresses,
-                "source address") + ")";
+            String needed = recommendedText + " (" + recommendedPorts + " ports: "
+                    + plural(recommendedAddresses, "source address") + ")";
             Optional<long[]> range = readLongs(key, 2);
             if (range.isEmpty()) {
                 unreadable(CheckId.PORT_RANGE, key, needed, recommendedText, reason);
@@ -251,11 +330,18 @@ public final class Doctor {
             long newHigh = Math.max(high, Sizing.PORT_RANGE_HIGH);
             long newAddresses = Sizing.sourceAddressesFor(n, Sizing.portsInRange(newLow, newHigh));
             // Not a FAIL: the client may already spread over enough addresses or server ports; the doctor cannot see.
-            add(CheckId.PORT_RANGE, current, needed, Status.WARN, "sysctl -w " + key + "='" + newLow + " "
-                + newHigh + "', then spread the client over " + plural(newAddresses, "source address")
-                + " (on loopback 127.0.0.1-127.0.0." + Math.min(newAddresses, 254) + ") or as many server ports: "
-                + "one source address holds " + Sizing.portsInRange(newLow, newHigh) + " connections per server "
-                + "address:port");
+            add(
+                    CheckId.PORT_RANGE,
+                    current,
+                    needed,
+                    Status.WARN,
+                    "sysctl -w " + key + "='" + newLow + " "
+                            + newHigh + "', then spread the client over " + plural(newAddresses, "source address")
+                            + " (on loopback 127.0.0.1-127.0.0." + Math.min(newAddresses, 254)
+                            + ") or as many server ports: "
+                            + "one source address holds " + Sizing.portsInRange(newLow, newHigh)
+                            + " connections per server "
+                            + "address:port");
             sysctls.add(new Sysctl(key, low + " " + high, newLow + " " + newHigh, reason));
         }
 
@@ -268,15 +354,22 @@ public final class Doctor {
             long need = Sizing.conntrackEntries(target);
             long recommended = Sizing.roundUpToPowerOfTwo(need);
             String reason = "one tracked entry per connection, plus " + Sizing.CONNTRACK_HEADROOM_PERCENT
-                + "% for connections closing (TIME_WAIT) while clients reconnect";
+                    + "% for connections closing (TIME_WAIT) while clients reconnect";
             OptionalLong current = readLong(key);
             if (current.isEmpty()) {
                 unreadable(CheckId.CONNTRACK_MAX, key, ">= " + need, Long.toString(recommended), reason);
                 return;
             }
-            minimum(CheckId.CONNTRACK_MAX, key, current.getAsLong(), need, recommended, Status.FAIL,
-                " (a full table drops new connections: 'nf_conntrack: table full, dropping packet'), or exempt "
-                    + "throng's port: iptables -t raw -A PREROUTING -p tcp --dport <port> -j NOTRACK", reason);
+            minimum(
+                    CheckId.CONNTRACK_MAX,
+                    key,
+                    current.getAsLong(),
+                    need,
+                    recommended,
+                    Status.FAIL,
+                    " (a full table drops new connections: 'nf_conntrack: table full, dropping packet'), or exempt "
+                            + "throng's port: iptables -t raw -A PREROUTING -p tcp --dport <port> -j NOTRACK",
+                    reason);
         }
 
         private void tcpMem() {
@@ -284,7 +377,7 @@ public final class Doctor {
             long need = Sizing.tcpPages(target);
             long[] recommended = Sizing.tcpMem(need);
             String reason = "TCP buffer pages (low, pressure, cap): a message to all " + target.socketsOnBox()
-                + " sockets holds a page each";
+                    + " sockets holds a page each";
             String needed = "pressure, cap >= " + need + " pages (" + Units.bytes(need * 4096) + ")";
             Optional<long[]> current = readLongs(key, 3);
             if (current.isEmpty()) {
@@ -292,12 +385,17 @@ public final class Doctor {
                 return;
             }
             long[] now = current.get();
-            long[] value = {Math.max(now[0], recommended[0]), Math.max(now[1], recommended[1]),
-                Math.max(now[2], recommended[2])};
+            long[] value = {
+                Math.max(now[0], recommended[0]), Math.max(now[1], recommended[1]), Math.max(now[2], recommended[2])
+            };
             Status status = now[2] < need ? Status.FAIL : now[1] < need ? Status.WARN : Status.OK;
-            String fix = status == Status.OK ? "" : "sysctl -w " + key + "='" + join(value) + "' (in pages; "
-                + (status == Status.FAIL ? "past the cap the kernel refuses socket memory and drops data"
-                    : "past pressure the kernel shrinks every socket's buffers") + ")";
+            String fix = status == Status.OK
+                    ? ""
+                    : "sysctl -w " + key + "='" + join(value) + "' (in pages; "
+                            + (status == Status.FAIL
+                                    ? "past the cap the kernel refuses socket memory and drops data"
+                                    : "past pressure the kernel shrinks every socket's buffers")
+                            + ")";
             add(CheckId.TCP_MEM, join(now) + " (cap " + Units.bytes(now[2] * 4096) + ")", needed, status, fix);
             sysctls.add(new Sysctl(key, join(now), status == Status.OK ? join(now) : join(value), reason));
         }
@@ -307,8 +405,12 @@ public final class Doctor {
             String needed = ">= " + Units.bytes(need);
             OptionalLong availableKb = memAvailableKb();
             if (availableKb.isEmpty()) {
-                add(CheckId.MEMORY, "unreadable", needed, Status.WARN, "could not read MemAvailable from "
-                    + "/proc/meminfo; check with: free -g");
+                add(
+                        CheckId.MEMORY,
+                        "unreadable",
+                        needed,
+                        Status.WARN,
+                        "could not read MemAvailable from " + "/proc/meminfo; check with: free -g");
                 return;
             }
             long available = availableKb.getAsLong() * 1024;
@@ -318,12 +420,18 @@ public final class Doctor {
                 return;
             }
             long fits = Sizing.connectionsThatFit(available, target.role(), target.workers());
-            add(CheckId.MEMORY, current, needed, Status.FAIL, "add RAM, or plan for at most " + fits
-                + " connections (--connections " + fits + "); estimate per connection: "
-                + Units.bytes(Sizing.bytesPerConnection(target.role())) + " (kernel "
-                + MeasuredCosts.KERNEL_BYTES_PER_IDLE_SOCKET + " B + heap " + Sizing.HEAP_PER_LIVE_BYTE + " x "
-                + MeasuredCosts.JVM_HEAP_BYTES_PER_CONNECTION + " B per socket) + "
-                + Units.bytes(MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS) + " per process");
+            add(
+                    CheckId.MEMORY,
+                    current,
+                    needed,
+                    Status.FAIL,
+                    "add RAM, or plan for at most " + fits
+                            + " connections (--connections " + fits + "); estimate per connection: "
+                            + Units.bytes(Sizing.bytesPerConnection(target.role())) + " (kernel "
+                            + MeasuredCosts.KERNEL_BYTES_PER_IDLE_SOCKET + " B + heap " + Sizing.HEAP_PER_LIVE_BYTE
+                            + " x "
+                            + MeasuredCosts.JVM_HEAP_BYTES_PER_CONNECTION + " B per socket) + "
+                            + Units.bytes(MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS) + " per process");
         }
 
         private void epoll() {
@@ -334,20 +442,36 @@ public final class Doctor {
             }
             // --workers shares one port through SO_REUSEPORT, which throng sets on epoll only.
             boolean needsReusePort = target.workers() > 1 && target.role().accepts();
-            add(CheckId.EPOLL, "unavailable: " + cause.get(), "loads", needsReusePort ? Status.FAIL : Status.WARN,
-                (needsReusePort ? "--workers needs SO_REUSEPORT, which throng sets on epoll only; "
-                    : "throng falls back to NIO (more garbage per event, no SO_REUSEPORT); ")
-                    + "put netty-transport-native-epoll (linux-x86_64) on the class path and make sure "
-                    + "java.io.tmpdir is not mounted noexec (or set -Dio.netty.native.workdir)");
+            add(
+                    CheckId.EPOLL,
+                    "unavailable: " + cause.get(),
+                    "loads",
+                    needsReusePort ? Status.FAIL : Status.WARN,
+                    (needsReusePort
+                                    ? "--workers needs SO_REUSEPORT, which throng sets on epoll only; "
+                                    : "throng falls back to NIO (more garbage per event, no SO_REUSEPORT); ")
+                            + "put netty-transport-native-epoll (linux-x86_64) on the class path and make sure "
+                            + "java.io.tmpdir is not mounted noexec (or set -Dio.netty.native.workdir)");
         }
 
         /** A sysctl whose value must be at least {@code need}; {@code recommended} is what the fix sets. */
-        private void minimum(CheckId id, String key, long current, long need, long recommended, Status below,
-                             String why, String reason) {
+        private void minimum(
+                CheckId id,
+                String key,
+                long current,
+                long need,
+                long recommended,
+                Status below,
+                String why,
+                String reason) {
             Status status = current >= need ? Status.OK : below;
             long value = Math.max(current, recommended);
-            add(id, Long.toString(current), ">= " + need, status,
-                status == Status.OK ? "" : "sysctl -w " + key + "=" + value + why);
+            add(
+                    id,
+                    Long.toString(current),
+                    ">= " + need,
+                    status,
+                    status == Status.OK ? "" : "sysctl -w " + key + "=" + value + why);
             setting(key, current, value, status, reason);
         }
 
@@ -357,8 +481,12 @@ public final class Doctor {
         }
 
         private void unreadable(CheckId id, String key, String needed, String value, String reason) {
-            add(id, "unreadable", needed, Status.WARN, "could not read " + procPath(key) + "; sysctl -w " + key
-                + "='" + value + "' if the kernel has it");
+            add(
+                    id,
+                    "unreadable",
+                    needed,
+                    Status.WARN,
+                    "could not read " + procPath(key) + "; sysctl -w " + key + "='" + value + "' if the kernel has it");
             sysctls.add(new Sysctl(key, null, value, reason));
         }
 
@@ -399,7 +527,8 @@ public final class Doctor {
         }
         for (String line : meminfo.get().split("\n")) {
             if (line.startsWith("MemAvailable:")) {
-                String[] fields = line.substring("MemAvailable:".length()).trim().split("\\s+");
+                String[] fields =
+                        line.substring("MemAvailable:".length()).trim().split("\\s+");
                 try {
                     return OptionalLong.of(Long.parseLong(fields[0]));
                 } catch (NumberFormatException e) {

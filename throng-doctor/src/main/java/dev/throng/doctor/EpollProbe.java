@@ -1,7 +1,6 @@
 package dev.throng.doctor;
 
 import io.netty.channel.epoll.Epoll;
-
 import java.util.Optional;
 
 /** Whether Netty's native epoll transport loads here; a seam so tests can play a machine where it does not. */

@@ -56,9 +56,9 @@ public final class FileSystemReader implements SystemReader {
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile)
-                .map(p -> p.getFileName().toString())
-                .sorted()
-                .collect(Collectors.toList());
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,8 +16,7 @@ public final class LimitsSnippet {
     /** The account {@code deploy/throng.service} runs as. */
     public static final String USER = "throng";
 
-    private LimitsSnippet() {
-    }
+    private LimitsSnippet() {}
 
     /** The systemd drop-in's content. */
     public static String systemdDropIn(long limitNofile) {
@@ -32,8 +31,8 @@ public final class LimitsSnippet {
     /** Both, each under a comment naming its file and how to make it take effect. */
     public static String render(long limitNofile) {
         return "# " + DROP_IN_PATH + "  (then: systemctl daemon-reload && systemctl restart throng)\n"
-            + systemdDropIn(limitNofile)
-            + "\n# " + LIMITS_D_PATH + "  (login sessions only; log in again)\n"
-            + limitsLine(limitNofile) + "\n";
+                + systemdDropIn(limitNofile)
+                + "\n# " + LIMITS_D_PATH + "  (login sessions only; log in again)\n"
+                + limitsLine(limitNofile) + "\n";
     }
 }

@@ -37,6 +37,5 @@ public final class MeasuredCosts {
      */
     public static final long JVM_BASELINE_BYTES_PER_PROCESS = 64L << 20;
 
-    private MeasuredCosts() {
-    }
+    private MeasuredCosts() {}
 }

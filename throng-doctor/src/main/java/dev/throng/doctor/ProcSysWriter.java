@@ -25,7 +25,11 @@ public final class ProcSysWriter implements SysctlWriter {
 
     @Override
     public void write(String key, String value) throws IOException {
-        Files.writeString(pathOf(key), value + "\n", StandardCharsets.US_ASCII,
-            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.writeString(
+                pathOf(key),
+                value + "\n",
+                StandardCharsets.US_ASCII,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * @param workersNeeded when the hard open-files limit stops one process: how many processes that limit allows
  *                      the target in; empty otherwise (or when no number of processes helps)
  */
-public record Report(Target target, List<Check> checks, List<Sysctl> sysctls, long limitNofile,
-                     OptionalInt workersNeeded) {
+public record Report(
+        Target target, List<Check> checks, List<Sysctl> sysctls, long limitNofile, OptionalInt workersNeeded) {
 
     public Report {
         Objects.requireNonNull(target, "target");
@@ -39,7 +39,9 @@ public record Report(Target target, List<Check> checks, List<Sysctl> sysctls, lo
 
     /** The row for {@code id}. */
     public Check check(CheckId id) {
-        return checks.stream().filter(c -> c.id() == id).findFirst()
-            .orElseThrow(() -> new NoSuchElementException(id.id()));
+        return checks.stream()
+                .filter(c -> c.id() == id)
+                .findFirst()
+                .orElseThrow(() -> new NoSuchElementException(id.id()));
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.UncheckedIOException;
 import java.util.List;
 
@@ -16,8 +15,7 @@ public final class ReportJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     /** The report as one pretty-printed JSON object; {@code applied} is only written after --apply. */
     public static String render(Report report, List<SysctlApplier.Change> applied, boolean didApply) {
@@ -30,12 +28,12 @@ public final class ReportJson {
         ArrayNode checks = root.putArray("checks");
         for (Check check : report.checks()) {
             checks.addObject()
-                .put("id", check.id().id())
-                .put("name", check.name())
-                .put("current", check.current())
-                .put("needed", check.needed())
-                .put("status", check.status().name())
-                .put("fix", check.fix());
+                    .put("id", check.id().id())
+                    .put("name", check.name())
+                    .put("current", check.current())
+                    .put("needed", check.needed())
+                    .put("status", check.status().name())
+                    .put("fix", check.fix());
         }
         if (report.workersNeeded().isPresent()) {
             root.put("workersNeeded", report.workersNeeded().getAsInt());
@@ -46,11 +44,11 @@ public final class ReportJson {
         ArrayNode sysctls = root.putArray("sysctls");
         for (Sysctl sysctl : report.sysctls()) {
             sysctls.addObject()
-                .put("key", sysctl.key())
-                .put("current", sysctl.current() == null ? null : Sysctl.normalize(sysctl.current()))
-                .put("value", Sysctl.normalize(sysctl.value()))
-                .put("changes", sysctl.changes())
-                .put("reason", sysctl.reason());
+                    .put("key", sysctl.key())
+                    .put("current", sysctl.current() == null ? null : Sysctl.normalize(sysctl.current()))
+                    .put("value", Sysctl.normalize(sysctl.value()))
+                    .put("changes", sysctl.changes())
+                    .put("reason", sysctl.reason());
         }
         root.put("sysctlFile", SysctlFile.render(report));
         root.put("limitsSnippet", LimitsSnippet.render(report.limitNofile()));
@@ -58,10 +56,10 @@ public final class ReportJson {
             ArrayNode changes = root.putArray("applied");
             for (SysctlApplier.Change change : applied) {
                 changes.addObject()
-                    .put("key", change.key())
-                    .put("from", change.from())
-                    .put("to", change.to())
-                    .put("error", change.error());
+                        .put("key", change.key())
+                        .put("from", change.from())
+                        .put("to", change.to())
+                        .put("error", change.error());
             }
         }
         try {

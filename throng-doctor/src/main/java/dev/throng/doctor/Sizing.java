@@ -36,8 +36,7 @@ public final class Sizing {
     /** Highest local port: the top of the 16-bit port space. */
     public static final int PORT_RANGE_HIGH = 65_535;
 
-    private Sizing() {
-    }
+    private Sizing() {}
 
     /** {@code ceil(a / b)} for positive {@code b}. */
     public static long ceilDiv(long a, long b) {
@@ -105,20 +104,20 @@ public final class Sizing {
     /** Memory one connection costs this box: kernel and provisioned heap for each of its sockets here. */
     public static long bytesPerConnection(Role role) {
         long perSocket = MeasuredCosts.KERNEL_BYTES_PER_IDLE_SOCKET
-            + MeasuredCosts.JVM_HEAP_BYTES_PER_CONNECTION * HEAP_PER_LIVE_BYTE;
+                + MeasuredCosts.JVM_HEAP_BYTES_PER_CONNECTION * HEAP_PER_LIVE_BYTE;
         return perSocket * role.socketsPerConnection();
     }
 
     /** Memory the target needs: {@link #bytesPerConnection} for each connection plus each process's baseline. */
     public static long memoryBytes(Target target) {
         return target.connections() * bytesPerConnection(target.role())
-            + target.processes() * MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS;
+                + target.processes() * MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS;
     }
 
     /** The most connections {@code availableBytes} can hold for this role and worker count (0 if none). */
     public static long connectionsThatFit(long availableBytes, Role role, int workers) {
         long forConnections = availableBytes
-            - (long) workers * role.socketsPerConnection() * MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS;
+                - (long) workers * role.socketsPerConnection() * MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS;
         return Math.max(0, forConnections / bytesPerConnection(role));
     }
 }

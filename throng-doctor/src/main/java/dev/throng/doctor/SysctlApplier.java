@@ -25,8 +25,7 @@ public final class SysctlApplier {
         }
     }
 
-    private SysctlApplier() {
-    }
+    private SysctlApplier() {}
 
     /** Writes every sysctl of {@code report} that {@link Sysctl#changes() changes}; returns what happened. */
     public static List<Change> apply(Report report, SysctlWriter writer) {

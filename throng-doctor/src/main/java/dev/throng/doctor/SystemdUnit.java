@@ -17,7 +17,7 @@ public final class SystemdUnit {
 
     /** Unit directories in systemd's order of precedence: the administrator's, runtime, then the vendor's. */
     static final List<String> UNIT_DIRS =
-        List.of("/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system");
+            List.of("/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system");
 
     /** systemd's built-in hard limit for services since v240 (soft 1024, so select() keeps working). */
     static final long SYSTEMD_DEFAULT_HARD = 524_288;
@@ -29,11 +29,9 @@ public final class SystemdUnit {
      * @param text   the value as written, e.g. {@code 1024:524288} or {@code infinity}
      * @param hard   the hard limit it sets ({@code infinity} is capped by the kernel at {@code fs.nr_open})
      */
-    public record Limit(String source, String text, long hard) {
-    }
+    public record Limit(String source, String text, long hard) {}
 
-    private SystemdUnit() {
-    }
+    private SystemdUnit() {}
 
     /** The installed unit file's path, if any. */
     public static Optional<String> find(SystemReader system) {
@@ -113,7 +111,9 @@ public final class SystemdUnit {
                 continue;
             }
             int eq = line.indexOf('=');
-            if (current.equals(section) && eq > 0 && line.substring(0, eq).trim().equals(key)) {
+            if (current.equals(section)
+                    && eq > 0
+                    && line.substring(0, eq).trim().equals(key)) {
                 found = line.substring(eq + 1).trim();
             }
         }

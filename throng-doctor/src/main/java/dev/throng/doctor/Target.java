@@ -23,8 +23,8 @@ public record Target(long connections, Role role, int workers) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
         }
         if (workers > connections) {
-            throw new IllegalArgumentException("workers (" + workers + ") must not exceed connections ("
-                + connections + ")");
+            throw new IllegalArgumentException(
+                    "workers (" + workers + ") must not exceed connections (" + connections + ")");
         }
     }
 

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Human-readable sizes for the report. */
 final class Units {
 
-    private Units() {
-    }
+    private Units() {}
 
     /** Binary units with one decimal: {@code 3.7 GiB}, {@code 64.0 MiB}, {@code 512 B}. */
     static String bytes(long bytes) {

@@ -34,8 +34,7 @@ public final class WorkerSizing {
      */
     private static final int SPREAD_DEVIATIONS = 4;
 
-    private WorkerSizing() {
-    }
+    private WorkerSizing() {}
 
     /** The connections a process can hold under an open-files limit, leaving {@link #RESERVED_FDS}. */
     public static long perProcess(long openFiles) {

@@ -1,12 +1,11 @@
 package dev.throng.doctor;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Runs the doctor on the real machine, read-only: whatever the box, it must report every check and not crash. */
 class DoctorOnThisMachineTest {
@@ -14,7 +13,7 @@ class DoctorOnThisMachineTest {
     @Test
     void reportsEveryCheckForTheRealMachine() {
         Report report = new Doctor(SystemReader.machine(), EpollProbe.netty(), Fixtures.SERVER_BACKLOG)
-            .examine(Target.defaults());
+                .examine(Target.defaults());
 
         assertThat(report.checks()).extracting(Check::id).containsExactly(CheckId.values());
         assertThat(report.checks()).allSatisfy(c -> {
@@ -41,7 +40,8 @@ class DoctorOnThisMachineTest {
     /** The file as the kernel gives it to an ordinary reader, whitespace-normalised like the report. */
     private static String cat(String path) {
         try {
-            Process cat = new ProcessBuilder("cat", path).redirectErrorStream(true).start();
+            Process cat =
+                    new ProcessBuilder("cat", path).redirectErrorStream(true).start();
             String text = new String(cat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(cat.waitFor()).as("cat " + path).isZero();
             return Sysctl.normalize(text);

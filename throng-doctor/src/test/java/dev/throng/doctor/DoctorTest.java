@@ -1,15 +1,14 @@
 package dev.throng.doctor;
 
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DoctorTest {
 
@@ -29,9 +28,15 @@ class DoctorTest {
         @Test
         void cannotReachAMillion() {
             assertThat(report.reachable()).isFalse();
-            assertThat(report.failures()).extracting(Check::id).containsExactly(CheckId.NOFILE_HARD,
-                CheckId.SYSTEMD_LIMIT_NOFILE, CheckId.FILE_MAX, CheckId.CONNTRACK_MAX, CheckId.TCP_MEM,
-                CheckId.MEMORY);
+            assertThat(report.failures())
+                    .extracting(Check::id)
+                    .containsExactly(
+                            CheckId.NOFILE_HARD,
+                            CheckId.SYSTEMD_LIMIT_NOFILE,
+                            CheckId.FILE_MAX,
+                            CheckId.CONNTRACK_MAX,
+                            CheckId.TCP_MEM,
+                            CheckId.MEMORY);
         }
 
         @Test
@@ -41,9 +46,13 @@ class DoctorTest {
             assertThat(hard.current()).isEqualTo("4096");
             assertThat(hard.needed()).isEqualTo(">= 1000256");
             // 4096 - 256 = 3840 per process; 278 workers are dealt up to 3,598 + 240, 277 up to 3,611 + 241.
-            assertThat(hard.fix()).contains("LimitNOFILE=1048576", "throng - nofile 1048576",
-                "split the load over 278 processes of up to 3838 connections",
-                "throng serve --workers auto --max-connections 1000000 picks 278", "throng doctor --workers 278");
+            assertThat(hard.fix())
+                    .contains(
+                            "LimitNOFILE=1048576",
+                            "throng - nofile 1048576",
+                            "split the load over 278 processes of up to 3838 connections",
+                            "throng serve --workers auto --max-connections 1000000 picks 278",
+                            "throng doctor --workers 278");
             assertThat(report.workersNeeded()).hasValue(278);
         }
 
@@ -59,8 +68,7 @@ class DoctorTest {
             Check systemd = report.check(CheckId.SYSTEMD_LIMIT_NOFILE);
             assertThat(systemd.status()).isEqualTo(Status.FAIL);
             assertThat(systemd.current()).isEqualTo("65536 (/etc/systemd/system/throng.service)");
-            assertThat(systemd.fix()).contains("LimitNOFILE=1048576", "throng.service.d/limits.conf",
-                "daemon-reload");
+            assertThat(systemd.fix()).contains("LimitNOFILE=1048576", "throng.service.d/limits.conf", "daemon-reload");
         }
 
         @Test
@@ -80,8 +88,11 @@ class DoctorTest {
         void warnsThatSomaxconnCutsTheServersBacklog() {
             Check somaxconn = report.check(CheckId.SOMAXCONN);
             assertThat(somaxconn.status()).isEqualTo(Status.WARN);
-            assertThat(somaxconn.fix()).startsWith("sysctl -w net.core.somaxconn=4096").contains("to 128");
-            assertThat(report.check(CheckId.SYN_BACKLOG).fix()).startsWith("sysctl -w net.ipv4.tcp_max_syn_backlog=4096");
+            assertThat(somaxconn.fix())
+                    .startsWith("sysctl -w net.core.somaxconn=4096")
+                    .contains("to 128");
+            assertThat(report.check(CheckId.SYN_BACKLOG).fix())
+                    .startsWith("sysctl -w net.ipv4.tcp_max_syn_backlog=4096");
         }
 
         @Test
@@ -95,8 +106,9 @@ class DoctorTest {
             Check conntrack = report.check(CheckId.CONNTRACK_MAX);
             assertThat(conntrack.status()).isEqualTo(Status.FAIL);
             assertThat(conntrack.current()).isEqualTo("65536");
-            assertThat(conntrack.fix()).startsWith("sysctl -w net.netfilter.nf_conntrack_max=2097152")
-                .contains("NOTRACK");
+            assertThat(conntrack.fix())
+                    .startsWith("sysctl -w net.netfilter.nf_conntrack_max=2097152")
+                    .contains("NOTRACK");
         }
 
         @Test
@@ -164,12 +176,12 @@ class DoctorTest {
         void widensANarrowPortRangeAndCountsAddressesForIt(@TempDir Path dir) {
             Path root = Fixtures.copy(Fixtures.TUNED, dir);
             Fixtures.write(root.resolve("proc/sys/net/ipv4/ip_local_port_range"), "32768\t60999\n");
-            Report report = Fixtures.doctor(root)
-                .examine(new Target(1_000_000, Role.CLIENT, 1));
+            Report report = Fixtures.doctor(root).examine(new Target(1_000_000, Role.CLIENT, 1));
             Check ports = report.check(CheckId.PORT_RANGE);
             assertThat(ports.current()).isEqualTo("32768 60999 (28232 ports: 36 source addresses)");
-            assertThat(ports.fix()).startsWith("sysctl -w net.ipv4.ip_local_port_range='1024 65535'")
-                .contains("16 source addresses");
+            assertThat(ports.fix())
+                    .startsWith("sysctl -w net.ipv4.ip_local_port_range='1024 65535'")
+                    .contains("16 source addresses");
         }
     }
 
@@ -181,8 +193,10 @@ class DoctorTest {
 
         Report alone = doctor.examine(MILLION);
         assertThat(alone.check(CheckId.NOFILE_HARD).status()).isEqualTo(Status.FAIL);
-        assertThat(alone.check(CheckId.NOFILE_HARD).fix()).contains("over 53 processes of up to 19418 connections",
-            "throng serve --workers auto --max-connections 1000000 picks 53");
+        assertThat(alone.check(CheckId.NOFILE_HARD).fix())
+                .contains(
+                        "over 53 processes of up to 19418 connections",
+                        "throng serve --workers auto --max-connections 1000000 picks 53");
         assertThat(alone.workersNeeded()).hasValue(53);
 
         Report split = doctor.examine(new Target(1_000_000, Role.SERVER, 53));
@@ -229,10 +243,20 @@ class DoctorTest {
     void warnsButDoesNotFailWhenNothingCanBeRead(@TempDir Path empty) {
         Report report = Fixtures.doctor(empty).examine(MILLION);
         assertThat(report.checks()).extracting(Check::id).containsExactly(CheckId.values());
-        assertThat(report.checks()).filteredOn(c -> c.current().equals("unreadable")).extracting(Check::id)
-            .containsExactlyElementsOf(Arrays.asList(CheckId.NOFILE_SOFT, CheckId.NOFILE_HARD, CheckId.NR_OPEN,
-                CheckId.FILE_MAX, CheckId.SOMAXCONN, CheckId.SYN_BACKLOG, CheckId.TCP_MEM, CheckId.MEMORY));
-        assertThat(report.checks()).filteredOn(c -> c.current().equals("unreadable"))
-            .allSatisfy(c -> assertThat(c.status()).isEqualTo(Status.WARN));
+        assertThat(report.checks())
+                .filteredOn(c -> c.current().equals("unreadable"))
+                .extracting(Check::id)
+                .containsExactlyElementsOf(Arrays.asList(
+                        CheckId.NOFILE_SOFT,
+                        CheckId.NOFILE_HARD,
+                        CheckId.NR_OPEN,
+                        CheckId.FILE_MAX,
+                        CheckId.SOMAXCONN,
+                        CheckId.SYN_BACKLOG,
+                        CheckId.TCP_MEM,
+                        CheckId.MEMORY));
+        assertThat(report.checks())
+                .filteredOn(c -> c.current().equals("unreadable"))
+                .allSatisfy(c -> assertThat(c.status()).isEqualTo(Status.WARN));
     }
 }

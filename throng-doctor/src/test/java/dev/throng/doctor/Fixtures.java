@@ -1,7 +1,6 @@
 package dev.throng.doctor;
 
 import dev.throng.core.ServerConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -26,8 +25,7 @@ final class Fixtures {
     /** A probe for a machine where epoll loads. */
     static final EpollProbe EPOLL_LOADS = Optional::empty;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static Path root(String name) {
         URL url = Fixtures.class.getResource("/" + name);
@@ -100,7 +98,7 @@ final class Fixtures {
     /** A /proc/self/limits text with the given open-files limits. */
     static String limits(long soft, long hard) {
         return "Limit                     Soft Limit           Hard Limit           Units     \n"
-            + "Max stack size            8388608              unlimited            bytes     \n"
-            + String.format("Max open files            %-20d %-20d files     %n", soft, hard);
+                + "Max stack size            8388608              unlimited            bytes     \n"
+                + String.format("Max open files            %-20d %-20d files     %n", soft, hard);
     }
 }

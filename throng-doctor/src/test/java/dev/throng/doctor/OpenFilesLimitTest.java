@@ -1,12 +1,11 @@
 package dev.throng.doctor;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OpenFilesLimitTest {
 
@@ -23,9 +22,10 @@ class OpenFilesLimitTest {
 
     @Test
     void isEmptyWithoutTheLineOrWithGarbage() {
-        assertThat(OpenFilesLimit.parse("Max stack size 8388608 unlimited bytes\n")).isEmpty();
+        assertThat(OpenFilesLimit.parse("Max stack size 8388608 unlimited bytes\n"))
+                .isEmpty();
         assertThat(OpenFilesLimit.parse("Max open files            lots                 more                 files\n"))
-            .isEmpty();
+                .isEmpty();
     }
 
     @Test
@@ -40,7 +40,8 @@ class OpenFilesLimitTest {
 
     @Test
     void thisProcessReadsItsOwnLimitsWhichTheJvmHasRaisedToTheHardOne() throws Exception {
-        OpenFilesLimit expected = OpenFilesLimit.parse(Files.readString(Path.of("/proc/self/limits"))).orElseThrow();
+        OpenFilesLimit expected = OpenFilesLimit.parse(Files.readString(Path.of("/proc/self/limits")))
+                .orElseThrow();
         assertThat(OpenFilesLimit.ofThisProcess()).isEqualTo(expected);
         assertThat(expected.soft()).isEqualTo(expected.hard());
     }

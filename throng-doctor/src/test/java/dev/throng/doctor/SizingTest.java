@@ -1,8 +1,8 @@
 package dev.throng.doctor;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class SizingTest {
 
@@ -23,8 +23,10 @@ class SizingTest {
     @Test
     void theWorkersTheLimitRequiresFitUnderItAndOneFewerDoNot() {
         int workers = WorkerSizing.workersFor(1_000_000, 20_000).getAsInt();
-        assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, workers))).isLessThanOrEqualTo(20_000);
-        assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, workers - 1))).isGreaterThan(20_000);
+        assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, workers)))
+                .isLessThanOrEqualTo(20_000);
+        assertThat(Sizing.fdsPerProcess(new Target(1_000_000, Role.SERVER, workers - 1)))
+                .isGreaterThan(20_000);
     }
 
     @Test
@@ -55,7 +57,8 @@ class SizingTest {
     void sourceAddressesFollowThePortRange() {
         assertThat(Sizing.portsInRange(32_768, 60_999)).isEqualTo(28_232);
         assertThat(Sizing.sourceAddressesFor(1_000_000, 28_232)).isEqualTo(36);
-        assertThat(Sizing.sourceAddressesFor(1_000_000, Sizing.portsInRange(1_024, 65_535))).isEqualTo(16);
+        assertThat(Sizing.sourceAddressesFor(1_000_000, Sizing.portsInRange(1_024, 65_535)))
+                .isEqualTo(16);
         assertThat(Sizing.sourceAddressesFor(1_000, 28_232)).isEqualTo(1);
     }
 
@@ -63,9 +66,9 @@ class SizingTest {
     void memoryIsKernelPlusProvisionedHeapPerSocketPlusABaselinePerProcess() {
         long perSocket = MeasuredCosts.KERNEL_BYTES_PER_IDLE_SOCKET + 2 * MeasuredCosts.JVM_HEAP_BYTES_PER_CONNECTION;
         assertThat(Sizing.memoryBytes(Fixtures.server(1_000_000)))
-            .isEqualTo(1_000_000 * perSocket + MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS);
+                .isEqualTo(1_000_000 * perSocket + MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS);
         assertThat(Sizing.memoryBytes(new Target(1_000_000, Role.BOTH, 1)))
-            .isEqualTo(2_000_000 * perSocket + 2 * MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS);
+                .isEqualTo(2_000_000 * perSocket + 2 * MeasuredCosts.JVM_BASELINE_BYTES_PER_PROCESS);
     }
 
     @Test

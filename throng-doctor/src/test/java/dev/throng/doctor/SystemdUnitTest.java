@@ -1,11 +1,10 @@
 package dev.throng.doctor;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SystemdUnitTest {
 
@@ -21,7 +20,8 @@ class SystemdUnitTest {
     void takesTheLastAssignmentInTheServiceSectionOnly() {
         String unit = "[Unit]\nLimitNOFILE=1\n[Service]\nLimitNOFILE=2\n# LimitNOFILE=3\nLimitNOFILE = 4\n[Install]\n";
         assertThat(SystemdUnit.lastAssignment(unit, "Service", "LimitNOFILE")).contains("4");
-        assertThat(SystemdUnit.lastAssignment("[Service]\nExecStart=x\n", "Service", "LimitNOFILE")).isEmpty();
+        assertThat(SystemdUnit.lastAssignment("[Service]\nExecStart=x\n", "Service", "LimitNOFILE"))
+                .isEmpty();
     }
 
     @Test
@@ -50,7 +50,8 @@ class SystemdUnitTest {
         Fixtures.write(root.resolve("etc/systemd/system/throng.service"), "[Service]\nLimitNOFILE=1048576\n");
         Fixtures.write(root.resolve("etc/systemd/system/throng.service.d/reset.conf"), "[Service]\nLimitNOFILE=\n");
         SystemReader system = SystemReader.rootedAt(root);
-        SystemdUnit.Limit limit = SystemdUnit.limitNofile(system, SystemdUnit.find(system).orElseThrow(), 1_048_576);
+        SystemdUnit.Limit limit =
+                SystemdUnit.limitNofile(system, SystemdUnit.find(system).orElseThrow(), 1_048_576);
         assertThat(limit.source()).isEqualTo("systemd default");
         assertThat(limit.hard()).isEqualTo(524_288);
     }

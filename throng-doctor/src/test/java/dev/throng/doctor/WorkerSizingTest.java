@@ -1,12 +1,11 @@
 package dev.throng.doctor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class WorkerSizingTest {
 
@@ -24,11 +23,13 @@ class WorkerSizingTest {
     void descriptorsForIsTheSmallestLimitThatHoldsTheConnections() {
         for (long connections = 1; connections <= 5_000; connections++) {
             long limit = WorkerSizing.descriptorsFor(connections);
-            assertThat(WorkerSizing.perProcess(limit)).as("%d connections", connections)
-                .isGreaterThanOrEqualTo(connections);
+            assertThat(WorkerSizing.perProcess(limit))
+                    .as("%d connections", connections)
+                    .isGreaterThanOrEqualTo(connections);
             if (limit > 1) {
-                assertThat(WorkerSizing.perProcess(limit - 1)).as("%d connections", connections)
-                    .isLessThan(connections);
+                assertThat(WorkerSizing.perProcess(limit - 1))
+                        .as("%d connections", connections)
+                        .isLessThan(connections);
             }
         }
         assertThat(WorkerSizing.descriptorsFor(1_000_000)).isEqualTo(1_000_256);
@@ -45,7 +46,8 @@ class WorkerSizingTest {
         // 52 would be dealt 19,231 + 555, more than the 19,744 a process holds
         assertThat(WorkerSizing.busiest(1_000_000, 52)).isEqualTo(19_231 + 555).isGreaterThan(19_744);
         assertThat(WorkerSizing.cap(1_000_000, 52, OPEN_FILES)).isEqualTo(19_744);
-        assertThat(WorkerSizing.descriptorsFor(WorkerSizing.busiest(1_000_000, 53))).isEqualTo(19_674);
+        assertThat(WorkerSizing.descriptorsFor(WorkerSizing.busiest(1_000_000, 53)))
+                .isEqualTo(19_674);
     }
 
     @Test
@@ -63,7 +65,8 @@ class WorkerSizingTest {
         assertThat(WorkerSizing.workersFor(1_000, 6)).hasValue(1_000);
         assertThat(WorkerSizing.workersFor(1_000, 5)).isEmpty();
         assertThat(WorkerSizing.workersFor(1_000, 0)).isEmpty();
-        assertThat(WorkerSizing.workersFor(10_000_000_000L, OPEN_FILES).getAsInt()).isGreaterThan(506_484);
+        assertThat(WorkerSizing.workersFor(10_000_000_000L, OPEN_FILES).getAsInt())
+                .isGreaterThan(506_484);
         assertThat(WorkerSizing.workersFor(Long.MAX_VALUE / 2, 6)).isEmpty();
     }
 
@@ -88,8 +91,17 @@ class WorkerSizingTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1000000,20000", "1000000,4096", "1000000,1024", "200000,20000", "19745,20000", "2000000,65536",
-        "1000,6", "123457,777", "5000000,100000"})
+    @CsvSource({
+        "1000000,20000",
+        "1000000,4096",
+        "1000000,1024",
+        "200000,20000",
+        "19745,20000",
+        "2000000,65536",
+        "1000,6",
+        "123457,777",
+        "5000000,100000"
+    })
     void bisectionFindsTheCountThatCountingUpFinds(long total, long openFiles) {
         assertThat(WorkerSizing.workersFor(total, openFiles)).hasValue((int) countingUp(total, openFiles));
     }
@@ -100,8 +112,9 @@ class WorkerSizingTest {
         for (int i = 0; i < 2_000; i++) {
             long total = random.nextLong(1, 3_000_000);
             long openFiles = random.nextLong(6, 200_000);
-            assertThat(WorkerSizing.workersFor(total, openFiles)).as("%d under %d", total, openFiles)
-                .hasValue((int) countingUp(total, openFiles));
+            assertThat(WorkerSizing.workersFor(total, openFiles))
+                    .as("%d under %d", total, openFiles)
+                    .hasValue((int) countingUp(total, openFiles));
         }
     }
 

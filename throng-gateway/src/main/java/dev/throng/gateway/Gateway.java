@@ -12,10 +12,9 @@ import dev.throng.gateway.hub.Hub;
 import dev.throng.gateway.hub.PusherHandler;
 import dev.throng.gateway.metrics.GatewayMetrics;
 import dev.throng.gateway.webhook.Webhooks;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
 
 /**
  * A running Pusher gateway: the engine's server with the Pusher protocol on every connection and the REST API on the
@@ -61,8 +60,9 @@ public final class Gateway implements AutoCloseable {
         Webhooks webhooks = new Webhooks(config.webhookSettings());
         Hub hub = new Hub(apps, broker, metrics, webhooks, config.maxPendingPublicationBytes());
         PusherHandler handler = new PusherHandler(hub, broker, apps, config.activityTimeout(), webhooks, metrics);
-        ApiService api = new ApiService(new ApiHandler(apps, config.requestTimestampWindow(), config.cacheTtl(), hub,
-            broker, metrics), config.maxRequestBodyBytes());
+        ApiService api = new ApiService(
+                new ApiHandler(apps, config.requestTimestampWindow(), config.cacheTtl(), hub, broker, metrics),
+                config.maxRequestBodyBytes());
         metrics.broker(broker::degradedReason);
         broker.start(hub, metrics);
         ThrongServer server;
@@ -79,11 +79,14 @@ public final class Gateway implements AutoCloseable {
         for (App app : apps.all()) {
             if (app.isDevelopment()) {
                 LOG.warn("serving the development app (id app-id, key app-key, secret app-secret): its secret is "
-                    + "public; configure apps of your own before anyone else can reach this server");
+                        + "public; configure apps of your own before anyone else can reach this server");
             }
         }
-        LOG.info("Pusher gateway: {} app(s) on ws://{}:{}/app/{{key}}, REST on the same port", apps.size(),
-            server.localAddress().getHostString(), server.port());
+        LOG.info(
+                "Pusher gateway: {} app(s) on ws://{}:{}/app/{{key}}, REST on the same port",
+                apps.size(),
+                server.localAddress().getHostString(),
+                server.port());
         return new Gateway(server, hub, broker, webhooks, metrics);
     }
 

@@ -2,7 +2,6 @@ package dev.throng.gateway;
 
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.webhook.WebhookSettings;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -34,45 +33,86 @@ import java.util.List;
  *     writing already (an estimate, not a measurement), so accepting more would only add latency. Process-wide, not
  *     per app: the loops and the memory are shared by every app
  */
-public record GatewayConfig(List<App> apps, Duration activityTimeout, Duration requestTimestampWindow,
-                            int maxRequestBodyBytes, Duration cacheTtl, Duration webhookBatchWindow,
-                            Duration webhookVacancyDelay, Duration webhookRetryFor, int webhookQueueSize,
-                            int maxPendingPublicationBytes) {
+public record GatewayConfig(
+        List<App> apps,
+        Duration activityTimeout,
+        Duration requestTimestampWindow,
+        int maxRequestBodyBytes,
+        Duration cacheTtl,
+        Duration webhookBatchWindow,
+        Duration webhookVacancyDelay,
+        Duration webhookRetryFor,
+        int webhookQueueSize,
+        int maxPendingPublicationBytes) {
 
     /** Default {@link #maxPendingPublicationBytes}: 4 MiB (the reason is in the record's javadoc). */
     public static final int MAX_PENDING_PUBLICATION_BYTES = 4 << 20;
 
     /** The defaults, with the development app. */
-    public static final GatewayConfig DEFAULTS = new GatewayConfig(List.of(App.development()), Duration.ofSeconds(120),
-        Duration.ofSeconds(600), 256 * 1024, Duration.ofMinutes(30), Duration.ofMillis(250), Duration.ofSeconds(3),
-        Duration.ofMinutes(5), 10_000, MAX_PENDING_PUBLICATION_BYTES);
+    public static final GatewayConfig DEFAULTS = new GatewayConfig(
+            List.of(App.development()),
+            Duration.ofSeconds(120),
+            Duration.ofSeconds(600),
+            256 * 1024,
+            Duration.ofMinutes(30),
+            Duration.ofMillis(250),
+            Duration.ofSeconds(3),
+            Duration.ofMinutes(5),
+            10_000,
+            MAX_PENDING_PUBLICATION_BYTES);
 
     /** As the canonical constructor, with the default {@link #maxPendingPublicationBytes}. */
-    public GatewayConfig(List<App> apps, Duration activityTimeout, Duration requestTimestampWindow,
-                         int maxRequestBodyBytes, Duration cacheTtl, Duration webhookBatchWindow,
-                         Duration webhookVacancyDelay, Duration webhookRetryFor, int webhookQueueSize) {
-        this(apps, activityTimeout, requestTimestampWindow, maxRequestBodyBytes, cacheTtl, webhookBatchWindow,
-            webhookVacancyDelay, webhookRetryFor, webhookQueueSize, MAX_PENDING_PUBLICATION_BYTES);
+    public GatewayConfig(
+            List<App> apps,
+            Duration activityTimeout,
+            Duration requestTimestampWindow,
+            int maxRequestBodyBytes,
+            Duration cacheTtl,
+            Duration webhookBatchWindow,
+            Duration webhookVacancyDelay,
+            Duration webhookRetryFor,
+            int webhookQueueSize) {
+        this(
+                apps,
+                activityTimeout,
+                requestTimestampWindow,
+                maxRequestBodyBytes,
+                cacheTtl,
+                webhookBatchWindow,
+                webhookVacancyDelay,
+                webhookRetryFor,
+                webhookQueueSize,
+                MAX_PENDING_PUBLICATION_BYTES);
     }
 
     public GatewayConfig {
         apps = apps == null || apps.isEmpty() ? List.of(App.development()) : List.copyOf(apps);
-        check(activityTimeout != null && activityTimeout.toSeconds() >= 1,
-            "activityTimeout must be at least 1 s (pusher-js refuses 0), got " + activityTimeout);
-        check(requestTimestampWindow != null && !requestTimestampWindow.isNegative() && !requestTimestampWindow.isZero(),
-            "requestTimestampWindow must be positive, got " + requestTimestampWindow);
+        check(
+                activityTimeout != null && activityTimeout.toSeconds() >= 1,
+                "activityTimeout must be at least 1 s (pusher-js refuses 0), got " + activityTimeout);
+        check(
+                requestTimestampWindow != null
+                        && !requestTimestampWindow.isNegative()
+                        && !requestTimestampWindow.isZero(),
+                "requestTimestampWindow must be positive, got " + requestTimestampWindow);
         check(maxRequestBodyBytes >= 1024, "maxRequestBodyBytes must be at least 1024, got " + maxRequestBodyBytes);
-        check(cacheTtl != null && !cacheTtl.isNegative() && !cacheTtl.isZero(), "cacheTtl must be positive, got "
-            + cacheTtl);
-        check(webhookBatchWindow != null && !webhookBatchWindow.isNegative(),
-            "webhookBatchWindow must not be negative, got " + webhookBatchWindow);
-        check(webhookVacancyDelay != null && !webhookVacancyDelay.isNegative(),
-            "webhookVacancyDelay must not be negative, got " + webhookVacancyDelay);
-        check(webhookRetryFor != null && !webhookRetryFor.isNegative(), "webhookRetryFor must not be negative, got "
-            + webhookRetryFor);
+        check(
+                cacheTtl != null && !cacheTtl.isNegative() && !cacheTtl.isZero(),
+                "cacheTtl must be positive, got " + cacheTtl);
+        check(
+                webhookBatchWindow != null && !webhookBatchWindow.isNegative(),
+                "webhookBatchWindow must not be negative, got " + webhookBatchWindow);
+        check(
+                webhookVacancyDelay != null && !webhookVacancyDelay.isNegative(),
+                "webhookVacancyDelay must not be negative, got " + webhookVacancyDelay);
+        check(
+                webhookRetryFor != null && !webhookRetryFor.isNegative(),
+                "webhookRetryFor must not be negative, got " + webhookRetryFor);
         check(webhookQueueSize >= 1, "webhookQueueSize must be at least 1, got " + webhookQueueSize);
-        check(maxPendingPublicationBytes >= 64 * 1024, "maxPendingPublicationBytes must be at least 64k (a few "
-            + "full-size events), got " + maxPendingPublicationBytes);
+        check(
+                maxPendingPublicationBytes >= 64 * 1024,
+                "maxPendingPublicationBytes must be at least 64k (a few " + "full-size events), got "
+                        + maxPendingPublicationBytes);
     }
 
     /** The same configuration with {@code apps}. */
@@ -82,14 +122,32 @@ public record GatewayConfig(List<App> apps, Duration activityTimeout, Duration r
     }
 
     public GatewayConfig withApps(List<App> apps) {
-        return new GatewayConfig(apps, activityTimeout, requestTimestampWindow, maxRequestBodyBytes, cacheTtl,
-            webhookBatchWindow, webhookVacancyDelay, webhookRetryFor, webhookQueueSize, maxPendingPublicationBytes);
+        return new GatewayConfig(
+                apps,
+                activityTimeout,
+                requestTimestampWindow,
+                maxRequestBodyBytes,
+                cacheTtl,
+                webhookBatchWindow,
+                webhookVacancyDelay,
+                webhookRetryFor,
+                webhookQueueSize,
+                maxPendingPublicationBytes);
     }
 
     /** The same configuration with {@code maxPendingPublicationBytes}. */
     public GatewayConfig withMaxPendingPublicationBytes(int maxPendingPublicationBytes) {
-        return new GatewayConfig(apps, activityTimeout, requestTimestampWindow, maxRequestBodyBytes, cacheTtl,
-            webhookBatchWindow, webhookVacancyDelay, webhookRetryFor, webhookQueueSize, maxPendingPublicationBytes);
+        return new GatewayConfig(
+                apps,
+                activityTimeout,
+                requestTimestampWindow,
+                maxRequestBodyBytes,
+                cacheTtl,
+                webhookBatchWindow,
+                webhookVacancyDelay,
+                webhookRetryFor,
+                webhookQueueSize,
+                maxPendingPublicationBytes);
     }
 
     private static void check(boolean ok, String message) {

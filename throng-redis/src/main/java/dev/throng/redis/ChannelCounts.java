@@ -2,7 +2,6 @@ package dev.throng.redis;
 
 import dev.throng.gateway.app.App;
 import io.lettuce.core.ScriptOutputType;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +25,7 @@ final class ChannelCounts {
     private final RedisBroker broker;
     /** App id → channel → count. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Count>> byApp = new ConcurrentHashMap<>();
+
     private final ConcurrentLinkedQueue<Count> changed = new ConcurrentLinkedQueue<>();
     /** Channels that lost their last subscriber here while Redis was away (see {@link #gone}): app id, channel. */
     private final java.util.Set<List<String>> vacatedWhileAway = ConcurrentHashMap.newKeySet();
@@ -37,6 +37,7 @@ final class ChannelCounts {
         int local;
         /** The last value Redis acknowledged (-1: unknown). */
         int flushed;
+
         boolean queued;
         boolean removed;
 
@@ -52,7 +53,7 @@ final class ChannelCounts {
 
     void subscribed(App app, String channel, int delta) {
         ConcurrentHashMap<String, Count> counts = byApp.computeIfAbsent(app.id(), id -> new ConcurrentHashMap<>());
-        for (;;) {
+        for (; ; ) {
             Count count = counts.computeIfAbsent(channel, c -> new Count(app, channel));
             synchronized (count) {
                 if (count.removed) {
@@ -192,11 +193,12 @@ final class ChannelCounts {
 
     /** The disconnection lost what was in flight: what Redis holds is unknown until the rebuild. */
     void disconnected() {
-        byApp.values().forEach(counts -> counts.values().forEach(count -> {
-            synchronized (count) {
-                count.flushed = -1;
-            }
-        }));
+        byApp.values()
+                .forEach(counts -> counts.values().forEach(count -> {
+                    synchronized (count) {
+                        count.flushed = -1;
+                    }
+                }));
     }
 
     /** This node's count of {@code channel} (tests). */

@@ -2,7 +2,6 @@ package dev.throng.redis;
 
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.broker.BrokerUnavailableException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +29,8 @@ final class ChannelSubscriptions {
     /** What {@link #ready} answers for a channel Redis has confirmed (shared; a future: callers see it done). */
     static final CompletionStage<Void> READY = CompletableFuture.completedFuture(null);
     /** What it answers while Redis is unreachable (shared). */
-    static final CompletionStage<Void> UNREACHABLE = CompletableFuture.failedFuture(
-        new BrokerUnavailableException("redis is unreachable"));
+    static final CompletionStage<Void> UNREACHABLE =
+            CompletableFuture.failedFuture(new BrokerUnavailableException("redis is unreachable"));
     /** Channels per SUBSCRIBE or UNSUBSCRIBE command: bounded, so that one command stays a small write. */
     private static final int BATCH = 512;
 
@@ -50,9 +49,11 @@ final class ChannelSubscriptions {
         boolean sent;
         /** Redis confirmed the subscription (and no UNSUBSCRIBE followed). */
         boolean confirmed;
+
         int unsubscribesInFlight;
         /** Subscribers waiting for the confirmation, or null. */
         CompletableFuture<Void> ready;
+
         boolean queued;
         /** Out of the map: interest must make a new one. */
         boolean removed;
@@ -71,9 +72,10 @@ final class ChannelSubscriptions {
     /** The hub gained its first or lost its last subscriber of {@code channel}. */
     void interest(App app, String channel, boolean interested) {
         String redisChannel = broker.keys.channel(app, channel);
-        for (;;) {
-            Sub sub = interested ? byRedisChannel.computeIfAbsent(redisChannel, rc -> new Sub(app, channel, rc))
-                : byRedisChannel.get(redisChannel);
+        for (; ; ) {
+            Sub sub = interested
+                    ? byRedisChannel.computeIfAbsent(redisChannel, rc -> new Sub(app, channel, rc))
+                    : byRedisChannel.get(redisChannel);
             if (sub == null) {
                 return;
             }
@@ -116,13 +118,13 @@ final class ChannelSubscriptions {
                 CompletableFuture<Void> ready = new CompletableFuture<>();
                 sub.ready = ready;
                 ready.orTimeout(broker.settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((v, failure) -> {
-                        synchronized (sub) {
-                            if (sub.ready == ready) {
-                                sub.ready = null;
+                        .whenComplete((v, failure) -> {
+                            synchronized (sub) {
+                                if (sub.ready == ready) {
+                                    sub.ready = null;
+                                }
                             }
-                        }
-                    });
+                        });
             }
             return sub.ready;
         }
@@ -158,7 +160,8 @@ final class ChannelSubscriptions {
             }
         }
         for (int i = 0; i < subscribe.size(); i += BATCH) {
-            String[] batch = subscribe.subList(i, Math.min(subscribe.size(), i + BATCH)).toArray(String[]::new);
+            String[] batch =
+                    subscribe.subList(i, Math.min(subscribe.size(), i + BATCH)).toArray(String[]::new);
             broker.meters.command(BrokerMeters.Op.SUBSCRIBE);
             CompletionStage<Void> done = broker.redis.subscribe(batch);
             done.whenComplete((v, failure) -> {
@@ -169,7 +172,9 @@ final class ChannelSubscriptions {
             sent.add(done);
         }
         for (int i = 0; i < unsubscribe.size(); i += BATCH) {
-            String[] batch = unsubscribe.subList(i, Math.min(unsubscribe.size(), i + BATCH)).toArray(String[]::new);
+            String[] batch = unsubscribe
+                    .subList(i, Math.min(unsubscribe.size(), i + BATCH))
+                    .toArray(String[]::new);
             broker.meters.command(BrokerMeters.Op.UNSUBSCRIBE);
             CompletionStage<Void> done = broker.redis.unsubscribe(batch);
             done.whenComplete((v, failure) -> {
@@ -303,8 +308,10 @@ final class ChannelSubscriptions {
     /** Fails what waited (outside any lock: the waiting subscriptions go on at once, served locally). */
     private static void fail(CompletableFuture<Void> ready, Throwable failure) {
         if (ready != null) {
-            ready.completeExceptionally(failure instanceof BrokerUnavailableException ? failure
-                : new BrokerUnavailableException("redis did not subscribe: " + failure, failure));
+            ready.completeExceptionally(
+                    failure instanceof BrokerUnavailableException
+                            ? failure
+                            : new BrokerUnavailableException("redis did not subscribe: " + failure, failure));
         }
     }
 

@@ -2,7 +2,6 @@ package dev.throng.redis;
 
 import dev.throng.gateway.app.App;
 import io.lettuce.core.ScriptOutputType;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +59,7 @@ final class ConnectionQuota {
 
     boolean admit(App app, int max) {
         AppQuota q = of(app);
-        for (;;) {
+        for (; ; ) {
             int mine = q.mine.get();
             if (mine + q.others >= max) {
                 return false;

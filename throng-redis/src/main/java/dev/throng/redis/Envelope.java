@@ -26,10 +26,16 @@ record Envelope(String origin, String excluded, String user, String event, Strin
         excluded = utf8Safe(excluded);
         user = utf8Safe(user);
         event = utf8Safe(event);
-        StringBuilder sb = new StringBuilder(origin.length() + 24 + length(excluded) + length(user) + event.length()
-            + data.length());
-        sb.append(origin).append('|').append(excluded == null ? -1 : excluded.length()).append('|')
-            .append(user == null ? -1 : user.length()).append('|').append(event.length()).append('|');
+        StringBuilder sb = new StringBuilder(
+                origin.length() + 24 + length(excluded) + length(user) + event.length() + data.length());
+        sb.append(origin)
+                .append('|')
+                .append(excluded == null ? -1 : excluded.length())
+                .append('|')
+                .append(user == null ? -1 : user.length())
+                .append('|')
+                .append(event.length())
+                .append('|');
         if (excluded != null) {
             sb.append(excluded);
         }
@@ -99,8 +105,9 @@ record Envelope(String origin, String excluded, String user, String event, Strin
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             if (Character.isSurrogate(ch)) {
-                boolean paired = Character.isHighSurrogate(ch) && i + 1 < s.length()
-                    && Character.isLowSurrogate(s.charAt(i + 1));
+                boolean paired = Character.isHighSurrogate(ch)
+                        && i + 1 < s.length()
+                        && Character.isLowSurrogate(s.charAt(i + 1));
                 if (!paired) {
                     return replaceUnpaired(s);
                 }

@@ -2,11 +2,10 @@ package dev.throng.redis;
 
 import dev.throng.gateway.app.App;
 import io.lettuce.core.ScriptOutputType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's lease in Redis, and the reaper of dead nodes' (issue #18 items 3 and 6). Every {@code leaseRefresh} the
@@ -34,8 +33,13 @@ final class NodeLease {
     /** Refreshes the lease; completes with whether the lease had gone (then the node must rebuild). */
     CompletionStage<Boolean> refresh() {
         broker.meters.command(BrokerMeters.Op.LEASE);
-        CompletionStage<Long> reply = Scripts.LEASE.run(broker.redis, ScriptOutputType.INTEGER, List.of(
-            broker.keys.prefix, broker.nodeId, Long.toString(broker.settings.leaseTtl().toMillis())));
+        CompletionStage<Long> reply = Scripts.LEASE.run(
+                broker.redis,
+                ScriptOutputType.INTEGER,
+                List.of(
+                        broker.keys.prefix,
+                        broker.nodeId,
+                        Long.toString(broker.settings.leaseTtl().toMillis())));
         return reply.handle((added, failure) -> {
             if (failure != null) {
                 broker.meters.error(BrokerMeters.Op.LEASE);
@@ -51,8 +55,10 @@ final class NodeLease {
     /** Removes expired nodes (or, with {@code node}, that one now) and tells this node what changed. */
     CompletionStage<?> reap(String node) {
         broker.meters.command(BrokerMeters.Op.REAP);
-        CompletionStage<List<Object>> reply = Scripts.REAP.run(broker.redis, ScriptOutputType.MULTI, List.of(
-            broker.keys.prefix, broker.nodeId, node == null ? "" : node, Integer.toString(REAP_BATCH)));
+        CompletionStage<List<Object>> reply = Scripts.REAP.run(
+                broker.redis,
+                ScriptOutputType.MULTI,
+                List.of(broker.keys.prefix, broker.nodeId, node == null ? "" : node, Integer.toString(REAP_BATCH)));
         return reply.whenComplete((changes, failure) -> {
             if (failure != null) {
                 broker.meters.error(BrokerMeters.Op.REAP);
@@ -76,8 +82,8 @@ final class NodeLease {
                 if (kind.equals("vacated")) {
                     broker.occupancy(app, channel, false);
                 } else {
-                    broker.presence.announced(app, kind, channel, (String) changes.get(i + 3),
-                        (String) changes.get(i + 4));
+                    broker.presence.announced(
+                            app, kind, channel, (String) changes.get(i + 3), (String) changes.get(i + 4));
                 }
             }
         });

@@ -5,7 +5,6 @@ import dev.throng.gateway.broker.Broker;
 import dev.throng.gateway.broker.BrokerUnavailableException;
 import dev.throng.gateway.broker.Publication;
 import io.lettuce.core.ScriptOutputType;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,8 +71,8 @@ final class PresenceBook {
         this.broker = broker;
     }
 
-    CompletionStage<Broker.Joined> join(App app, String channel, Broker.Member member, String socketId,
-                                        int maxMembers) {
+    CompletionStage<Broker.Joined> join(
+            App app, String channel, Broker.Member member, String socketId, int maxMembers) {
         CompletionStage<List<Object>> reply;
         order.readLock().lock();
         try {
@@ -216,8 +215,8 @@ final class PresenceBook {
                 return;
             }
             for (int i = 0; i + 3 < events.size(); i += 4) {
-                announced(app, (String) events.get(i), (String) events.get(i + 1), (String) events.get(i + 2),
-                    (String) events.get(i + 3));
+                announced(app, (String) events.get(i), (String) events.get(i + 1), (String) events.get(i + 2), (String)
+                        events.get(i + 3));
             }
         });
     }
@@ -225,16 +224,21 @@ final class PresenceBook {
     /** A script added or removed a member and published it to the others: delivered here, and the node told. */
     void announced(App app, String kind, String channel, String userId, String data) {
         boolean added = kind.equals("added");
-        broker.deliverLocally(new Publication(app, channel,
-            added ? "pusher_internal:member_added" : "pusher_internal:member_removed", data, null, null,
-            System.nanoTime()));
+        broker.deliverLocally(new Publication(
+                app,
+                channel,
+                added ? "pusher_internal:member_added" : "pusher_internal:member_removed",
+                data,
+                null,
+                null,
+                System.nanoTime()));
         broker.membership(app, channel, userId, added);
     }
 
     private Room room(App app, String channel) {
         broker.know(app);
         ConcurrentHashMap<String, Room> rooms = byApp.computeIfAbsent(app.id(), id -> new ConcurrentHashMap<>());
-        for (;;) {
+        for (; ; ) {
             Room room = rooms.computeIfAbsent(channel, c -> new Room(app, channel));
             synchronized (room) {
                 if (!room.removed) {
@@ -280,8 +284,7 @@ final class PresenceBook {
         return args;
     }
 
-    private static void group(List<String> args, String channel, String userId, int connections,
-                              Broker.Member member) {
+    private static void group(List<String> args, String channel, String userId, int connections, Broker.Member member) {
         args.add(channel);
         args.add(userId);
         args.add(Integer.toString(connections));
@@ -295,8 +298,9 @@ final class PresenceBook {
 
     static Broker.Member member(String id, String record) {
         int nl = record.indexOf('\n');
-        return nl < 0 ? new Broker.Member(record, id, null)
-            : new Broker.Member(record.substring(0, nl), id, record.substring(nl + 1));
+        return nl < 0
+                ? new Broker.Member(record, id, null)
+                : new Broker.Member(record.substring(0, nl), id, record.substring(nl + 1));
     }
 
     /** This node's connections of {@code userId} in {@code channel} (tests). */

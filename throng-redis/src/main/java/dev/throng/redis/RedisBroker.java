@@ -21,9 +21,6 @@ import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -40,6 +37,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's {@link Broker} for a cluster of nodes sharing one Redis (issue #18; docs/cluster.md): each gateway
@@ -94,6 +93,7 @@ public final class RedisBroker implements Broker {
 
     /** Apps by id: those the node serves ({@link Node#apps()}) and any used since. */
     private final ConcurrentHashMap<String, App> apps = new ConcurrentHashMap<>();
+
     volatile BrokerMeters meters = BrokerMeters.unregistered();
     private volatile Node node;
     volatile boolean connected = true;
@@ -118,6 +118,7 @@ public final class RedisBroker implements Broker {
     private final AtomicBoolean flushRequested = new AtomicBoolean();
     /** Broker thread only. */
     private boolean flushInFlight;
+
     private boolean flushAgain;
 
     private RedisBroker(RedisClusterSettings settings, ClientResources resources, RedisClient client) {
@@ -161,8 +162,8 @@ public final class RedisBroker implements Broker {
             this.connection = client.connectPubSub(StringCodec.UTF8);
         } catch (RuntimeException e) {
             shutdownClient();
-            throw new IllegalStateException("cannot reach Redis at " + where + " (" + settings.maskedUri() + "): "
-                + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot reach Redis at " + where + " (" + settings.maskedUri() + "): " + e.getMessage(), e);
         }
         this.redis = connection.async();
         connection.addListener(new RedisPubSubAdapter<>() {
@@ -197,20 +198,23 @@ public final class RedisBroker implements Broker {
      */
     public static RedisBroker connect(RedisClusterSettings settings) {
         ClientResources resources = DefaultClientResources.builder()
-            .ioThreadPoolSize(1) // one connection: one I/O thread
-            .computationThreadPoolSize(1)
-            .reconnectDelay(Delay.exponential(Duration.ofMillis(100), settings.reconnectMaxDelay(), 2,
-                TimeUnit.MILLISECONDS))
-            .build();
+                .ioThreadPoolSize(1) // one connection: one I/O thread
+                .computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(
+                        Duration.ofMillis(100), settings.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS))
+                .build();
         RedisClient client = RedisClient.create(resources, RedisURI.create(settings.uri()));
         client.setOptions(ClientOptions.builder()
-            .protocolVersion(ProtocolVersion.RESP3) // commands and pub/sub on one connection, in one order
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS) // never queue while down
-            .requestQueueSize(REQUEST_QUEUE)
-            .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-            .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).keepAlive(true).build())
-            .build());
+                .protocolVersion(ProtocolVersion.RESP3) // commands and pub/sub on one connection, in one order
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS) // never queue while down
+                .requestQueueSize(REQUEST_QUEUE)
+                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(settings.commandTimeout())
+                        .keepAlive(true)
+                        .build())
+                .build());
         return new RedisBroker(settings, resources, client);
     }
 
@@ -247,19 +251,28 @@ public final class RedisBroker implements Broker {
             first.add(quotas);
         }
         try {
-            CompletableFuture.allOf(first.stream().map(CompletionStage::toCompletableFuture)
-                .toArray(CompletableFuture[]::new)).get(settings.commandTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(first.stream()
+                            .map(CompletionStage::toCompletableFuture)
+                            .toArray(CompletableFuture[]::new))
+                    .get(settings.commandTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            LOG.warn("cluster node {}: Redis at {} did not answer the start in time ({}); retrying in the background",
-                nodeId, where, e.toString());
+            LOG.warn(
+                    "cluster node {}: Redis at {} did not answer the start in time ({}); retrying in the background",
+                    nodeId,
+                    where,
+                    e.toString());
             rebuildNeeded = true;
         }
         long refresh = settings.leaseRefresh().toMillis();
         thread.scheduleWithFixedDelay(this::leaseTick, refresh, refresh, TimeUnit.MILLISECONDS);
         long sync = settings.quotaSync().toMillis();
         thread.scheduleWithFixedDelay(this::quotaTick, sync, sync, TimeUnit.MILLISECONDS);
-        LOG.info("cluster node {} on Redis at {} (key prefix {}; a dead node's members expire within {} ms)", nodeId,
-            where, settings.keyPrefix(), settings.expiryBound().toMillis());
+        LOG.info(
+                "cluster node {} on Redis at {} (key prefix {}; a dead node's members expire within {} ms)",
+                nodeId,
+                where,
+                settings.keyPrefix(),
+                settings.expiryBound().toMillis());
     }
 
     /**
@@ -277,11 +290,15 @@ public final class RedisBroker implements Broker {
         if (connected && node != null) {
             try {
                 flushNow();
-                lease.reap(nodeId).toCompletableFuture().get(settings.commandTimeout().toMillis() * 2,
-                    TimeUnit.MILLISECONDS);
+                lease.reap(nodeId)
+                        .toCompletableFuture()
+                        .get(settings.commandTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                LOG.warn("cluster node {} could not remove its state from Redis at close ({}); it expires with its "
-                    + "lease", nodeId, e.toString());
+                LOG.warn(
+                        "cluster node {} could not remove its state from Redis at close ({}); it expires with its "
+                                + "lease",
+                        nodeId,
+                        e.toString());
             }
         }
         node = null;
@@ -308,13 +325,14 @@ public final class RedisBroker implements Broker {
         }
         meters.command(BrokerMeters.Op.PUBLISH);
         meters.published.increment();
-        redis.publish(keys.channel(p.app(), p.channel()),
-                Envelope.encode(nodeId, p.excludedSocketId(), p.userId(), p.event(), p.data()))
-            .whenComplete((receivers, failure) -> {
-                if (failure != null) {
-                    meters.error(BrokerMeters.Op.PUBLISH);
-                }
-            });
+        redis.publish(
+                        keys.channel(p.app(), p.channel()),
+                        Envelope.encode(nodeId, p.excludedSocketId(), p.userId(), p.event(), p.data()))
+                .whenComplete((receivers, failure) -> {
+                    if (failure != null) {
+                        meters.error(BrokerMeters.Op.PUBLISH);
+                    }
+                });
     }
 
     @Override
@@ -325,10 +343,16 @@ public final class RedisBroker implements Broker {
         }
         meters.command(BrokerMeters.Op.PUBLISH_CACHED);
         meters.published.increment();
-        CompletionStage<Long> stored = Scripts.PUBLISH_CACHED.run(redis, ScriptOutputType.INTEGER, List.of(
-            keys.prefix, p.app().id(), p.channel(),
-            Envelope.encode(nodeId, p.excludedSocketId(), p.userId(), p.event(), p.data()),
-            Envelope.cacheEntry(p.event(), p.data()), Long.toString(Math.max(1, ttl.toMillis()))));
+        CompletionStage<Long> stored = Scripts.PUBLISH_CACHED.run(
+                redis,
+                ScriptOutputType.INTEGER,
+                List.of(
+                        keys.prefix,
+                        p.app().id(),
+                        p.channel(),
+                        Envelope.encode(nodeId, p.excludedSocketId(), p.userId(), p.event(), p.data()),
+                        Envelope.cacheEntry(p.event(), p.data()),
+                        Long.toString(Math.max(1, ttl.toMillis()))));
         // Delivered here when Redis has it (or has failed): in order with the cache lookups of new subscribers.
         stored.whenComplete((receivers, failure) -> {
             if (failure != null) {
@@ -369,8 +393,8 @@ public final class RedisBroker implements Broker {
             return;
         }
         meters.received.increment();
-        deliverLocally(new Publication(sub.app, sub.channel, e.event(), e.data(), e.excluded(), e.user(),
-            System.nanoTime()));
+        deliverLocally(
+                new Publication(sub.app, sub.channel, e.event(), e.data(), e.excluded(), e.user(), System.nanoTime()));
     }
 
     void deliverLocally(Publication p) {
@@ -390,8 +414,9 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<ChannelInfo> channel(App app, String channel) {
-        return query(app, "channel", channel).thenApply(r ->
-            new ChannelInfo(((Number) r.get(0)).longValue(), (int) ((Number) r.get(1)).longValue()));
+        return query(app, "channel", channel)
+                .thenApply(
+                        r -> new ChannelInfo(((Number) r.get(0)).longValue(), (int) ((Number) r.get(1)).longValue()));
     }
 
     @Override
@@ -399,8 +424,8 @@ public final class RedisBroker implements Broker {
         return query(app, "channels", prefix).thenApply(r -> {
             Map<String, ChannelInfo> out = new TreeMap<>();
             for (int i = 0; i + 2 < r.size(); i += 3) {
-                out.put((String) r.get(i), new ChannelInfo(((Number) r.get(i + 1)).longValue(),
-                    (int) ((Number) r.get(i + 2)).longValue()));
+                out.put((String) r.get(i), new ChannelInfo(((Number) r.get(i + 1)).longValue(), (int)
+                        ((Number) r.get(i + 2)).longValue()));
             }
             return out;
         });
@@ -411,8 +436,8 @@ public final class RedisBroker implements Broker {
             return CompletableFuture.failedFuture(unavailable(mode, null));
         }
         meters.command(BrokerMeters.Op.QUERY);
-        CompletionStage<List<Object>> reply = Scripts.QUERY.run(redis, ScriptOutputType.MULTI,
-            List.of(keys.prefix, app.id(), mode, name));
+        CompletionStage<List<Object>> reply =
+                Scripts.QUERY.run(redis, ScriptOutputType.MULTI, List.of(keys.prefix, app.id(), mode, name));
         return reply.handle((r, failure) -> {
             if (failure != null) {
                 meters.error(BrokerMeters.Op.QUERY);
@@ -471,11 +496,12 @@ public final class RedisBroker implements Broker {
             return;
         }
         meters.command(BrokerMeters.Op.CONTROL);
-        redis.publish(keys.control(), nodeId + "|terminate|" + app.id() + "|" + userId).whenComplete((r, failure) -> {
-            if (failure != null) {
-                meters.error(BrokerMeters.Op.CONTROL);
-            }
-        });
+        redis.publish(keys.control(), nodeId + "|terminate|" + app.id() + "|" + userId)
+                .whenComplete((r, failure) -> {
+                    if (failure != null) {
+                        meters.error(BrokerMeters.Op.CONTROL);
+                    }
+                });
     }
 
     /** A control message: {@code origin|terminate|appId|userId}. */
@@ -509,16 +535,16 @@ public final class RedisBroker implements Broker {
             return "redis at " + where + " is unreachable" + (lastFailure == null ? "" : " (" + lastFailure + ")");
         }
         if (!leaseOk) {
-            return "redis at " + where + " does not answer in time" + (lastFailure == null ? ""
-                : " (" + lastFailure + ")");
+            return "redis at " + where + " does not answer in time"
+                    + (lastFailure == null ? "" : " (" + lastFailure + ")");
         }
         return null;
     }
 
     /** The failure a stage fails with. */
     BrokerUnavailableException unavailable(String what, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-            : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof BrokerUnavailableException e) {
             return e;
         }
@@ -526,8 +552,8 @@ public final class RedisBroker implements Broker {
             LOG.warn("a Redis script failed ({}): {}", what, cause.getMessage()); // a bug of ours, not an outage
         }
         String reason = degradedReason();
-        return new BrokerUnavailableException(what + ": " + (reason != null ? reason
-            : "redis at " + where + " failed: " + cause), cause);
+        return new BrokerUnavailableException(
+                what + ": " + (reason != null ? reason : "redis at " + where + " failed: " + cause), cause);
     }
 
     // ---- what the broker tells the node ----------------------------------------------------------------------
@@ -598,14 +624,15 @@ public final class RedisBroker implements Broker {
             return;
         }
         flushInFlight = true;
-        CompletableFuture.allOf(sent.stream().map(CompletionStage::toCompletableFuture)
-            .toArray(CompletableFuture[]::new)).whenComplete((v, failure) -> onBrokerThread(() -> {
-                flushInFlight = false;
-                if (flushAgain) {
-                    flushAgain = false;
-                    flush();
-                }
-            }));
+        CompletableFuture.allOf(
+                        sent.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
+                .whenComplete((v, failure) -> onBrokerThread(() -> {
+                    flushInFlight = false;
+                    if (flushAgain) {
+                        flushAgain = false;
+                        flush();
+                    }
+                }));
     }
 
     /** Sends what is queued now and waits for it (at close). */
@@ -613,8 +640,9 @@ public final class RedisBroker implements Broker {
         List<CompletionStage<?>> sent = new ArrayList<>();
         subscriptions.flush(sent);
         counts.flush(sent);
-        CompletableFuture.allOf(sent.stream().map(CompletionStage::toCompletableFuture)
-            .toArray(CompletableFuture[]::new)).get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture.allOf(
+                        sent.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new))
+                .get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void leaseTick() {
@@ -626,10 +654,14 @@ public final class RedisBroker implements Broker {
                 return;
             }
             if (gone && node != null) {
-                LOG.warn("cluster node {} found its lease gone (Redis lost it, or the node was away longer than {}): "
-                    + "rebuilding its state from its own", nodeId, settings.leaseTtl());
+                LOG.warn(
+                        "cluster node {} found its lease gone (Redis lost it, or the node was away longer than {}): "
+                                + "rebuilding its state from its own",
+                        nodeId,
+                        settings.leaseTtl());
                 rebuildNeeded = true;
-                leaseFoundGone = true; // this refresh put the lease back: the rebuild's own refresh will not see it gone
+                leaseFoundGone =
+                        true; // this refresh put the lease back: the rebuild's own refresh will not see it gone
                 stale = true;
             }
             onBrokerThread(() -> {
@@ -674,21 +706,23 @@ public final class RedisBroker implements Broker {
         meters.command(BrokerMeters.Op.SUBSCRIBE);
         redis.subscribe(keys.control());
         CompletionStage<String> runId = serverRunId();
-        lease.refresh().thenCombine(runId, (gone, id) -> {
-            String before = redisRunId;
-            boolean lostData = (gone || leaseFoundGone) && before != null && !id.equals(before);
-            leaseFoundGone = false;
-            redisRunId = id;
-            onBrokerThread(() -> {
-                rebuildInFlight = false;
-                replace(lostData);
-            });
-            return null;
-        }).exceptionally(failure -> {
-            onBrokerThread(() -> rebuildInFlight = false);
-            rebuildNeeded = true; // the next lease tick tries again
-            return null;
-        });
+        lease.refresh()
+                .thenCombine(runId, (gone, id) -> {
+                    String before = redisRunId;
+                    boolean lostData = (gone || leaseFoundGone) && before != null && !id.equals(before);
+                    leaseFoundGone = false;
+                    redisRunId = id;
+                    onBrokerThread(() -> {
+                        rebuildInFlight = false;
+                        replace(lostData);
+                    });
+                    return null;
+                })
+                .exceptionally(failure -> {
+                    onBrokerThread(() -> rebuildInFlight = false);
+                    rebuildNeeded = true; // the next lease tick tries again
+                    return null;
+                });
     }
 
     private void replace(boolean quiet) {
@@ -711,8 +745,12 @@ public final class RedisBroker implements Broker {
         if (quiet) {
             thread.schedule(this::announceGone, settings.leaseRefresh().toMillis(), TimeUnit.MILLISECONDS);
         }
-        LOG.info("cluster node {} rebuilt its state in Redis at {}{}: {} channel(s) subscribed again", nodeId, where,
-            quiet ? " (Redis had lost its data: put back quietly)" : "", channels);
+        LOG.info(
+                "cluster node {} rebuilt its state in Redis at {}{}: {} channel(s) subscribed again",
+                nodeId,
+                where,
+                quiet ? " (Redis had lost its data: put back quietly)" : "",
+                channels);
     }
 
     /** After a quiet rebuild: what left this node while Redis was away, and is nowhere now, is announced gone. */
@@ -784,8 +822,10 @@ public final class RedisBroker implements Broker {
         subscriptions.disconnected();
         counts.disconnected();
         if (was) {
-            LOG.warn("cluster node {} lost Redis at {}: serving its own connections only until it is back", nodeId,
-                where);
+            LOG.warn(
+                    "cluster node {} lost Redis at {}: serving its own connections only until it is back",
+                    nodeId,
+                    where);
         }
     }
 

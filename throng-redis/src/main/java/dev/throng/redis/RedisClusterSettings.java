@@ -1,7 +1,6 @@
 package dev.throng.redis;
 
 import io.lettuce.core.RedisURI;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -37,8 +36,14 @@ import java.util.regex.Pattern;
  *     from 100 ms, doubling). 5 s: a restarted Redis is back in use within seconds, and a down one is tried 12 times
  *     a minute per node
  */
-public record RedisClusterSettings(String uri, String keyPrefix, Duration leaseTtl, Duration leaseRefresh,
-                                   Duration quotaSync, Duration commandTimeout, Duration reconnectMaxDelay) {
+public record RedisClusterSettings(
+        String uri,
+        String keyPrefix,
+        Duration leaseTtl,
+        Duration leaseRefresh,
+        Duration quotaSync,
+        Duration commandTimeout,
+        Duration reconnectMaxDelay) {
 
     /** Key prefixes: what needs no escaping in a key and cannot be mistaken for a separator of ours. */
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_\\-.:]{1,64}");
@@ -48,13 +53,16 @@ public record RedisClusterSettings(String uri, String keyPrefix, Duration leaseT
     public RedisClusterSettings {
         Objects.requireNonNull(uri, "redis uri");
         checkUri(uri);
-        check(keyPrefix != null && PREFIX.matcher(keyPrefix).matches(),
-            "redis keyPrefix must be 1-64 of [A-Za-z0-9_-.:], got " + keyPrefix);
-        check(positive(leaseTtl) && leaseTtl.toMillis() >= 300, "redis leaseTtl must be at least 300 ms, got "
-            + leaseTtl);
-        check(positive(leaseRefresh) && leaseRefresh.multipliedBy(3).compareTo(leaseTtl) <= 0,
-            "redis leaseRefresh must be positive and at most a third of leaseTtl (" + leaseTtl + "), got "
-                + leaseRefresh);
+        check(
+                keyPrefix != null && PREFIX.matcher(keyPrefix).matches(),
+                "redis keyPrefix must be 1-64 of [A-Za-z0-9_-.:], got " + keyPrefix);
+        check(
+                positive(leaseTtl) && leaseTtl.toMillis() >= 300,
+                "redis leaseTtl must be at least 300 ms, got " + leaseTtl);
+        check(
+                positive(leaseRefresh) && leaseRefresh.multipliedBy(3).compareTo(leaseTtl) <= 0,
+                "redis leaseRefresh must be positive and at most a third of leaseTtl (" + leaseTtl + "), got "
+                        + leaseRefresh);
         check(positive(quotaSync), "redis quotaSync must be positive, got " + quotaSync);
         check(positive(commandTimeout), "redis commandTimeout must be positive, got " + commandTimeout);
         check(positive(reconnectMaxDelay), "redis reconnectMaxDelay must be positive, got " + reconnectMaxDelay);
@@ -69,7 +77,7 @@ public record RedisClusterSettings(String uri, String keyPrefix, Duration leaseT
      */
     private static void checkUri(String uri) {
         String problem = "redis uri must be a Redis URI (redis://[[user]:password@]host[:port][/db], rediss:// for "
-            + "TLS, redis-socket:///path), got " + mask(uri);
+                + "TLS, redis-socket:///path), got " + mask(uri);
         RedisURI parsed;
         try {
             parsed = RedisURI.create(uri);
@@ -79,9 +87,9 @@ public record RedisClusterSettings(String uri, String keyPrefix, Duration leaseT
         String scheme = URI.create(uri).getScheme().toLowerCase(Locale.ROOT); // RedisURI read it: it is a URI
         String host = parsed.getHost();
         if ((scheme.equals("redis") || scheme.equals("rediss"))
-            && (host == null || host.isEmpty() || host.contains(":") && !host.startsWith("["))) {
+                && (host == null || host.isEmpty() || host.contains(":") && !host.startsWith("["))) {
             throw new IllegalArgumentException(problem + " (its host and port do not parse: a port that is not a "
-                + "number, or a host name with '_' and a port)");
+                    + "number, or a host name with '_' and a port)");
         }
     }
 
@@ -147,8 +155,8 @@ public record RedisClusterSettings(String uri, String keyPrefix, Duration leaseT
 
         /** @throws IllegalArgumentException naming the first bad setting */
         public RedisClusterSettings build() {
-            return new RedisClusterSettings(uri, keyPrefix, leaseTtl, leaseRefresh, quotaSync, commandTimeout,
-                reconnectMaxDelay);
+            return new RedisClusterSettings(
+                    uri, keyPrefix, leaseTtl, leaseRefresh, quotaSync, commandTimeout, reconnectMaxDelay);
         }
     }
 
@@ -165,8 +173,8 @@ public record RedisClusterSettings(String uri, String keyPrefix, Duration leaseT
     @Override
     public String toString() {
         return "RedisClusterSettings[uri=" + maskedUri() + ", keyPrefix=" + keyPrefix + ", leaseTtl=" + leaseTtl
-            + ", leaseRefresh=" + leaseRefresh + ", quotaSync=" + quotaSync + ", commandTimeout=" + commandTimeout
-            + ", reconnectMaxDelay=" + reconnectMaxDelay + "]";
+                + ", leaseRefresh=" + leaseRefresh + ", quotaSync=" + quotaSync + ", commandTimeout=" + commandTimeout
+                + ", reconnectMaxDelay=" + reconnectMaxDelay + "]";
     }
 
     private static boolean positive(Duration d) {

@@ -2,7 +2,6 @@ package dev.throng.redis;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,8 +34,8 @@ enum Scripts {
 
     /** Runs the script with {@code args} (keys are named by the script from its arguments); a list or a number. */
     @SuppressWarnings("unchecked")
-    <T> CompletionStage<T> run(RedisScriptingAsyncCommands<String, String> redis, ScriptOutputType type,
-                               List<String> args) {
+    <T> CompletionStage<T> run(
+            RedisScriptingAsyncCommands<String, String> redis, ScriptOutputType type, List<String> args) {
         return (CompletionStage<T>) redis.eval(text, type, NO_KEYS, args.toArray(String[]::new));
     }
 

@@ -1,5 +1,8 @@
 package dev.throng.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.throng.core.ServerConfig;
 import dev.throng.gateway.Gateway;
@@ -7,18 +10,14 @@ import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.AppLimits;
 import dev.throng.gateway.app.Webhook;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Three gateway nodes sharing one Redis, seen by independent witnesses (issue #18, "Tests that must exist"): pusher-js
@@ -31,8 +30,8 @@ class ClusterIT {
     static WebhookLog webhooks;
     static ControlEndpoint control;
     static App main;
-    static final App QUOTA = new App("cluster-quota", "cluster-quota-key", "cluster-quota-secret", true, 3, false,
-        AppLimits.PUSHER, List.of());
+    static final App QUOTA = new App(
+            "cluster-quota", "cluster-quota-key", "cluster-quota-secret", true, 3, false, AppLimits.PUSHER, List.of());
     static final Duration QUOTA_SYNC = Duration.ofMillis(100);
     static final List<Gateway> nodes = new ArrayList<>();
     static ClusterWitness witness;
@@ -42,16 +41,39 @@ class ClusterIT {
         redis = RedisServer.start();
         webhooks = new WebhookLog();
         control = new ControlEndpoint(Map.of());
-        main = new App("cluster", "cluster-key", "cluster-secret", true, 0, true, AppLimits.PUSHER,
-            List.of(new Webhook(webhooks.url(), Set.of())));
+        main = new App(
+                "cluster",
+                "cluster-key",
+                "cluster-secret",
+                true,
+                0,
+                true,
+                AppLimits.PUSHER,
+                List.of(new Webhook(webhooks.url(), Set.of())));
         // Webhooks at once (no vacancy delay, a short batch): what is counted is what the cluster decided.
-        GatewayConfig config = new GatewayConfig(List.of(main, QUOTA), Duration.ofSeconds(120), Duration.ofSeconds(600),
-            256 * 1024, Duration.ofMinutes(30), Duration.ofMillis(20), Duration.ZERO, Duration.ofMinutes(5), 10_000);
+        GatewayConfig config = new GatewayConfig(
+                List.of(main, QUOTA),
+                Duration.ofSeconds(120),
+                Duration.ofSeconds(600),
+                256 * 1024,
+                Duration.ofMinutes(30),
+                Duration.ofMillis(20),
+                Duration.ZERO,
+                Duration.ofMinutes(5),
+                10_000);
         for (int i = 0; i < 3; i++) {
-            RedisClusterSettings settings = RedisClusterSettings.builder(redis.uri()).keyPrefix("cluster")
-                .quotaSync(QUOTA_SYNC).build();
-            nodes.add(Gateway.start(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build(), config,
-                RedisBroker.connect(settings)));
+            RedisClusterSettings settings = RedisClusterSettings.builder(redis.uri())
+                    .keyPrefix("cluster")
+                    .quotaSync(QUOTA_SYNC)
+                    .build();
+            nodes.add(Gateway.start(
+                    ServerConfig.builder()
+                            .host("127.0.0.1")
+                            .port(0)
+                            .ioThreads(2)
+                            .build(),
+                    config,
+                    RedisBroker.connect(settings)));
         }
         witness = new ClusterWitness(Map.of("main", main, "quota", QUOTA), control.port());
     }
@@ -90,18 +112,25 @@ class ClusterIT {
             String who = "subscriber on node " + subscriber.path("node").asInt();
             List<String> news = texts(subscriber.path("got").path("cluster-news"));
             List<String> chat = texts(subscriber.path("got").path("private-cluster"));
-            assertThat(news).as(who + ", cluster-news: every REST event once, in order").isEqualTo(rest);
-            assertThat(chat).as(who + ", private-cluster: REST and client events once each").hasSize(events + 9);
-            assertThat(chat.stream().filter(e -> e.startsWith("rest:"))).as(who + ": the REST events in order")
-                .containsExactlyElementsOf(rest);
-            assertThat(chat.stream().filter(e -> e.startsWith("talker:"))).as(who + ": the client events in order")
-                .containsExactlyElementsOf(talker);
+            assertThat(news)
+                    .as(who + ", cluster-news: every REST event once, in order")
+                    .isEqualTo(rest);
+            assertThat(chat)
+                    .as(who + ", private-cluster: REST and client events once each")
+                    .hasSize(events + 9);
+            assertThat(chat.stream().filter(e -> e.startsWith("rest:")))
+                    .as(who + ": the REST events in order")
+                    .containsExactlyElementsOf(rest);
+            assertThat(chat.stream().filter(e -> e.startsWith("talker:")))
+                    .as(who + ": the client events in order")
+                    .containsExactlyElementsOf(talker);
         }
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-            assertThat(webhooks.about("cluster-news")).contains("channel_occupied"));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(webhooks.about("cluster-news")).contains("channel_occupied"));
         Thread.sleep(300);
-        assertThat(webhooks.about("cluster-news")).as("occupied once for the cluster, not once per node")
-            .containsOnlyOnce("channel_occupied");
+        assertThat(webhooks.about("cluster-news"))
+                .as("occupied once for the cluster, not once per node")
+                .containsOnlyOnce("channel_occupied");
     }
 
     @Test
@@ -109,47 +138,75 @@ class ClusterIT {
         JsonNode seen = run("presence", Map.of());
 
         assertThat(seen.path("observerFirst").path("count").asInt()).isEqualTo(1);
-        assertThat(seen.path("secondTab").path("count").asInt()).as("alice's second tab, on another node, sees two")
-            .isEqualTo(2);
+        assertThat(seen.path("secondTab").path("count").asInt())
+                .as("alice's second tab, on another node, sees two")
+                .isEqualTo(2);
         assertThat(texts(seen.path("secondTab").path("ids"))).containsExactly("alice", "observer");
         assertThat(seen.path("addedWhileJoining").findValuesAsText("id"))
-            .as("member_added once for alice (two tabs, two nodes), then bob").containsExactly("alice", "bob");
-        assertThat(seen.path("bobSawAdded")).as("bob joined after alice: nothing about her second tab").isEmpty();
+                .as("member_added once for alice (two tabs, two nodes), then bob")
+                .containsExactly("alice", "bob");
+        assertThat(seen.path("bobSawAdded"))
+                .as("bob joined after alice: nothing about her second tab")
+                .isEmpty();
         assertThat(seen.path("users").path("users").findValuesAsText("id"))
-            .containsExactlyInAnyOrder("alice", "bob", "observer");
+                .containsExactlyInAnyOrder("alice", "bob", "observer");
         assertThat(seen.path("info").path("user_count").asInt()).isEqualTo(3);
-        assertThat(seen.path("info").path("subscription_count").asInt()).as("4 connections over 3 nodes")
-            .isEqualTo(4);
-        assertThat(seen.path("afterFirstTabLeft").path("removed")).as("alice still has a tab").isEmpty();
+        assertThat(seen.path("info").path("subscription_count").asInt())
+                .as("4 connections over 3 nodes")
+                .isEqualTo(4);
+        assertThat(seen.path("afterFirstTabLeft").path("removed"))
+                .as("alice still has a tab")
+                .isEmpty();
         assertThat(seen.path("afterFirstTabLeft").path("count").asInt()).isEqualTo(3);
         assertThat(seen.path("removedAtObserver").findValuesAsText("id")).containsExactly("alice");
         assertThat(seen.path("removedAtBob").findValuesAsText("id")).containsExactly("alice");
         assertThat(texts(seen.path("observerLast").path("ids"))).containsExactly("bob", "observer");
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(webhooks.about("presence-cluster"))
-            .contains("member_removed alice"));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(webhooks.about("presence-cluster")).contains("member_removed alice"));
         Thread.sleep(300);
         List<String> hooks = webhooks.about("presence-cluster");
-        assertThat(hooks).as("once per cluster").containsOnlyOnce("channel_occupied", "member_added alice",
-            "member_added bob", "member_added observer", "member_removed alice");
+        assertThat(hooks)
+                .as("once per cluster")
+                .containsOnlyOnce(
+                        "channel_occupied",
+                        "member_added alice",
+                        "member_added bob",
+                        "member_added observer",
+                        "member_removed alice");
     }
 
     @Test
     void theRestApiOfANodeWithoutSubscribersAnswersForTheCluster() throws Exception {
         JsonNode seen = run("rest", Map.of());
 
-        assertThat(seen.path("channels").path("channels").path("rest-cluster").path("subscription_count").asInt())
-            .isEqualTo(3);
-        assertThat(seen.path("presenceList").path("channels").path("presence-rest").path("user_count").asInt())
-            .isEqualTo(2);
+        assertThat(seen.path("channels")
+                        .path("channels")
+                        .path("rest-cluster")
+                        .path("subscription_count")
+                        .asInt())
+                .isEqualTo(3);
+        assertThat(seen.path("presenceList")
+                        .path("channels")
+                        .path("presence-rest")
+                        .path("user_count")
+                        .asInt())
+                .isEqualTo(2);
         assertThat(seen.path("users").path("users").findValuesAsText("id")).containsExactlyInAnyOrder("p1", "p2");
-        assertThat(seen.path("triggered").path("channels").path("rest-cluster").path("subscription_count").asInt())
-            .isEqualTo(3);
+        assertThat(seen.path("triggered")
+                        .path("channels")
+                        .path("rest-cluster")
+                        .path("subscription_count")
+                        .asInt())
+                .isEqualTo(3);
         assertThat(seen.path("userEvents").findValuesAsText("event")).contains("hello");
         assertThat(seen.path("terminatedStatus").asInt()).isEqualTo(200);
         for (String term : List.of("term1", "term2")) {
             assertThat(seen.path(term).path("state").asText()).as(term).isEqualTo("disconnected");
-            assertThat(seen.path(term).path("errors").toString()).as(term + ": told 4009").contains("4009");
+            assertThat(seen.path(term).path("errors").toString())
+                    .as(term + ": told 4009")
+                    .contains("4009");
         }
         assertThat(seen.path("receiverState").asText()).as("another user stays").isEqualTo("connected");
     }
@@ -158,12 +215,13 @@ class ClusterIT {
     void aCacheChannelsLastEventReachesASubscriberOfAnotherNodeAndAPresenceCacheMember() throws Exception {
         JsonNode seen = run("cache", Map.of());
 
-        assertThat(seen.path("late").findValuesAsText("event")).containsExactly("pusher:subscription_succeeded",
-            "last");
-        assertThat(seen.path("empty").findValuesAsText("event")).containsExactly("pusher:subscription_succeeded",
-            "pusher:cache_miss");
-        assertThat(seen.path("presence").findValuesAsText("event")).as("presence-cache-: the members, then the event")
-            .containsExactly("pusher:subscription_succeeded", "last");
+        assertThat(seen.path("late").findValuesAsText("event"))
+                .containsExactly("pusher:subscription_succeeded", "last");
+        assertThat(seen.path("empty").findValuesAsText("event"))
+                .containsExactly("pusher:subscription_succeeded", "pusher:cache_miss");
+        assertThat(seen.path("presence").findValuesAsText("event"))
+                .as("presence-cache-: the members, then the event")
+                .containsExactly("pusher:subscription_succeeded", "last");
         assertThat(seen.path("count").asInt()).isEqualTo(1);
     }
 
@@ -171,14 +229,18 @@ class ClusterIT {
     void theConnectionQuotaHoldsOverTheCluster() throws Exception {
         JsonNode seen = run("quota", Map.of("syncMs", QUOTA_SYNC.toMillis()));
 
-        assertThat(seen.path("admitted").findValuesAsText("event")).containsOnly("pusher:connection_established")
-            .hasSize(3);
+        assertThat(seen.path("admitted").findValuesAsText("event"))
+                .containsOnly("pusher:connection_established")
+                .hasSize(3);
         for (JsonNode fourth : seen.path("fourth")) {
-            assertThat(fourth.path("code").asInt()).as("the fourth connection, on either node").isEqualTo(4004);
+            assertThat(fourth.path("code").asInt())
+                    .as("the fourth connection, on either node")
+                    .isEqualTo(4004);
             assertThat(fourth.path("closeCode").asInt()).isEqualTo(4004);
         }
-        assertThat(seen.path("again").path("event").asText()).as("a slot freed on node 0 is taken on node 1")
-            .isEqualTo("pusher:connection_established");
+        assertThat(seen.path("again").path("event").asText())
+                .as("a slot freed on node 0 is taken on node 1")
+                .isEqualTo("pusher:connection_established");
     }
 
     static List<String> texts(JsonNode array) {

@@ -3,7 +3,6 @@ package dev.throng.redis;
 import dev.throng.core.ServerConfig;
 import dev.throng.gateway.Gateway;
 import dev.throng.gateway.GatewayConfig;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -17,15 +16,18 @@ import java.util.List;
  * </pre>
  */
 public final class ClusterNodeMain {
-    private ClusterNodeMain() {
-    }
+    private ClusterNodeMain() {}
 
     public static void main(String[] args) throws Exception {
-        RedisClusterSettings settings = RedisClusterSettings.builder(args[0]).keyPrefix(args[1])
-            .leaseTtl(Duration.ofMillis(Long.parseLong(args[2]))).leaseRefresh(Duration.ofMillis(Long.parseLong(args[3])))
-            .build();
-        Gateway gateway = Gateway.start(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build(),
-            GatewayConfig.DEFAULTS.withApps(List.of(KilledNodeIT.MAIN)), RedisBroker.connect(settings));
+        RedisClusterSettings settings = RedisClusterSettings.builder(args[0])
+                .keyPrefix(args[1])
+                .leaseTtl(Duration.ofMillis(Long.parseLong(args[2])))
+                .leaseRefresh(Duration.ofMillis(Long.parseLong(args[3])))
+                .build();
+        Gateway gateway = Gateway.start(
+                ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build(),
+                GatewayConfig.DEFAULTS.withApps(List.of(KilledNodeIT.MAIN)),
+                RedisBroker.connect(settings));
         System.out.println("PORT " + gateway.server().port());
         System.out.flush();
         gateway.server().awaitClose();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.throng.core.test.NodeWitness;
 import dev.throng.gateway.app.App;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,8 +20,11 @@ final class ClusterWitness {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Path MODULE = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     /** The gateway's witness package (its lib, pusher-js, the pusher SDK, ws). */
-    static final Path WITNESSES = MODULE.resolve(Path.of("..", "throng-gateway", "src", "test", "node")).normalize();
-    static final Path SCRIPT = MODULE.resolve(Path.of("src", "test", "node", "cluster.js")).toAbsolutePath();
+    static final Path WITNESSES = MODULE.resolve(Path.of("..", "throng-gateway", "src", "test", "node"))
+            .normalize();
+
+    static final Path SCRIPT =
+            MODULE.resolve(Path.of("src", "test", "node", "cluster.js")).toAbsolutePath();
 
     private final Map<String, App> apps;
     private final int controlPort;
@@ -38,14 +40,16 @@ final class ClusterWitness {
         config.put("port", ports.get(0));
         config.put("ports", ports);
         Map<String, Object> byName = new LinkedHashMap<>();
-        apps.forEach((name, app) -> byName.put(name, Map.of("id", app.id(), "key", app.key(), "secret",
-            app.secret())));
+        apps.forEach((name, app) -> byName.put(name, Map.of("id", app.id(), "key", app.key(), "secret", app.secret())));
         config.put("apps", byName);
         config.put("controlPort", controlPort);
         config.put("timeoutMs", limit.toMillis());
         config.putAll(extra);
-        Map<String, Object> result = NodeWitness.runScript(WITNESSES, SCRIPT.toString(), limit.plusSeconds(10),
-            List.of(JSON.writeValueAsString(config), scenario));
+        Map<String, Object> result = NodeWitness.runScript(
+                WITNESSES,
+                SCRIPT.toString(),
+                limit.plusSeconds(10),
+                List.of(JSON.writeValueAsString(config), scenario));
         return JSON.valueToTree(result);
     }
 }

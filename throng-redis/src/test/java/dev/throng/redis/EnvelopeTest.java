@@ -1,10 +1,9 @@
 package dev.throng.redis;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The text nodes exchange publications in, read back as written, whatever the fields hold. */
 class EnvelopeTest {
@@ -13,8 +12,8 @@ class EnvelopeTest {
     void readsBackWhatItWrote() {
         String text = Envelope.encode("node1", "123.456", "u|7\n", "client-move", "{\"x\":\"|\\n\"}");
         assertThat(text).isEqualTo("node1|7|4|11|123.456u|7\nclient-move{\"x\":\"|\\n\"}");
-        assertThat(Envelope.decode(text)).isEqualTo(new Envelope("node1", "123.456", "u|7\n", "client-move",
-            "{\"x\":\"|\\n\"}"));
+        assertThat(Envelope.decode(text))
+                .isEqualTo(new Envelope("node1", "123.456", "u|7\n", "client-move", "{\"x\":\"|\\n\"}"));
     }
 
     @Test
@@ -29,8 +28,10 @@ class EnvelopeTest {
     void readsWhatTheScriptsWrite() {
         // lib.lua's envelope(origin, excluded, event, data): user always absent
         assertThat(Envelope.decode("abc|3|-1|28|1.2pusher_internal:member_added{\"user_id\":\"u\"}"))
-            .isEqualTo(new Envelope("abc", "1.2", null, "pusher_internal:member_added", "{\"user_id\":\"u\"}"));
-        assertThat(Envelope.decode("abc|-1|-1|30|pusher_internal:member_removed{}").excluded()).isNull();
+                .isEqualTo(new Envelope("abc", "1.2", null, "pusher_internal:member_added", "{\"user_id\":\"u\"}"));
+        assertThat(Envelope.decode("abc|-1|-1|30|pusher_internal:member_removed{}")
+                        .excluded())
+                .isNull();
     }
 
     @Test

@@ -2,12 +2,11 @@ package dev.throng.redis;
 
 import dev.throng.gateway.broker.Broker;
 import dev.throng.gateway.broker.BrokerContract;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
-
-import java.time.Duration;
 
 /**
  * The broker contract on Redis: a real {@code redis-server} of this class's own, every test under a key prefix of its
@@ -34,9 +33,14 @@ class RedisBrokerIT extends BrokerContract {
 
     /** Settings for tests: short lease and quota sync. */
     static RedisClusterSettings settings(String uri, String prefix) {
-        return RedisClusterSettings.builder(uri).keyPrefix(prefix).leaseTtl(Duration.ofMillis(1500))
-            .leaseRefresh(Duration.ofMillis(500)).quotaSync(Duration.ofMillis(100))
-            .commandTimeout(Duration.ofSeconds(1)).reconnectMaxDelay(Duration.ofMillis(500)).build();
+        return RedisClusterSettings.builder(uri)
+                .keyPrefix(prefix)
+                .leaseTtl(Duration.ofMillis(1500))
+                .leaseRefresh(Duration.ofMillis(500))
+                .quotaSync(Duration.ofMillis(100))
+                .commandTimeout(Duration.ofSeconds(1))
+                .reconnectMaxDelay(Duration.ofMillis(500))
+                .build();
     }
 
     @Override

@@ -49,10 +49,25 @@ public final class RedisServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server already runs on " + port);
         }
-        process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-            "--loglevel", "warning"))
-            .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        process = new ProcessBuilder(List.of(
+                        BINARY,
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString(),
+                        "--daemonize",
+                        "no",
+                        "--loglevel",
+                        "warning"))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
         long deadline = System.nanoTime() + within.toNanos();
         while (!answersPing()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {

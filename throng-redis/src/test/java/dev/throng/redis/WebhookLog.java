@@ -3,7 +3,6 @@ package dev.throng.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,8 +17,7 @@ final class WebhookLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One webhook event: its name, channel and user id (null when it has none). */
-    record Event(String name, String channel, String userId) {
-    }
+    record Event(String name, String channel, String userId) {}
 
     final List<Event> events = new CopyOnWriteArrayList<>();
     private final HttpServer server;
@@ -29,8 +27,10 @@ final class WebhookLog implements AutoCloseable {
         server.createContext("/", exchange -> {
             JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
             for (JsonNode e : body.path("events")) {
-                events.add(new Event(e.path("name").asText(), e.path("channel").asText(),
-                    e.hasNonNull("user_id") ? e.path("user_id").asText() : null));
+                events.add(new Event(
+                        e.path("name").asText(),
+                        e.path("channel").asText(),
+                        e.hasNonNull("user_id") ? e.path("user_id").asText() : null));
             }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
@@ -44,8 +44,10 @@ final class WebhookLog implements AutoCloseable {
 
     /** The events about {@code channel}, as {@code name} or {@code name user}. */
     List<String> about(String channel) {
-        return events.stream().filter(e -> e.channel().equals(channel))
-            .map(e -> e.userId() == null ? e.name() : e.name() + " " + e.userId()).toList();
+        return events.stream()
+                .filter(e -> e.channel().equals(channel))
+                .map(e -> e.userId() == null ? e.name() : e.name() + " " + e.userId())
+                .toList();
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -44,6 +43,7 @@ public class BenchConnection extends ServerFrameParser implements ChannelInbound
     static final class Attempt {
         /** The run-wide index of this connection (the subscribe scenario picks its channels by it). */
         final long index;
+
         final int target;
         int source;
         long startNanos;
@@ -66,9 +66,11 @@ public class BenchConnection extends ServerFrameParser implements ChannelInbound
     private ByteBuf pending;
     /** OPEN: when the next message or client ping is due. Closing states: when our part of the close began. */
     long markNanos;
+
     private long lastServerPingNanos;
     /** Index in the loop's {@link ConnectionSet}; -1 when not in it. */
     int slot = -1;
+
     byte state = CONNECTING;
     boolean flushNeeded;
     /** The handshake succeeded (counted in {@code open} until the channel closes). */
@@ -128,7 +130,9 @@ public class BenchConnection extends ServerFrameParser implements ChannelInbound
                 return;
             }
             if (buf == in) {
-                attempt.response = channel.alloc().heapBuffer(Math.max(256, in.readableBytes())).writeBytes(in);
+                attempt.response = channel.alloc()
+                        .heapBuffer(Math.max(256, in.readableBytes()))
+                        .writeBytes(in);
                 in.release();
             } else {
                 attempt.response = buf;
@@ -175,8 +179,8 @@ public class BenchConnection extends ServerFrameParser implements ChannelInbound
         if (error != null) {
             buf.release();
             if (state == OPEN) {
-                channel.writeAndFlush(ClientFrames.close(channel.alloc(), error.closeCode(), mask()),
-                    channel.voidPromise());
+                channel.writeAndFlush(
+                        ClientFrames.close(channel.alloc(), error.closeCode(), mask()), channel.voidPromise());
             }
             terminate(error.id());
             return;
@@ -187,7 +191,9 @@ public class BenchConnection extends ServerFrameParser implements ChannelInbound
                 pending = buf;
                 return;
             }
-            pending = channel.alloc().heapBuffer(Math.max(32, buf.readableBytes())).writeBytes(buf);
+            pending = channel.alloc()
+                    .heapBuffer(Math.max(32, buf.readableBytes()))
+                    .writeBytes(buf);
         }
         buf.release();
     }
@@ -201,8 +207,7 @@ public class BenchConnection extends ServerFrameParser implements ChannelInbound
     }
 
     /** The open connection was lost ({@code reason}), already counted in {@code lost}. */
-    void lostWhileOpen(String reason) {
-    }
+    void lostWhileOpen(String reason) {}
 
     @Override
     protected void onMessage(boolean text, boolean hasStamp, long stamp) {
@@ -435,26 +440,20 @@ public class BenchConnection extends ServerFrameParser implements ChannelInbound
     }
 
     @Override
-    public void channelRegistered(ChannelHandlerContext ctx) {
-    }
+    public void channelRegistered(ChannelHandlerContext ctx) {}
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-    }
+    public void channelActive(ChannelHandlerContext ctx) {}
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    }
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {}
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    }
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {}
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-    }
+    public void handlerAdded(ChannelHandlerContext ctx) {}
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-    }
+    public void handlerRemoved(ChannelHandlerContext ctx) {}
 }

@@ -13,8 +13,7 @@ public final class ClientFrames {
 
     static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private ClientFrames() {
-    }
+    private ClientFrames() {}
 
     /** Bytes of the header of a masked frame with {@code payloadLength} payload bytes. */
     static int headerLength(int payloadLength) {

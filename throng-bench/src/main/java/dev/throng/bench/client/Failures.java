@@ -1,15 +1,13 @@
 package dev.throng.bench.client;
 
 import io.netty.channel.ConnectTimeoutException;
-
 import java.net.BindException;
 import java.nio.channels.ClosedChannelException;
 
 /** Maps the exceptions of a socket to {@link FailureReason} ids. Epoll and NIO word their errors alike (errno). */
 final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     /**
      * The reason id for {@code cause}, or {@code null} when the local (address, port) pair is unusable
@@ -17,8 +15,9 @@ final class Failures {
      */
     static String classify(Throwable cause) {
         String m = String.valueOf(cause.getMessage());
-        if (cause instanceof BindException || m.contains("Address already in use")
-            || m.contains("Cannot assign requested address")) {
+        if (cause instanceof BindException
+                || m.contains("Address already in use")
+                || m.contains("Cannot assign requested address")) {
             return null;
         }
         if (m.contains("Connection refused")) {

@@ -2,12 +2,11 @@ package dev.throng.bench.client;
 
 import dev.throng.bench.protocol.FanoutSnapshot;
 import dev.throng.bench.protocol.Histograms;
-import org.HdrHistogram.Histogram;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * The subscribe scenario's counters of one event loop ({@link FanoutSnapshot} explains each). Part of
@@ -95,11 +94,24 @@ public final class FanoutStats {
     public FanoutSnapshot snapshot() {
         List<FanoutSnapshot.Step> steps = new ArrayList<>(stepReceived.length);
         for (int i = 0; i < stepReceived.length; i++) {
-            steps.add(new FanoutSnapshot.Step(stepReceived[i], stepOutOfOrder[i],
-                stepLatency[i].getTotalCount() == 0 ? null : Histograms.encode(stepLatency[i])));
+            steps.add(new FanoutSnapshot.Step(
+                    stepReceived[i],
+                    stepOutOfOrder[i],
+                    stepLatency[i].getTotalCount() == 0 ? null : Histograms.encode(stepLatency[i])));
         }
-        return new FanoutSnapshot(subscribedConnections, subscriptions, new HashMap<>(subscribeFailures),
-            subscribersPerChannel.clone(), delivered, outOfOrder, gaps, unknownChannel, unreadable, pusherPings,
-            pusherErrors, otherEvents, steps);
+        return new FanoutSnapshot(
+                subscribedConnections,
+                subscriptions,
+                new HashMap<>(subscribeFailures),
+                subscribersPerChannel.clone(),
+                delivered,
+                outOfOrder,
+                gaps,
+                unknownChannel,
+                unreadable,
+                pusherPings,
+                pusherErrors,
+                otherEvents,
+                steps);
     }
 }

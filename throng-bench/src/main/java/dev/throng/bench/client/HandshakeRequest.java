@@ -3,7 +3,6 @@ package dev.throng.bench.client;
 import dev.throng.bench.plan.TargetUrl;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,11 +33,12 @@ public final class HandshakeRequest {
 
     public HandshakeRequest(TargetUrl url) {
         this.head = ("GET " + url.path() + " HTTP/1.1\r\n"
-            + "Host: " + url.hostHeader() + "\r\n"
-            + "Upgrade: websocket\r\n"
-            + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Version: 13\r\n"
-            + "Sec-WebSocket-Key: ").getBytes(StandardCharsets.US_ASCII);
+                        + "Host: " + url.hostHeader() + "\r\n"
+                        + "Upgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Key: ")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The request bytes with {@code key} (24 base64 characters). */

@@ -1,7 +1,6 @@
 package dev.throng.bench.client;
 
 import io.netty.buffer.ByteBuf;
-
 import java.util.Locale;
 
 /**
@@ -21,8 +20,7 @@ public final class HandshakeResponse {
         }
     }
 
-    private HandshakeResponse() {
-    }
+    private HandshakeResponse() {}
 
     /**
      * The number of readable bytes of {@code buf} that form the response head, up to and including the blank line,
@@ -32,8 +30,10 @@ public final class HandshakeResponse {
         int from = buf.readerIndex();
         int to = buf.writerIndex();
         for (int i = from + 3; i < to; i++) {
-            if (buf.getByte(i) == '\n' && buf.getByte(i - 1) == '\r' && buf.getByte(i - 2) == '\n'
-                && buf.getByte(i - 3) == '\r') {
+            if (buf.getByte(i) == '\n'
+                    && buf.getByte(i - 1) == '\r'
+                    && buf.getByte(i - 2) == '\n'
+                    && buf.getByte(i - 3) == '\r') {
                 return i + 1 - from;
             }
         }
@@ -93,7 +93,8 @@ public final class HandshakeResponse {
                     break;
             }
         }
-        return upgrade && connection && accept ? new Verdict(101, null)
-            : new Verdict(101, FailureReason.HANDSHAKE_INVALID.id());
+        return upgrade && connection && accept
+                ? new Verdict(101, null)
+                : new Verdict(101, FailureReason.HANDSHAKE_INVALID.id());
     }
 }

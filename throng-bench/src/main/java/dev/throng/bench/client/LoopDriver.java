@@ -11,7 +11,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.util.List;
@@ -66,11 +65,13 @@ public final class LoopDriver {
     final long closeTimeoutNanos;
     /** Time between two sends (messages or client pings) of one connection; 0 when nothing is sent. */
     final long sendEveryNanos;
+
     final boolean echo;
     final boolean textPayload;
     final int messageSize;
     /** Subscribe scenario: what the loop's connections share; null otherwise. */
     final PusherLoop pusher;
+
     private final long sweepNanos;
     private final int maxBurst;
 
@@ -80,6 +81,7 @@ public final class LoopDriver {
     private boolean closing;
     /** The ramp was stopped before its quota ({@link #stopRamp}): it ends when the attempts issued resolve. */
     private boolean rampStopped;
+
     private long closeStartNanos;
     private long closesBegun;
     private int closeCursor;
@@ -90,7 +92,7 @@ public final class LoopDriver {
     private volatile boolean rampDone;
     private volatile long rampNanos;
     private volatile boolean closeDone;
-    private Runnable onPhaseChange = () -> { };
+    private Runnable onPhaseChange = () -> {};
 
     /**
      * @param quota connections this loop opens
@@ -99,8 +101,15 @@ public final class LoopDriver {
      * @param connectRate connections per second this loop opens
      * @param closeRate connections per second this loop closes
      */
-    public LoopDriver(EventLoop loop, Supplier<Channel> channelFactory, WorkerSpec spec, int quota, long firstIndex,
-                      List<SourceSlice> sources, double connectRate, double closeRate) {
+    public LoopDriver(
+            EventLoop loop,
+            Supplier<Channel> channelFactory,
+            WorkerSpec spec,
+            int quota,
+            long firstIndex,
+            List<SourceSlice> sources,
+            double connectRate,
+            double closeRate) {
         this.loop = loop;
         this.channelFactory = channelFactory;
         List<TargetUrl> urls = spec.targets();
@@ -122,15 +131,16 @@ public final class LoopDriver {
         this.echo = spec.scenario() == Scenario.ECHO;
         this.textPayload = spec.payload() == PayloadType.TEXT;
         this.messageSize = spec.messageSize();
-        this.pusher = spec.scenario() == Scenario.SUBSCRIBE ? new PusherLoop(spec.subscribe(), connectTimeoutNanos)
-            : null;
+        this.pusher =
+                spec.scenario() == Scenario.SUBSCRIBE ? new PusherLoop(spec.subscribe(), connectTimeoutNanos) : null;
         if (pusher != null) {
-            stats.fanout = new FanoutStats(spec.subscribe().channels(), spec.subscribe().steps());
+            stats.fanout = new FanoutStats(
+                    spec.subscribe().channels(), spec.subscribe().steps());
         }
         this.sendEveryNanos = TimeUnit.MILLISECONDS.toNanos(echo ? spec.intervalMillis() : spec.clientPingMillis());
         this.sweepNanos = sendEveryNanos > 0
-            ? Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(MAX_SWEEP_NANOS, sendEveryNanos / 10))
-            : MAX_SWEEP_NANOS;
+                ? Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(MAX_SWEEP_NANOS, sendEveryNanos / 10))
+                : MAX_SWEEP_NANOS;
         if (quota == 0) {
             rampDone = true;
         }
@@ -207,8 +217,9 @@ public final class LoopDriver {
             resolved();
             return;
         }
-        BenchConnection c = pusher == null ? new BenchConnection(this, attempt)
-            : new PusherConnection(this, attempt, pusher.plan.firstChannel(attempt.index));
+        BenchConnection c = pusher == null
+                ? new BenchConnection(this, attempt)
+                : new PusherConnection(this, attempt, pusher.plan.firstChannel(attempt.index));
         c.channel = channel;
         // Reuse lets us bind a pair whose previous connection lingers in TIME_WAIT; our own timeouts replace
         // Netty's per-connection connect timer.
@@ -227,8 +238,8 @@ public final class LoopDriver {
         }
     }
 
-    private void connectRegistered(BenchConnection c, ChannelFuture registered, InetSocketAddress remote,
-                                   InetSocketAddress local) {
+    private void connectRegistered(
+            BenchConnection c, ChannelFuture registered, InetSocketAddress remote, InetSocketAddress local) {
         if (!registered.isSuccess()) {
             connections.remove(c);
             logUnexpected(FailureReason.OTHER.id(), registered.cause());
@@ -388,7 +399,7 @@ public final class LoopDriver {
         if (FailureReason.OTHER.id().equals(reason) && logged < MAX_LOGGED) {
             logged++;
             System.err.println("unexpected connection error (" + logged + " of at most " + MAX_LOGGED
-                + " shown per loop): " + cause);
+                    + " shown per loop): " + cause);
         }
     }
 

@@ -2,11 +2,10 @@ package dev.throng.bench.client;
 
 import dev.throng.bench.protocol.HistogramKind;
 import dev.throng.bench.protocol.Histograms;
-import org.HdrHistogram.Histogram;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
 
 /**
  * The counters and histograms of one event loop. Written only by that loop's thread, so plain fields suffice;
@@ -36,6 +35,7 @@ public final class LoopStats {
     public final Map<Integer, Long> lostBySecond = new TreeMap<>();
     /** Subscribe scenario only, else null. */
     public FanoutStats fanout;
+
     private final Histogram[] total = new Histogram[HistogramKind.values().length];
     private final Histogram[] interval = new Histogram[HistogramKind.values().length];
 

@@ -24,6 +24,7 @@ final class PusherConnection extends BenchConnection {
 
     /** Waiting for {@code pusher:connection_established}. */
     private static final byte AWAITING = 0;
+
     private static final byte SUBSCRIBING = 1;
     private static final byte SUBSCRIBED = 2;
     /** Did not subscribe (counted in {@code subscribeFailures}); stays open, receives nothing. */
@@ -36,6 +37,7 @@ final class PusherConnection extends BenchConnection {
     private int lastSeq;
     /** The last sequence numbers of channels 2..K, or null when K = 1. */
     private final int[] moreSeqs;
+
     private short acknowledged;
     private byte phase = AWAITING;
     /** Something arrived since the last sweep (markNanos then moves to now + activity timeout). */

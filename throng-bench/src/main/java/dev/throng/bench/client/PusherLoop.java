@@ -3,7 +3,6 @@ package dev.throng.bench.client;
 import dev.throng.bench.protocol.SubscribeSpec;
 import dev.throng.bench.pusher.ChannelPlan;
 import dev.throng.bench.pusher.MessageScanner;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +27,7 @@ final class PusherLoop {
     final long subscribeTimeoutNanos;
     /** The {@code activity_timeout} servers announce (the first one read), as nanoseconds. */
     long activityNanos = DEFAULT_ACTIVITY_NANOS;
+
     private boolean activityKnown;
     private final String channelPrefix;
 

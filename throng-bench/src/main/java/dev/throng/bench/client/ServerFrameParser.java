@@ -57,7 +57,7 @@ public abstract class ServerFrameParser {
      *     otherwise the first violation found; the connection is then unusable
      */
     protected final ParseError consume(ByteBuf in) {
-        for (;;) {
+        for (; ; ) {
             if (remaining > 0) {
                 int n = (int) Math.min(remaining, in.readableBytes());
                 if (n == 0) {
@@ -223,8 +223,7 @@ public abstract class ServerFrameParser {
      * A whole text message in one frame, {@code buf[from, to)}, when {@link #wholeTextMessages()}; valid only during
      * the call, must not be released. Fragmented or larger text messages still go to {@link #onMessage}.
      */
-    protected void onText(ByteBuf buf, int from, int to) {
-    }
+    protected void onText(ByteBuf buf, int from, int to) {}
 
     /** A ping; {@code payload} is valid only during the call and must not be released. */
     protected abstract void onPing(ByteBuf payload);

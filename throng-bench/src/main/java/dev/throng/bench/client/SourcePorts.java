@@ -2,7 +2,6 @@ package dev.throng.bench.client;
 
 import dev.throng.bench.plan.SourceAddresses;
 import dev.throng.bench.protocol.SourceSlice;
-
 import java.net.InetAddress;
 
 /**

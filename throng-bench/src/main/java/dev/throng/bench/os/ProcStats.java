@@ -16,8 +16,7 @@ public final class ProcStats {
     /** Nanoseconds per USER_HZ tick. */
     static final long NANOS_PER_TICK = 10_000_000L;
 
-    private ProcStats() {
-    }
+    private ProcStats() {}
 
     /** CPU time (user + system) of process {@code pid} ("self" for this one), in nanoseconds. */
     public static long cpuNanos(String pid) throws IOException {

@@ -23,12 +23,13 @@ public record FailureBudget(long count, double percentage, boolean percent) {
         String s = spec.trim();
         try {
             if (s.endsWith("%")) {
-                return new FailureBudget(0, Double.parseDouble(s.substring(0, s.length() - 1).trim()), true);
+                return new FailureBudget(
+                        0, Double.parseDouble(s.substring(0, s.length() - 1).trim()), true);
             }
             return new FailureBudget(Long.parseLong(s), 0, false);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a failure budget: '" + spec + "' (use a count like 10 or a "
-                + "percentage like 0.5%)");
+            throw new IllegalArgumentException(
+                    "not a failure budget: '" + spec + "' (use a count like 10 or a " + "percentage like 0.5%)");
         }
     }
 

@@ -10,8 +10,8 @@ public record PortRange(int first, int last) {
 
     public PortRange {
         if (first < 1 || last > 65535 || last < first) {
-            throw new IllegalArgumentException("port range must lie within 1-65535 and not run backwards, got "
-                + first + "-" + last);
+            throw new IllegalArgumentException(
+                    "port range must lie within 1-65535 and not run backwards, got " + first + "-" + last);
         }
     }
 
@@ -24,8 +24,9 @@ public record PortRange(int first, int last) {
                 int p = Integer.parseInt(s);
                 return new PortRange(p, p);
             }
-            return new PortRange(Integer.parseInt(s.substring(0, dash).trim()),
-                Integer.parseInt(s.substring(dash + 1).trim()));
+            return new PortRange(
+                    Integer.parseInt(s.substring(0, dash).trim()),
+                    Integer.parseInt(s.substring(dash + 1).trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a port range: '" + spec + "' (use e.g. 1024-65535)");
         }

@@ -18,8 +18,7 @@ public final class SourceAddresses {
     /** More than this many addresses is certainly a typo (a /16 gives 4 billion ports). */
     static final int MAX_ADDRESSES = 4096;
 
-    private SourceAddresses() {
-    }
+    private SourceAddresses() {}
 
     /** The addresses {@code spec} names, in order, without duplicates. */
     public static List<String> parse(String spec) {
@@ -40,8 +39,8 @@ public final class SourceAddresses {
                 throw new IllegalArgumentException("source range runs backwards: '" + s + "'");
             }
             if (last - first + 1 > MAX_ADDRESSES) {
-                throw new IllegalArgumentException("source range '" + s + "' has more than " + MAX_ADDRESSES
-                    + " addresses");
+                throw new IllegalArgumentException(
+                        "source range '" + s + "' has more than " + MAX_ADDRESSES + " addresses");
             }
             for (long a = first; a <= last; a++) {
                 out.add(format((int) a));

@@ -26,19 +26,19 @@ import java.util.Map;
  * @param steps per publish step: events received and their publish-to-receive latency
  */
 public record FanoutSnapshot(
-    long subscribedConnections,
-    long subscriptions,
-    Map<String, Long> subscribeFailures,
-    int[] subscribersPerChannel,
-    long delivered,
-    long outOfOrder,
-    long gaps,
-    long unknownChannel,
-    long unreadable,
-    long pusherPings,
-    long pusherErrors,
-    long otherEvents,
-    List<Step> steps) {
+        long subscribedConnections,
+        long subscriptions,
+        Map<String, Long> subscribeFailures,
+        int[] subscribersPerChannel,
+        long delivered,
+        long outOfOrder,
+        long gaps,
+        long unknownChannel,
+        long unreadable,
+        long pusherPings,
+        long pusherErrors,
+        long otherEvents,
+        List<Step> steps) {
 
     /**
      * @param received benchmark events of this step received
@@ -46,8 +46,7 @@ public record FanoutSnapshot(
      * @param latency their publish-to-receive times (HdrHistogram, microseconds, as {@link Histograms#encode}), or
      *     null when none arrived
      */
-    public record Step(long received, long outOfOrder, String latency) {
-    }
+    public record Step(long received, long outOfOrder, String latency) {}
 
     public long subscribeFailed() {
         return subscribeFailures.values().stream().mapToLong(Long::longValue).sum();

@@ -1,10 +1,9 @@
 package dev.throng.bench.protocol;
 
-import org.HdrHistogram.Histogram;
-
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
 
 /** Creates, ships and merges the run's HdrHistograms. All values are microseconds. */
 public final class Histograms {
@@ -12,8 +11,7 @@ public final class Histograms {
     /** One hour: longer than any timeout or interval the bench uses; larger values are clamped to it. */
     public static final long HIGHEST_MICROS = 3_600_000_000L;
 
-    private Histograms() {
-    }
+    private Histograms() {}
 
     /** A histogram with 3 significant digits (0.1% resolution) that grows as values arrive. */
     public static Histogram create() {
@@ -37,8 +35,8 @@ public final class Histograms {
     /** The inverse of {@link #encode}. */
     public static Histogram decode(String base64) {
         try {
-            Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)),
-                0);
+            Histogram h = Histogram.decodeFromCompressedByteBuffer(
+                    ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
             h.setAutoResize(true);
             return h;
         } catch (DataFormatException e) {

@@ -9,9 +9,8 @@ public final class Json {
 
     /** Thread-safe once configured. Unknown fields are ignored so a newer coordinator can talk to an older worker. */
     public static final ObjectMapper MAPPER = new ObjectMapper()
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-        .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
-    private Json() {
-    }
+    private Json() {}
 }

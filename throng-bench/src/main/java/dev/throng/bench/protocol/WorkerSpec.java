@@ -3,7 +3,6 @@ package dev.throng.bench.protocol;
 import dev.throng.bench.plan.PayloadType;
 import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.plan.TargetUrl;
-
 import java.util.List;
 
 /**
@@ -30,22 +29,21 @@ import java.util.List;
  * @param subscribe subscribe scenario: channels and events; null otherwise
  */
 public record WorkerSpec(
-    int worker,
-    int connections,
-    long firstIndex,
-    List<TargetUrl> targets,
-    List<SourceSlice> sources,
-    double connectRate,
-    long warmupMillis,
-    double closeRate,
-    Scenario scenario,
-    long intervalMillis,
-    int messageSize,
-    PayloadType payload,
-    long clientPingMillis,
-    long connectTimeoutMillis,
-    long closeTimeoutMillis,
-    int ioThreads,
-    String transport,
-    SubscribeSpec subscribe) {
-}
+        int worker,
+        int connections,
+        long firstIndex,
+        List<TargetUrl> targets,
+        List<SourceSlice> sources,
+        double connectRate,
+        long warmupMillis,
+        double closeRate,
+        Scenario scenario,
+        long intervalMillis,
+        int messageSize,
+        PayloadType payload,
+        long clientPingMillis,
+        long connectTimeoutMillis,
+        long closeTimeoutMillis,
+        int ioThreads,
+        String transport,
+        SubscribeSpec subscribe) {}

@@ -17,7 +17,7 @@ public record ChannelPlan(int channels, int perClient) {
         }
         if (perClient < 1 || perClient > channels) {
             throw new IllegalArgumentException("--subscriptions-per-client must be 1-" + channels
-                + " (no more than --channels), got " + perClient);
+                    + " (no more than --channels), got " + perClient);
         }
     }
 

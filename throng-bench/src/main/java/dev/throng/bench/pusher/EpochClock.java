@@ -36,8 +36,7 @@ public final class EpochClock {
         ANCHOR_MICROS = micros;
     }
 
-    private EpochClock() {
-    }
+    private EpochClock() {}
 
     /** Now, in microseconds since the epoch. */
     public static long micros() {

@@ -19,8 +19,7 @@ public final class EventData {
     /** Room for the fields at their widest (16-digit t, 10-digit s, 4-digit k) and an empty padding. */
     public static final int MIN_SIZE = 64;
 
-    private EventData() {
-    }
+    private EventData() {}
 
     /**
      * Appends the data, JSON-escaped as the value of a string (quotes as {@code \"}, no enclosing quotes), to
@@ -29,8 +28,13 @@ public final class EventData {
      * @param size the byte length of the unescaped data, at least {@link #MIN_SIZE}
      */
     public static void appendEscaped(StringBuilder out, long t, long seq, int step, int size) {
-        out.append("{\\\"t\\\":").append(t).append(",\\\"s\\\":").append(seq).append(",\\\"k\\\":").append(step)
-            .append(",\\\"p\\\":\\\"");
+        out.append("{\\\"t\\\":")
+                .append(t)
+                .append(",\\\"s\\\":")
+                .append(seq)
+                .append(",\\\"k\\\":")
+                .append(step)
+                .append(",\\\"p\\\":\\\"");
         // {"t": , "s": , "k": ,"p":" and the closing "} are 23 bytes unescaped; the numbers take the rest.
         long unescaped = 23L + digits(t) + digits(seq) + digits(step);
         for (long i = unescaped; i < size; i++) {

@@ -19,6 +19,7 @@ public final class MessageScanner {
 
     /** A benchmark event (the configured event name). */
     public static final int BENCH_EVENT = 1;
+
     public static final int CONNECTION_ESTABLISHED = 2;
     public static final int SUBSCRIPTION_SUCCEEDED = 3;
     public static final int PING = 4;
@@ -167,8 +168,7 @@ public final class MessageScanner {
             return -1;
         }
         at += ACTIVITY_KEY.length;
-        while (at < to && (buf[at] == '\\' || buf[at] == '"' || buf[at] == ':'
-            || buf[at] == ' ')) {
+        while (at < to && (buf[at] == '\\' || buf[at] == '"' || buf[at] == ':' || buf[at] == ' ')) {
             at++;
         }
         long n = 0;

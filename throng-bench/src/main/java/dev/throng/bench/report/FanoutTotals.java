@@ -2,12 +2,11 @@ package dev.throng.bench.report;
 
 import dev.throng.bench.protocol.FanoutSnapshot;
 import dev.throng.bench.protocol.Histograms;
-import org.HdrHistogram.Histogram;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
 
 /** The subscribe-scenario counters of several workers, summed, with each step's latency histograms merged. */
 public final class FanoutTotals {

@@ -6,8 +6,7 @@ import java.util.Locale;
 /** Number formats for the human-readable output. */
 public final class Format {
 
-    private Format() {
-    }
+    private Format() {}
 
     /** {@code 1234567} → {@code 1,234,567}. */
     public static String count(long n) {

@@ -1,7 +1,6 @@
 package dev.throng.bench.report;
 
 import dev.throng.bench.protocol.WorkerSnapshot;
-
 import java.util.List;
 
 /**
@@ -24,20 +23,20 @@ import java.util.List;
  * @param server the server samples, or {@code null} without {@code --server-pid}
  */
 public record Observations(
-    List<WorkerSnapshot> ready,
-    List<WorkerSnapshot> ramped,
-    List<WorkerSnapshot> reports,
-    long goNanos,
-    long holdStartNanos,
-    long holdEndNanos,
-    long endNanos,
-    long heldAtEndOfHold,
-    double peakConnectRate,
-    double benchCpuCoresPeak,
-    long benchRssPeak,
-    boolean rampStopped,
-    boolean closeCutShort,
-    ServerObservations server) {
+        List<WorkerSnapshot> ready,
+        List<WorkerSnapshot> ramped,
+        List<WorkerSnapshot> reports,
+        long goNanos,
+        long holdStartNanos,
+        long holdEndNanos,
+        long endNanos,
+        long heldAtEndOfHold,
+        double peakConnectRate,
+        double benchCpuCoresPeak,
+        long benchRssPeak,
+        boolean rampStopped,
+        boolean closeCutShort,
+        ServerObservations server) {
 
     /**
      * Summed over the server pids.
@@ -51,7 +50,13 @@ public record Observations(
      * @param cpuAtHoldStart CPU time (ns) when the hold began
      * @param cpuAtHoldEnd CPU time (ns) when the hold ended
      */
-    public record ServerObservations(List<Long> pids, long rssBefore, long rssHeld, long rssPeak, long pssBefore,
-                                     long pssHeld, long cpuAtHoldStart, long cpuAtHoldEnd) {
-    }
+    public record ServerObservations(
+            List<Long> pids,
+            long rssBefore,
+            long rssHeld,
+            long rssPeak,
+            long pssBefore,
+            long pssHeld,
+            long cpuAtHoldStart,
+            long cpuAtHoldEnd) {}
 }

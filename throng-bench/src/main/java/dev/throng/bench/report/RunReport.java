@@ -1,7 +1,6 @@
 package dev.throng.bench.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.util.List;
 import java.util.Map;
 
@@ -14,19 +13,19 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(
-    String scenario,
-    int workers,
-    List<String> urls,
-    List<String> sources,
-    Connections connections,
-    Timing timing,
-    Map<String, Latency> latencyMillis,
-    Messages messages,
-    LoadGenerator loadGenerator,
-    Server server,
-    List<String> warnings,
-    Verdict verdict,
-    Fanout fanout) {
+        String scenario,
+        int workers,
+        List<String> urls,
+        List<String> sources,
+        Connections connections,
+        Timing timing,
+        Map<String, Latency> latencyMillis,
+        Messages messages,
+        LoadGenerator loadGenerator,
+        Server server,
+        List<String> warnings,
+        Verdict verdict,
+        Fanout fanout) {
 
     /**
      * @param requested {@code --connections}
@@ -35,30 +34,50 @@ public record RunReport(
      * @param lostBySecond those losses by whole seconds since the start of the ramp
      * @param heldAtEndOfHold connections open when the close phase began
      */
-    public record Connections(long requested, long attempted, long established, long failed,
-                              Map<String, Long> failures, long lost, Map<String, Long> lostReasons,
-                              Map<Integer, Long> lostBySecond, long heldAtEndOfHold, long closedClean,
-                              long closedUnclean, long portsSkipped) {
-    }
+    public record Connections(
+            long requested,
+            long attempted,
+            long established,
+            long failed,
+            Map<String, Long> failures,
+            long lost,
+            Map<String, Long> lostReasons,
+            Map<Integer, Long> lostBySecond,
+            long heldAtEndOfHold,
+            long closedClean,
+            long closedUnclean,
+            long portsSkipped) {}
 
     /**
      * @param rampSeconds from the start until every attempt resolved (established or failed)
      * @param connectRatePerSecond established connections per second of ramp
      * @param peakConnectRatePerSecond most connections established in one progress second
      */
-    public record Timing(double rampSeconds, double connectRatePerSecond, double peakConnectRatePerSecond,
-                         double holdSeconds, double closeSeconds, double totalSeconds) {
-    }
+    public record Timing(
+            double rampSeconds,
+            double connectRatePerSecond,
+            double peakConnectRatePerSecond,
+            double holdSeconds,
+            double closeSeconds,
+            double totalSeconds) {}
 
     /** A latency distribution in milliseconds; {@code p999} is the 99.9th percentile. */
-    public record Latency(long count, double mean, double p50, double p90, double p99, double p999, double max) {
-    }
+    public record Latency(long count, double mean, double p50, double p90, double p99, double p999, double max) {}
 
     /** Rates are per second over the time from the start of the ramp to the start of the close phase. */
-    public record Messages(long sent, long received, double sentPerSecond, double receivedPerSecond, long bytesSent,
-                           long bytesReceived, double bytesSentPerSecond, double bytesReceivedPerSecond,
-                           long sendsSkipped, long serverPings, long clientPings, long pongs) {
-    }
+    public record Messages(
+            long sent,
+            long received,
+            double sentPerSecond,
+            double receivedPerSecond,
+            long bytesSent,
+            long bytesReceived,
+            double bytesSentPerSecond,
+            double bytesReceivedPerSecond,
+            long sendsSkipped,
+            long serverPings,
+            long clientPings,
+            long pongs) {}
 
     /**
      * The bench's own cost, summed over its workers.
@@ -68,9 +87,14 @@ public record RunReport(
      * @param heapBytesPerConnection the same for Java heap in use after a full GC (retained size)
      * @param cores the cores this machine has, to judge the figures against
      */
-    public record LoadGenerator(double cpuSeconds, double cpuCoresAverage, double cpuCoresPeak, long rssBytesPeak,
-                                long rssBytesPerConnection, long heapBytesPerConnection, int cores) {
-    }
+    public record LoadGenerator(
+            double cpuSeconds,
+            double cpuCoresAverage,
+            double cpuCoresPeak,
+            long rssBytesPeak,
+            long rssBytesPerConnection,
+            long heapBytesPerConnection,
+            int cores) {}
 
     /**
      * The server's cost, summed over {@code --server-pid}.
@@ -87,11 +111,17 @@ public record RunReport(
      * @param cpuPercentOfCorePer100kConnections {@code cpuCoresDuringHold} as percent of one core, per 100,000
      *     held connections
      */
-    public record Server(List<Long> pids, long rssBytesBefore, long rssBytesHeld, long rssBytesPeak,
-                         long rssBytesPerConnection, long pssBytesBefore, long pssBytesHeld,
-                         long pssBytesHeldPerConnection, double cpuCoresDuringHold,
-                         double cpuPercentOfCorePer100kConnections) {
-    }
+    public record Server(
+            List<Long> pids,
+            long rssBytesBefore,
+            long rssBytesHeld,
+            long rssBytesPeak,
+            long rssBytesPerConnection,
+            long pssBytesBefore,
+            long pssBytesHeld,
+            long pssBytesHeldPerConnection,
+            double cpuCoresDuringHold,
+            double cpuPercentOfCorePer100kConnections) {}
 
     /**
      * @param failures failed plus lost connections
@@ -99,8 +129,7 @@ public record RunReport(
      * @param rampCompleted every requested connection was attempted (false: the ramp passed {@code --ramp-timeout})
      * @param passed whether failures stayed within the budget and the ramp completed (exit status 0)
      */
-    public record Verdict(long failures, String maxFailures, boolean rampCompleted, boolean passed) {
-    }
+    public record Verdict(long failures, String maxFailures, boolean rampCompleted, boolean passed) {}
 
     /**
      * The subscribe scenario (docs/bench.md; the options are {@code throng bench --help}'s).
@@ -117,10 +146,17 @@ public record RunReport(
      * @param steps each publish step, in order
      * @param best the passing step with the highest rate, or null when none passed
      */
-    public record Fanout(int channels, int subscriptionsPerClient, long subscribersPerChannelMin,
-                         long subscribersPerChannelMax, int eventSize, int channelsPerTrigger, Subscribe subscribe,
-                         Deliveries deliveries, List<Step> steps, Step best) {
-    }
+    public record Fanout(
+            int channels,
+            int subscriptionsPerClient,
+            long subscribersPerChannelMin,
+            long subscribersPerChannelMax,
+            int eventSize,
+            int channelsPerTrigger,
+            Subscribe subscribe,
+            Deliveries deliveries,
+            List<Step> steps,
+            Step best) {}
 
     /**
      * @param connections connections subscribed to all their channels
@@ -129,9 +165,13 @@ public record RunReport(
      * @param seconds from the start until every attempt was subscribed or failed
      * @param connectionsPerSecond {@code connections / seconds}
      */
-    public record Subscribe(long connections, long subscriptions, long failed, Map<String, Long> failures,
-                            double seconds, double connectionsPerSecond) {
-    }
+    public record Subscribe(
+            long connections,
+            long subscriptions,
+            long failed,
+            Map<String, Long> failures,
+            double seconds,
+            double connectionsPerSecond) {}
 
     /**
      * @param received benchmark events received, all steps
@@ -143,9 +183,14 @@ public record RunReport(
      * @param pusherPings {@code pusher:ping} received and answered
      * @param pusherErrors {@code pusher:error} received
      */
-    public record Deliveries(long received, long outOfOrder, long gaps, long unknownChannel, long unreadable,
-                             long pusherPings, long pusherErrors) {
-    }
+    public record Deliveries(
+            long received,
+            long outOfOrder,
+            long gaps,
+            long unknownChannel,
+            long unreadable,
+            long pusherPings,
+            long pusherErrors) {}
 
     /**
      * One publish step. Rates are over {@code publishSeconds}, the time the step published.
@@ -176,21 +221,55 @@ public record RunReport(
      *     accepted, and at least 95 % of the asked rate published
      * @param failedBecause why not, when not passed
      */
-    public record Step(int step, double ratePerChannel, double targetEventsPerSecond, long requests,
-                       long requestsFailed, Map<String, Long> requestErrors, long channelEvents, double publishSeconds,
-                       double eventsPerSecond, double publisherLagMaxMillis, Latency requestLatency,
-                       long expectedDeliveries, long receivedAtEvaluation, long missingAtEvaluation,
-                       double deliveriesPerSecond, Latency latency, Double serverCpuSeconds,
-                       Double serverCpuMicrosPerDelivery, long receivedFinal, long lostFinal, boolean passed,
-                       List<String> failedBecause) {
+    public record Step(
+            int step,
+            double ratePerChannel,
+            double targetEventsPerSecond,
+            long requests,
+            long requestsFailed,
+            Map<String, Long> requestErrors,
+            long channelEvents,
+            double publishSeconds,
+            double eventsPerSecond,
+            double publisherLagMaxMillis,
+            Latency requestLatency,
+            long expectedDeliveries,
+            long receivedAtEvaluation,
+            long missingAtEvaluation,
+            double deliveriesPerSecond,
+            Latency latency,
+            Double serverCpuSeconds,
+            Double serverCpuMicrosPerDelivery,
+            long receivedFinal,
+            long lostFinal,
+            boolean passed,
+            List<String> failedBecause) {
 
         /** This step with what had arrived of its events by the end of the run. */
         public Step withFinal(long received) {
-            return new Step(step, ratePerChannel, targetEventsPerSecond, requests, requestsFailed, requestErrors,
-                channelEvents, publishSeconds, eventsPerSecond, publisherLagMaxMillis, requestLatency,
-                expectedDeliveries, receivedAtEvaluation, missingAtEvaluation, deliveriesPerSecond, latency,
-                serverCpuSeconds, serverCpuMicrosPerDelivery, received, Math.max(0, expectedDeliveries - received),
-                passed, failedBecause);
+            return new Step(
+                    step,
+                    ratePerChannel,
+                    targetEventsPerSecond,
+                    requests,
+                    requestsFailed,
+                    requestErrors,
+                    channelEvents,
+                    publishSeconds,
+                    eventsPerSecond,
+                    publisherLagMaxMillis,
+                    requestLatency,
+                    expectedDeliveries,
+                    receivedAtEvaluation,
+                    missingAtEvaluation,
+                    deliveriesPerSecond,
+                    latency,
+                    serverCpuSeconds,
+                    serverCpuMicrosPerDelivery,
+                    received,
+                    Math.max(0, expectedDeliveries - received),
+                    passed,
+                    failedBecause);
         }
     }
 }

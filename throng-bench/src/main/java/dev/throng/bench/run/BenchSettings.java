@@ -5,7 +5,6 @@ import dev.throng.bench.plan.PayloadType;
 import dev.throng.bench.plan.PortRange;
 import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.plan.TargetUrl;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,30 +15,30 @@ import java.util.Objects;
  * their reasons are those of {@code throng bench}'s options (and docs/bench.md).
  */
 public record BenchSettings(
-    int connections,
-    List<TargetUrl> urls,
-    double rate,
-    Duration warmup,
-    Duration hold,
-    Duration connectTimeout,
-    Duration closeTimeout,
-    double closeRate,
-    Duration rampTimeout,
-    Scenario scenario,
-    Duration interval,
-    int messageSize,
-    PayloadType payload,
-    Duration clientPing,
-    List<String> sources,
-    PortRange ports,
-    int workers,
-    int ioThreads,
-    String transport,
-    FailureBudget maxFailures,
-    Path report,
-    List<Long> serverPids,
-    List<String> workerJvmOptions,
-    SubscribeSettings subscribe) {
+        int connections,
+        List<TargetUrl> urls,
+        double rate,
+        Duration warmup,
+        Duration hold,
+        Duration connectTimeout,
+        Duration closeTimeout,
+        double closeRate,
+        Duration rampTimeout,
+        Scenario scenario,
+        Duration interval,
+        int messageSize,
+        PayloadType payload,
+        Duration clientPing,
+        List<String> sources,
+        PortRange ports,
+        int workers,
+        int ioThreads,
+        String transport,
+        FailureBudget maxFailures,
+        Path report,
+        List<Long> serverPids,
+        List<String> workerJvmOptions,
+        SubscribeSettings subscribe) {
 
     /** Far beyond one box, but catches a stray digit before 60 processes start. */
     public static final int MAX_CONNECTIONS = 10_000_000;
@@ -55,8 +54,9 @@ public record BenchSettings(
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(ports, "ports");
         Objects.requireNonNull(maxFailures, "maxFailures");
-        check(connections >= 1 && connections <= MAX_CONNECTIONS,
-            "--connections must be 1-" + MAX_CONNECTIONS + ", got " + connections);
+        check(
+                connections >= 1 && connections <= MAX_CONNECTIONS,
+                "--connections must be 1-" + MAX_CONNECTIONS + ", got " + connections);
         check(!urls.isEmpty(), "at least one --url is needed");
         check(rate > 0, "--rate must be positive, got " + rate);
         check(closeRate >= 0, "--close-rate must be positive (or 0: same as --rate), got " + closeRate);
@@ -73,16 +73,21 @@ public record BenchSettings(
         if (scenario == Scenario.ECHO) {
             check(interval.toMillis() > 0, "--interval must be at least 1ms for the echo scenario");
             int stamp = payload == PayloadType.TEXT ? 16 : 8;
-            check(messageSize >= stamp && messageSize <= MAX_MESSAGE_SIZE, "--size must be " + stamp + "-"
-                + MAX_MESSAGE_SIZE + " for " + payload.name().toLowerCase() + " payloads (the first " + stamp
-                + " bytes carry the send time), got " + messageSize);
-            check(clientPing.isZero(), "--client-ping applies to the idle scenario; echo traffic already keeps "
-                + "connections busy");
+            check(
+                    messageSize >= stamp && messageSize <= MAX_MESSAGE_SIZE,
+                    "--size must be " + stamp + "-"
+                            + MAX_MESSAGE_SIZE + " for " + payload.name().toLowerCase() + " payloads (the first "
+                            + stamp
+                            + " bytes carry the send time), got " + messageSize);
+            check(
+                    clientPing.isZero(),
+                    "--client-ping applies to the idle scenario; echo traffic already keeps " + "connections busy");
         }
         if (scenario == Scenario.SUBSCRIBE) {
             Objects.requireNonNull(subscribe, "subscribe");
-            check(clientPing.isZero(), "--client-ping applies to the idle scenario; subscribers send pusher:ping as "
-                + "pusher-js does");
+            check(
+                    clientPing.isZero(),
+                    "--client-ping applies to the idle scenario; subscribers send pusher:ping as " + "pusher-js does");
         } else {
             check(subscribe == null, "subscribe settings apply to the subscribe scenario only");
         }
@@ -99,8 +104,10 @@ public record BenchSettings(
         if (!rampTimeout.isZero()) {
             return rampTimeout;
         }
-        return Duration.ofNanos((long) (connections / rate * 1e9)).plus(warmup.dividedBy(2)).plus(connectTimeout)
-            .plus(RAMP_SLACK);
+        return Duration.ofNanos((long) (connections / rate * 1e9))
+                .plus(warmup.dividedBy(2))
+                .plus(connectTimeout)
+                .plus(RAMP_SLACK);
     }
 
     /** The close rate in effect: {@link #closeRate} or, when 0, {@link #rate}. */
@@ -145,8 +152,7 @@ public record BenchSettings(
         private List<String> workerJvmOptions = List.of();
         private SubscribeSettings subscribe;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder connections(int v) {
             connections = v;
@@ -270,11 +276,36 @@ public record BenchSettings(
         }
 
         public BenchSettings build() {
-            SubscribeSettings sub = scenario != Scenario.SUBSCRIBE ? null
-                : subscribe != null ? subscribe : SubscribeSettings.builder().build();
-            return new BenchSettings(connections, urls, rate, warmup, hold, connectTimeout, closeTimeout, closeRate,
-                rampTimeout, scenario, interval, messageSize, payload, clientPing, sources, ports, workers, ioThreads,
-                transport, maxFailures, report, serverPids, workerJvmOptions, sub);
+            SubscribeSettings sub = scenario != Scenario.SUBSCRIBE
+                    ? null
+                    : subscribe != null
+                            ? subscribe
+                            : SubscribeSettings.builder().build();
+            return new BenchSettings(
+                    connections,
+                    urls,
+                    rate,
+                    warmup,
+                    hold,
+                    connectTimeout,
+                    closeTimeout,
+                    closeRate,
+                    rampTimeout,
+                    scenario,
+                    interval,
+                    messageSize,
+                    payload,
+                    clientPing,
+                    sources,
+                    ports,
+                    workers,
+                    ioThreads,
+                    transport,
+                    maxFailures,
+                    report,
+                    serverPids,
+                    workerJvmOptions,
+                    sub);
         }
     }
 }

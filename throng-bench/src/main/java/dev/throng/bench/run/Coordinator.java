@@ -13,8 +13,6 @@ import dev.throng.bench.report.RunReport;
 import dev.throng.bench.report.SummaryPrinter;
 import dev.throng.bench.worker.WorkerMain;
 import dev.throng.doctor.OpenFilesLimit;
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -28,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
 
 /**
  * Runs a benchmark: starts the worker processes, starts them together, prints progress once a second, starts the
@@ -51,6 +50,7 @@ public final class Coordinator {
     static final long BASE_HEAP_MB = 48;
     /** Slack added to every bounded wait, for a slow or busy machine. */
     private static final long SLACK_NANOS = TimeUnit.SECONDS.toNanos(60);
+
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often the coordinator looks for a phase change between progress lines. */
     private static final long POLL_MILLIS = 20;
@@ -60,6 +60,7 @@ public final class Coordinator {
     private final PrintWriter err;
     /** Subscribe scenario: the publish steps that make its hold; null otherwise. */
     private PublishSteps steps;
+
     private long lastDelivered;
 
     public Coordinator(BenchSettings settings, PrintWriter out, PrintWriter err) {
@@ -82,16 +83,22 @@ public final class Coordinator {
         ServerSampler sampler = s.serverPids().isEmpty() ? null : new ServerSampler(s.serverPids());
         if (s.subscribe() != null) {
             SubscribeSettings sub = s.subscribe();
-            URI api = sub.apiUrl() != null ? sub.apiUrl()
-                : URI.create("http://" + s.urls().get(0).host() + ":" + s.urls().get(0).port());
+            URI api = sub.apiUrl() != null
+                    ? sub.apiUrl()
+                    : URI.create("http://" + s.urls().get(0).host() + ":"
+                            + s.urls().get(0).port());
             steps = new PublishSteps(sub, new Publisher(sub, api), sampler, out);
         }
-        out.printf("throng bench: %s, %s connections to %s from %s, %d worker%s, ramp %s/s, hold %s%n",
-            s.scenario().name().toLowerCase(Locale.ROOT), Format.count(s.connections()),
-            s.urls().size() == 1 ? s.urls().get(0) : s.urls().size() + " URLs",
-            s.sources().size() == 1 ? s.sources().get(0) : s.sources().size() + " source addresses", specs.size(),
-            specs.size() == 1 ? "" : "s", Format.count(Math.round(s.rate())),
-            Format.duration(s.hold()));
+        out.printf(
+                "throng bench: %s, %s connections to %s from %s, %d worker%s, ramp %s/s, hold %s%n",
+                s.scenario().name().toLowerCase(Locale.ROOT),
+                Format.count(s.connections()),
+                s.urls().size() == 1 ? s.urls().get(0) : s.urls().size() + " URLs",
+                s.sources().size() == 1 ? s.sources().get(0) : s.sources().size() + " source addresses",
+                specs.size(),
+                specs.size() == 1 ? "" : "s",
+                Format.count(Math.round(s.rate())),
+                Format.duration(s.hold()));
         out.flush();
 
         List<WorkerProcess> workers = new ArrayList<>();
@@ -129,7 +136,7 @@ public final class Coordinator {
             long needed = (long) Math.ceil(w.spec.connections() / 0.9);
             if (w.openFilesLimit != null && w.openFilesLimit < needed) {
                 err.println("throng bench: worker " + w.spec.worker() + " may open only " + w.openFilesLimit
-                    + " files but holds " + w.spec.connections() + " connections; use more --workers");
+                        + " files but holds " + w.spec.connections() + " connections; use more --workers");
                 return EXIT_BENCH_ERROR;
             }
         }
@@ -157,7 +164,7 @@ public final class Coordinator {
         long peakRss = 0;
         Map<HistogramKind, Histogram> interval = new EnumMap<>(HistogramKind.class);
         long tick = go + TICK_NANOS;
-        for (;;) {
+        for (; ; ) {
             // Wake once a second for progress, or at once when a phase can change.
             long now = System.nanoTime();
             while (now - tick < 0 && !phaseDue(workers, holdStart, holdEnd, now)) {
@@ -177,7 +184,8 @@ public final class Coordinator {
             }
             if (now - tick >= 0) { // progress, from each worker's latest snapshot
                 tick += TICK_NANOS * Math.max(1, (now - tick) / TICK_NANOS + 1);
-                long established = latest.stream().mapToLong(WorkerSnapshot::established).sum();
+                long established =
+                        latest.stream().mapToLong(WorkerSnapshot::established).sum();
                 long cpu = latest.stream().mapToLong(WorkerSnapshot::cpuNanos).sum();
                 long rss = latest.stream().mapToLong(WorkerSnapshot::rssBytes).sum();
                 double seconds = (now - lastTick) / 1e9;
@@ -191,8 +199,16 @@ public final class Coordinator {
                 lastTick = now;
                 interval.clear();
                 workers.forEach(w -> w.drainInterval(interval));
-                printProgress(now - go, holdStart == 0 ? "ramp" : holdEnd == 0 ? holdLabel() : "close", latest,
-                    rate, interval, cpuCores, rss, server, seconds);
+                printProgress(
+                        now - go,
+                        holdStart == 0 ? "ramp" : holdEnd == 0 ? holdLabel() : "close",
+                        latest,
+                        rate,
+                        interval,
+                        cpuCores,
+                        rss,
+                        server,
+                        seconds);
             }
 
             // Phases.
@@ -208,15 +224,18 @@ public final class Coordinator {
                     // nothing; the verdict fails. Attempts in flight get their connect timeout to resolve.
                     rampStopped = true;
                     rampDeadline = now + s.connectTimeout().toNanos() + SLACK_NANOS;
-                    err.printf("throng bench: the ramp did not finish in time (%s of %s established); no more "
-                            + "attempts, holding what is open%n",
-                        Format.count(latest.stream().mapToLong(WorkerSnapshot::established).sum()),
-                        Format.count(s.connections()));
+                    err.printf(
+                            "throng bench: the ramp did not finish in time (%s of %s established); no more "
+                                    + "attempts, holding what is open%n",
+                            Format.count(latest.stream()
+                                    .mapToLong(WorkerSnapshot::established)
+                                    .sum()),
+                            Format.count(s.connections()));
                     err.flush();
                     workers.forEach(w -> w.command(WorkerMessage.CMD_STOP_RAMP));
                 } else if (now - rampDeadline > 0) {
                     err.println("throng bench: attempts in flight did not resolve after the ramp was stopped; "
-                        + "stopping the run");
+                            + "stopping the run");
                     return EXIT_BENCH_ERROR;
                 }
             }
@@ -224,9 +243,12 @@ public final class Coordinator {
                 holdEnd = now;
                 atHoldEnd = server;
                 pssHeld = sampler == null ? 0 : sampler.pssBytes();
-                heldAtEndOfHold = latest.stream().mapToLong(WorkerSnapshot::open).sum();
-                closeDeadline = now + (long) (heldAtEndOfHold / s.effectiveCloseRate() * 1e9)
-                    + s.closeTimeout().toNanos() + SLACK_NANOS;
+                heldAtEndOfHold =
+                        latest.stream().mapToLong(WorkerSnapshot::open).sum();
+                closeDeadline = now
+                        + (long) (heldAtEndOfHold / s.effectiveCloseRate() * 1e9)
+                        + s.closeTimeout().toNanos()
+                        + SLACK_NANOS;
                 workers.forEach(w -> w.command(WorkerMessage.CMD_CLOSE));
             }
             if (holdEnd != 0 && workers.stream().allMatch(w -> w.report != null)) {
@@ -237,13 +259,15 @@ public final class Coordinator {
                 // the run still reports; they count as unclean closes.
                 closeCutShort = true;
                 closeDeadline = now + SLACK_NANOS;
-                err.printf("throng bench: closing did not finish in time (%s still open); dropping them%n",
-                    Format.count(latest.stream().mapToLong(WorkerSnapshot::open).sum()));
+                err.printf(
+                        "throng bench: closing did not finish in time (%s still open); dropping them%n",
+                        Format.count(
+                                latest.stream().mapToLong(WorkerSnapshot::open).sum()));
                 err.flush();
                 workers.forEach(w -> w.command(WorkerMessage.CMD_DROP));
             } else if (now - closeDeadline > 0) {
-                err.println("throng bench: workers did not report after dropping their connections; stopping the "
-                    + "run");
+                err.println(
+                        "throng bench: workers did not report after dropping their connections; stopping the " + "run");
                 return EXIT_BENCH_ERROR;
             }
         }
@@ -251,17 +275,42 @@ public final class Coordinator {
 
         Observations.ServerObservations serverObservations = null;
         if (sampler != null) {
-            serverObservations = new Observations.ServerObservations(sampler.pids(), before.rssBytes(),
-                atHoldEnd.rssBytes(), serverRssPeak, pssBefore, pssHeld, atHoldStart.cpuNanos(),
-                atHoldEnd.cpuNanos());
+            serverObservations = new Observations.ServerObservations(
+                    sampler.pids(),
+                    before.rssBytes(),
+                    atHoldEnd.rssBytes(),
+                    serverRssPeak,
+                    pssBefore,
+                    pssHeld,
+                    atHoldStart.cpuNanos(),
+                    atHoldEnd.cpuNanos());
         }
-        Observations o = new Observations(collect(workers, w -> w.ready), collect(workers, w -> w.ramped),
-            collect(workers, w -> w.report), go, holdStart, holdEnd, end, heldAtEndOfHold, peakRate, peakCpu,
-            peakRss, rampStopped, closeCutShort, serverObservations);
-        RunReport report = ReportBuilder.build(new ReportBuilder.RunDescription(
-            s.scenario().name().toLowerCase(Locale.ROOT), s.scenario() == Scenario.ECHO, s.connections(),
-            s.urls().stream().map(Object::toString).collect(Collectors.toList()), s.sources(), s.maxFailures(),
-            Runtime.getRuntime().availableProcessors()), o, steps == null ? null : steps.report());
+        Observations o = new Observations(
+                collect(workers, w -> w.ready),
+                collect(workers, w -> w.ramped),
+                collect(workers, w -> w.report),
+                go,
+                holdStart,
+                holdEnd,
+                end,
+                heldAtEndOfHold,
+                peakRate,
+                peakCpu,
+                peakRss,
+                rampStopped,
+                closeCutShort,
+                serverObservations);
+        RunReport report = ReportBuilder.build(
+                new ReportBuilder.RunDescription(
+                        s.scenario().name().toLowerCase(Locale.ROOT),
+                        s.scenario() == Scenario.ECHO,
+                        s.connections(),
+                        s.urls().stream().map(Object::toString).collect(Collectors.toList()),
+                        s.sources(),
+                        s.maxFailures(),
+                        Runtime.getRuntime().availableProcessors()),
+                o,
+                steps == null ? null : steps.report());
         SummaryPrinter.print(report, out);
         if (s.report() != null) {
             Path path = s.report();
@@ -285,26 +334,47 @@ public final class Coordinator {
         return now - holdStart >= s.hold().toNanos();
     }
 
-    private void printProgress(long sinceGo, String phase, List<WorkerSnapshot> latest, double rate,
-                               Map<HistogramKind, Histogram> interval, double cpuCores, long rss,
-                               ServerSampler.Sample server, double seconds) {
+    private void printProgress(
+            long sinceGo,
+            String phase,
+            List<WorkerSnapshot> latest,
+            double rate,
+            Map<HistogramKind, Histogram> interval,
+            double cpuCores,
+            long rss,
+            ServerSampler.Sample server,
+            double seconds) {
         long open = latest.stream().mapToLong(WorkerSnapshot::open).sum();
         long failed = latest.stream().mapToLong(WorkerSnapshot::failed).sum();
         long lost = latest.stream().mapToLong(WorkerSnapshot::lostTotal).sum();
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%5ds %-5s] open %9s  +%s/s  failed %s"
-                + "  lost %s", TimeUnit.NANOSECONDS.toSeconds(sinceGo), phase, Format.count(open),
-            Format.count(Math.round(rate)), Format.count(failed), Format.count(lost)));
-        HistogramKind shown = s.scenario() == Scenario.ECHO ? HistogramKind.ECHO_ROUND_TRIP
-            : s.scenario() == Scenario.SUBSCRIBE ? (phase.equals("ramp") ? HistogramKind.SUBSCRIBE
-                : HistogramKind.DELIVERY)
-            : s.clientPing().isZero() ? HistogramKind.HANDSHAKE : HistogramKind.CLIENT_PING_ROUND_TRIP;
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
+                "[%5ds %-5s] open %9s  +%s/s  failed %s" + "  lost %s",
+                TimeUnit.NANOSECONDS.toSeconds(sinceGo),
+                phase,
+                Format.count(open),
+                Format.count(Math.round(rate)),
+                Format.count(failed),
+                Format.count(lost)));
+        HistogramKind shown = s.scenario() == Scenario.ECHO
+                ? HistogramKind.ECHO_ROUND_TRIP
+                : s.scenario() == Scenario.SUBSCRIBE
+                        ? (phase.equals("ramp") ? HistogramKind.SUBSCRIBE : HistogramKind.DELIVERY)
+                        : s.clientPing().isZero() ? HistogramKind.HANDSHAKE : HistogramKind.CLIENT_PING_ROUND_TRIP;
         if (s.scenario() == Scenario.SUBSCRIBE) {
-            long subscribed = latest.stream().filter(w -> w.fanout() != null)
-                .mapToLong(w -> w.fanout().subscribedConnections()).sum();
-            long delivered = latest.stream().filter(w -> w.fanout() != null)
-                .mapToLong(w -> w.fanout().delivered()).sum();
-            line.append("  subscribed ").append(Format.count(subscribed)).append("  deliveries ")
-                .append(Format.count(Math.round((delivered - lastDelivered) / seconds))).append("/s");
+            long subscribed = latest.stream()
+                    .filter(w -> w.fanout() != null)
+                    .mapToLong(w -> w.fanout().subscribedConnections())
+                    .sum();
+            long delivered = latest.stream()
+                    .filter(w -> w.fanout() != null)
+                    .mapToLong(w -> w.fanout().delivered())
+                    .sum();
+            line.append("  subscribed ")
+                    .append(Format.count(subscribed))
+                    .append("  deliveries ")
+                    .append(Format.count(Math.round((delivered - lastDelivered) / seconds)))
+                    .append("/s");
             lastDelivered = delivered;
         }
         Histogram h = interval.get(shown);
@@ -313,8 +383,11 @@ public final class Coordinator {
             shown = HistogramKind.HANDSHAKE;
         }
         if (h != null && h.getTotalCount() > 0) {
-            line.append("  p99 ").append(shown.key()).append(' ')
-                .append(Format.millis(h.getValueAtPercentile(99) / 1000.0)).append(" ms");
+            line.append("  p99 ")
+                    .append(shown.key())
+                    .append(' ')
+                    .append(Format.millis(h.getValueAtPercentile(99) / 1000.0))
+                    .append(" ms");
         }
         line.append(String.format(Locale.ROOT, "  | bench cpu %.2f rss %s", cpuCores, Format.bytes(rss)));
         if (server != null) {
@@ -336,7 +409,7 @@ public final class Coordinator {
     }
 
     private boolean await(List<WorkerProcess> workers, Predicate<WorkerProcess> done, long deadline, String what)
-        throws InterruptedException {
+            throws InterruptedException {
         while (!workers.stream().allMatch(done)) {
             for (WorkerProcess w : workers) {
                 if (!done.test(w) && (w.ended || w.error != null)) {
@@ -353,22 +426,25 @@ public final class Coordinator {
         return true;
     }
 
-    private static List<WorkerSnapshot> collect(List<WorkerProcess> workers,
-                                                Function<WorkerProcess, WorkerSnapshot> f) {
+    private static List<WorkerSnapshot> collect(
+            List<WorkerProcess> workers, Function<WorkerProcess, WorkerSnapshot> f) {
         return workers.stream().map(f).collect(Collectors.toList());
     }
 
     /** The command line of a worker: the coordinator's java and class path, a heap sized from its share. */
     List<String> command(WorkerSpec spec) {
-        String java = ProcessHandle.current().info().command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         long heapMb = BASE_HEAP_MB + (spec.connections() * HEAP_BYTES_PER_CONNECTION + (1 << 20) - 1) / (1 << 20);
-        List<String> cmd = new ArrayList<>(List.of(java,
-            "-Xmx" + heapMb + "m",
-            "-XX:+UseSerialGC",           // one small heap, no GC threads: the least memory and CPU per worker
-            "-Xss512k",
-            "-XX:MaxDirectMemorySize=256m", // reserved, not used: idle connections hold no buffers
-            "-XX:-UsePerfData"));
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-Xmx" + heapMb + "m",
+                "-XX:+UseSerialGC", // one small heap, no GC threads: the least memory and CPU per worker
+                "-Xss512k",
+                "-XX:MaxDirectMemorySize=256m", // reserved, not used: idle connections hold no buffers
+                "-XX:-UsePerfData"));
         if (s.scenario() != Scenario.SUBSCRIBE) {
             // C1 only: dozens of workers on few cores start faster and use less memory. Subscribers read every
             // delivery, hundreds of thousands a second: there C2's code halves the bench's latency for a little

@@ -46,8 +46,7 @@ final class PipelinedClient implements AutoCloseable {
         void done(int status, String error, long sentNanos);
     }
 
-    private record Pending(long sentNanos, Callback callback) {
-    }
+    private record Pending(long sentNanos, Callback callback) {}
 
     /** A semaphore whose permits can be taken away (when pipelining ends). */
     private static final class Permits extends Semaphore {
@@ -150,6 +149,7 @@ final class PipelinedClient implements AutoCloseable {
         private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
         /** Room in this connection's pipeline: {@code depth}, and 1 once the server ends connections. */
         final Permits permits = new Permits(depth);
+
         private boolean pipelining = true;
         private Socket socket;
         private OutputStream out;
@@ -249,7 +249,7 @@ final class PipelinedClient implements AutoCloseable {
         private void read(Socket s) {
             try {
                 InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
-                for (;;) {
+                for (; ; ) {
                     int status = readResponse(in);
                     boolean close = status < 0;
                     status = Math.abs(status);
@@ -303,15 +303,17 @@ final class PipelinedClient implements AutoCloseable {
             String value = h.substring(colon + 1).trim();
             if (name.equalsIgnoreCase("content-length")) {
                 length = Long.parseLong(value);
-            } else if (name.equalsIgnoreCase("transfer-encoding") && value.toLowerCase().contains("chunked")) {
+            } else if (name.equalsIgnoreCase("transfer-encoding")
+                    && value.toLowerCase().contains("chunked")) {
                 chunked = true;
             } else if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
                 close = true;
             }
         }
         if (chunked) {
-            for (long size = Long.parseLong(chunkSize(line(in)), 16); size > 0;
-                 size = Long.parseLong(chunkSize(line(in)), 16)) {
+            for (long size = Long.parseLong(chunkSize(line(in)), 16);
+                    size > 0;
+                    size = Long.parseLong(chunkSize(line(in)), 16)) {
                 skip(in, size);
                 line(in);
             }
@@ -370,7 +372,7 @@ final class PipelinedClient implements AutoCloseable {
     /** A line without its CRLF, as Latin-1 (status lines and headers are ASCII). */
     private static String line(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder(64);
-        for (;;) {
+        for (; ; ) {
             int c = in.read();
             if (c < 0) {
                 throw new EOFException();
@@ -386,6 +388,7 @@ final class PipelinedClient implements AutoCloseable {
     /** The head of a POST with {@code contentLength} body bytes to {@code target} (path and query). */
     static byte[] postHead(String hostHeader, String target, int contentLength) {
         return ("POST " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + contentLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Length: " + contentLength + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -5,8 +5,6 @@ import dev.throng.bench.report.FanoutTotals;
 import dev.throng.bench.report.Format;
 import dev.throng.bench.report.ReportBuilder;
 import dev.throng.bench.report.RunReport;
-import org.HdrHistogram.Histogram;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * The subscribe scenario's hold: an unjudged warm-up at the first step's rate ({@code --publish-warmup}), then the
@@ -35,7 +34,13 @@ final class PublishSteps implements AutoCloseable {
     /** A step passes only if at least this share of its asked rate was published. */
     static final double RATE_KEPT = 0.95;
 
-    private enum Phase { IDLE, PUBLISHING, DRAINING, EVALUATING, DONE }
+    private enum Phase {
+        IDLE,
+        PUBLISHING,
+        DRAINING,
+        EVALUATING,
+        DONE
+    }
 
     private final SubscribeSettings s;
     private final Publisher publisher;
@@ -50,6 +55,7 @@ final class PublishSteps implements AutoCloseable {
     private Phase phase = Phase.IDLE;
     /** The step running or next; -1 while warming up. */
     private int step;
+
     private Future<Publisher.StepPublication> running;
     private Publisher.StepPublication published;
     private long stepStartCpu;
@@ -110,7 +116,7 @@ final class PublishSteps implements AutoCloseable {
             case EVALUATING:
                 // Counts from snapshots taken after the gap: every worker's latest must be newer than its end.
                 if (now - evaluationDeadline < 0
-                    && !workers.stream().allMatch(w -> w.ended || w.latestNanos - drainEnd >= 0)) {
+                        && !workers.stream().allMatch(w -> w.ended || w.latestNanos - drainEnd >= 0)) {
                     return false;
                 }
                 RunReport.Step result = evaluate(workers);
@@ -137,7 +143,8 @@ final class PublishSteps implements AutoCloseable {
     private RunReport.Step evaluate(List<WorkerProcess> workers) {
         Publisher.StepPublication p = published;
         List<WorkerSnapshot> latest = workers.stream().map(w -> w.latest).toList();
-        FanoutTotals t = FanoutTotals.merge(latest.stream().map(WorkerSnapshot::fanout).toList());
+        FanoutTotals t =
+                FanoutTotals.merge(latest.stream().map(WorkerSnapshot::fanout).toList());
         long received = t == null ? 0 : t.stepReceived.get(slot());
         long outOfOrder = t == null ? 0 : t.stepOutOfOrder.get(slot());
         Histogram latency = t == null ? null : t.stepLatency.get(slot());
@@ -170,11 +177,29 @@ final class PublishSteps implements AutoCloseable {
         if (achieved < RATE_KEPT * target) {
             failed.add(String.format(Locale.ROOT, "published %.1f of %.1f events/s", achieved, target));
         }
-        return new RunReport.Step(step, rate, round(target), p.requests(), p.failed(), p.errors(), p.channelEvents(),
-            round(p.publishSeconds()), round(achieved), round(p.lagMaxMillis()),
-            ReportBuilder.latency(p.requestLatency()), p.expectedDeliveries(), received, missing,
-            round(p.publishSeconds() > 0 ? received / p.publishSeconds() : 0), l, cpuSeconds, cpuPerDelivery, 0, 0,
-            failed.isEmpty(), failed);
+        return new RunReport.Step(
+                step,
+                rate,
+                round(target),
+                p.requests(),
+                p.failed(),
+                p.errors(),
+                p.channelEvents(),
+                round(p.publishSeconds()),
+                round(achieved),
+                round(p.lagMaxMillis()),
+                ReportBuilder.latency(p.requestLatency()),
+                p.expectedDeliveries(),
+                received,
+                missing,
+                round(p.publishSeconds() > 0 ? received / p.publishSeconds() : 0),
+                l,
+                cpuSeconds,
+                cpuPerDelivery,
+                0,
+                0,
+                failed.isEmpty(),
+                failed);
     }
 
     /** The step number the events of the running step carry: its index, or the warm-up's slot after the steps. */
@@ -184,24 +209,36 @@ final class PublishSteps implements AutoCloseable {
 
     private void printWarmup(RunReport.Step r) {
         RunReport.Latency l = r.latency();
-        out.printf(Locale.ROOT, "warm-up: %s events/s per channel for %s, %s deliveries (%s expected), p99 %s ms "
-                + "(not judged)%n", Format.decimal(r.ratePerChannel(), 1), Format.duration(s.warmup()),
-            Format.count(r.receivedAtEvaluation()), Format.count(r.expectedDeliveries()),
-            l == null ? "-" : Format.millis(l.p99()));
+        out.printf(
+                Locale.ROOT,
+                "warm-up: %s events/s per channel for %s, %s deliveries (%s expected), p99 %s ms " + "(not judged)%n",
+                Format.decimal(r.ratePerChannel(), 1),
+                Format.duration(s.warmup()),
+                Format.count(r.receivedAtEvaluation()),
+                Format.count(r.expectedDeliveries()),
+                l == null ? "-" : Format.millis(l.p99()));
         out.flush();
     }
 
     private void printStep(RunReport.Step r) {
         RunReport.Latency l = r.latency();
-        out.printf(Locale.ROOT, "step %d: %s events/s per channel (%s/s asked, %s/s published), %s deliveries/s, "
-                + "p50 %s p99 %s max %s ms, missing %s%s: %s%n", r.step(), Format.decimal(r.ratePerChannel(), 1),
-            Format.decimal(r.targetEventsPerSecond(), 1), Format.decimal(r.eventsPerSecond(), 1),
-            Format.count(Math.round(r.deliveriesPerSecond())), l == null ? "-" : Format.millis(l.p50()),
-            l == null ? "-" : Format.millis(l.p99()), l == null ? "-" : Format.millis(l.max()),
-            Format.count(r.missingAtEvaluation()),
-            r.serverCpuMicrosPerDelivery() == null ? ""
-                : ", server " + Format.decimal(r.serverCpuMicrosPerDelivery(), 2) + " µs/delivery",
-            r.passed() ? "PASS" : "FAIL (" + String.join(", ", r.failedBecause()) + ")");
+        out.printf(
+                Locale.ROOT,
+                "step %d: %s events/s per channel (%s/s asked, %s/s published), %s deliveries/s, "
+                        + "p50 %s p99 %s max %s ms, missing %s%s: %s%n",
+                r.step(),
+                Format.decimal(r.ratePerChannel(), 1),
+                Format.decimal(r.targetEventsPerSecond(), 1),
+                Format.decimal(r.eventsPerSecond(), 1),
+                Format.count(Math.round(r.deliveriesPerSecond())),
+                l == null ? "-" : Format.millis(l.p50()),
+                l == null ? "-" : Format.millis(l.p99()),
+                l == null ? "-" : Format.millis(l.max()),
+                Format.count(r.missingAtEvaluation()),
+                r.serverCpuMicrosPerDelivery() == null
+                        ? ""
+                        : ", server " + Format.decimal(r.serverCpuMicrosPerDelivery(), 2) + " µs/delivery",
+                r.passed() ? "PASS" : "FAIL (" + String.join(", ", r.failedBecause()) + ")");
         out.flush();
     }
 
@@ -227,14 +264,23 @@ final class PublishSteps implements AutoCloseable {
 
     /** Sums the acknowledged subscriptions per channel of {@code snapshots}. */
     static long[] subscribersPerChannel(List<WorkerSnapshot> snapshots) {
-        FanoutTotals t = FanoutTotals.merge(snapshots.stream().map(WorkerSnapshot::fanout).toList());
+        FanoutTotals t = FanoutTotals.merge(
+                snapshots.stream().map(WorkerSnapshot::fanout).toList());
         return t == null ? new long[0] : t.subscribersPerChannel;
     }
 
     /** The report's fan-out part as far as the coordinator knows it; {@link ReportBuilder} adds the final counts. */
     RunReport.Fanout report() {
-        return new RunReport.Fanout(s.plan().channels(), s.plan().perClient(), 0, 0, s.eventSize(), s.groupSize(),
-            null, null, List.copyOf(steps), null);
+        return new RunReport.Fanout(
+                s.plan().channels(),
+                s.plan().perClient(),
+                0,
+                0,
+                s.eventSize(),
+                s.groupSize(),
+                null,
+                null,
+                List.copyOf(steps),
+                null);
     }
-
 }

@@ -4,8 +4,6 @@ import dev.throng.bench.protocol.Histograms;
 import dev.throng.bench.pusher.EpochClock;
 import dev.throng.bench.pusher.EventData;
 import dev.throng.bench.pusher.RestSigner;
-import org.HdrHistogram.Histogram;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 
 /**
  * Triggers benchmark events through the Pusher HTTP API at a steady rate: {@code POST /apps/{id}/events} with
@@ -35,10 +34,15 @@ import java.util.concurrent.locks.LockSupport;
 final class Publisher implements AutoCloseable {
 
     /** What one step published. */
-    record StepPublication(long requests, long failed, Map<String, Long> errors, long channelEvents,
-                           long expectedDeliveries, double publishSeconds, double lagMaxMillis,
-                           Histogram requestLatency) {
-    }
+    record StepPublication(
+            long requests,
+            long failed,
+            Map<String, Long> errors,
+            long channelEvents,
+            long expectedDeliveries,
+            double publishSeconds,
+            double lagMaxMillis,
+            Histogram requestLatency) {}
 
     private final SubscribeSettings s;
     private final String path;
@@ -47,6 +51,7 @@ final class Publisher implements AutoCloseable {
     private final PipelinedClient client;
     /** Per group: the JSON before the data string, and its channel count. */
     private final byte[][] heads;
+
     private final int[] groupChannels;
     private final long[] groupSeq;
     private long[] groupSubscribers;
@@ -58,8 +63,12 @@ final class Publisher implements AutoCloseable {
         int port = api.getPort() < 0 ? 80 : api.getPort();
         this.hostHeader = api.getHost() + ":" + port;
         this.signer = new RestSigner(s.key(), s.secret());
-        this.client = new PipelinedClient(api.getHost(), port, s.publishConnections(),
-            (s.publishConcurrency() + s.publishConnections() - 1) / s.publishConnections(), s.requestTimeout());
+        this.client = new PipelinedClient(
+                api.getHost(),
+                port,
+                s.publishConnections(),
+                (s.publishConcurrency() + s.publishConnections() - 1) / s.publishConnections(),
+                s.requestTimeout());
         int groups = s.groups();
         int size = s.groupSize();
         this.heads = new byte[groups][];
@@ -68,11 +77,16 @@ final class Publisher implements AutoCloseable {
         this.groupSubscribers = new long[groups];
         int channels = s.plan().channels();
         for (int g = 0; g < groups; g++) {
-            StringBuilder b = new StringBuilder("{\"name\":\"").append(s.eventName()).append("\",\"channels\":[");
+            StringBuilder b =
+                    new StringBuilder("{\"name\":\"").append(s.eventName()).append("\",\"channels\":[");
             int first = g * size;
             int last = Math.min(channels, first + size);
             for (int c = first; c < last; c++) {
-                b.append(c > first ? "," : "").append('"').append(s.channelPrefix()).append(c).append('"');
+                b.append(c > first ? "," : "")
+                        .append('"')
+                        .append(s.channelPrefix())
+                        .append(c)
+                        .append('"');
             }
             heads[g] = b.append("],\"data\":\"").toString().getBytes(StandardCharsets.UTF_8);
             groupChannels[g] = last - first;
@@ -147,7 +161,8 @@ final class Publisher implements AutoCloseable {
                     expected.addAndGet(subscribers);
                 } else {
                     failed.incrementAndGet();
-                    errors.computeIfAbsent(status > 0 ? "http-" + status : error, k -> new LongAdder()).increment();
+                    errors.computeIfAbsent(status > 0 ? "http-" + status : error, k -> new LongAdder())
+                            .increment();
                 }
             });
             sent++;
@@ -166,8 +181,15 @@ final class Publisher implements AutoCloseable {
         synchronized (latency) {
             latencyCopy = latency.copy();
         }
-        return new StepPublication(sent, sent - ok.get(), errorCounts, channelEvents.get(), expected.get(),
-            publishSeconds, lagMax / 1e6, latencyCopy);
+        return new StepPublication(
+                sent,
+                sent - ok.get(),
+                errorCounts,
+                channelEvents.get(),
+                expected.get(),
+                publishSeconds,
+                lagMax / 1e6,
+                latencyCopy);
     }
 
     @Override

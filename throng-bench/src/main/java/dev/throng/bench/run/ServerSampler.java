@@ -1,7 +1,6 @@
 package dev.throng.bench.run;
 
 import dev.throng.bench.os.ProcStats;
-
 import java.io.IOException;
 import java.util.List;
 
@@ -12,8 +11,7 @@ import java.util.List;
 final class ServerSampler {
 
     /** One sample: summed over the pids; {@code nanoTime} is when it was taken. */
-    record Sample(long nanoTime, long rssBytes, long cpuNanos) {
-    }
+    record Sample(long nanoTime, long rssBytes, long cpuNanos) {}
 
     private final List<Long> pids;
 

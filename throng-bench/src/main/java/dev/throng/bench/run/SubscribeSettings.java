@@ -2,7 +2,6 @@ package dev.throng.bench.run;
 
 import dev.throng.bench.pusher.ChannelPlan;
 import dev.throng.bench.pusher.EventData;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -37,23 +36,23 @@ import java.util.Objects;
  * @param requestTimeout one HTTP request's budget; one that takes longer counts as failed ({@code timeout})
  */
 public record SubscribeSettings(
-    ChannelPlan plan,
-    String channelPrefix,
-    String eventName,
-    int eventSize,
-    String appId,
-    String key,
-    String secret,
-    URI apiUrl,
-    List<Double> steps,
-    Duration stepDuration,
-    Duration stepGap,
-    Duration warmup,
-    boolean stopOnFail,
-    Duration maxP99,
-    int publishConnections,
-    int publishConcurrency,
-    Duration requestTimeout) {
+        ChannelPlan plan,
+        String channelPrefix,
+        String eventName,
+        int eventSize,
+        String appId,
+        String key,
+        String secret,
+        URI apiUrl,
+        List<Double> steps,
+        Duration stepDuration,
+        Duration stepGap,
+        Duration warmup,
+        boolean stopOnFail,
+        Duration maxP99,
+        int publishConnections,
+        int publishConcurrency,
+        Duration requestTimeout) {
 
     /** Pusher's limit on an event's data (docs/pusher-spec §7.1); Throng's default too. */
     public static final int MAX_EVENT_SIZE = 10 * 1024;
@@ -63,31 +62,43 @@ public record SubscribeSettings(
     public SubscribeSettings {
         Objects.requireNonNull(plan, "plan");
         steps = List.copyOf(steps);
-        check(channelPrefix != null && channelPrefix.matches("[A-Za-z0-9_\\-=@,.;]+"),
-            "the channel prefix must be a valid channel name, got " + channelPrefix);
-        check(eventName != null && !eventName.isEmpty() && !eventName.contains("\"") && !eventName.contains("\\")
-            && !eventName.startsWith("pusher"), "the event name must be non-empty, unquoted, not pusher*: "
-            + eventName);
-        check(eventSize >= EventData.MIN_SIZE && eventSize <= MAX_EVENT_SIZE, "--event-size must be "
-            + EventData.MIN_SIZE + "-" + MAX_EVENT_SIZE + " bytes (room for the stamps; Pusher's 10 KB limit), got "
-            + eventSize);
+        check(
+                channelPrefix != null && channelPrefix.matches("[A-Za-z0-9_\\-=@,.;]+"),
+                "the channel prefix must be a valid channel name, got " + channelPrefix);
+        check(
+                eventName != null
+                        && !eventName.isEmpty()
+                        && !eventName.contains("\"")
+                        && !eventName.contains("\\")
+                        && !eventName.startsWith("pusher"),
+                "the event name must be non-empty, unquoted, not pusher*: " + eventName);
+        check(
+                eventSize >= EventData.MIN_SIZE && eventSize <= MAX_EVENT_SIZE,
+                "--event-size must be "
+                        + EventData.MIN_SIZE + "-" + MAX_EVENT_SIZE
+                        + " bytes (room for the stamps; Pusher's 10 KB limit), got "
+                        + eventSize);
         check(appId != null && appId.matches("[A-Za-z0-9_\\-.]+"), "--app-id must be a plain id, got " + appId);
         check(key != null && key.matches("[A-Za-z0-9_\\-.]+"), "--key must be a plain key, got " + key);
         check(secret != null && !secret.isEmpty(), "--secret must not be empty");
-        check(apiUrl == null || "http".equals(apiUrl.getScheme()) && apiUrl.getHost() != null,
-            "--api-url must be http://host:port, got " + apiUrl);
+        check(
+                apiUrl == null || "http".equals(apiUrl.getScheme()) && apiUrl.getHost() != null,
+                "--api-url must be http://host:port, got " + apiUrl);
         for (double r : steps) {
-            check(r > 0 && r <= 100_000, "publish rates must be above 0 and at most 100,000 events/s per channel, "
-                + "got " + r);
+            check(
+                    r > 0 && r <= 100_000,
+                    "publish rates must be above 0 and at most 100,000 events/s per channel, " + "got " + r);
         }
         check(stepDuration.toMillis() >= 1000, "--step-duration must be at least 1s");
         check(!stepGap.isNegative(), "--step-gap must not be negative");
         check(!warmup.isNegative(), "--publish-warmup must not be negative");
         check(maxP99.toMillis() > 0, "--max-p99 must be positive");
-        check(publishConnections >= 1 && publishConnections <= 64, "--publish-connections must be 1-64, got "
-            + publishConnections);
-        check(publishConcurrency >= publishConnections && publishConcurrency <= 4096, "--publish-concurrency must be "
-            + "--publish-connections-4096, got " + publishConcurrency);
+        check(
+                publishConnections >= 1 && publishConnections <= 64,
+                "--publish-connections must be 1-64, got " + publishConnections);
+        check(
+                publishConcurrency >= publishConnections && publishConcurrency <= 4096,
+                "--publish-concurrency must be " + "--publish-connections-4096, got " + publishConcurrency);
         check(requestTimeout.toMillis() > 0, "--request-timeout must be positive");
     }
 
@@ -146,8 +157,7 @@ public record SubscribeSettings(
         private int publishConcurrency = 64;
         private Duration requestTimeout = Duration.ofSeconds(10);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder channels(int v) {
             channels = v;
@@ -240,10 +250,24 @@ public record SubscribeSettings(
         }
 
         public SubscribeSettings build() {
-            return new SubscribeSettings(new ChannelPlan(channels, perClient), channelPrefix, eventName, eventSize,
-                appId, key, secret, apiUrl, steps, stepDuration, stepGap, warmup, stopOnFail, maxP99,
-                publishConnections, publishConcurrency,
-                requestTimeout);
+            return new SubscribeSettings(
+                    new ChannelPlan(channels, perClient),
+                    channelPrefix,
+                    eventName,
+                    eventSize,
+                    appId,
+                    key,
+                    secret,
+                    apiUrl,
+                    steps,
+                    stepDuration,
+                    stepGap,
+                    warmup,
+                    stopOnFail,
+                    maxP99,
+                    publishConnections,
+                    publishConcurrency,
+                    requestTimeout);
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.throng.bench.plan.PortRange;
 import dev.throng.bench.protocol.SourceSlice;
 import dev.throng.bench.protocol.SubscribeSpec;
 import dev.throng.bench.protocol.WorkerSpec;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,8 +24,7 @@ public final class WorkerPlanner {
      */
     static final double CONNECTION_SHARE_OF_FILES = 0.9;
 
-    private WorkerPlanner() {
-    }
+    private WorkerPlanner() {}
 
     /** Connections one worker may hold under an open-files limit of {@code fileLimit}. */
     public static int connectionsPerWorker(long fileLimit) {
@@ -52,27 +50,34 @@ public final class WorkerPlanner {
         if (largestShare > perWorker) {
             long needed = (s.connections() + (long) perWorker - 1) / perWorker;
             throw new IllegalArgumentException(workers + " workers would hold up to " + largestShare
-                + " connections each, but the open-files limit (" + fileLimit + ") allows " + perWorker
-                + " per worker: use --workers " + needed + " or more");
+                    + " connections each, but the open-files limit (" + fileLimit + ") allows " + perWorker
+                    + " per worker: use --workers " + needed + " or more");
         }
         PortRange ports = s.ports();
         int slicesNeeded = workers * s.ioThreads();
         if (ports.size() < slicesNeeded) {
             throw new IllegalArgumentException("--ports " + ports + " has " + ports.size() + " ports, fewer than the "
-                + slicesNeeded + " slices needed (one per worker event loop)");
+                    + slicesNeeded + " slices needed (one per worker event loop)");
         }
         long pairsPerWorker = (long) s.sources().size() * (ports.size() / slicesNeeded) * s.ioThreads();
         if (pairsPerWorker < largestShare) {
             long perAddress = ports.size();
             long addressesNeeded = (s.connections() + perAddress - 1) / perAddress;
             throw new IllegalArgumentException("not enough (source address, port) pairs: each of " + workers
-                + " workers gets about " + pairsPerWorker + " but must open " + largestShare + "; "
-                + s.connections() + " connections need at least " + addressesNeeded + " source addresses with --ports "
-                + ports + " (e.g. --source 127.0.0.2-127.0.0." + (1 + Math.min(254, addressesNeeded)) + ")");
+                    + " workers gets about " + pairsPerWorker + " but must open " + largestShare + "; "
+                    + s.connections() + " connections need at least " + addressesNeeded
+                    + " source addresses with --ports "
+                    + ports + " (e.g. --source 127.0.0.2-127.0.0." + (1 + Math.min(254, addressesNeeded)) + ")");
         }
         SubscribeSettings sub = s.subscribe();
-        SubscribeSpec subscribe = sub == null ? null : new SubscribeSpec(sub.plan().channels(),
-            sub.plan().perClient(), sub.channelPrefix(), sub.eventName(), sub.stepSlots());
+        SubscribeSpec subscribe = sub == null
+                ? null
+                : new SubscribeSpec(
+                        sub.plan().channels(),
+                        sub.plan().perClient(),
+                        sub.channelPrefix(),
+                        sub.eventName(),
+                        sub.stepSlots());
         List<WorkerSpec> specs = new ArrayList<>(workers);
         long first = 0;
         for (int k = 0; k < workers; k++) {
@@ -83,10 +88,25 @@ public final class WorkerPlanner {
                 sources.add(new SourceSlice(address, slice.first(), slice.last()));
             }
             double fraction = (double) share / s.connections();
-            specs.add(new WorkerSpec(k, share, first, s.urls(), sources, s.rate() * fraction,
-                s.warmup().toMillis(), s.effectiveCloseRate() * fraction, s.scenario(), s.interval().toMillis(),
-                s.messageSize(), s.payload(), s.clientPing().toMillis(), s.connectTimeout().toMillis(),
-                s.closeTimeout().toMillis(), s.ioThreads(), s.transport(), subscribe));
+            specs.add(new WorkerSpec(
+                    k,
+                    share,
+                    first,
+                    s.urls(),
+                    sources,
+                    s.rate() * fraction,
+                    s.warmup().toMillis(),
+                    s.effectiveCloseRate() * fraction,
+                    s.scenario(),
+                    s.interval().toMillis(),
+                    s.messageSize(),
+                    s.payload(),
+                    s.clientPing().toMillis(),
+                    s.connectTimeout().toMillis(),
+                    s.closeTimeout().toMillis(),
+                    s.ioThreads(),
+                    s.transport(),
+                    subscribe));
             first += share;
         }
         return specs;

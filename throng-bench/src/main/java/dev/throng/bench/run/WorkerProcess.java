@@ -6,8 +6,6 @@ import dev.throng.bench.protocol.Json;
 import dev.throng.bench.protocol.WorkerMessage;
 import dev.throng.bench.protocol.WorkerSnapshot;
 import dev.throng.bench.protocol.WorkerSpec;
-import org.HdrHistogram.Histogram;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +19,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * The coordinator's handle on one worker process: starts it, sends it the spec and commands, and keeps what it
@@ -40,6 +39,7 @@ final class WorkerProcess {
     volatile WorkerSnapshot latest;
     /** When {@link #latest} arrived (System.nanoTime). */
     volatile long latestNanos;
+
     volatile WorkerSnapshot ramped;
     volatile WorkerSnapshot report;
     volatile String error;
@@ -141,7 +141,8 @@ final class WorkerProcess {
 
     /** Adds the interval histograms received since the last call to {@code into}, and forgets them. */
     synchronized void drainInterval(Map<HistogramKind, Histogram> into) {
-        interval.forEach((kind, h) -> into.computeIfAbsent(kind, k -> Histograms.create()).add(h));
+        interval.forEach((kind, h) ->
+                into.computeIfAbsent(kind, k -> Histograms.create()).add(h));
         interval.clear();
     }
 

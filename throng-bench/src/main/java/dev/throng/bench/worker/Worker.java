@@ -17,8 +17,6 @@ import dev.throng.doctor.OpenFilesLimit;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import org.HdrHistogram.Histogram;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * One worker process's share of a run: its event loops, each with a {@link LoopDriver}, and the once-a-second
@@ -63,8 +62,8 @@ public final class Worker {
     public int run(BufferedReader commands) throws IOException, InterruptedException {
         Transports transport = Transports.choose(spec.transport());
         int loops = Math.max(1, Math.min(spec.ioThreads(), Math.max(1, spec.connections())));
-        group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("bench-loop", true),
-            transport.ioHandlerFactory());
+        group = new MultiThreadIoEventLoopGroup(
+                loops, new DefaultThreadFactory("bench-loop", true), transport.ioHandlerFactory());
         long first = spec.firstIndex();
         for (int i = 0; i < loops; i++) {
             int quota = (int) ((long) spec.connections() * (i + 1) / loops - (long) spec.connections() * i / loops);
@@ -74,18 +73,25 @@ public final class Worker {
                 slices.add(new SourceSlice(s.address(), r.first(), r.last()));
             }
             double share = spec.connections() == 0 ? 0 : (double) quota / spec.connections();
-            drivers.add(new LoopDriver((EventLoop) group.next(), transport.channelFactory(), spec, quota, first,
-                slices, spec.connectRate() * share, spec.closeRate() * share));
+            drivers.add(new LoopDriver(
+                    (EventLoop) group.next(),
+                    transport.channelFactory(),
+                    spec,
+                    quota,
+                    first,
+                    slices,
+                    spec.connectRate() * share,
+                    spec.closeRate() * share));
             first += quota;
         }
         drivers.forEach(d -> d.onPhaseChange(() -> reporter.execute(this::reportSafely)));
         long openFiles = OpenFilesLimit.ofThisProcess().soft();
         LoopStats none = new LoopStats();
         if (spec.subscribe() != null) {
-            none.fanout = new FanoutStats(spec.subscribe().channels(), spec.subscribe().steps());
+            none.fanout = new FanoutStats(
+                    spec.subscribe().channels(), spec.subscribe().steps());
         }
-        emit(new WorkerMessage(WorkerMessage.TYPE_READY, snapshot(none, false, heapUsedAfterGc()),
-            openFiles, null));
+        emit(new WorkerMessage(WorkerMessage.TYPE_READY, snapshot(none, false, heapUsedAfterGc()), openFiles, null));
 
         for (String line; (line = commands.readLine()) != null; ) {
             String cmd = Json.MAPPER.readValue(line, WorkerMessage.class).type();
@@ -160,12 +166,34 @@ public final class Worker {
             }
         }
         long rampMillis = drivers.stream().allMatch(LoopDriver::rampDone)
-            ? drivers.stream().mapToLong(LoopDriver::rampNanos).max().orElse(0) / 1_000_000 : 0;
-        return new WorkerSnapshot(spec.worker(), ProcessHandle.current().pid(), s.attempted, s.established, s.open,
-            s.failures, s.lost, s.lostBySecond, s.closedClean, s.closedUnclean, s.portsSkipped, s.messagesSent,
-            s.messagesReceived, s.bytesSent, s.bytesReceived, s.sendsSkipped, s.serverPings, s.clientPings, s.pongs,
-            rampMillis, ProcStats.selfCpuNanos(), ProcStats.selfRssBytes(), heapUsed, histograms,
-            s.fanout == null ? null : s.fanout.snapshot());
+                ? drivers.stream().mapToLong(LoopDriver::rampNanos).max().orElse(0) / 1_000_000
+                : 0;
+        return new WorkerSnapshot(
+                spec.worker(),
+                ProcessHandle.current().pid(),
+                s.attempted,
+                s.established,
+                s.open,
+                s.failures,
+                s.lost,
+                s.lostBySecond,
+                s.closedClean,
+                s.closedUnclean,
+                s.portsSkipped,
+                s.messagesSent,
+                s.messagesReceived,
+                s.bytesSent,
+                s.bytesReceived,
+                s.sendsSkipped,
+                s.serverPings,
+                s.clientPings,
+                s.pongs,
+                rampMillis,
+                ProcStats.selfCpuNanos(),
+                ProcStats.selfRssBytes(),
+                heapUsed,
+                histograms,
+                s.fanout == null ? null : s.fanout.snapshot());
     }
 
     private static long heapUsedAfterGc() {

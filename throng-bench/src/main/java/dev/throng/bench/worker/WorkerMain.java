@@ -3,7 +3,6 @@ package dev.throng.bench.worker;
 import dev.throng.bench.protocol.Json;
 import dev.throng.bench.protocol.WorkerMessage;
 import dev.throng.bench.protocol.WorkerSpec;
-
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -18,13 +17,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WorkerMain {
 
-    private WorkerMain() {
-    }
+    private WorkerMain() {}
 
     public static void main(String[] args) {
         // The protocol owns stdout; anything else printing there (a logging backend, a library) is sent to stderr.
-        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false,
-            StandardCharsets.UTF_8);
+        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         int status;
         Worker worker = null;

@@ -1,5 +1,7 @@
 package dev.throng.bench.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.throng.core.codec.CloseReason;
 import dev.throng.core.codec.FrameLimits;
 import dev.throng.core.codec.FrameParser;
@@ -8,15 +10,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Client frames checked by an independent parser: the server's own (throng-core's FrameParser). */
 class ClientFramesTest {
@@ -25,8 +24,8 @@ class ClientFramesTest {
     private final FrameSink sink = new FrameSink() {
         @Override
         public CloseReason onData(ByteBuf payload, boolean text, boolean first, boolean last, boolean compressed) {
-            seen.add((text ? "text " : "binary ") + (text ? payload.toString(StandardCharsets.UTF_8)
-                : ByteBufUtil.hexDump(payload)));
+            seen.add((text ? "text " : "binary ")
+                    + (text ? payload.toString(StandardCharsets.UTF_8) : ByteBufUtil.hexDump(payload)));
             return null;
         }
 

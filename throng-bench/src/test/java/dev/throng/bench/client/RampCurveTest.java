@@ -1,8 +1,8 @@
 package dev.throng.bench.client;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The ramp's schedule: attempts due after a given time, with and without a warm-up. */
 class RampCurveTest {

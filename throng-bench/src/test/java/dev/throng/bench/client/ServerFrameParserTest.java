@@ -1,17 +1,16 @@
 package dev.throng.bench.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ServerFrameParserTest {
 
@@ -74,7 +73,8 @@ class ServerFrameParserTest {
 
     @Test
     void aTextMessageWithoutHexDigitsHasNoStamp() {
-        assertThat(parser.feed(hex("8111 68656c6c6f2c20776f726c64212121212121"))).isNull();
+        assertThat(parser.feed(hex("8111 68656c6c6f2c20776f726c64212121212121")))
+                .isNull();
         assertThat(parser.events).containsExactly("text no-stamp");
     }
 
@@ -156,7 +156,8 @@ class ServerFrameParserTest {
         "bad-length,         827e 007d",
         "bad-length,         827f 000000000000ffff",
         "bad-length,         827f 8000000000000000",
-        "bad-close-payload,  8801 03"})
+        "bad-close-payload,  8801 03"
+    })
     void reportsEachViolationWithItsIdAndCloseCode(String id, String bytes) {
         ParseError error = parser.feed(hex(bytes));
         assertThat(error).isNotNull();

@@ -1,8 +1,8 @@
 package dev.throng.bench.os;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class ProcStatsTest {
 
@@ -22,7 +22,7 @@ class ProcStatsTest {
     @Test
     void readsPssFromTheRollupInBytes() {
         String rollup = "55d0a000-7ffd1000 ---p 00000000 00:00 0    [rollup]\nRss:    53264 kB\nPss:    29103 kB\n"
-            + "Pss_Anon:   26744 kB\n";
+                + "Pss_Anon:   26744 kB\n";
         assertThat(ProcStats.parseKilobytesField(rollup, "Pss:")).isEqualTo(29103L * 1024);
     }
 

@@ -1,30 +1,30 @@
 package dev.throng.bench.plan;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SourceAddressesTest {
 
     @Test
     void expandsAnInclusiveRange() {
         assertThat(SourceAddresses.parse("127.0.0.2-127.0.0.5"))
-            .containsExactly("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5");
+                .containsExactly("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5");
     }
 
     @Test
     void rangesCrossOctetBoundaries() {
         assertThat(SourceAddresses.parse("127.0.0.254-127.0.1.1"))
-            .containsExactly("127.0.0.254", "127.0.0.255", "127.0.1.0", "127.0.1.1");
+                .containsExactly("127.0.0.254", "127.0.0.255", "127.0.1.0", "127.0.1.1");
     }
 
     @Test
     void mixesListsAndRangesInOrderWithoutDuplicates() {
         assertThat(SourceAddresses.parse("127.0.0.9, 127.0.0.2-127.0.0.3,127.0.0.9,127.0.0.3"))
-            .containsExactly("127.0.0.9", "127.0.0.2", "127.0.0.3");
+                .containsExactly("127.0.0.9", "127.0.0.2", "127.0.0.3");
     }
 
     @Test
@@ -33,8 +33,16 @@ class SourceAddressesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0", "127.0.0.256", "localhost", "127.0.0.5-127.0.0.2", "127.0.0.1,,127.0.0.2",
-        "127.0.0.-1", "10.0.0.0-10.1.0.0"})
+    @ValueSource(
+            strings = {
+                "127.0.0",
+                "127.0.0.256",
+                "localhost",
+                "127.0.0.5-127.0.0.2",
+                "127.0.0.1,,127.0.0.2",
+                "127.0.0.-1",
+                "10.0.0.0-10.1.0.0"
+            })
     void rejectsWhatIsNotAnAddressListOrIsTooLong(String spec) {
         assertThatThrownBy(() -> SourceAddresses.parse(spec)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -1,12 +1,11 @@
 package dev.throng.bench.pusher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class MessageScannerTest {
 
@@ -22,17 +21,19 @@ class MessageScannerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"event\":\"pusher:connection_established\",\"data\":\"{\\\"socket_id\\\":\\\"1.2\\\"}\"}|2",
-        "{\"event\":\"pusher_internal:subscription_succeeded\",\"data\":\"{}\",\"channel\":\"bench-3\"}|3",
-        "{\"event\":\"pusher_internal:subscription_succeeded\",\"channel\":\"bench-3\"}|3",
-        "{\"event\":\"pusher:ping\",\"data\":{}}|4",
-        "{\"event\":\"pusher:error\",\"data\":{\"code\":null,\"message\":\"x\"}}|5",
-        "{\"event\":\"pusher:pong\",\"data\":\"{}\"}|6",
-        "{\"event\":\"benchmark\",\"data\":\"{}\"}|6",
-        "{\"event\": \"bench\",\"data\":\"{}\"}|1",
-        "{\"data\":\"{}\"}|0",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"event\":\"pusher:connection_established\",\"data\":\"{\\\"socket_id\\\":\\\"1.2\\\"}\"}|2",
+                "{\"event\":\"pusher_internal:subscription_succeeded\",\"data\":\"{}\",\"channel\":\"bench-3\"}|3",
+                "{\"event\":\"pusher_internal:subscription_succeeded\",\"channel\":\"bench-3\"}|3",
+                "{\"event\":\"pusher:ping\",\"data\":{}}|4",
+                "{\"event\":\"pusher:error\",\"data\":{\"code\":null,\"message\":\"x\"}}|5",
+                "{\"event\":\"pusher:pong\",\"data\":\"{}\"}|6",
+                "{\"event\":\"benchmark\",\"data\":\"{}\"}|6",
+                "{\"event\": \"bench\",\"data\":\"{}\"}|1",
+                "{\"data\":\"{}\"}|0",
+            })
     void tellsMessagesApartByTheirEvent(String message, int kind) {
         assertThat(kind(message)).isEqualTo(kind);
     }
@@ -73,23 +74,27 @@ class MessageScannerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"event\":\"bench\",\"channel\":\"other-5\"}",
-        "{\"event\":\"bench\",\"channel\":\"bench-\"}",
-        "{\"event\":\"bench\",\"channel\":\"bench-5x\"}",
-        "{\"event\":\"bench\"}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"event\":\"bench\",\"channel\":\"other-5\"}",
+                "{\"event\":\"bench\",\"channel\":\"bench-\"}",
+                "{\"event\":\"bench\",\"channel\":\"bench-5x\"}",
+                "{\"event\":\"bench\"}",
+            })
     void aChannelOutsideThePlanReadsAsMinusOne(String message) {
         assertThat(scanner.channel(buf(message), 9, 9 + message.length())).isEqualTo(-1);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"event\":\"bench\",\"data\":\"hello\"}",
-        "{\"event\":\"bench\",\"data\":\"{\\\"s\\\":1,\\\"t\\\":2,\\\"k\\\":0}\"}",
-        "{\"event\":\"bench\",\"data\":\"{\\\"t\\\":1,\\\"s\\\":2,\\\"k\\\":0",
-        "{\"event\":\"bench\"}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"event\":\"bench\",\"data\":\"hello\"}",
+                "{\"event\":\"bench\",\"data\":\"{\\\"s\\\":1,\\\"t\\\":2,\\\"k\\\":0}\"}",
+                "{\"event\":\"bench\",\"data\":\"{\\\"t\\\":1,\\\"s\\\":2,\\\"k\\\":0",
+                "{\"event\":\"bench\"}",
+            })
     void dataOfAnotherShapeIsNotRead(String message) {
         assertThat(scanner.readData(buf(message), 9, 9 + message.length())).isFalse();
     }
@@ -97,16 +102,19 @@ class MessageScannerTest {
     @Test
     void readsTheActivityTimeoutOfTheHandshake() {
         String message = "{\"event\":\"pusher:connection_established\",\"data\":\"{\\\"socket_id\\\":\\\"123.456\\\","
-            + "\\\"activity_timeout\\\":120}\"}";
-        assertThat(scanner.activityTimeout(buf(message), 9, 9 + message.length())).isEqualTo(120);
+                + "\\\"activity_timeout\\\":120}\"}";
+        assertThat(scanner.activityTimeout(buf(message), 9, 9 + message.length()))
+                .isEqualTo(120);
     }
 
     @Test
     void eventDataHasExactlyTheRequestedSize() {
         assertThat(EventData.of(1733350000123456L, 1, 0, 256)).hasSize(256).startsWith("{\"t\":1733350000123456,");
-        assertThat(EventData.of(1733350000123456L, 1234567890, 12, 1024)).hasSize(1024).endsWith("xx\"}");
+        assertThat(EventData.of(1733350000123456L, 1234567890, 12, 1024))
+                .hasSize(1024)
+                .endsWith("xx\"}");
         assertThat(EventData.of(Long.MAX_VALUE / 1000, 9_999_999_999L, 9999, EventData.MIN_SIZE))
-            .hasSizeLessThanOrEqualTo(EventData.MIN_SIZE);
+                .hasSizeLessThanOrEqualTo(EventData.MIN_SIZE);
     }
 
     private static String quote(String s) {

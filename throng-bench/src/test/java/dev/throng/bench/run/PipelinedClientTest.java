@@ -1,15 +1,14 @@
 package dev.throng.bench.run;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class PipelinedClientTest {
 
@@ -20,9 +19,9 @@ class PipelinedClientTest {
     @Test
     void readsPipelinedResponsesInOrder() throws IOException {
         InputStream in = responses("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
-            + "HTTP/1.1 413 Payload Too Large\r\ncontent-length: 5\r\n\r\nlarge"
-            + "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
-            + "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+                + "HTTP/1.1 413 Payload Too Large\r\ncontent-length: 5\r\n\r\nlarge"
+                + "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+                + "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
         assertThat(PipelinedClient.readResponse(in)).isEqualTo(200);
         assertThat(PipelinedClient.readResponse(in)).isEqualTo(413);
         assertThat(PipelinedClient.readResponse(in)).isEqualTo(200);
@@ -39,13 +38,13 @@ class PipelinedClientTest {
     @Test
     void soketisErrorsAnsweredWith200CountAsTheirCode() throws IOException {
         InputStream in = responses("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 55\r\n\r\n"
-            + "{\"error\":\"The secret authentication failed\",\"code\":401}");
+                + "{\"error\":\"The secret authentication failed\",\"code\":401}");
         assertThat(PipelinedClient.readResponse(in)).isEqualTo(-401);
     }
 
     @Test
     void aResponseWithoutLengthEndsTheConnection() {
         assertThatThrownBy(() -> PipelinedClient.readResponse(responses("HTTP/1.1 200 OK\r\n\r\n{}")))
-            .isInstanceOf(EOFException.class);
+                .isInstanceOf(EOFException.class);
     }
 }

@@ -20,22 +20,26 @@ import java.util.function.Function;
  * @param type how the value is written in YAML
  * @param elements for a list or set of strings, the kind of one element; {@code null} for a single value
  */
-public record Kind(String name, Function<String, Object> parse, Function<Object, String> format, Yaml type,
-                   Kind elements) {
+public record Kind(
+        String name, Function<String, Object> parse, Function<Object, String> format, Yaml type, Kind elements) {
 
     /** How a value is written in YAML: a number, a boolean, or a string (quoted where YAML would misread it). */
-    public enum Yaml { NUMBER, BOOLEAN, STRING }
+    public enum Yaml {
+        NUMBER,
+        BOOLEAN,
+        STRING
+    }
 
     public static final Kind STRING = scalar("a string", s -> s, String::valueOf, Yaml.STRING);
     public static final Kind INT = scalar("a whole number", Kind::parseInt, String::valueOf, Yaml.NUMBER);
     public static final Kind LONG = scalar("a whole number", Kind::parseLong, String::valueOf, Yaml.NUMBER);
-    public static final Kind INT_SIZE = scalar("a size", Kind::parseIntSize, v -> Values.formatSize((Integer) v),
-        Yaml.STRING);
-    public static final Kind LONG_SIZE = scalar("a size", Values::parseSize, v -> Values.formatSize((Long) v),
-        Yaml.STRING);
+    public static final Kind INT_SIZE =
+            scalar("a size", Kind::parseIntSize, v -> Values.formatSize((Integer) v), Yaml.STRING);
+    public static final Kind LONG_SIZE =
+            scalar("a size", Values::parseSize, v -> Values.formatSize((Long) v), Yaml.STRING);
     public static final Kind BOOLEAN = scalar("true or false", Values::parseBoolean, String::valueOf, Yaml.BOOLEAN);
-    public static final Kind DURATION = scalar("a duration", Values::parseDuration,
-        v -> Values.formatDuration((Duration) v), Yaml.STRING);
+    public static final Kind DURATION =
+            scalar("a duration", Values::parseDuration, v -> Values.formatDuration((Duration) v), Yaml.STRING);
     public static final Kind URI_KIND = scalar("a URL", Kind::parseUri, String::valueOf, Yaml.STRING);
     public static final Kind PATH = scalar("a file path", Path::of, String::valueOf, Yaml.STRING);
     /** A list of strings, in order. */
@@ -43,8 +47,8 @@ public record Kind(String name, Function<String, Object> parse, Function<Object,
     /** A set of strings (duplicates dropped, written in sorted order so the text is stable). */
     public static final Kind STRING_SET = new Kind("a set", null, null, Yaml.STRING, STRING);
 
-    private static Kind scalar(String name, Function<String, Object> parse, Function<Object, String> format,
-                               Yaml type) {
+    private static Kind scalar(
+            String name, Function<String, Object> parse, Function<Object, String> format, Yaml type) {
         return new Kind(name, parse, format, type, null);
     }
 
@@ -54,14 +58,18 @@ public record Kind(String name, Function<String, Object> parse, Function<Object,
         for (E constant : type.getEnumConstants()) {
             names.add(constant.name().toLowerCase(Locale.ROOT));
         }
-        return scalar(String.join(", ", names), s -> {
-            for (E constant : type.getEnumConstants()) {
-                if (constant.name().equalsIgnoreCase(s.trim())) {
-                    return constant;
-                }
-            }
-            throw new IllegalArgumentException("expected " + String.join(", ", names) + "; got '" + s + "'");
-        }, v -> ((Enum<?>) v).name().toLowerCase(Locale.ROOT), Yaml.STRING);
+        return scalar(
+                String.join(", ", names),
+                s -> {
+                    for (E constant : type.getEnumConstants()) {
+                        if (constant.name().equalsIgnoreCase(s.trim())) {
+                            return constant;
+                        }
+                    }
+                    throw new IllegalArgumentException("expected " + String.join(", ", names) + "; got '" + s + "'");
+                },
+                v -> ((Enum<?>) v).name().toLowerCase(Locale.ROOT),
+                Yaml.STRING);
     }
 
     /**
@@ -70,16 +78,21 @@ public record Kind(String name, Function<String, Object> parse, Function<Object,
      */
     public Kind orAuto(boolean allowZero) {
         Kind base = this;
-        return scalar(base.name + " or auto", s -> {
-            if (s.trim().equalsIgnoreCase("auto")) {
-                return base.parse.apply("0");
-            }
-            Object v = base.parse.apply(s);
-            if (!allowZero && ((Number) v).longValue() == 0) {
-                throw new IllegalArgumentException("expected " + base.name + " above 0, or auto; got '" + s + "'");
-            }
-            return v;
-        }, v -> ((Number) v).longValue() == 0 ? "auto" : base.format.apply(v), base.type);
+        return scalar(
+                base.name + " or auto",
+                s -> {
+                    if (s.trim().equalsIgnoreCase("auto")) {
+                        return base.parse.apply("0");
+                    }
+                    Object v = base.parse.apply(s);
+                    if (!allowZero && ((Number) v).longValue() == 0) {
+                        throw new IllegalArgumentException(
+                                "expected " + base.name + " above 0, or auto; got '" + s + "'");
+                    }
+                    return v;
+                },
+                v -> ((Number) v).longValue() == 0 ? "auto" : base.format.apply(v),
+                base.type);
     }
 
     /** Whether values of this kind are collections of strings. */

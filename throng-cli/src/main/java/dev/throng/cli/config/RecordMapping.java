@@ -27,8 +27,7 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class RecordMapping {
-    private RecordMapping() {
-    }
+    private RecordMapping() {}
 
     // ---- records and trees ------------------------------------------------------------------------------------
 
@@ -100,8 +99,11 @@ public final class RecordMapping {
             List<?> texts = tree == null ? List.of() : tree instanceof List<?> l ? l : List.of(tree);
             for (Object text : texts) {
                 if (!(text instanceof String)) {
-                    throw new SettingException(path, text == null ? "a list item is empty"
-                        : "expected a list of values, not of groups or lists");
+                    throw new SettingException(
+                            path,
+                            text == null
+                                    ? "a list item is empty"
+                                    : "expected a list of values, not of groups or lists");
                 }
             }
             return kind.read(texts);
@@ -124,13 +126,21 @@ public final class RecordMapping {
             return null;
         }
         if (!(tree instanceof Map<?, ?> map)) {
-            throw new SettingException(path, "expected a group of settings (" + String.join(", ",
-                group.members().keySet()) + ")");
+            throw new SettingException(
+                    path,
+                    "expected a group of settings ("
+                            + String.join(", ", group.members().keySet()) + ")");
         }
         for (Object name : map.keySet()) {
             if (!group.members().containsKey(name)) {
-                throw new SettingException(SettingPath.child(path, (String) name), "unknown setting"
-                    + (path.isEmpty() ? "" : "; " + path + " has " + String.join(", ", group.members().keySet())));
+                throw new SettingException(
+                        SettingPath.child(path, (String) name),
+                        "unknown setting"
+                                + (path.isEmpty()
+                                        ? ""
+                                        : "; " + path + " has "
+                                                + String.join(
+                                                        ", ", group.members().keySet())));
             }
         }
         RecordComponent[] components = group.type().getRecordComponents();
@@ -149,8 +159,10 @@ public final class RecordMapping {
 
     private static Object construct(Shape.Group group, RecordComponent[] components, Object[] args, String path) {
         try {
-            Constructor<?> canonical = group.type().getDeclaredConstructor(
-                Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+            Constructor<?> canonical = group.type()
+                    .getDeclaredConstructor(Arrays.stream(components)
+                            .map(RecordComponent::getType)
+                            .toArray(Class<?>[]::new));
             canonical.setAccessible(true);
             return canonical.newInstance(args);
         } catch (InvocationTargetException e) {
@@ -180,8 +192,9 @@ public final class RecordMapping {
             }
         }
         List<String> paths = new ArrayList<>();
-        at.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.naturalOrder()))
-            .forEach(e -> paths.add(SettingPath.child(path, e.getKey())));
+        at.entrySet().stream()
+                .sorted(Map.Entry.comparingByValue(Comparator.naturalOrder()))
+                .forEach(e -> paths.add(SettingPath.child(path, e.getKey())));
         if (paths.isEmpty()) {
             paths.add(path.isEmpty() ? group.type().getSimpleName() : path);
         }

@@ -8,8 +8,7 @@ import java.util.List;
  * (Integer).
  */
 public final class SettingPath {
-    private SettingPath() {
-    }
+    private SettingPath() {}
 
     /** {@code apps[0].key} from {@code ["apps", 0, "key"]}. */
     public static String text(List<Object> segments) {

@@ -64,12 +64,10 @@ public sealed interface Shape {
     }
 
     /** A list whose elements all have the shape {@code element}. */
-    record Items(Shape element) implements Shape {
-    }
+    record Items(Shape element) implements Shape {}
 
     /** One value. */
-    record Leaf(Kind kind) implements Shape {
-    }
+    record Leaf(Kind kind) implements Shape {}
 
     /** The shape of {@code type}'s components, recursively. */
     static Group of(Class<? extends Record> type) {
@@ -107,7 +105,7 @@ public sealed interface Shape {
             }
         }
         throw new IllegalStateException("cannot map " + owner.getSimpleName() + "." + name + " of type " + type
-            + " to settings: teach Shape its kind");
+                + " to settings: teach Shape its kind");
     }
 
     private static Kind scalar(Class<?> c, String name) {
@@ -141,8 +139,10 @@ public sealed interface Shape {
      * ({@code webhookQueueSize} counts events, not bytes.)
      */
     static boolean isSize(String name) {
-        return name.endsWith("Bytes") || (name.startsWith("max") && name.endsWith("Size"))
-            || name.equals("memoryBudget") || name.equals("writeBufferHighWaterMark");
+        return name.endsWith("Bytes")
+                || (name.startsWith("max") && name.endsWith("Size"))
+                || name.equals("memoryBudget")
+                || name.equals("writeBufferHighWaterMark");
     }
 
     /** Every leaf's path under {@code group}, in order; list elements are written {@code name[]}. */

@@ -12,8 +12,7 @@ import java.util.Map;
  * worker arguments are read into, merged, and bound ({@link RecordMapping}).
  */
 public final class Trees {
-    private Trees() {
-    }
+    private Trees() {}
 
     /** The shape at {@code segments} under {@code root}, or null when there is no such setting. */
     public static Shape shapeAt(Shape.Group root, List<Object> segments) {
@@ -72,8 +71,8 @@ public final class Trees {
             if (segment instanceof Integer i) {
                 List<Object> list = (List<Object>) node;
                 if (i > list.size()) {
-                    throw new IllegalArgumentException(SettingPath.text(segments.subList(0, s)) + " has "
-                        + list.size() + " item(s), so the next index is " + list.size());
+                    throw new IllegalArgumentException(SettingPath.text(segments.subList(0, s)) + " has " + list.size()
+                            + " item(s), so the next index is " + list.size());
                 }
                 if (i == list.size()) {
                     list.add(last ? value : container(next));
@@ -83,8 +82,8 @@ public final class Trees {
                 node = list.get(i);
             } else {
                 if (!(node instanceof Map)) {
-                    throw new IllegalArgumentException(SettingPath.text(segments.subList(0, s))
-                        + " is a value, not a group");
+                    throw new IllegalArgumentException(
+                            SettingPath.text(segments.subList(0, s)) + " is a value, not a group");
                 }
                 Map<String, Object> map = (Map<String, Object>) node;
                 if (last) {

@@ -10,8 +10,7 @@ import java.util.Locale;
  * exact inverse. No picocli here: workers use it.
  */
 public final class Values {
-    private Values() {
-    }
+    private Values() {}
 
     /** {@code value} in bytes: digits with an optional k, m or g (powers of 1024; a trailing i or b is ignored). */
     public static long parseSize(String value) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -23,8 +22,7 @@ import java.util.Map;
  * that reads the command line: workers never load this class.
  */
 public final class YamlFile {
-    private YamlFile() {
-    }
+    private YamlFile() {}
 
     /**
      * What a file holds: its tree (every value as its text, as written), and the line each path starts on.
@@ -32,8 +30,7 @@ public final class YamlFile {
      * @param tree the root mapping
      * @param lines the line (from 1) of every group, list item and value, by path ({@code apps[0].key})
      */
-    public record Contents(Map<String, Object> tree, Map<String, Integer> lines) {
-    }
+    public record Contents(Map<String, Object> tree, Map<String, Integer> lines) {}
 
     /**
      * Reads {@code reader}'s first YAML document, which must be a mapping (or empty).
@@ -50,16 +47,17 @@ public final class YamlFile {
                 return new Contents(new LinkedHashMap<>(), lines);
             }
             if (first != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("line " + line(parser) + ": expected settings (name: value), got "
-                    + parser.getText());
+                throw new IllegalArgumentException(
+                        "line " + line(parser) + ": expected settings (name: value), got " + parser.getText());
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> tree = (Map<String, Object>) value(parser, "", lines);
             return new Contents(tree, lines);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
-            throw new IllegalArgumentException(where + "not valid YAML: " + e.getOriginalMessage().lines().findFirst()
-                .orElse("").trim());
+            String where =
+                    e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+            throw new IllegalArgumentException(where + "not valid YAML: "
+                    + e.getOriginalMessage().lines().findFirst().orElse("").trim());
         }
     }
 
@@ -105,11 +103,11 @@ public final class YamlFile {
     public static String write(Map<String, Object> tree, Shape.Group shape) {
         StringWriter out = new StringWriter();
         YAMLFactory factory = YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-            .build();
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                .build();
         try (JsonGenerator generator = factory.createGenerator(out)) {
             write(generator, shape, tree);
         } catch (IOException e) {

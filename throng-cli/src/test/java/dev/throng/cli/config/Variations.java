@@ -9,8 +9,7 @@ import java.util.Map;
  * has. Lets a test cover every setting of a record, and every setting added later, without naming them.
  */
 public final class Variations {
-    private Variations() {
-    }
+    private Variations() {}
 
     /** {@code base} with the setting at {@code path} (a leaf, no list indexes) changed to another accepted value. */
     public static <R extends Record> R changed(R base, String path) {
@@ -20,7 +19,7 @@ public final class Variations {
         R changed = tryChange(type, tree, path, base);
         if (changed == null) {
             throw new AssertionError("no value other than " + Trees.get(tree, SettingPath.segments(path)) + " passes "
-                + type.getSimpleName() + "'s checks for " + path + ": give Variations a candidate for it");
+                    + type.getSimpleName() + "'s checks for " + path + ": give Variations a candidate for it");
         }
         return changed;
     }

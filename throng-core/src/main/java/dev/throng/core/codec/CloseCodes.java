@@ -7,8 +7,7 @@ public final class CloseCodes {
     /** §7.4.1: the connection closed without a close frame. Never sent on the wire. */
     public static final int ABNORMAL = 1006;
 
-    private CloseCodes() {
-    }
+    private CloseCodes() {}
 
     /**
      * Whether a code received in a close frame is acceptable.
@@ -18,9 +17,7 @@ public final class CloseCodes {
      * rejected as the Autobahn|Testsuite (cases 7.9.x) expects.
      */
     public static boolean isValidReceived(int code) {
-        return (code >= 1000 && code <= 1003)
-            || (code >= 1007 && code <= 1011)
-            || (code >= 3000 && code <= 4999);
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011) || (code >= 3000 && code <= 4999);
     }
 
     /** Whether the server may put this code in a close frame it sends. */

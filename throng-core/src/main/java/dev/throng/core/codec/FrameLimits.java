@@ -10,11 +10,12 @@ package dev.throng.core.codec;
 public record FrameLimits(int maxFrameSize, int maxMessageSize) {
     public FrameLimits {
         if (maxFrameSize < 125) {
-            throw new IllegalArgumentException("maxFrameSize must be at least 125 (a control frame), got " + maxFrameSize);
+            throw new IllegalArgumentException(
+                    "maxFrameSize must be at least 125 (a control frame), got " + maxFrameSize);
         }
         if (maxMessageSize < maxFrameSize) {
-            throw new IllegalArgumentException("maxMessageSize (" + maxMessageSize
-                + ") must be at least maxFrameSize (" + maxFrameSize + ")");
+            throw new IllegalArgumentException(
+                    "maxMessageSize (" + maxMessageSize + ") must be at least maxFrameSize (" + maxFrameSize + ")");
         }
     }
 

@@ -35,6 +35,7 @@ public final class FrameParser {
     private int utf8State;
     /** Of the incomplete text frame at the input's head: payload bytes validated so far, and the state after them. */
     private int partialValidated;
+
     private int partialState;
 
     public FrameParser(FrameLimits limits) {
@@ -51,7 +52,7 @@ public final class FrameParser {
      *     verdicts included)
      */
     public CloseReason parse(ByteBuf in, FrameSink sink, boolean deflate) {
-        for (;;) {
+        for (; ; ) {
             if (!sink.wantsMore()) {
                 return null; // the sink holds back: the rest stays unread until it asks again
             }
@@ -94,8 +95,9 @@ public final class FrameParser {
             if (length > (compressed ? limits.maxCompressedFrameSize() : limits.maxFrameSize())) {
                 return CloseReason.FRAME_TOO_LARGE;
             }
-            if (!control && messageSoFar(opcode) + length
-                > (compressed ? limits.maxCompressedMessageSize() : limits.maxMessageSize())) {
+            if (!control
+                    && messageSoFar(opcode) + length
+                            > (compressed ? limits.maxCompressedMessageSize() : limits.maxMessageSize())) {
                 return CloseReason.MESSAGE_TOO_LARGE;
             }
             if (available < headerLength) {
@@ -113,9 +115,7 @@ public final class FrameParser {
             // Empty payloads (the pongs answering our empty keepalive pings) share one buffer: no slice per pong.
             ByteBuf payload = payloadLength == 0 ? Unpooled.EMPTY_BUFFER : in.slice(payloadIndex, payloadLength);
 
-            CloseReason verdict = control
-                ? onControl(opcode, payload, sink)
-                : onData(opcode, fin, rsv1, payload, sink);
+            CloseReason verdict = control ? onControl(opcode, payload, sink) : onData(opcode, fin, rsv1, payload, sink);
             if (verdict != null || opcode == Opcode.CLOSE) {
                 return verdict;
             }
@@ -137,7 +137,8 @@ public final class FrameParser {
         if (available < 2 + lengthBytes) {
             return -1;
         }
-        long length = length7 == 126 ? in.getUnsignedShort(start + 2) : length7 == 127 ? in.getLong(start + 2) : length7;
+        long length =
+                length7 == 126 ? in.getUnsignedShort(start + 2) : length7 == 127 ? in.getLong(start + 2) : length7;
         return length < 0 ? -1 : 2 + lengthBytes + 4 + length;
     }
 
@@ -201,8 +202,9 @@ public final class FrameParser {
 
     /** Fails fast on invalid UTF-8 in the part of an uncompressed text frame received so far. */
     private CloseReason checkPartialText(ByteBuf in, int opcode, boolean rsv1, int index, int received, int mask) {
-        boolean text = opcode == Opcode.TEXT ? !rsv1 : opcode == Opcode.CONTINUATION
-            && messageOpcode == Opcode.TEXT && !messageCompressed;
+        boolean text = opcode == Opcode.TEXT
+                ? !rsv1
+                : opcode == Opcode.CONTINUATION && messageOpcode == Opcode.TEXT && !messageCompressed;
         if (!text || received <= 0) {
             return null;
         }

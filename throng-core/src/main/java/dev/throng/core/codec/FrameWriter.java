@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,8 +14,7 @@ public final class FrameWriter {
     /** Payloads up to this size are copied behind the header into one buffer; larger ones are written as two. */
     public static final int COPY_THRESHOLD = 1024;
 
-    private FrameWriter() {
-    }
+    private FrameWriter() {}
 
     /** The header length for a payload of {@code length} bytes: 2, 4 or 10. */
     public static int headerLength(int length) {

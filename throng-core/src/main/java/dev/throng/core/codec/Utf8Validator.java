@@ -29,8 +29,7 @@ public final class Utf8Validator {
     private static final int AFTER_F1_F3 = 6; // next 80..BF, then two more
     private static final int AFTER_F4 = 7; // next 80..8F (rules out > U+10FFFF)
 
-    private Utf8Validator() {
-    }
+    private Utf8Validator() {}
 
     /** Validates all readable bytes of {@code buf} (indices not moved); see {@link #validate(int, ByteBuf, int, int, int)}. */
     public static int validate(int state, ByteBuf buf) {

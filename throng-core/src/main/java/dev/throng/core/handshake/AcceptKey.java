@@ -1,7 +1,6 @@
 package dev.throng.core.handshake;
 
 import io.netty.util.concurrent.FastThreadLocal;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,8 +18,7 @@ public final class AcceptKey {
         }
     };
 
-    private AcceptKey() {
-    }
+    private AcceptKey() {}
 
     /** Whether {@code key} is padded base64 of exactly 16 bytes (24 characters ending in "=="). */
     public static boolean isValidKey(String key) {
@@ -29,8 +27,8 @@ public final class AcceptKey {
         }
         for (int i = 0; i < 22; i++) {
             char c = key.charAt(i);
-            boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-                || c == '/';
+            boolean base64 =
+                    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
             if (!base64) {
                 return false;
             }

@@ -13,5 +13,4 @@ package dev.throng.core.handshake;
  *     allows for any message.
  * @param responseHeader the Sec-WebSocket-Extensions value to answer with
  */
-public record DeflateAgreement(int serverMaxWindowBits, String responseHeader) {
-}
+public record DeflateAgreement(int serverMaxWindowBits, String responseHeader) {}

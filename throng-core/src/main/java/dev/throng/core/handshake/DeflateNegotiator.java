@@ -16,8 +16,7 @@ public final class DeflateNegotiator {
     static final String NAME = "permessage-deflate";
     private static final String BASE_RESPONSE = NAME + "; server_no_context_takeover; client_no_context_takeover";
 
-    private DeflateNegotiator() {
-    }
+    private DeflateNegotiator() {}
 
     /**
      * @param headerValues every value of the client's Sec-WebSocket-Extensions headers, in order

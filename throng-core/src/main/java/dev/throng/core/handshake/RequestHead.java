@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -50,15 +49,15 @@ public final class RequestHead {
      * Headers without Netty's name and value validation: {@link #headers} has already checked every name (a token)
      * and value (no control characters), so validating again would only cost CPU per handshake.
      */
-    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
-        .withValidation(false);
+    private static final DefaultHttpHeadersFactory HEADERS =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     /** The request line passed {@code maxInitialLineLength}: 414. Shared, without a stack trace. */
-    private static final TooLongHttpLineException LINE_TOO_LONG = withoutTrace(
-        new TooLongHttpLineException("the request line is longer than maxInitialLineLength"));
+    private static final TooLongHttpLineException LINE_TOO_LONG =
+            withoutTrace(new TooLongHttpLineException("the request line is longer than maxInitialLineLength"));
     /** The header lines passed {@code maxHeaderSize}: 431. Shared, without a stack trace. */
-    private static final TooLongHttpHeaderException HEADERS_TOO_LARGE = withoutTrace(
-        new TooLongHttpHeaderException("the header lines are larger than maxHeaderSize"));
+    private static final TooLongHttpHeaderException HEADERS_TOO_LARGE =
+            withoutTrace(new TooLongHttpHeaderException("the header lines are larger than maxHeaderSize"));
 
     static {
         for (char c = '0'; c <= '9'; c++) {
@@ -73,8 +72,7 @@ public final class RequestHead {
         }
     }
 
-    private RequestHead() {
-    }
+    private RequestHead() {}
 
     /**
      * Parses the request head at the start of {@code in}'s readable bytes.
@@ -201,8 +199,14 @@ public final class RequestHead {
 
     /** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3), at {@code at}. */
     private static boolean isVersion(byte[] b, int at) {
-        return b[at] == 'H' && b[at + 1] == 'T' && b[at + 2] == 'T' && b[at + 3] == 'P' && b[at + 4] == '/'
-            && isDigit(b[at + 5]) && b[at + 6] == '.' && isDigit(b[at + 7]);
+        return b[at] == 'H'
+                && b[at + 1] == 'T'
+                && b[at + 2] == 'T'
+                && b[at + 3] == 'P'
+                && b[at + 4] == '/'
+                && isDigit(b[at + 5])
+                && b[at + 6] == '.'
+                && isDigit(b[at + 7]);
     }
 
     /** The version at {@code at} ({@link #isVersion} holds): Netty's constants for 1.1 and 1.0, without a String. */
@@ -257,8 +261,10 @@ public final class RequestHead {
                 }
             }
             // Names are tokens (ASCII) and values Latin-1, both checked above, hence no validation in HEADERS.
-            request.headers().add(new String(b, pos, colon - pos, StandardCharsets.ISO_8859_1),
-                new String(b, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
+            request.headers()
+                    .add(
+                            new String(b, pos, colon - pos, StandardCharsets.ISO_8859_1),
+                            new String(b, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
             pos = lf + 1;
         }
         return null;

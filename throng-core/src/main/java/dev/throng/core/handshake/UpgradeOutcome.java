@@ -15,7 +15,7 @@ public sealed interface UpgradeOutcome {
      * @param attachment the application's object for the connection (its upgrade hook's), or {@code null}
      */
     record Accept(String accept, String subprotocol, DeflateAgreement deflate, String path, Object attachment)
-        implements UpgradeOutcome {
+            implements UpgradeOutcome {
 
         public Accept(String accept, String subprotocol, DeflateAgreement deflate, String path) {
             this(accept, subprotocol, deflate, path, null);
@@ -36,7 +36,7 @@ public sealed interface UpgradeOutcome {
      * @param message the body's line: the reason's, unless the application chose one
      */
     record Reply(HttpReplyReason reason, Map<String, String> headers, int status, String message)
-        implements UpgradeOutcome {
+            implements UpgradeOutcome {
 
         public Reply(HttpReplyReason reason) {
             this(reason, Map.of());

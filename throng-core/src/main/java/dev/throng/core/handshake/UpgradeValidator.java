@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +43,8 @@ public final class UpgradeValidator {
         if (!HttpMethod.GET.equals(request.method())) {
             return new UpgradeOutcome.Reply(HttpReplyReason.METHOD_NOT_ALLOWED, Map.of("Allow", "GET"));
         }
-        if (request.protocolVersion().majorVersion() != 1 || request.protocolVersion().minorVersion() < 1) {
+        if (request.protocolVersion().majorVersion() != 1
+                || request.protocolVersion().minorVersion() < 1) {
             return new UpgradeOutcome.Reply(HttpReplyReason.UNSUPPORTED_HTTP_VERSION);
         }
         if (config.path() != null && !config.path().equals(path)) {
@@ -65,23 +65,25 @@ public final class UpgradeValidator {
             return new UpgradeOutcome.Reply(HttpReplyReason.MISSING_WEBSOCKET_VERSION);
         }
         if (versions.size() != 1 || !"13".equals(versions.get(0).trim())) {
-            return new UpgradeOutcome.Reply(HttpReplyReason.UNSUPPORTED_WEBSOCKET_VERSION,
-                Map.of("Sec-WebSocket-Version", "13"));
+            return new UpgradeOutcome.Reply(
+                    HttpReplyReason.UNSUPPORTED_WEBSOCKET_VERSION, Map.of("Sec-WebSocket-Version", "13"));
         }
         List<String> keys = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
         if (keys.size() != 1 || !AcceptKey.isValidKey(keys.get(0).trim())) {
             return new UpgradeOutcome.Reply(HttpReplyReason.INVALID_WEBSOCKET_KEY);
         }
         String origin = headers.get(HttpHeaderNames.ORIGIN);
-        if (origin != null && !config.allowedOrigins().isEmpty() && !config.allowedOrigins().contains(origin)) {
+        if (origin != null
+                && !config.allowedOrigins().isEmpty()
+                && !config.allowedOrigins().contains(origin)) {
             return new UpgradeOutcome.Reply(HttpReplyReason.ORIGIN_NOT_ALLOWED);
         }
         String subprotocol = config.subprotocols().isEmpty()
-            ? null // no list of the client's offers to build
-            : chooseSubprotocol(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+                ? null // no list of the client's offers to build
+                : chooseSubprotocol(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
         DeflateAgreement deflate = compression
-            ? DeflateNegotiator.negotiate(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))
-            : null;
+                ? DeflateNegotiator.negotiate(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))
+                : null;
         return new UpgradeOutcome.Accept(AcceptKey.accept(keys.get(0).trim()), subprotocol, deflate, target);
     }
 
@@ -96,8 +98,8 @@ public final class UpgradeValidator {
         if (config.path() != null && !config.path().equals(path)) {
             return new UpgradeOutcome.Reply(HttpReplyReason.NOT_FOUND);
         }
-        return new UpgradeOutcome.Reply(HttpReplyReason.UPGRADE_REQUIRED,
-            Map.of("Upgrade", "websocket", "Sec-WebSocket-Version", "13"));
+        return new UpgradeOutcome.Reply(
+                HttpReplyReason.UPGRADE_REQUIRED, Map.of("Upgrade", "websocket", "Sec-WebSocket-Version", "13"));
     }
 
     /** §4.2.2: the first subprotocol in the client's order that the server speaks, or {@code null}. */

@@ -1,11 +1,10 @@
 package dev.throng.core.internal;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts the unexpected {@link Throwable}s that ended a connection (issue #15: "counted and logged once per cause")
@@ -27,8 +26,12 @@ public final class FailureLog {
         String cause = cause(failure);
         if (seen.size() < MAX_CAUSES) {
             if (seen.add(cause)) {
-                LOG.warn("closing {} after an unexpected {}; later failures of this cause are only counted "
-                    + "(ServerStats.connectionFailures)", where, failure.toString(), failure);
+                LOG.warn(
+                        "closing {} after an unexpected {}; later failures of this cause are only counted "
+                                + "(ServerStats.connectionFailures)",
+                        where,
+                        failure.toString(),
+                        failure);
             }
         } else if (!seen.contains(cause)) {
             LOG.warn("closing {} after an unexpected {}", where, failure.toString());

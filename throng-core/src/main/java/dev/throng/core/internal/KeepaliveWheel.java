@@ -30,6 +30,7 @@ public final class KeepaliveWheel {
     private final long startNanos;
     /** Ticks accounted for since {@link #startNanos}. */
     private long ticksDone;
+
     private int cursor;
 
     /** A list node: the sentinel of a slot, or a member connection. */

@@ -32,7 +32,7 @@ public final class MemoryBudget {
 
     /** Counts {@code bytes} if they fit under the limit; returns whether they were counted. */
     public boolean tryCharge(long bytes) {
-        for (;;) {
+        for (; ; ) {
             long now = used.get();
             long next = now + bytes;
             if (next > limit && bytes > 0) {

@@ -1,7 +1,6 @@
 package dev.throng.core.internal;
 
 import dev.throng.core.ServerStats;
-
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -23,8 +22,22 @@ public final class ServerCounters {
     public final LongAdder pausedNow = new LongAdder();
 
     public ServerStats snapshot(MemoryBudget budget, FailureLog failures, boolean healthy) {
-        return new ServerStats(open.sum(), accepted.sum(), rejected.sum(), shed.sum(), pings.sum(), deadPeers.sum(),
-            bytesIn.sum(), bytesOut.sum(), budget.limit(), budget.used(), budget.peak(), budget.refusedCount(),
-            readPauses.sum(), pausedNow.sum(), failures.count(), healthy);
+        return new ServerStats(
+                open.sum(),
+                accepted.sum(),
+                rejected.sum(),
+                shed.sum(),
+                pings.sum(),
+                deadPeers.sum(),
+                bytesIn.sum(),
+                bytesOut.sum(),
+                budget.limit(),
+                budget.used(),
+                budget.peak(),
+                budget.refusedCount(),
+                readPauses.sum(),
+                pausedNow.sum(),
+                failures.count(),
+                healthy);
     }
 }

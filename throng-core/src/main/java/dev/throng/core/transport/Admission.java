@@ -2,7 +2,6 @@ package dev.throng.core.transport;
 
 import dev.throng.core.ServerConfig;
 import dev.throng.core.handshake.HttpReplyReason;
-
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

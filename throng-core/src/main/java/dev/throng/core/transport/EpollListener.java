@@ -9,9 +9,6 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.NativeInetAddress;
 import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
@@ -19,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The listening socket of a lean epoll server (issue #4: no socket ever gets a Netty channel). It has no accept
@@ -42,8 +41,8 @@ final class EpollListener implements ServerBootstrapper.Listening {
     private static final int EPOLLEXCLUSIVE = 1 << 28;
     /** See {@link #deferAccept}. */
     private static final int DEFER_ACCEPT_SECONDS = 1;
-    private static final EpollIoOps ACCEPT_OPS =
-        EpollIoOps.EPOLLIN.with(EpollIoOps.valueOf(EPOLLEXCLUSIVE));
+
+    private static final EpollIoOps ACCEPT_OPS = EpollIoOps.EPOLLIN.with(EpollIoOps.valueOf(EPOLLEXCLUSIVE));
 
     private final ServerContext server;
     private final Socket socket;
@@ -72,7 +71,8 @@ final class EpollListener implements ServerBootstrapper.Listening {
             }
             socket.setTcpNoDelay(true); // Linux copies it to every accepted socket: no setsockopt per connection
             deferAccept(socket);
-            socket.bind(new InetSocketAddress(server.config.listen().host(), server.config.listen().port()));
+            socket.bind(new InetSocketAddress(
+                    server.config.listen().host(), server.config.listen().port()));
             socket.listen(server.config.listen().backlog());
             listener = new EpollListener(server, socket);
         } catch (IOException | RuntimeException e) {
@@ -101,7 +101,7 @@ final class EpollListener implements ServerBootstrapper.Listening {
     private static void deferAccept(Socket socket) {
         try {
             Method set = Class.forName("io.netty.channel.epoll.LinuxSocket")
-                .getDeclaredMethod("setTcpDeferAccept", int.class, int.class);
+                    .getDeclaredMethod("setTcpDeferAccept", int.class, int.class);
             set.setAccessible(true);
             set.invoke(null, socket.intValue(), DEFER_ACCEPT_SECONDS);
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -144,6 +144,7 @@ final class EpollListener implements ServerBootstrapper.Listening {
         final ServerLoop serverLoop;
         /** The peer address of the socket just accepted, as Netty's native accept writes it (length byte first). */
         private final byte[] accepted = new byte[26];
+
         private IoRegistration registration;
         private volatile boolean stopped;
 
@@ -157,7 +158,8 @@ final class EpollListener implements ServerBootstrapper.Listening {
             if (closed) {
                 return;
             }
-            IoRegistration r = (IoRegistration) loop.register(this).syncUninterruptibly().getNow();
+            IoRegistration r =
+                    (IoRegistration) loop.register(this).syncUninterruptibly().getNow();
             try {
                 r.submit(ACCEPT_OPS);
             } catch (UncheckedIOException e) {
@@ -227,8 +229,10 @@ final class EpollListener implements ServerBootstrapper.Listening {
 
         /** Stops watching the socket for a while after a failure (typically EMFILE), so a full process does not spin. */
         private void pause(IOException cause) {
-            LOG.warn("accept failed ({}); this event loop stops accepting for {} ms", cause.getMessage(),
-                PAUSE_AFTER_FAILURE_MS);
+            LOG.warn(
+                    "accept failed ({}); this event loop stops accepting for {} ms",
+                    cause.getMessage(),
+                    PAUSE_AFTER_FAILURE_MS);
             unwatch();
             loop.schedule(this::watch, PAUSE_AFTER_FAILURE_MS, TimeUnit.MILLISECONDS);
         }

@@ -15,7 +15,6 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.IovArray;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -53,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 final class EpollSession extends WebSocketSession implements EpollIoHandle {
     /** Reads per wake-up before yielding the loop to other connections: 64 KiB at most. */
     private static final int MAX_READS_PER_EVENT = 16;
+
     private static final EpollIoOps LEVEL_READ_OPS = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLRDHUP);
     private static final EpollIoOps READ_OPS = LEVEL_READ_OPS.with(EpollIoOps.EPOLLET);
 
@@ -71,6 +71,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     private final FileDescriptor socket;
     /** IPv4 peer as (address << 16 | port), or -1 when {@link #remote6} holds it. */
     private final long remote4;
+
     private final InetSocketAddress remote6;
     private IoRegistration registration;
     /** Completed when the socket closes; created only when someone asks for it. */
@@ -279,8 +280,9 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
                 }
                 return; // not read while paused; resuming reads what arrived meanwhile
             }
-            if (ops.contains(EpollIoOps.EPOLLIN) || ops.contains(EpollIoOps.EPOLLRDHUP)
-                || ops.contains(EpollIoOps.EPOLLERR)) {
+            if (ops.contains(EpollIoOps.EPOLLIN)
+                    || ops.contains(EpollIoOps.EPOLLRDHUP)
+                    || ops.contains(EpollIoOps.EPOLLERR)) {
                 readNow();
             }
         } catch (Throwable t) {
@@ -325,8 +327,8 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             int n;
             try {
                 n = buf.hasMemoryAddress()
-                    ? socket.readAddress(buf.memoryAddress(), buf.writerIndex(), buf.capacity())
-                    : readNio(buf);
+                        ? socket.readAddress(buf.memoryAddress(), buf.writerIndex(), buf.capacity())
+                        : readNio(buf);
             } catch (IOException e) {
                 buf.release();
                 loop.server.budget.release(charge);
@@ -577,8 +579,9 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
                 if (written >= length) {
                     written -= length;
                 } else { // the kernel's buffer is full: queue the rest of this frame, then the others, until EPOLLOUT
-                    writeToWire(frames[i].retainedSlice(frames[i].readerIndex() + (int) written,
-                        length - (int) written), null);
+                    writeToWire(
+                            frames[i].retainedSlice(frames[i].readerIndex() + (int) written, length - (int) written),
+                            null);
                     written = 0;
                     for (int j = i + 1; j < count; j++) {
                         writeToWire(frames[j].retainedSlice(), null);

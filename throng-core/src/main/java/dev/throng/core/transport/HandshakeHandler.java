@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
-
 import java.io.IOException;
 
 /**
@@ -27,6 +26,7 @@ final class HandshakeHandler extends KeepaliveWheel.Member implements ChannelInb
     private ServerLoop loop;
     /** An incomplete request head. */
     private ByteBuf held;
+
     private long acceptedNanos;
     private boolean answered;
 
@@ -56,7 +56,8 @@ final class HandshakeHandler extends KeepaliveWheel.Member implements ChannelInb
         ByteBuf in = (ByteBuf) msg;
         ByteBuf buf = held == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), held, in);
         held = null;
-        OpeningHandshake.Step step = OpeningHandshake.read(server, buf, ctx.channel().remoteAddress());
+        OpeningHandshake.Step step =
+                OpeningHandshake.read(server, buf, ctx.channel().remoteAddress());
         if (step instanceof OpeningHandshake.NeedMore more) {
             held = more.held();
             return;

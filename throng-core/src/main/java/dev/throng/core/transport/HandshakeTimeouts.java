@@ -3,7 +3,6 @@ package dev.throng.core.transport;
 import dev.throng.core.internal.ArrivalQueue;
 import dev.throng.core.internal.KeepaliveWheel;
 import io.netty.util.concurrent.EventExecutor;
-
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -5,7 +5,6 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

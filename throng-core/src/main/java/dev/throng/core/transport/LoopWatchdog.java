@@ -1,12 +1,11 @@
 package dev.throng.core.transport;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches that every event loop of a server still runs (issue #15): each loop beats every
@@ -32,8 +31,8 @@ final class LoopWatchdog implements Runnable {
     LoopWatchdog(ServerContext server, long stallNanos) {
         this.server = server;
         this.stallNanos = stallNanos;
-        this.periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), Math.min(ServerLoop.HEARTBEAT_NANOS,
-            stallNanos / 4));
+        this.periodNanos =
+                Math.max(TimeUnit.MILLISECONDS.toNanos(50), Math.min(ServerLoop.HEARTBEAT_NANOS, stallNanos / 4));
         this.thread = new Thread(this, "throng-watchdog");
         thread.setDaemon(true);
         thread.start();
@@ -76,8 +75,9 @@ final class LoopWatchdog implements Runnable {
 
     private void stalled(ServerLoop loop, long silentNanos, boolean ended) {
         String reason = ended
-            ? "event loop " + loop.name() + " has ended"
-            : "event loop " + loop.name() + " has not run for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms";
+                ? "event loop " + loop.name() + " has ended"
+                : "event loop " + loop.name() + " has not run for " + TimeUnit.NANOSECONDS.toMillis(silentNanos)
+                        + " ms";
         if (!server.markUnhealthy(reason)) {
             return;
         }
@@ -88,8 +88,11 @@ final class LoopWatchdog implements Runnable {
                 stack.append("\n\tat ").append(frame);
             }
         }
-        LOG.error("unhealthy: {}; /healthz answers 503 from now on. Its thread ({}):{}", reason,
-            loopThread == null ? "not started" : loopThread.getState(), stack);
+        LOG.error(
+                "unhealthy: {}; /healthz answers 503 from now on. Its thread ({}):{}",
+                reason,
+                loopThread == null ? "not started" : loopThread.getState(),
+                stack);
         for (Consumer<String> listener : listeners) {
             try {
                 listener.accept(reason);

@@ -6,7 +6,6 @@ import dev.throng.core.handshake.UpgradeOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-
 import java.net.SocketAddress;
 
 /**
@@ -19,30 +18,24 @@ import java.net.SocketAddress;
 final class OpeningHandshake {
 
     /** What to do next. */
-    sealed interface Step {
-    }
+    sealed interface Step {}
 
     /** The head is incomplete: keep {@code held} (ownership passes) and read more. */
-    record NeedMore(ByteBuf held) implements Step {
-    }
+    record NeedMore(ByteBuf held) implements Step {}
 
     /** Answer with {@code reply} (headers only for HEAD) and close; the bytes are released. */
-    record Reply(UpgradeOutcome.Reply reply, boolean head) implements Step {
-    }
+    record Reply(UpgradeOutcome.Reply reply, boolean head) implements Step {}
 
     /** Hand the connection to the HTTP service with {@code raw}, every byte read so far (ownership passes). */
-    record HandOver(ByteBuf raw) implements Step {
-    }
+    record HandOver(ByteBuf raw) implements Step {}
 
     /**
      * Upgrade with {@code accept}; {@code rest} (ownership passes; possibly empty) holds what followed the request
      * (WebSocket frames sent right behind it).
      */
-    record Upgrade(UpgradeOutcome.Accept accept, ByteBuf rest) implements Step {
-    }
+    record Upgrade(UpgradeOutcome.Accept accept, ByteBuf rest) implements Step {}
 
-    private OpeningHandshake() {
-    }
+    private OpeningHandshake() {}
 
     /**
      * Reads the request in {@code buf} (ownership passes) from {@code peer}: the parse, then {@link ServerContext#judge}

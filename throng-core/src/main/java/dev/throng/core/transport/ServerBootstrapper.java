@@ -22,19 +22,17 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the Netty server for a {@link ServerConfig}: transport, event loops, keepalive wheels, pipeline. */
 public final class ServerBootstrapper implements ThrongServer {
@@ -54,6 +52,7 @@ public final class ServerBootstrapper implements ThrongServer {
     private final Listening listening;
     /** Null when the stall timeout is zero. */
     private final LoopWatchdog watchdog;
+
     private final CountDownLatch closed = new CountDownLatch(1);
 
     /** The listening socket: a Netty server channel, or the lean {@link EpollListener}. */
@@ -64,9 +63,14 @@ public final class ServerBootstrapper implements ThrongServer {
         void close();
     }
 
-    private ServerBootstrapper(ServerContext context, Transport transport, EventLoopGroup bossGroup,
-                               EventLoopGroup workerGroup, LoopClosers closers, Listening listening,
-                               LoopWatchdog watchdog) {
+    private ServerBootstrapper(
+            ServerContext context,
+            Transport transport,
+            EventLoopGroup bossGroup,
+            EventLoopGroup workerGroup,
+            LoopClosers closers,
+            Listening listening,
+            LoopWatchdog watchdog) {
         this.context = context;
         this.transport = transport;
         this.bossGroup = bossGroup;
@@ -80,34 +84,44 @@ public final class ServerBootstrapper implements ThrongServer {
     public static ThrongServer start(ServerConfig config, WebSocketHandler handler, HttpService httpService) {
         Transport transport = Transport.select(config.listen().transport());
         if (config.listen().reusePort() && !transport.isEpoll()) {
-            throw new IllegalStateException("reusePort needs the epoll transport; running on " + transport.name()
-                + " (" + transport.why() + ")");
+            throw new IllegalStateException("reusePort needs the epoll transport; running on " + transport.name() + " ("
+                    + transport.why() + ")");
         }
         ServerContext context = new ServerContext(config, handler, httpService);
         boolean lean = config.listen().leanConnections() && transport.isEpoll();
         // Lean epoll accepts on the I/O loops themselves (EpollListener); channels get Netty's accept loop.
-        EventLoopGroup boss = lean ? null : new MultiThreadIoEventLoopGroup(1,
-            new DefaultThreadFactory("throng-accept"), transport.ioHandlerFactory());
+        EventLoopGroup boss = lean
+                ? null
+                : new MultiThreadIoEventLoopGroup(
+                        1, new DefaultThreadFactory("throng-accept"), transport.ioHandlerFactory());
         LoopClosers closers = new LoopClosers(transport.ioHandlerFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.listen().ioThreads(),
-            new DefaultThreadFactory("throng-io"), closers);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
+                config.listen().ioThreads(), new DefaultThreadFactory("throng-io"), closers);
         LoopWatchdog watchdog = null;
         try {
             context.loops(startLoops(context, workers));
             watchdog = config.keepalive().loopStallTimeout().isZero()
-                ? null
-                : new LoopWatchdog(context, config.keepalive().loopStallTimeout().toNanos());
-            Listening listening = lean
-                ? listenLean(context)
-                : listenWithChannels(context, transport, boss, workers);
-            ServerBootstrapper server = new ServerBootstrapper(context, transport, boss, workers, closers, listening,
-                watchdog);
-            LOG.info("listening on {} (transport {}: {}{}; {} io threads; max frame {} B, max message {} B; "
-                    + "ping every {}; compression {}; {} B in flight at most)", server.localAddress(),
-                transport.name(), transport.why(), lean ? ", lean connections" : "", config.listen().ioThreads(),
-                config.limits().maxFrameSize(), config.limits().maxMessageSize(),
-                config.keepalive().pingInterval().isZero() ? "never" : config.keepalive().pingInterval(),
-                config.compression().enabled() ? "on" : "off", context.budget.limit());
+                    ? null
+                    : new LoopWatchdog(
+                            context, config.keepalive().loopStallTimeout().toNanos());
+            Listening listening = lean ? listenLean(context) : listenWithChannels(context, transport, boss, workers);
+            ServerBootstrapper server =
+                    new ServerBootstrapper(context, transport, boss, workers, closers, listening, watchdog);
+            LOG.info(
+                    "listening on {} (transport {}: {}{}; {} io threads; max frame {} B, max message {} B; "
+                            + "ping every {}; compression {}; {} B in flight at most)",
+                    server.localAddress(),
+                    transport.name(),
+                    transport.why(),
+                    lean ? ", lean connections" : "",
+                    config.listen().ioThreads(),
+                    config.limits().maxFrameSize(),
+                    config.limits().maxMessageSize(),
+                    config.keepalive().pingInterval().isZero()
+                            ? "never"
+                            : config.keepalive().pingInterval(),
+                    config.compression().enabled() ? "on" : "off",
+                    context.budget.limit());
             return server;
         } catch (RuntimeException e) {
             if (watchdog != null) {
@@ -136,8 +150,8 @@ public final class ServerBootstrapper implements ThrongServer {
             if (!interval.isZero()) {
                 // Fixed delay: after a stall Netty would run missed fixed-rate ticks back to back; the wheel itself
                 // catches up by elapsed time instead (KeepaliveWheel.tick).
-                executor.scheduleWithFixedDelay(wheel::tick, wheel.tickMillis(), wheel.tickMillis(),
-                    TimeUnit.MILLISECONDS);
+                executor.scheduleWithFixedDelay(
+                        wheel::tick, wheel.tickMillis(), wheel.tickMillis(), TimeUnit.MILLISECONDS);
             }
             loops.add(loop);
         }
@@ -153,40 +167,43 @@ public final class ServerBootstrapper implements ThrongServer {
         try {
             return EpollListener.open(context);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot bind " + listen.host() + ":" + listen.port() + ": "
-                + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot bind " + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
         }
     }
 
     /** Netty's server bootstrap: every socket gets a channel (NIO, or epoll without lean connections). */
-    private static Listening listenWithChannels(ServerContext context, Transport transport, EventLoopGroup boss,
-                                                EventLoopGroup workers) {
+    private static Listening listenWithChannels(
+            ServerContext context, Transport transport, EventLoopGroup boss, EventLoopGroup workers) {
         ServerConfig.Listen listen = context.config.listen();
         int highWaterMark = context.config.limits().writeBufferHighWaterMark();
         ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(boss, workers)
-            .channel(transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, listen.backlog())
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            // One shared allocator whose handles carry no adaptive state: the default adaptive allocator costs
-            // ~130 B per channel (its own instance plus a calculator), for nothing on idle connections.
-            .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_ALLOCATOR)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(highWaterMark / 2, highWaterMark))
-            .childHandler(new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast("handshake", new HandshakeHandler(context));
-                }
-            });
+                .group(boss, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, listen.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // One shared allocator whose handles carry no adaptive state: the default adaptive allocator costs
+                // ~130 B per channel (its own instance plus a calculator), for nothing on idle connections.
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_ALLOCATOR)
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(highWaterMark / 2, highWaterMark))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("handshake", new HandshakeHandler(context));
+                    }
+                });
         if (listen.reusePort()) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         ChannelFuture bind = bootstrap.bind(listen.host(), listen.port()).awaitUninterruptibly();
         if (!bind.isSuccess()) {
-            throw new IllegalStateException("cannot bind " + listen.host() + ":" + listen.port() + ": "
-                + bind.cause().getMessage(), bind.cause());
+            throw new IllegalStateException(
+                    "cannot bind " + listen.host() + ":" + listen.port() + ": "
+                            + bind.cause().getMessage(),
+                    bind.cause());
         }
         Channel channel = bind.channel();
         return new Listening() {
@@ -243,17 +260,20 @@ public final class ServerBootstrapper implements ThrongServer {
         // Collected on each loop, which owns its wheel; then closed in batches spread over the window.
         for (ServerLoop loop : context.loops()) {
             try {
-                connections.addAll(loop.executor.submit(() -> {
-                    List<WebSocketConnection> mine = new ArrayList<>();
-                    loop.wheel.forEach(member -> mine.add((WebSocketConnection) member));
-                    return mine;
-                }).get());
+                connections.addAll(loop.executor
+                        .submit(() -> {
+                            List<WebSocketConnection> mine = new ArrayList<>();
+                            loop.wheel.forEach(member -> mine.add((WebSocketConnection) member));
+                            return mine;
+                        })
+                        .get());
             } catch (Exception e) {
                 LOG.warn("could not list connections of {}", loop.executor, e);
             }
         }
         LOG.info("draining {} connections over {}", connections.size(), window);
-        closeSpread(connections, window, context.config.keepalive().closeTimeout(), context.handler.shutdownCloseCode());
+        closeSpread(
+                connections, window, context.config.keepalive().closeTimeout(), context.handler.shutdownCloseCode());
         close();
     }
 
@@ -261,8 +281,8 @@ public final class ServerBootstrapper implements ThrongServer {
      * Closes {@code connections} with {@code code} (1001 unless the handler says otherwise) in batches, one batch every 100 ms across {@code window}, then waits
      * for their TCP connections to close (the close timeout bounds each).
      */
-    private static void closeSpread(List<WebSocketConnection> connections, Duration window, Duration closeTimeout,
-                                    int code) {
+    private static void closeSpread(
+            List<WebSocketConnection> connections, Duration window, Duration closeTimeout, int code) {
         String reason = code == CloseReason.GOING_AWAY.code() ? CloseReason.GOING_AWAY.id() : "server shutting down";
         long batches = Math.max(1, window.toMillis() / 100);
         int perBatch = (int) Math.max(1, (connections.size() + batches - 1) / batches);

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
-
 import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -49,6 +48,7 @@ final class ServerContext {
 
     /** Written once at start, before the server accepts; read-only afterwards. */
     private volatile List<ServerLoop> loops = List.of();
+
     private volatile Map<EventExecutor, ServerLoop> loopsByExecutor = Map.of();
     /** Set by the watchdog when a loop stalls; never cleared (the process is expected to exit). */
     private volatile String unhealthy;
@@ -67,7 +67,8 @@ final class ServerContext {
         this.closeTimeoutNanos = config.keepalive().closeTimeout().toNanos();
         this.handshakeTimeoutNanos = config.handshake().timeout().toNanos();
         this.idleTimeoutNanos = config.keepalive().idleTimeout().toNanos();
-        this.frameLimits = new FrameLimits(config.limits().maxFrameSize(), config.limits().maxMessageSize());
+        this.frameLimits =
+                new FrameLimits(config.limits().maxFrameSize(), config.limits().maxMessageSize());
     }
 
     /**
@@ -136,9 +137,10 @@ final class ServerContext {
      * not the health check, that the service claims.
      */
     boolean handsOver(HttpRequest request) {
-        if (httpService == null || request.decoderResult().isFailure()
-            || request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)
-            || UpgradeValidator.HEALTH_PATH.equals(pathOf(request.uri()))) {
+        if (httpService == null
+                || request.decoderResult().isFailure()
+                || request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)
+                || UpgradeValidator.HEALTH_PATH.equals(pathOf(request.uri()))) {
             return false;
         }
         return httpService.serves(request);
@@ -184,11 +186,11 @@ final class ServerContext {
         if (!decision.accepted()) {
             admission.release(address);
             counters.rejected.increment();
-            return new UpgradeOutcome.Reply(HttpReplyReason.REFUSED_BY_HANDLER, Map.of(), decision.status(),
-                decision.message());
+            return new UpgradeOutcome.Reply(
+                    HttpReplyReason.REFUSED_BY_HANDLER, Map.of(), decision.status(), decision.message());
         }
         return decision.attachment() == null
-            ? outcome
-            : ((UpgradeOutcome.Accept) outcome).withAttachment(decision.attachment());
+                ? outcome
+                : ((UpgradeOutcome.Accept) outcome).withAttachment(decision.attachment());
     }
 }

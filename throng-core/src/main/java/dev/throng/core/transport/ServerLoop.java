@@ -7,7 +7,6 @@ import dev.throng.core.internal.KeepaliveWheel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.unix.IovArray;
 import io.netty.util.concurrent.EventExecutor;
-
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -57,6 +56,7 @@ final class ServerLoop implements IoLoop {
     private final int index;
     /** The application's object for this loop ({@link IoLoop#attach}). */
     private Object attachment;
+
     final KeepaliveWheel wheel;
     /** The handshakes in progress: sockets whose request has not arrived yet (both transports). */
     final HandshakeTimeouts handshakes;
@@ -71,10 +71,12 @@ final class ServerLoop implements IoLoop {
     private IovArray iov;
     /** Connections that wait for memory to read on, oldest first. */
     private final ArrayDeque<WebSocketSession> waitingForMemory = new ArrayDeque<>();
+
     private boolean memoryPollScheduled;
 
     /** When the current turn's slice began ({@link #sliceSpent}), and whether the end-of-turn marker is queued. */
     private long turnStartNanos;
+
     private boolean turnMarked;
     private final Runnable endOfTurn = () -> turnMarked = false;
 
@@ -197,6 +199,7 @@ final class ServerLoop implements IoLoop {
 
     /** Scratch for a batched offer: the frames and their addresses (see {@link #sharedFrames}). */
     private ByteBuf[] sharedFrames = new ByteBuf[0];
+
     private long[] sharedAddresses = new long[0];
 
     /** Scratch for a batched offer's frames, at least {@code count} long; the caller clears what it set. */

@@ -15,8 +15,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
  * @param name {@code epoll} or {@code nio}
  * @param why a sentence for the startup log
  */
-public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel,
-                        String why) {
+public record Transport(
+        String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel, String why) {
 
     public boolean isEpoll() {
         return "epoll".equals(name);
@@ -34,14 +34,15 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
                 return nio("requested");
             case EPOLL:
                 if (!Epoll.isAvailable()) {
-                    throw new IllegalStateException("epoll requested but unavailable: " + Epoll.unavailabilityCause(),
-                        Epoll.unavailabilityCause());
+                    throw new IllegalStateException(
+                            "epoll requested but unavailable: " + Epoll.unavailabilityCause(),
+                            Epoll.unavailabilityCause());
                 }
                 return epoll("requested");
             default:
                 return Epoll.isAvailable()
-                    ? epoll("native library loaded")
-                    : nio("epoll unavailable: " + Epoll.unavailabilityCause());
+                        ? epoll("native library loaded")
+                        : nio("epoll unavailable: " + Epoll.unavailabilityCause());
         }
     }
 

@@ -23,9 +23,6 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
@@ -36,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One upgraded connection: the WebSocket protocol above a byte stream, and the {@link WebSocketConnection} the
@@ -103,6 +102,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     private static final int PAUSED_MEMORY = 1 << 8;
     /** Not read until its peer takes what is queued for it. */
     private static final int PAUSED_OUTBOUND = 1 << 9;
+
     private static final int READ_PAUSED = PAUSED_MEMORY | PAUSED_OUTBOUND;
     /** Queued bytes went to the kernel since the last keepalive visit (set by the wire: {@link #wireWriteProgress}). */
     static final int WRITE_PROGRESS = 1 << 10;
@@ -110,6 +110,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     private static final int HELD_WHOLE_FRAME = 1 << 11;
     /** permessage-deflate: the client's window bits (8-15) in these four bits, 0 when not negotiated. */
     private static final int DEFLATE_SHIFT = 12;
+
     private static final int DEFLATE_MASK = 0xF << DEFLATE_SHIFT;
     /** Bits 16 and up belong to the wire below (EpollSession). */
     static final int WIRE_SHIFT = 16;
@@ -134,6 +135,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     private FrameParser parser;
     /** Null while the opening handshake is still being read (lean sessions start before the upgrade). */
     private String path;
+
     private String subprotocol;
     private Object attachment;
     /** What this connection holds only while something is in progress; null when idle (see {@link Pending}). */
@@ -167,6 +169,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         ScheduledFuture<?> closeTimer;
         /** The close code and reason the application is told; 0 and null until closing began. */
         short closeCode;
+
         String closeReason;
         /** The wire's write queue (lean sessions): frames and their promises while the kernel refuses bytes. */
         ArrayDeque<Object> outbound;
@@ -174,11 +177,16 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         long outboundBytes;
         /** While waiting for memory: the bytes it waits for, and since when. */
         long memoryWanted;
+
         long memoryWaitSince;
 
         boolean idle() {
-            return cumulation == null && fragments == null && closeTimer == null && closeCode == 0 && outbound == null
-                && memoryWanted == 0;
+            return cumulation == null
+                    && fragments == null
+                    && closeTimer == null
+                    && closeCode == 0
+                    && outbound == null
+                    && memoryWanted == 0;
         }
     }
 
@@ -282,8 +290,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
      * Reads what already waits in the socket, if the wire can do that on demand (keepalive asks before it judges a
      * peer dead: the pong may be there, unread because the loop is busy). A no-op where it cannot.
      */
-    void wirePollInput() {
-    }
+    void wirePollInput() {}
 
     @Override
     public abstract SocketAddress remoteAddress();
@@ -617,7 +624,8 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         MemoryBudget budget = loop.server.budget;
         if (compressed) {
             try {
-                plain = loop.deflate.inflate(alloc(), data, loop.server.config.limits().maxMessageSize());
+                plain = loop.deflate.inflate(
+                        alloc(), data, loop.server.config.limits().maxMessageSize());
             } catch (MessageDeflate.InflateException e) {
                 return e.reason();
             } catch (OutOfMemoryError e) {
@@ -709,7 +717,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     /** Stops reading (at the next frame) while the peer leaves {@code maxOutboundBytes} or more unread. */
     private void pauseIfPeerNotReading() {
         if ((state & (PAUSED_OUTBOUND | OPENED | CLOSE_SENT)) == OPENED
-            && pendingOutboundBytes() >= loop.server.config.limits().maxOutboundBytes()) {
+                && pendingOutboundBytes() >= loop.server.config.limits().maxOutboundBytes()) {
             pause(PAUSED_OUTBOUND);
         }
     }
@@ -725,7 +733,11 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     }
 
     /** What a loop's look at a connection waiting for memory found ({@link #memoryWait}). */
-    enum MemoryWait { GONE, RESUMED, WAITING }
+    enum MemoryWait {
+        GONE,
+        RESUMED,
+        WAITING
+    }
 
     /**
      * Asked by the loop, oldest waiter first: resumes this connection's memory wait when the budget has room for
@@ -758,7 +770,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     /** The peer took enough of what was queued (the wire calls this when its queue shrinks). */
     final void outboundDrained() {
         if ((state & PAUSED_OUTBOUND) != 0
-            && pendingOutboundBytes() < loop.server.config.limits().maxOutboundBytes() / 2) {
+                && pendingOutboundBytes() < loop.server.config.limits().maxOutboundBytes() / 2) {
             unpause(PAUSED_OUTBOUND);
             executor().execute(this::resumeReading); // not from inside the wire's flush
         }
@@ -961,7 +973,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             throw new IllegalStateException("offer() is for the connection's event loop; use send() elsewhere");
         }
         return (state & (CLOSE_SENT | CLOSED)) == 0
-            && pendingOutboundBytes() < loop.server.config.limits().maxOutboundBytes();
+                && pendingOutboundBytes() < loop.server.config.limits().maxOutboundBytes();
     }
 
     /** The frame of {@code message} this connection gets: compressed when negotiated and worthwhile. */
@@ -1019,7 +1031,8 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
             return;
         }
         try {
-            if (deflateBits() != 0 && text.length() >= loop.server.config.compression().threshold()) {
+            if (deflateBits() != 0
+                    && text.length() >= loop.server.config.compression().threshold()) {
                 // Sized exactly: ByteBufUtil.writeUtf8(alloc, text) reserves three bytes per char (48 MB for a
                 // 16 MB message).
                 int length = ByteBufUtil.utf8Bytes(text);
@@ -1075,7 +1088,9 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
      */
     private boolean compresses(int length) {
         int bits = deflateBits();
-        return bits != 0 && length >= loop.server.config.compression().threshold() && (bits >= 15 || length <= 1 << bits);
+        return bits != 0
+                && length >= loop.server.config.compression().threshold()
+                && (bits >= 15 || length <= 1 << bits);
     }
 
     /**
@@ -1091,7 +1106,8 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
         long pending = pendingOutboundBytes();
         if (pending >= loop.server.config.limits().maxOutboundBytes()) {
-            promise.tryFailure(new SlowConsumerException(pending, loop.server.config.limits().maxOutboundBytes()));
+            promise.tryFailure(new SlowConsumerException(
+                    pending, loop.server.config.limits().maxOutboundBytes()));
             fail(CloseReason.SLOW_CONSUMER);
             return true;
         }

@@ -1,13 +1,12 @@
 package dev.throng.core.codec;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The close code rules of RFC 6455 §7.4 and the table of {@link CloseReason}s. */
 class CloseCodesTest {
@@ -42,7 +41,8 @@ class CloseCodesTest {
         "4999, true, true, last private use",
         "5000, false, false, above private use",
         "65535, false, false, largest 16-bit value",
-        "-1, false, false, not a 16-bit value"})
+        "-1, false, false, not a 16-bit value"
+    })
     void judgesReceivedAndSentCodesByRfc6455Section7_4(int code, boolean received, boolean sent, String what) {
         assertThat(CloseCodes.isValidReceived(code)).as("valid received").isEqualTo(received);
         assertThat(CloseCodes.isValidToSend(code)).as("valid to send").isEqualTo(sent);
@@ -84,7 +84,8 @@ class CloseCodesTest {
         "MEMORY_WAIT_TIMEOUT, 1013",
         "GOING_AWAY, 1001",
         "IDLE_TIMEOUT, 1000",
-        "NORMAL, 1000"})
+        "NORMAL, 1000"
+    })
     void mapsEveryCloseReasonToItsDocumentedCode(String id, int code) {
         CloseReason reason = CloseReason.valueOf(id);
 
@@ -98,7 +99,10 @@ class CloseCodesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CloseReason.class, mode = EnumSource.Mode.EXCLUDE, names = {"PONG_TIMEOUT", "WRITE_TIMEOUT"})
+    @EnumSource(
+            value = CloseReason.class,
+            mode = EnumSource.Mode.EXCLUDE,
+            names = {"PONG_TIMEOUT", "WRITE_TIMEOUT"})
     void sendsOnlyCodesThatMayBeSent(CloseReason reason) {
         assertThat(CloseCodes.isValidToSend(reason.code())).isTrue();
     }
@@ -113,7 +117,10 @@ class CloseCodesTest {
 
     @Test
     void fitsEveryIdIntoACloseFrameReason() {
-        assertThat(Arrays.stream(CloseReason.values()).mapToInt(r -> r.id().length()).max().orElseThrow())
-            .isLessThanOrEqualTo(123);
+        assertThat(Arrays.stream(CloseReason.values())
+                        .mapToInt(r -> r.id().length())
+                        .max()
+                        .orElseThrow())
+                .isLessThanOrEqualTo(123);
     }
 }

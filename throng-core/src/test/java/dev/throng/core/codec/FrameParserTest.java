@@ -1,21 +1,5 @@
 package dev.throng.core.codec;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
-
 import static dev.throng.core.codec.Frames.BINARY;
 import static dev.throng.core.codec.Frames.CLOSE;
 import static dev.throng.core.codec.Frames.CONTINUATION;
@@ -32,6 +16,21 @@ import static dev.throng.core.codec.Frames.hex;
 import static dev.throng.core.codec.Frames.masked;
 import static dev.throng.core.codec.Frames.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link FrameParser} fed raw client bytes: one test per framing rule, asserting the verdict's close code and id, and
@@ -138,8 +137,9 @@ class FrameParserTest {
     }
 
     static Stream<Arguments> payloadLengthsAtUnalignedOffsets() {
-        return IntStream.of(0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 125, 126, 1000, 65536).boxed()
-            .flatMap(length -> IntStream.range(0, 4).mapToObj(offset -> Arguments.of(length, offset)));
+        return IntStream.of(0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 125, 126, 1000, 65536)
+                .boxed()
+                .flatMap(length -> IntStream.range(0, 4).mapToObj(offset -> Arguments.of(length, offset)));
     }
 
     @ParameterizedTest(name = "{0} bytes after {1} bytes")
@@ -158,7 +158,9 @@ class FrameParserTest {
         }
 
         assertThat(sink.payloads).hasSize(1);
-        assertThat(Arrays.equals(sink.payloads.get(0), payload)).as("unmasked payload equals the original").isTrue();
+        assertThat(Arrays.equals(sink.payloads.get(0), payload))
+                .as("unmasked payload equals the original")
+                .isTrue();
     }
 
     @Test
@@ -178,7 +180,9 @@ class FrameParserTest {
             FrameParser.unmask(buf, 6, payload.length, 0x37fa213d);
             byte[] unmasked = new byte[payload.length];
             buf.getBytes(6, unmasked);
-            assertThat(Arrays.equals(unmasked, payload)).as("unmask(masked) equals the payload").isTrue();
+            assertThat(Arrays.equals(unmasked, payload))
+                    .as("unmask(masked) equals the payload")
+                    .isTrue();
         } finally {
             buf.release();
         }
@@ -188,23 +192,23 @@ class FrameParserTest {
 
     static Stream<Arguments> reservedBitCases() {
         return Stream.of(
-            autobahn("3.1", FIN | RSV3 | TEXT, false, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET),
-            autobahn("3.2", FIN | RSV2 | TEXT, true, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET),
-            autobahn("3.3", FIN | RSV2 | RSV3 | TEXT, true, Chop.PER_FRAME, CloseReason.RESERVED_BITS_SET),
-            autobahn("3.4", FIN | RSV1 | TEXT, true, Chop.OCTETS, CloseReason.RSV1_WITHOUT_EXTENSION),
-            autobahn("3.5", FIN | RSV1 | RSV3 | BINARY, false, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET),
-            autobahn("3.6", FIN | RSV1 | RSV2 | PING, false, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET),
-            autobahn("3.7", FIN | RSV1 | RSV2 | RSV3 | CLOSE, false, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET));
+                autobahn("3.1", FIN | RSV3 | TEXT, false, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET),
+                autobahn("3.2", FIN | RSV2 | TEXT, true, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET),
+                autobahn("3.3", FIN | RSV2 | RSV3 | TEXT, true, Chop.PER_FRAME, CloseReason.RESERVED_BITS_SET),
+                autobahn("3.4", FIN | RSV1 | TEXT, true, Chop.OCTETS, CloseReason.RSV1_WITHOUT_EXTENSION),
+                autobahn("3.5", FIN | RSV1 | RSV3 | BINARY, false, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET),
+                autobahn("3.6", FIN | RSV1 | RSV2 | PING, false, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET),
+                autobahn("3.7", FIN | RSV1 | RSV2 | RSV3 | CLOSE, false, Chop.ONE_CHOP, CloseReason.RESERVED_BITS_SET));
     }
 
     @ParameterizedTest(name = "Autobahn {0}")
     @MethodSource("reservedBitCases")
-    void rejectsReservedBitsAndDeliversNothingBehindThem(String id, int b0, boolean betweenTextAndPing, Chop chop,
-                                                         CloseReason expected) {
+    void rejectsReservedBitsAndDeliversNothingBehindThem(
+            String id, int b0, boolean betweenTextAndPing, Chop chop, CloseReason expected) {
         byte[] frame = masked(b0, "reserved");
         CloseReason verdict = betweenTextAndPing
-            ? feed(chop, false, masked(FIN | TEXT, "Hello"), frame, masked(FIN | PING, "ping"))
-            : feed(chop, false, frame);
+                ? feed(chop, false, masked(FIN | TEXT, "Hello"), frame, masked(FIN | PING, "ping"))
+                : feed(chop, false, frame);
 
         assertThat(verdict).isEqualTo(expected);
         assertThat(verdict.code()).isEqualTo(1002);
@@ -253,41 +257,45 @@ class FrameParserTest {
     @ValueSource(ints = {CLOSE, PING, PONG})
     void rejectsRsv1OnAControlFrameWithDeflate(int opcode) {
         assertThat(parse(masked(FIN | RSV1 | opcode, new byte[0]), true))
-            .isEqualTo(CloseReason.RSV1_NOT_ON_FIRST_DATA_FRAME);
+                .isEqualTo(CloseReason.RSV1_NOT_ON_FIRST_DATA_FRAME);
     }
 
     @Test
     void acceptsRsv1OnTheFirstFrameWithDeflateAndMarksEveryFragmentCompressed() {
-        CloseReason verdict = parse(concat(masked(RSV1 | BINARY, hex("f2 48")), masked(FIN | PING, "p"),
-            masked(FIN | CONTINUATION, hex("cd c9 c9 07 00"))), true);
+        CloseReason verdict = parse(
+                concat(
+                        masked(RSV1 | BINARY, hex("f2 48")),
+                        masked(FIN | PING, "p"),
+                        masked(FIN | CONTINUATION, hex("cd c9 c9 07 00"))),
+                true);
 
         assertThat(verdict).isNull();
-        assertThat(sink.events).containsExactly("binary first compressed f248", "ping 70",
-            "binary last compressed cdc9c90700");
+        assertThat(sink.events)
+                .containsExactly("binary first compressed f248", "ping 70", "binary last compressed cdc9c90700");
     }
 
     // ---- §5.2 opcodes ---------------------------------------------------------------------------------------------
 
     static Stream<Arguments> reservedOpcodeCases() {
         return Stream.of(
-            autobahn("4.1.1", 0x3, "", false),
-            autobahn("4.1.2", 0x4, "reserved opcode payload", false),
-            autobahn("4.1.3", 0x5, "", true),
-            autobahn("4.1.4", 0x6, "reserved opcode payload", true),
-            autobahn("4.1.5", 0x7, "reserved opcode payload", true),
-            autobahn("4.2.1", 0xB, "", false),
-            autobahn("4.2.2", 0xC, "reserved opcode payload", false),
-            autobahn("4.2.3", 0xD, "", true),
-            autobahn("4.2.4", 0xE, "reserved opcode payload", true),
-            autobahn("4.2.5", 0xF, "reserved opcode payload", true));
+                autobahn("4.1.1", 0x3, "", false),
+                autobahn("4.1.2", 0x4, "reserved opcode payload", false),
+                autobahn("4.1.3", 0x5, "", true),
+                autobahn("4.1.4", 0x6, "reserved opcode payload", true),
+                autobahn("4.1.5", 0x7, "reserved opcode payload", true),
+                autobahn("4.2.1", 0xB, "", false),
+                autobahn("4.2.2", 0xC, "reserved opcode payload", false),
+                autobahn("4.2.3", 0xD, "", true),
+                autobahn("4.2.4", 0xE, "reserved opcode payload", true),
+                autobahn("4.2.5", 0xF, "reserved opcode payload", true));
     }
 
     @ParameterizedTest(name = "Autobahn {0}")
     @MethodSource("reservedOpcodeCases")
     void rejectsReservedOpcodes(String id, int opcode, String payload, boolean betweenTextAndPing) {
         byte[] wire = betweenTextAndPing
-            ? concat(masked(FIN | TEXT, "Hello"), masked(FIN | opcode, payload), masked(FIN | PING, "ping"))
-            : masked(FIN | opcode, payload);
+                ? concat(masked(FIN | TEXT, "Hello"), masked(FIN | opcode, payload), masked(FIN | PING, "ping"))
+                : masked(FIN | opcode, payload);
 
         CloseReason verdict = parse(wire);
 
@@ -346,19 +354,27 @@ class FrameParserTest {
         byte[] lonelyFinal = masked(FIN | CONTINUATION, "non-continuation payload");
         byte[] lonelyMore = masked(CONTINUATION, "non-continuation payload");
         byte[] hello = masked(FIN | TEXT, "Hello, world!");
-        byte[][] afterMessage = {masked(TEXT, "fragment1"), masked(FIN | CONTINUATION, "fragment2"),
-            masked(CONTINUATION, "fragment3"), masked(FIN | TEXT, "fragment4")};
+        byte[][] afterMessage = {
+            masked(TEXT, "fragment1"),
+            masked(FIN | CONTINUATION, "fragment2"),
+            masked(CONTINUATION, "fragment3"),
+            masked(FIN | TEXT, "fragment4")
+        };
         List<String> oneMessage = List.of("text first \"fragment1\"", "text last \"fragment2\"");
         return Stream.of(
-            autobahn("5.9", Chop.ONE_CHOP, new byte[][] {lonelyFinal, hello}, List.of()),
-            autobahn("5.10", Chop.PER_FRAME, new byte[][] {lonelyFinal, hello}, List.of()),
-            autobahn("5.11", Chop.OCTETS, new byte[][] {lonelyFinal, hello}, List.of()),
-            autobahn("5.12", Chop.ONE_CHOP, new byte[][] {lonelyMore, hello}, List.of()),
-            autobahn("5.13", Chop.PER_FRAME, new byte[][] {lonelyMore, hello}, List.of()),
-            autobahn("5.14", Chop.OCTETS, new byte[][] {lonelyMore, hello}, List.of()),
-            autobahn("5.15", Chop.ONE_CHOP, afterMessage, oneMessage),
-            autobahn("5.16", Chop.ONE_CHOP, new byte[][] {lonelyMore, afterMessage[0], afterMessage[1]}, List.of()),
-            autobahn("5.17", Chop.ONE_CHOP, new byte[][] {lonelyFinal, afterMessage[0], afterMessage[1]}, List.of()));
+                autobahn("5.9", Chop.ONE_CHOP, new byte[][] {lonelyFinal, hello}, List.of()),
+                autobahn("5.10", Chop.PER_FRAME, new byte[][] {lonelyFinal, hello}, List.of()),
+                autobahn("5.11", Chop.OCTETS, new byte[][] {lonelyFinal, hello}, List.of()),
+                autobahn("5.12", Chop.ONE_CHOP, new byte[][] {lonelyMore, hello}, List.of()),
+                autobahn("5.13", Chop.PER_FRAME, new byte[][] {lonelyMore, hello}, List.of()),
+                autobahn("5.14", Chop.OCTETS, new byte[][] {lonelyMore, hello}, List.of()),
+                autobahn("5.15", Chop.ONE_CHOP, afterMessage, oneMessage),
+                autobahn("5.16", Chop.ONE_CHOP, new byte[][] {lonelyMore, afterMessage[0], afterMessage[1]}, List.of()),
+                autobahn(
+                        "5.17",
+                        Chop.ONE_CHOP,
+                        new byte[][] {lonelyFinal, afterMessage[0], afterMessage[1]},
+                        List.of()));
     }
 
     @ParameterizedTest(name = "Autobahn {0} ({1})")
@@ -389,25 +405,38 @@ class FrameParserTest {
 
     static Stream<Arguments> fragmentedMessageCases() {
         byte[][] two = {masked(TEXT, "fragment1"), masked(FIN | CONTINUATION, "fragment2")};
-        byte[][] pingBetween = {masked(TEXT, "fragment1"), masked(FIN | PING, "ping payload"),
-            masked(FIN | CONTINUATION, "fragment2")};
-        byte[][] fiveWithTwoPings = {masked(TEXT, "fragment1"), masked(CONTINUATION, "fragment2"),
-            masked(FIN | PING, "pongme 1!"), masked(CONTINUATION, "fragment3"), masked(CONTINUATION, "fragment4"),
-            masked(FIN | PING, "pongme 2!"), masked(FIN | CONTINUATION, "fragment5")};
+        byte[][] pingBetween = {
+            masked(TEXT, "fragment1"), masked(FIN | PING, "ping payload"), masked(FIN | CONTINUATION, "fragment2")
+        };
+        byte[][] fiveWithTwoPings = {
+            masked(TEXT, "fragment1"),
+            masked(CONTINUATION, "fragment2"),
+            masked(FIN | PING, "pongme 1!"),
+            masked(CONTINUATION, "fragment3"),
+            masked(CONTINUATION, "fragment4"),
+            masked(FIN | PING, "pongme 2!"),
+            masked(FIN | CONTINUATION, "fragment5")
+        };
         List<String> twoEvents = List.of("text first \"fragment1\"", "text last \"fragment2\"");
-        List<String> pingEvents = List.of("text first \"fragment1\"", "ping 70696e67207061796c6f6164",
-            "text last \"fragment2\"");
-        List<String> fiveEvents = List.of("text first \"fragment1\"", "text \"fragment2\"", "ping 706f6e676d65203121",
-            "text \"fragment3\"", "text \"fragment4\"", "ping 706f6e676d65203221", "text last \"fragment5\"");
+        List<String> pingEvents =
+                List.of("text first \"fragment1\"", "ping 70696e67207061796c6f6164", "text last \"fragment2\"");
+        List<String> fiveEvents = List.of(
+                "text first \"fragment1\"",
+                "text \"fragment2\"",
+                "ping 706f6e676d65203121",
+                "text \"fragment3\"",
+                "text \"fragment4\"",
+                "ping 706f6e676d65203221",
+                "text last \"fragment5\"");
         return Stream.of(
-            autobahn("5.3", Chop.ONE_CHOP, two, twoEvents),
-            autobahn("5.4", Chop.PER_FRAME, two, twoEvents),
-            autobahn("5.5", Chop.OCTETS, two, twoEvents),
-            autobahn("5.6", Chop.ONE_CHOP, pingBetween, pingEvents),
-            autobahn("5.7", Chop.PER_FRAME, pingBetween, pingEvents),
-            autobahn("5.8", Chop.OCTETS, pingBetween, pingEvents),
-            autobahn("5.19", Chop.PER_FRAME, fiveWithTwoPings, fiveEvents),
-            autobahn("5.20", Chop.OCTETS, fiveWithTwoPings, fiveEvents));
+                autobahn("5.3", Chop.ONE_CHOP, two, twoEvents),
+                autobahn("5.4", Chop.PER_FRAME, two, twoEvents),
+                autobahn("5.5", Chop.OCTETS, two, twoEvents),
+                autobahn("5.6", Chop.ONE_CHOP, pingBetween, pingEvents),
+                autobahn("5.7", Chop.PER_FRAME, pingBetween, pingEvents),
+                autobahn("5.8", Chop.OCTETS, pingBetween, pingEvents),
+                autobahn("5.19", Chop.PER_FRAME, fiveWithTwoPings, fiveEvents),
+                autobahn("5.20", Chop.OCTETS, fiveWithTwoPings, fiveEvents));
     }
 
     @ParameterizedTest(name = "Autobahn {0} ({1})")
@@ -447,8 +476,8 @@ class FrameParserTest {
 
     @Test
     void acceptsANewMessageAfterAFragmentedOneEnded() {
-        CloseReason verdict = parse(concat(masked(BINARY, "a"), masked(FIN | CONTINUATION, "b"),
-            masked(FIN | TEXT, "c")));
+        CloseReason verdict =
+                parse(concat(masked(BINARY, "a"), masked(FIN | CONTINUATION, "b"), masked(FIN | TEXT, "c")));
 
         assertThat(verdict).isNull();
         assertThat(sink.events).containsExactly("binary first 61", "binary last 62", "text first last \"c\"");
@@ -456,10 +485,17 @@ class FrameParserTest {
 
     @Test
     void deliversTheSameFramesWhateverTheReadBoundaries() {
-        byte[][] frames = {masked(TEXT, "κό"), masked(FIN | PING, new byte[0]), masked(CONTINUATION, "σμ"),
-            masked(FIN | CONTINUATION, "ε"), masked(FIN | BINARY, Frames.pattern(300)),
-            masked(FIN | PONG, "pong"), masked(FIN | TEXT, Frames.pattern(70_000).length + " bytes follow"),
-            masked(FIN | BINARY, Frames.pattern(70_000)), Frames.close(1000, "bye")};
+        byte[][] frames = {
+            masked(TEXT, "κό"),
+            masked(FIN | PING, new byte[0]),
+            masked(CONTINUATION, "σμ"),
+            masked(FIN | CONTINUATION, "ε"),
+            masked(FIN | BINARY, Frames.pattern(300)),
+            masked(FIN | PONG, "pong"),
+            masked(FIN | TEXT, Frames.pattern(70_000).length + " bytes follow"),
+            masked(FIN | BINARY, Frames.pattern(70_000)),
+            Frames.close(1000, "bye")
+        };
         assertThat(feed(Chop.ONE_CHOP, false, frames)).isNull();
         List<String> oneChop = List.copyOf(sink.events);
 
@@ -483,8 +519,12 @@ class FrameParserTest {
 
     @Test
     void deliversTheSameFramesFedOneByteAtATime() {
-        byte[][] frames = {masked(TEXT, "fragment1"), masked(FIN | PING, "ping payload"),
-            masked(FIN | CONTINUATION, "fragment2"), masked(FIN | BINARY, Frames.pattern(200))};
+        byte[][] frames = {
+            masked(TEXT, "fragment1"),
+            masked(FIN | PING, "ping payload"),
+            masked(FIN | CONTINUATION, "fragment2"),
+            masked(FIN | BINARY, Frames.pattern(200))
+        };
         assertThat(feed(Chop.ONE_CHOP, false, frames)).isNull();
         List<String> oneChop = List.copyOf(sink.events);
         sink.events.clear();
@@ -501,8 +541,12 @@ class FrameParserTest {
         for (int length = 0; length < frame.length; length++) {
             ByteBuf in = Unpooled.wrappedBuffer(Arrays.copyOf(frame, length));
             try {
-                assertThat(parser.parse(in, sink, false)).as("verdict at %d bytes", length).isNull();
-                assertThat(in.readerIndex()).as("reader index at %d bytes", length).isZero();
+                assertThat(parser.parse(in, sink, false))
+                        .as("verdict at %d bytes", length)
+                        .isNull();
+                assertThat(in.readerIndex())
+                        .as("reader index at %d bytes", length)
+                        .isZero();
             } finally {
                 in.release();
             }
@@ -513,42 +557,58 @@ class FrameParserTest {
     // ---- §5.2 payload lengths -------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "Autobahn {0}: {1} bytes")
-    @CsvSource({"1.1.1, 0", "1.1.2, 125", "1.1.3, 126", "1.1.4, 127", "1.1.5, 128", "1.1.6, 65535",
-        "1.1.7, 65536"})
+    @CsvSource({"1.1.1, 0", "1.1.2, 125", "1.1.3, 126", "1.1.4, 127", "1.1.5, 128", "1.1.6, 65535", "1.1.7, 65536"})
     void deliversTextOfEveryLengthEncoding(String id, int length) {
         byte[] payload = utf8("*".repeat(length));
         byte[] wire = masked(FIN | TEXT, payload);
-        assertThat(wire.length - payload.length).as("header length").isEqualTo(length <= 125 ? 6
-            : length <= 65535 ? 8 : 14);
+        assertThat(wire.length - payload.length)
+                .as("header length")
+                .isEqualTo(length <= 125 ? 6 : length <= 65535 ? 8 : 14);
 
         assertThat(parse(wire)).isNull();
 
         assertThat(sink.payloads).hasSize(1);
-        assertThat(Arrays.equals(sink.payloads.get(0), payload)).as("delivered payload equals the sent one").isTrue();
+        assertThat(Arrays.equals(sink.payloads.get(0), payload))
+                .as("delivered payload equals the sent one")
+                .isTrue();
     }
 
     @ParameterizedTest(name = "Autobahn {0}: {1} bytes")
-    @CsvSource({"1.2.1, 0", "1.2.2, 125", "1.2.3, 126", "1.2.4, 127", "1.2.5, 128", "1.2.6, 65535",
-        "1.2.7, 65536"})
+    @CsvSource({"1.2.1, 0", "1.2.2, 125", "1.2.3, 126", "1.2.4, 127", "1.2.5, 128", "1.2.6, 65535", "1.2.7, 65536"})
     void deliversBinaryOfEveryLengthEncoding(String id, int length) {
         byte[] payload = Frames.pattern(length);
 
         assertThat(parse(masked(FIN | BINARY, payload))).isNull();
 
         assertThat(sink.payloads).hasSize(1);
-        assertThat(Arrays.equals(sink.payloads.get(0), payload)).as("delivered payload equals the sent one").isTrue();
+        assertThat(Arrays.equals(sink.payloads.get(0), payload))
+                .as("delivered payload equals the sent one")
+                .isTrue();
     }
 
     @Test
     void deliversEmptyPayloadsOfEveryKind() { // Autobahn 1.1.1, 1.2.1, 2.1, 6.1.1
-        CloseReason verdict = parse(concat(masked(FIN | TEXT, ""), masked(FIN | BINARY, ""), masked(FIN | PING, ""),
-            masked(FIN | PONG, ""), masked(TEXT, ""), masked(CONTINUATION, ""), masked(FIN | CONTINUATION, ""),
-            masked(FIN | CLOSE, "")));
+        CloseReason verdict = parse(concat(
+                masked(FIN | TEXT, ""),
+                masked(FIN | BINARY, ""),
+                masked(FIN | PING, ""),
+                masked(FIN | PONG, ""),
+                masked(TEXT, ""),
+                masked(CONTINUATION, ""),
+                masked(FIN | CONTINUATION, ""),
+                masked(FIN | CLOSE, "")));
 
         assertThat(verdict).isNull();
-        assertThat(sink.events).containsExactly("text first last <empty>", "binary first last <empty>",
-            "ping <empty>", "pong <empty>", "text first <empty>", "text <empty>", "text last <empty>",
-            "close 1005 <empty>");
+        assertThat(sink.events)
+                .containsExactly(
+                        "text first last <empty>",
+                        "binary first last <empty>",
+                        "ping <empty>",
+                        "pong <empty>",
+                        "text first <empty>",
+                        "text <empty>",
+                        "text last <empty>",
+                        "close 1005 <empty>");
     }
 
     @Test
@@ -562,8 +622,12 @@ class FrameParserTest {
     // ---- size limits ----------------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0}-bit length field")
-    @CsvSource({"16, 82 fe 04 01", "64, 82 ff 00 00 00 00 00 00 04 01", "64, 82 ff 00 00 00 01 00 00 00 00",
-        "64, 82 ff 7f ff ff ff ff ff ff ff"})
+    @CsvSource({
+        "16, 82 fe 04 01",
+        "64, 82 ff 00 00 00 00 00 00 04 01",
+        "64, 82 ff 00 00 00 01 00 00 00 00",
+        "64, 82 ff 7f ff ff ff ff ff ff ff"
+    })
     void rejectsAFrameOverMaxFrameSizeFromItsHeader(int bits, String header) {
         parser = new FrameParser(SMALL);
 
@@ -584,8 +648,11 @@ class FrameParserTest {
     @Test
     void rejectsAMessageOverMaxMessageSizeFromTheHeaderOfTheFrameThatPassesIt() {
         parser = new FrameParser(SMALL);
-        byte[] wire = concat(masked(BINARY, Frames.pattern(1024)), masked(FIN | PING, Frames.pattern(125)),
-            masked(CONTINUATION, Frames.pattern(1024)), header(FIN | CONTINUATION, 1));
+        byte[] wire = concat(
+                masked(BINARY, Frames.pattern(1024)),
+                masked(FIN | PING, Frames.pattern(125)),
+                masked(CONTINUATION, Frames.pattern(1024)),
+                header(FIN | CONTINUATION, 1));
 
         CloseReason verdict = parse(wire); // 2048 bytes so far; the last header announces one more
 
@@ -597,8 +664,11 @@ class FrameParserTest {
     @Test
     void acceptsAMessageOfExactlyMaxMessageSizeAndCountsTheNextMessageAfresh() {
         parser = new FrameParser(SMALL);
-        byte[] wire = concat(masked(BINARY, Frames.pattern(1024)), masked(FIN | CONTINUATION, Frames.pattern(1024)),
-            masked(BINARY, Frames.pattern(1024)), masked(FIN | CONTINUATION, Frames.pattern(1024)));
+        byte[] wire = concat(
+                masked(BINARY, Frames.pattern(1024)),
+                masked(FIN | CONTINUATION, Frames.pattern(1024)),
+                masked(BINARY, Frames.pattern(1024)),
+                masked(FIN | CONTINUATION, Frames.pattern(1024)));
 
         assertThat(parse(wire)).isNull();
         assertThat(sink.events).hasSize(4);
@@ -658,8 +728,9 @@ class FrameParserTest {
 
     static Stream<Arguments> invalidCloseCodes() {
         int[] codes = {0, 999, 1004, 1005, 1006, 1012, 1013, 1014, 1015, 1016, 1100, 2000, 2999};
-        return Stream.concat(IntStream.range(0, codes.length).mapToObj(i -> autobahn("7.9." + (i + 1), codes[i])),
-            Stream.of(autobahn("above private use", 5000), autobahn("largest", 65535)));
+        return Stream.concat(
+                IntStream.range(0, codes.length).mapToObj(i -> autobahn("7.9." + (i + 1), codes[i])),
+                Stream.of(autobahn("above private use", 5000), autobahn("largest", 65535)));
     }
 
     @ParameterizedTest(name = "Autobahn {0}: {1}")
@@ -691,8 +762,8 @@ class FrameParserTest {
     @Test
     void stopsAfterACloseFrameAndLeavesTheRestUnread() {
         byte[] after = masked(FIN | TEXT, "after close");
-        ByteBuf in = Unpooled.wrappedBuffer(concat(masked(FIN | TEXT, "before"), Frames.close(1000, ""), after,
-            hex("ff")));
+        ByteBuf in =
+                Unpooled.wrappedBuffer(concat(masked(FIN | TEXT, "before"), Frames.close(1000, ""), after, hex("ff")));
         try {
             assertThat(parser.parse(in, sink, false)).isNull();
             assertThat(in.readableBytes()).isEqualTo(after.length + 1);
@@ -754,16 +825,16 @@ class FrameParserTest {
         byte[] kosme = Utf8Cases.KOSME;
         byte[] edited = utf8("edited");
         return Stream.of(
-            autobahn("6.4.1", true, kosme, hex("f4 90 80 80"), edited),
-            autobahn("6.4.2", true, concat(kosme, hex("f4")), hex("90"), concat(hex("80 80"), edited)),
-            autobahn("6.4.3", false, kosme, hex("f4 90 80 80"), edited),
-            autobahn("6.4.4", false, concat(kosme, hex("f4")), hex("90"), concat(hex("80 80"), edited)));
+                autobahn("6.4.1", true, kosme, hex("f4 90 80 80"), edited),
+                autobahn("6.4.2", true, concat(kosme, hex("f4")), hex("90"), concat(hex("80 80"), edited)),
+                autobahn("6.4.3", false, kosme, hex("f4 90 80 80"), edited),
+                autobahn("6.4.4", false, concat(kosme, hex("f4")), hex("90"), concat(hex("80 80"), edited)));
     }
 
     @ParameterizedTest(name = "Autobahn {0}")
     @MethodSource("failFastCases")
-    void failsFastOnInvalidUtf8BeforeTheRestArrives(String id, boolean asFragments, byte[] part1, byte[] part2,
-                                                    byte[] part3) {
+    void failsFastOnInvalidUtf8BeforeTheRestArrives(
+            String id, boolean asFragments, byte[] part1, byte[] part2, byte[] part3) {
         List<byte[]> reads;
         if (asFragments) { // three frames, sent with pauses between them
             reads = List.of(masked(TEXT, part1), masked(CONTINUATION, part2), masked(FIN | CONTINUATION, part3));
@@ -771,8 +842,10 @@ class FrameParserTest {
             byte[] frame = masked(FIN | TEXT, concat(part1, part2, part3));
             int cut1 = frame.length - part3.length - part2.length;
             int cut2 = frame.length - part3.length;
-            reads = List.of(Arrays.copyOfRange(frame, 0, cut1), Arrays.copyOfRange(frame, cut1, cut2),
-                Arrays.copyOfRange(frame, cut2, frame.length));
+            reads = List.of(
+                    Arrays.copyOfRange(frame, 0, cut1),
+                    Arrays.copyOfRange(frame, cut1, cut2),
+                    Arrays.copyOfRange(frame, cut2, frame.length));
         }
 
         CloseReason verdict = feedReads(false, reads.subList(0, 2)); // part 3 never arrives
@@ -798,7 +871,9 @@ class FrameParserTest {
         assertThat(feedReads(false, reads)).isNull();
 
         assertThat(sink.payloads).hasSize(1);
-        assertThat(Arrays.equals(sink.payloads.get(0), text)).as("delivered text equals the sent one").isTrue();
+        assertThat(Arrays.equals(sink.payloads.get(0), text))
+                .as("delivered text equals the sent one")
+                .isTrue();
     }
 
     @ParameterizedTest(name = "after {0} valid bytes")
@@ -811,7 +886,9 @@ class FrameParserTest {
         reads.add(Arrays.copyOfRange(frame, 0, headerLength + validBytes)); // the valid part
         reads.add(Arrays.copyOfRange(frame, headerLength + validBytes, headerLength + validBytes + 1)); // c0
 
-        assertThat(feedReads(false, reads.subList(0, 1))).as("verdict on the valid part").isNull();
+        assertThat(feedReads(false, reads.subList(0, 1)))
+                .as("verdict on the valid part")
+                .isNull();
         parser = new FrameParser(ROOMY);
         assertThat(feedReads(false, reads)).isEqualTo(CloseReason.INVALID_UTF8);
     }
@@ -861,10 +938,10 @@ class FrameParserTest {
     static Stream<Arguments> validTextCases() {
         byte[] hello = utf8("Hello-µ@ßöäüàá-UTF-8!!");
         return Stream.of(
-            autobahn("6.2.1", hello, hello.length),
-            autobahn("6.2.2", hello, 7), // on a code point boundary
-            autobahn("6.2.3", hello, 1),
-            autobahn("6.2.4", Utf8Cases.KOSME, 1));
+                autobahn("6.2.1", hello, hello.length),
+                autobahn("6.2.2", hello, 7), // on a code point boundary
+                autobahn("6.2.3", hello, 1),
+                autobahn("6.2.4", Utf8Cases.KOSME, 1));
     }
 
     @ParameterizedTest(name = "Autobahn {0}: fragments of {2} bytes")
@@ -879,7 +956,9 @@ class FrameParserTest {
 
         assertThat(feed(Chop.PER_FRAME, false, frames.toArray(byte[][]::new))).isNull();
 
-        assertThat(Arrays.equals(concat(sink.payloads.toArray(byte[][]::new)), text)).as("reassembled text").isTrue();
+        assertThat(Arrays.equals(concat(sink.payloads.toArray(byte[][]::new)), text))
+                .as("reassembled text")
+                .isTrue();
     }
 
     @ParameterizedTest(name = "Autobahn {0}")
@@ -894,7 +973,7 @@ class FrameParserTest {
     @ParameterizedTest(name = "Autobahn {0}")
     @MethodSource("dev.throng.core.codec.Utf8Cases#arguments")
     void judgesEveryKuhnStressCaseSentOneByteAtATimeAsTheTestsuiteExpects(String id, byte[] bytes, boolean valid) {
-        assertThat(feed(Chop.OCTETS, false, masked(FIN | TEXT, bytes))).isEqualTo(valid ? null
-            : CloseReason.INVALID_UTF8);
+        assertThat(feed(Chop.OCTETS, false, masked(FIN | TEXT, bytes)))
+                .isEqualTo(valid ? null : CloseReason.INVALID_UTF8);
     }
 }

@@ -1,20 +1,19 @@
 package dev.throng.core.codec;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-
 import static dev.throng.core.codec.Frames.concat;
 import static dev.throng.core.codec.Frames.hex;
 import static dev.throng.core.codec.Frames.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link FrameWriter}: server frames are unmasked (RFC 6455 §5.1) and use the shortest length encoding (§5.2). */
 class FrameWriterTest {
@@ -38,7 +37,8 @@ class FrameWriterTest {
         "127, 82 7e 00 7f",
         "65535, 82 7e ff ff",
         "65536, 82 7f 00 00 00 00 00 01 00 00",
-        "2147483647, 82 7f 00 00 00 00 7f ff ff ff"})
+        "2147483647, 82 7f 00 00 00 00 7f ff ff ff"
+    })
     void writesTheShortestLengthEncoding(int length, String header) {
         ByteBuf out = Unpooled.buffer();
         try {
@@ -103,7 +103,9 @@ class FrameWriterTest {
         assertThat(payload.refCnt()).as("payload owned by the frame").isEqualTo(1);
         byte[] wire = drain(frame);
 
-        assertThat(Arrays.equals(wire, concat(hex("82 7e 04 01"), bytes))).as("header + payload").isTrue();
+        assertThat(Arrays.equals(wire, concat(hex("82 7e 04 01"), bytes)))
+                .as("header + payload")
+                .isTrue();
         assertThat(payload.refCnt()).as("payload released with the frame").isZero();
     }
 
@@ -123,7 +125,8 @@ class FrameWriterTest {
 
     @Test
     void writesAnEmptyCloseForNoStatus() {
-        assertThat(hex(drain(FrameWriter.close(ALLOC, CloseCodes.NO_STATUS, "ignored")))).isEqualTo("8800");
+        assertThat(hex(drain(FrameWriter.close(ALLOC, CloseCodes.NO_STATUS, "ignored"))))
+                .isEqualTo("8800");
     }
 
     @Test
@@ -144,7 +147,8 @@ class FrameWriterTest {
         "€ (3 bytes each; 41 fill 123 exactly), €, 50, 123",
         "😀 (4 bytes each), 😀, 40, 120",
         "just fits, a, 123, 123",
-        "short, a, 10, 10"})
+        "short, a, 10, 10"
+    })
     void truncatesTheReasonOnACharacterBoundaryTo123Bytes(String what, String unit, int repeat, int expectedBytes) {
         String reason = unit.repeat(repeat);
 
@@ -153,8 +157,9 @@ class FrameWriterTest {
         byte[] sent = Arrays.copyOfRange(frame, 4, frame.length);
         assertThat(frame[1]).as("payload length").isEqualTo((byte) (2 + expectedBytes));
         assertThat(sent).hasSize(expectedBytes);
-        assertThat(new String(sent, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)).as("valid UTF-8")
-            .isEqualTo(sent);
+        assertThat(new String(sent, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8))
+                .as("valid UTF-8")
+                .isEqualTo(sent);
         assertThat(reason).startsWith(new String(sent, StandardCharsets.UTF_8));
     }
 
@@ -169,6 +174,7 @@ class FrameWriterTest {
 
     /** Constants live as long as the server, so these are static too: a collected one would be reported as leaked. */
     private static final ByteBuf HEARTBEAT = FrameWriter.constant(Opcode.PING, utf8("hb"));
+
     private static final ByteBuf EMPTY_PING = FrameWriter.constant(Opcode.PING, new byte[0]);
 
     @Test
@@ -176,7 +182,9 @@ class FrameWriterTest {
         assertThat(hex(ByteBufUtil.getBytes(HEARTBEAT))).isEqualTo("8902" + hex(utf8("hb")));
         ByteBuf written = HEARTBEAT.duplicate();
 
-        assertThat(written.release()).as("release of a written duplicate frees nothing").isFalse();
+        assertThat(written.release())
+                .as("release of a written duplicate frees nothing")
+                .isFalse();
         assertThat(HEARTBEAT.release()).isFalse();
         assertThat(HEARTBEAT.refCnt()).isEqualTo(1);
         assertThat(hex(ByteBufUtil.getBytes(HEARTBEAT))).as("content unchanged").isEqualTo("8902" + hex(utf8("hb")));

@@ -29,8 +29,7 @@ final class Frames {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private Frames() {
-    }
+    private Frames() {}
 
     /** A masked frame whose first byte is {@code b0} (FIN, RSV bits, opcode) carrying {@code payload}. */
     static byte[] masked(int b0, byte[] payload) {

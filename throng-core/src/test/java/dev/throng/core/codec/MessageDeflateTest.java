@@ -1,22 +1,5 @@
 package dev.throng.core.codec;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
-import java.util.Random;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
-
 import static dev.throng.core.codec.Frames.concat;
 import static dev.throng.core.codec.Frames.hex;
 import static dev.throng.core.codec.Frames.utf8;
@@ -24,11 +7,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 /** {@link MessageDeflate} against {@code java.util.zip} as the peer, RFC 7692's examples, and a zip bomb. */
 class MessageDeflateTest {
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
     /** One zlib pair for the whole class, as one event loop has: every message is independent of the last. */
     private static final MessageDeflate ZLIB = new MessageDeflate();
+
     private static final byte[] TAIL = hex("00 00 ff ff");
     private static final int MIB = 1 << 20;
 
@@ -79,7 +79,7 @@ class MessageDeflateTest {
 
     /** Inflates {@code compressed} (released here) and returns the bytes. */
     private static byte[] inflate(ByteBufAllocator alloc, ByteBuf compressed, int maxSize)
-        throws MessageDeflate.InflateException {
+            throws MessageDeflate.InflateException {
         try {
             ByteBuf out = ZLIB.inflate(alloc, compressed, maxSize);
             try {
@@ -136,14 +136,18 @@ class MessageDeflateTest {
 
         byte[] inflated = inflate(peerDeflate(data), MIB);
 
-        assertThat(Arrays.equals(inflated, data)).as("inflated equals the original").isTrue();
+        assertThat(Arrays.equals(inflated, data))
+                .as("inflated equals the original")
+                .isTrue();
     }
 
     @Test
     void inflatesIncompressibleDataThePeerCompressedAnyway() throws Exception {
         byte[] data = random(50_000);
 
-        assertThat(Arrays.equals(inflate(peerDeflate(data), MIB), data)).as("inflated equals the original").isTrue();
+        assertThat(Arrays.equals(inflate(peerDeflate(data), MIB), data))
+                .as("inflated equals the original")
+                .isTrue();
     }
 
     @ParameterizedTest(name = "{0} bytes of text")
@@ -155,14 +159,18 @@ class MessageDeflateTest {
 
         assertThat(compressed).isNotNull();
         assertThat(compressed.length).isLessThan(length);
-        assertThat(Arrays.equals(peerInflate(compressed), data)).as("peer-inflated equals the original").isTrue();
+        assertThat(Arrays.equals(peerInflate(compressed), data))
+                .as("peer-inflated equals the original")
+                .isTrue();
     }
 
     @Test
     void roundTripsThroughItself() throws Exception {
         byte[] data = text(123_456);
 
-        assertThat(Arrays.equals(inflate(deflate(data), MIB), data)).as("round trip").isTrue();
+        assertThat(Arrays.equals(inflate(deflate(data), MIB), data))
+                .as("round trip")
+                .isTrue();
     }
 
     @ParameterizedTest(name = "RFC 7692 §{0}")
@@ -171,7 +179,8 @@ class MessageDeflateTest {
         "7.2.3.3 a block with no compression, 00 05 00 fa ff 48 65 6c 6c 6f 00",
         "7.2.3.4 a block with BFINAL set, f3 48 cd c9 c9 07 00 00",
         "7.2.3.5 two blocks in one message, f2 48 05 00 00 00 ff ff ca c9 c9 07 00",
-        "7.2.3.6 an empty last fragment, f2 48 cd c9 c9 07 00 00 00 ff ff 00"})
+        "7.2.3.6 an empty last fragment, f2 48 cd c9 c9 07 00 00 00 ff ff 00"
+    })
     void inflatesTheExamplesOfRfc7692(String section, String compressed) throws Exception {
         assertThat(inflate(hex(compressed), MIB)).isEqualTo(utf8("Hello"));
     }
@@ -181,14 +190,18 @@ class MessageDeflateTest {
         byte[] compressed = peerDeflate(text(5000));
         int third = compressed.length / 3;
         CompositeByteBuf composite = Unpooled.compositeBuffer();
-        composite.addComponents(true, Unpooled.wrappedBuffer(Arrays.copyOfRange(compressed, 0, third)),
-            Unpooled.wrappedBuffer(Arrays.copyOfRange(compressed, third, 2 * third)),
-            Unpooled.wrappedBuffer(Arrays.copyOfRange(compressed, 2 * third, compressed.length)));
+        composite.addComponents(
+                true,
+                Unpooled.wrappedBuffer(Arrays.copyOfRange(compressed, 0, third)),
+                Unpooled.wrappedBuffer(Arrays.copyOfRange(compressed, third, 2 * third)),
+                Unpooled.wrappedBuffer(Arrays.copyOfRange(compressed, 2 * third, compressed.length)));
         assertThat(composite.nioBufferCount()).isEqualTo(3);
 
         byte[] inflated = inflate(ALLOC, composite, MIB);
 
-        assertThat(Arrays.equals(inflated, text(5000))).as("inflated equals the original").isTrue();
+        assertThat(Arrays.equals(inflated, text(5000)))
+                .as("inflated equals the original")
+                .isTrue();
     }
 
     @Test
@@ -198,7 +211,9 @@ class MessageDeflateTest {
 
         assertThat(Arrays.equals(inflate(peerDeflate(first), MIB), first)).isTrue();
         assertThat(inflate(peerDeflate(second), MIB)).isEqualTo(second);
-        assertThat(inflate(peerDeflate(second), MIB)).as("again, from a reset context").isEqualTo(second);
+        assertThat(inflate(peerDeflate(second), MIB))
+                .as("again, from a reset context")
+                .isEqualTo(second);
     }
 
     @Test
@@ -214,7 +229,9 @@ class MessageDeflateTest {
     void inflatesAnEmptyMessage() throws Exception {
         assertThat(inflate(new byte[0], MIB)).isEmpty();
         assertThat(inflate(hex("00"), MIB)).as("RFC 7692 §7.2.3.6: a single 00").isEmpty();
-        assertThat(inflate(peerDeflate(new byte[0]), MIB)).as("what the peer sends for an empty message").isEmpty();
+        assertThat(inflate(peerDeflate(new byte[0]), MIB))
+                .as("what the peer sends for an empty message")
+                .isEmpty();
     }
 
     @Test
@@ -258,8 +275,8 @@ class MessageDeflateTest {
     void rejectsAMessageOneByteOverMaxSize() {
         byte[] compressed = peerDeflate(text(64 * 1024 + 1));
 
-        MessageDeflate.InflateException e = catchThrowableOfType(MessageDeflate.InflateException.class,
-            () -> inflate(compressed, 64 * 1024));
+        MessageDeflate.InflateException e =
+                catchThrowableOfType(MessageDeflate.InflateException.class, () -> inflate(compressed, 64 * 1024));
 
         assertThat(e.reason()).isEqualTo(CloseReason.MESSAGE_TOO_LARGE);
         assertThat(e.reason().code()).isEqualTo(1009);
@@ -272,11 +289,13 @@ class MessageDeflateTest {
         assertThat(bomb.length).as("100 MiB of zeros compress to about 100 KiB").isLessThan(200 * 1024);
         TrackingAllocator alloc = new TrackingAllocator();
 
-        MessageDeflate.InflateException e = catchThrowableOfType(MessageDeflate.InflateException.class,
-            () -> inflate(alloc, Unpooled.wrappedBuffer(bomb), MIB));
+        MessageDeflate.InflateException e = catchThrowableOfType(
+                MessageDeflate.InflateException.class, () -> inflate(alloc, Unpooled.wrappedBuffer(bomb), MIB));
 
         assertThat(e.reason()).isEqualTo(CloseReason.MESSAGE_TOO_LARGE);
-        assertThat(alloc.largestCapacity).as("largest buffer capacity while inflating").isLessThanOrEqualTo(MIB + 1);
+        assertThat(alloc.largestCapacity)
+                .as("largest buffer capacity while inflating")
+                .isLessThanOrEqualTo(MIB + 1);
         assertThat(alloc.live).as("buffers left unreleased").isZero();
     }
 
@@ -310,10 +329,11 @@ class MessageDeflateTest {
         "reserved block type 11, 07",
         "stored block whose length check fails, 01 05 00 00 00 48 65 6c 6c 6f",
         "fixed-Huffman back-reference before the start, 03 02 00",
-        "dynamic block with a broken code table, 05 e0 ff ff ff ff"})
+        "dynamic block with a broken code table, 05 e0 ff ff ff ff"
+    })
     void rejectsDataThatDoesNotInflate(String what, String compressed) {
-        MessageDeflate.InflateException e = catchThrowableOfType(MessageDeflate.InflateException.class,
-            () -> inflate(hex(compressed), MIB));
+        MessageDeflate.InflateException e =
+                catchThrowableOfType(MessageDeflate.InflateException.class, () -> inflate(hex(compressed), MIB));
 
         assertThat(e).as("an InflateException").isNotNull();
         assertThat(e.reason()).isEqualTo(CloseReason.INVALID_COMPRESSED_DATA);
@@ -325,7 +345,7 @@ class MessageDeflateTest {
         TrackingAllocator alloc = new TrackingAllocator();
 
         assertThatThrownBy(() -> inflate(alloc, Unpooled.wrappedBuffer(hex("07")), MIB))
-            .isInstanceOf(MessageDeflate.InflateException.class);
+                .isInstanceOf(MessageDeflate.InflateException.class);
 
         assertThat(alloc.allocated).isPositive();
         assertThat(alloc.live).as("buffers left unreleased").isZero();

@@ -1,7 +1,6 @@
 package dev.throng.core.codec;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** docs/protocol.md lists every close reason with the code it really has (CloseReason's javadoc promises so). */
 class ProtocolDocumentationTest {
@@ -25,9 +24,13 @@ class ProtocolDocumentationTest {
     @EnumSource(CloseReason.class)
     void documentsEveryCloseReasonWithItsCode(CloseReason reason) throws IOException {
         Matcher row = Pattern.compile("^\\| `" + reason.id() + "` \\| (\\d+) \\|", Pattern.MULTILINE)
-            .matcher(protocolMd());
+                .matcher(protocolMd());
 
-        assertThat(row.find()).as("a table row for %s in %s", reason.id(), PROTOCOL_MD).isTrue();
-        assertThat(Integer.parseInt(row.group(1))).as("documented code of %s", reason.id()).isEqualTo(reason.code());
+        assertThat(row.find())
+                .as("a table row for %s in %s", reason.id(), PROTOCOL_MD)
+                .isTrue();
+        assertThat(Integer.parseInt(row.group(1)))
+                .as("documented code of %s", reason.id())
+                .isEqualTo(reason.code());
     }
 }

@@ -1,14 +1,13 @@
 package dev.throng.core.codec;
 
-import org.junit.jupiter.params.provider.Arguments;
+import static dev.throng.core.codec.Frames.hex;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static dev.throng.core.codec.Frames.hex;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The UTF-8 cases of the Autobahn|Testsuite (6.5.x-6.23.x), which are Markus Kuhn's UTF-8 decoder stress test: each
@@ -24,8 +23,7 @@ final class Utf8Cases {
         }
     }
 
-    private Utf8Cases() {
-    }
+    private Utf8Cases() {}
 
     /** Every case as (id, bytes, valid) arguments, for {@code @MethodSource}. */
     static Stream<Arguments> arguments() {
@@ -35,8 +33,15 @@ final class Utf8Cases {
     static List<Case> all() {
         List<Case> cases = new ArrayList<>();
         // 6.5: some valid UTF-8 sequences
-        group(cases, "6.5", true, "68656c6c6f24776f726c64", "68656c6c6fc2a2776f726c64", "68656c6c6fe282ac776f726c64",
-            "68656c6c6ff0a4ada2776f726c64", hex(KOSME));
+        group(
+                cases,
+                "6.5",
+                true,
+                "68656c6c6f24776f726c64",
+                "68656c6c6fc2a2776f726c64",
+                "68656c6c6fe282ac776f726c64",
+                "68656c6c6ff0a4ada2776f726c64",
+                hex(KOSME));
         // 6.6: every prefix of κόσμε; valid exactly when it ends on a character boundary
         for (int i = 1; i <= KOSME.length; i++) {
             boolean boundary = i == 2 || i == 5 || i == 7 || i == 9 || i == 11;
@@ -56,14 +61,32 @@ final class Utf8Cases {
         group(cases, "6.11", true, "ed9fbf", "ee8080", "efbfbd", "f48fbfbf");
         cases.add(new Case("6.11.5", hex("f4908080"), false));
         // 6.12: unexpected continuation bytes
-        group(cases, "6.12", false, "80", "bf", "80bf", "80bf80", "80bf80bf", "80bf80bf80", "80bf80bf80bf",
-            hex(range(0x80, 0xbf, false)));
+        group(
+                cases,
+                "6.12",
+                false,
+                "80",
+                "bf",
+                "80bf",
+                "80bf80",
+                "80bf80bf",
+                "80bf80bf80",
+                "80bf80bf80bf",
+                hex(range(0x80, 0xbf, false)));
         // 6.13: lonely start bytes, each followed by a space
-        group(cases, "6.13", false, hex(range(0xc0, 0xdf, true)), hex(range(0xe0, 0xef, true)),
-            hex(range(0xf0, 0xf7, true)), hex(range(0xf8, 0xfb, true)), hex(range(0xfc, 0xfd, true)));
+        group(
+                cases,
+                "6.13",
+                false,
+                hex(range(0xc0, 0xdf, true)),
+                hex(range(0xe0, 0xef, true)),
+                hex(range(0xf0, 0xf7, true)),
+                hex(range(0xf8, 0xfb, true)),
+                hex(range(0xfc, 0xfd, true)));
         // 6.14: sequences with the last continuation byte missing
-        String[] missing = {"c0", "e080", "f08080", "f8808080", "fc80808080", "df", "efbf", "f7bfbf", "fbbfbfbf",
-            "fdbfbfbfbf"};
+        String[] missing = {
+            "c0", "e080", "f08080", "f8808080", "fc80808080", "df", "efbf", "f7bfbf", "fbbfbfbf", "fdbfbfbfbf"
+        };
         group(cases, "6.14", false, missing);
         // 6.15: all of 6.14 concatenated
         group(cases, "6.15", false, String.join("", missing));
@@ -78,8 +101,18 @@ final class Utf8Cases {
         // 6.20: single UTF-16 surrogates
         group(cases, "6.20", false, "eda080", "edadbf", "edae80", "edafbf", "edb080", "edbe80", "edbfbf");
         // 6.21: paired UTF-16 surrogates
-        group(cases, "6.21", false, "eda080edb080", "eda080edbfbf", "edadbfedb080", "edadbfedbfbf", "edae80edb080",
-            "edae80edbfbf", "edafbfedb080", "edafbfedbfbf");
+        group(
+                cases,
+                "6.21",
+                false,
+                "eda080edb080",
+                "eda080edbfbf",
+                "edadbfedb080",
+                "edadbfedbfbf",
+                "edae80edb080",
+                "edae80edbfbf",
+                "edafbfedb080",
+                "edafbfedbfbf");
         // 6.22: non-characters U+FFFE, U+FFFF and U+nFFFE, U+nFFFF of planes 1-16: valid UTF-8 (RFC 3629)
         List<String> nonCharacters = new ArrayList<>(List.of("efbfbe", "efbfbf"));
         for (int plane = 1; plane <= 16; plane++) {

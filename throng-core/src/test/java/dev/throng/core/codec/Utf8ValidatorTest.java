@@ -1,13 +1,11 @@
 package dev.throng.core.codec;
 
+import static dev.throng.core.codec.Frames.concat;
+import static dev.throng.core.codec.Frames.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -17,10 +15,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static dev.throng.core.codec.Frames.concat;
-import static dev.throng.core.codec.Frames.hex;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link Utf8Validator} against Markus Kuhn's UTF-8 stress test (as the Autobahn|Testsuite's 6.x cases use it), its
@@ -67,12 +66,15 @@ class Utf8ValidatorTest {
         // decode(in, out, true) reports instead of throwing: millions of inputs are judged here.
         CharBuffer out = CharBuffer.allocate(bytes.length + 1);
         decoder.reset();
-        return !decoder.decode(ByteBuffer.wrap(bytes), out, true).isError() && !decoder.flush(out).isError();
+        return !decoder.decode(ByteBuffer.wrap(bytes), out, true).isError()
+                && !decoder.flush(out).isError();
     }
 
     private static CharsetDecoder strictDecoder() {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
     // ---- the stress test ------------------------------------------------------------------------------------------
@@ -95,7 +97,9 @@ class Utf8ValidatorTest {
     @ParameterizedTest(name = "Autobahn {0}")
     @MethodSource("dev.throng.core.codec.Utf8Cases#arguments")
     void judgesEveryKuhnStressCaseAsTheJdkDoes(String id, byte[] bytes, boolean valid) {
-        assertThat(jdkAccepts(strictDecoder(), bytes)).as("the JDK agrees with the testsuite").isEqualTo(valid);
+        assertThat(jdkAccepts(strictDecoder(), bytes))
+                .as("the JDK agrees with the testsuite")
+                .isEqualTo(valid);
         assertThat(isValid(bytes)).isEqualTo(valid);
     }
 
@@ -108,7 +112,9 @@ class Utf8ValidatorTest {
                 int state = validate(Utf8Validator.ACCEPT, Arrays.copyOfRange(bytes, 0, cut));
                 state = validate(state, Arrays.copyOfRange(bytes, cut, cut2));
                 state = validate(state, Arrays.copyOfRange(bytes, cut2, bytes.length));
-                assertThat(state).as("state after splits at %d and %d", cut, cut2).isEqualTo(oneShot);
+                assertThat(state)
+                        .as("state after splits at %d and %d", cut, cut2)
+                        .isEqualTo(oneShot);
             }
         }
     }
@@ -118,16 +124,23 @@ class Utf8ValidatorTest {
     void reachesTheSameStateOnMaskedInputAtAnyOffset(String id, byte[] bytes, boolean valid) {
         int plain = validate(bytes);
         for (int offset = 0; offset < 4; offset++) {
-            assertThat(validateMasked(Utf8Validator.ACCEPT, bytes, MASK, offset)).as("at offset %d", offset)
-                .isEqualTo(plain);
+            assertThat(validateMasked(Utf8Validator.ACCEPT, bytes, MASK, offset))
+                    .as("at offset %d", offset)
+                    .isEqualTo(plain);
         }
     }
 
     // ---- named rules ----------------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"2-byte NUL, c0 80", "2-byte max overlong, c1 bf", "3-byte NUL, e0 80 80",
-        "3-byte max overlong, e0 9f bf", "4-byte NUL, f0 80 80 80", "4-byte max overlong, f0 8f bf bf"})
+    @CsvSource({
+        "2-byte NUL, c0 80",
+        "2-byte max overlong, c1 bf",
+        "3-byte NUL, e0 80 80",
+        "3-byte max overlong, e0 9f bf",
+        "4-byte NUL, f0 80 80 80",
+        "4-byte max overlong, f0 8f bf bf"
+    })
     void rejectsOverlongForms(String what, String hex) {
         assertThat(validate(hex(hex))).isEqualTo(Utf8Validator.REJECT);
     }
@@ -157,19 +170,21 @@ class Utf8ValidatorTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"c2", "df", "e0 a0", "e1", "ed 80", "ef bf", "f0 90", "f0 90 80", "f1", "f3 bf bf",
-        "f4 8f bf"})
+    @ValueSource(
+            strings = {"c2", "df", "e0 a0", "e1", "ed 80", "ef bf", "f0 90", "f0 90 80", "f1", "f3 bf bf", "f4 8f bf"})
     void leavesATruncatedSequenceBetweenAcceptAndRejectUntilItCompletes(String hex) {
         byte[] bytes = hex(hex);
         int state = validate(bytes);
 
         assertThat(state).isNotIn(Utf8Validator.ACCEPT, Utf8Validator.REJECT);
-        int missing = (bytes[0] & 0xFF) < 0xE0 ? 2 - bytes.length : (bytes[0] & 0xFF) < 0xF0 ? 3 - bytes.length
-            : 4 - bytes.length;
+        int missing = (bytes[0] & 0xFF) < 0xE0
+                ? 2 - bytes.length
+                : (bytes[0] & 0xFF) < 0xF0 ? 3 - bytes.length : 4 - bytes.length;
         byte[] completion = new byte[missing];
         Arrays.fill(completion, (byte) 0x80);
-        assertThat(validate(state, completion)).as("state after the missing continuation bytes")
-            .isEqualTo(Utf8Validator.ACCEPT);
+        assertThat(validate(state, completion))
+                .as("state after the missing continuation bytes")
+                .isEqualTo(Utf8Validator.ACCEPT);
     }
 
     @Test
@@ -180,7 +195,7 @@ class Utf8ValidatorTest {
     @Test
     void keepsRejectOnceRejected() {
         assertThat(validate(Utf8Validator.REJECT, "plain".getBytes(StandardCharsets.US_ASCII)))
-            .isEqualTo(Utf8Validator.REJECT);
+                .isEqualTo(Utf8Validator.REJECT);
         assertThat(validateMasked(Utf8Validator.REJECT, new byte[0], MASK, 0)).isEqualTo(Utf8Validator.REJECT);
     }
 
@@ -267,8 +282,10 @@ class Utf8ValidatorTest {
     @Test
     void agreesWithTheJdkOnRandomInputs() {
         // Bytes drawn mostly from the boundaries of the UTF-8 table, so that random arrays often are (nearly) valid.
-        int[] interesting = {0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1,
-            0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf7, 0xf8, 0xfe, 0xff};
+        int[] interesting = {
+            0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee,
+            0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf7, 0xf8, 0xfe, 0xff
+        };
         Random random = new Random(3629);
         CharsetDecoder decoder = strictDecoder();
         List<String> disagreements = new ArrayList<>();
@@ -277,16 +294,21 @@ class Utf8ValidatorTest {
             byte[] bytes = new byte[random.nextInt(13)];
             for (int i = 0; i < bytes.length; i++) {
                 int pick = random.nextInt(4);
-                bytes[i] = (byte) (pick == 0 ? random.nextInt(256) : pick == 1 ? 0x80 + random.nextInt(64)
-                    : interesting[random.nextInt(interesting.length)]);
+                bytes[i] = (byte)
+                        (pick == 0
+                                ? random.nextInt(256)
+                                : pick == 1
+                                        ? 0x80 + random.nextInt(64)
+                                        : interesting[random.nextInt(interesting.length)]);
             }
             if (compare(decoder, bytes, disagreements)) {
                 valid++;
             }
         }
         assertThat(disagreements).as("inputs where validator and JDK disagree").isEmpty();
-        assertThat(valid).as("valid inputs among the random ones (the test must see both kinds)")
-            .isBetween(2_000, 198_000);
+        assertThat(valid)
+                .as("valid inputs among the random ones (the test must see both kinds)")
+                .isBetween(2_000, 198_000);
     }
 
     @Test

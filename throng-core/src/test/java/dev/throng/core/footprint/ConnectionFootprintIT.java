@@ -1,10 +1,9 @@
 package dev.throng.core.footprint;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.throng.core.test.ClientFrames;
 import dev.throng.core.test.LiveHeap;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,8 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The guard on per-connection heap (issue #4): a server in its own JVM holds 3,000 idle connections (each with
@@ -57,11 +56,17 @@ class ConnectionFootprintIT {
             }
             long after = liveHeap(server.pid());
             long perConnection = (after - before) / CONNECTIONS;
-            System.out.printf("%s: %d B live heap per idle connection (%d connections, %s %s)%n", transport,
-                perConnection, CONNECTIONS, System.getProperty("footprint.java", javaBin("java")),
-                System.getProperty("footprint.jvmArgs", ""));
-            assertThat(perConnection).as("live heap per idle connection on %s", transport)
-                .isPositive().isLessThan(BUDGET_BYTES.get(transport));
+            System.out.printf(
+                    "%s: %d B live heap per idle connection (%d connections, %s %s)%n",
+                    transport,
+                    perConnection,
+                    CONNECTIONS,
+                    System.getProperty("footprint.java", javaBin("java")),
+                    System.getProperty("footprint.jvmArgs", ""));
+            assertThat(perConnection)
+                    .as("live heap per idle connection on %s", transport)
+                    .isPositive()
+                    .isLessThan(BUDGET_BYTES.get(transport));
         } finally {
             for (SocketChannel c : clients) {
                 c.close();
@@ -105,12 +110,15 @@ class ConnectionFootprintIT {
             completeMessages(clients);
             Map<String, Long> idleAgain = histogram(server.pid());
             long kept = (idleAgain.get("Total") - idleBytes) / connections;
-            System.out.printf("%s: %d B more per connection holding half a frame, %d B more once idle again%n",
-                transport, (busy - idleBytes) / connections, kept);
-            assertThat((busy - idleBytes) / connections).as("the half frames are held (else this test shows nothing)")
-                .isGreaterThan(16);
-            assertThat(kept).as("bytes per connection kept after its message ended; grown most: %s",
-                grownMost(idle, idleAgain)).isLessThan(16);
+            System.out.printf(
+                    "%s: %d B more per connection holding half a frame, %d B more once idle again%n",
+                    transport, (busy - idleBytes) / connections, kept);
+            assertThat((busy - idleBytes) / connections)
+                    .as("the half frames are held (else this test shows nothing)")
+                    .isGreaterThan(16);
+            assertThat(kept)
+                    .as("bytes per connection kept after its message ended; grown most: %s", grownMost(idle, idleAgain))
+                    .isLessThan(16);
         } finally {
             for (SocketChannel c : clients) {
                 c.close();
@@ -120,7 +128,8 @@ class ConnectionFootprintIT {
     }
 
     private static final byte[] FIRST_FRAGMENT = ClientFrames.frame(0x01, ClientFrames.ascii("hel")); // text, not final
-    private static final byte[] LAST_FRAGMENT = ClientFrames.frame(0x80, ClientFrames.ascii("lo")); // final continuation
+    private static final byte[] LAST_FRAGMENT =
+            ClientFrames.frame(0x80, ClientFrames.ascii("lo")); // final continuation
     private static final int SPLIT = 4; // the 2-byte header and half of the mask
 
     /** Sends half of a first fragment on each connection; the server reads each on its own and holds it. */
@@ -133,8 +142,8 @@ class ConnectionFootprintIT {
 
     /** Sends the rest of the first fragment and the last one: each connection's message is complete. */
     private static void completeMessages(List<SocketChannel> clients) throws IOException, InterruptedException {
-        byte[] rest = ClientFrames.concat(Arrays.copyOfRange(FIRST_FRAGMENT, SPLIT, FIRST_FRAGMENT.length),
-            LAST_FRAGMENT);
+        byte[] rest =
+                ClientFrames.concat(Arrays.copyOfRange(FIRST_FRAGMENT, SPLIT, FIRST_FRAGMENT.length), LAST_FRAGMENT);
         for (SocketChannel c : clients) {
             c.write(ByteBuffer.wrap(rest));
         }
@@ -144,8 +153,8 @@ class ConnectionFootprintIT {
     /** A {@link FootprintServerMain} in its own JVM ({@code footprint.java}, {@code footprint.jvmArgs}). */
     private static Process startServer(String transport) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(System.getProperty("footprint.java", javaBin("java")),
-            "-Xmx1g", "-XX:+UseG1GC"));
+        List<String> command = new ArrayList<>(
+                List.of(System.getProperty("footprint.java", javaBin("java")), "-Xmx1g", "-XX:+UseG1GC"));
         String jvmArgs = System.getProperty("footprint.jvmArgs", "");
         if (!jvmArgs.isBlank()) {
             command.addAll(List.of(jvmArgs.trim().split("\\s+")));
@@ -168,10 +177,10 @@ class ConnectionFootprintIT {
     private static SocketChannel openOne(int port) throws IOException {
         SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         ch.write(ByteBuffer.wrap(("GET /footprint HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            // Offered as browsers do: the budget covers connections that negotiated compression (RFC 7692).
-            + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII)));
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        // Offered as browsers do: the budget covers connections that negotiated compression (RFC 7692).
+                        + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
         ByteBuffer response = ByteBuffer.allocate(512);
         while (!new String(response.array(), 0, response.position(), StandardCharsets.US_ASCII).contains("\r\n\r\n")) {
             if (ch.read(response) < 0) {
@@ -180,7 +189,8 @@ class ConnectionFootprintIT {
         }
         String head = new String(response.array(), 0, response.position(), StandardCharsets.US_ASCII);
         if (!head.startsWith("HTTP/1.1 101") || !head.contains("permessage-deflate")) {
-            throw new IOException("expected an upgrade with permessage-deflate: " + head.lines().findFirst().orElse(""));
+            throw new IOException("expected an upgrade with permessage-deflate: "
+                    + head.lines().findFirst().orElse(""));
         }
         return ch;
     }

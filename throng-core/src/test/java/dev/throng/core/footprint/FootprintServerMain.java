@@ -4,7 +4,6 @@ import dev.throng.core.EchoHandler;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.ThrongServer;
 import dev.throng.core.TransportKind;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,12 +20,14 @@ import java.time.Duration;
  * bytes the I/O threads have allocated so far and the keepalive pings sent. The server stops when the input ends.
  */
 public final class FootprintServerMain {
-    private FootprintServerMain() {
-    }
+    private FootprintServerMain() {}
 
     public static void main(String[] args) throws IOException {
-        ServerConfig.Builder config = ServerConfig.builder().host("127.0.0.1").port(0)
-            .transport(TransportKind.valueOf(args[0])).ioThreads(2);
+        ServerConfig.Builder config = ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .transport(TransportKind.valueOf(args[0]))
+                .ioThreads(2);
         if (args.length > 1) {
             config.pingInterval(Duration.ofMillis(Long.parseLong(args[1])));
         }
@@ -36,7 +37,8 @@ public final class FootprintServerMain {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             if (line.equals("ALLOC")) {
-                System.out.println("ALLOC " + ioThreadAllocatedBytes() + " " + server.stats().pingsSent());
+                System.out.println("ALLOC " + ioThreadAllocatedBytes() + " "
+                        + server.stats().pingsSent());
                 System.out.flush();
             }
         }
@@ -45,7 +47,9 @@ public final class FootprintServerMain {
 
     private static long ioThreadAllocatedBytes() {
         long[] ids = Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.getName().startsWith("throng-io")).mapToLong(Thread::getId).toArray();
+                .filter(t -> t.getName().startsWith("throng-io"))
+                .mapToLong(Thread::getId)
+                .toArray();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long total = 0;
         for (long bytes : threads.getThreadAllocatedBytes(ids)) {

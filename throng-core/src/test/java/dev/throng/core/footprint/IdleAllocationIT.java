@@ -1,8 +1,6 @@
 package dev.throng.core.footprint;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,8 +19,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The guard on the allocation-free idle path (issue #4, item 3): a server in its own JVM (epoll) holds 2,000 idle
@@ -41,19 +40,26 @@ class IdleAllocationIT {
     private static final double BUDGET_BYTES_PER_PING = 8;
 
     /** Who sends the keepalive pings. */
-    enum Pinger { SERVER, CLIENTS }
+    enum Pinger {
+        SERVER,
+        CLIENTS
+    }
 
     static Stream<Arguments> cases() throws IOException {
-        return javas().flatMap(java -> Stream.of(Arguments.of(java, Pinger.SERVER), Arguments.of(java, Pinger.CLIENTS)));
+        return javas().flatMap(
+                        java -> Stream.of(Arguments.of(java, Pinger.SERVER), Arguments.of(java, Pinger.CLIENTS)));
     }
 
     static Stream<String> javas() throws IOException {
-        List<String> javas = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> javas = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         Path jvms = Path.of("/usr/lib/jvm");
         if (Files.isDirectory(jvms)) {
             try (Stream<Path> dirs = Files.list(jvms)) {
-                dirs.filter(dir -> featureVersion(dir) >= 24 && Files.isExecutable(dir.resolve("bin/java"))).sorted()
-                    .findFirst().ifPresent(dir -> javas.add(dir.resolve("bin/java").toString()));
+                dirs.filter(dir -> featureVersion(dir) >= 24 && Files.isExecutable(dir.resolve("bin/java")))
+                        .sorted()
+                        .findFirst()
+                        .ifPresent(dir -> javas.add(dir.resolve("bin/java").toString()));
             }
         }
         return javas.stream();
@@ -65,11 +71,18 @@ class IdleAllocationIT {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         // C1 only, as `throng serve` runs its workers (WorkerPlan): C2's escape analysis could hide an allocation
         // that C1 makes. The leak detector's sampled records are allocations by design, not the idle path's: off.
-        Process server = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-            "-Dio.netty.leakDetection.level=disabled", "-cp",
-            classpath, FootprintServerMain.class.getName(), "EPOLL",
-            pinger == Pinger.SERVER ? Long.toString(PING_INTERVAL_MS) : "0")
-            .redirectErrorStream(true).start();
+        Process server = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Dio.netty.leakDetection.level=disabled",
+                        "-cp",
+                        classpath,
+                        FootprintServerMain.class.getName(),
+                        "EPOLL",
+                        pinger == Pinger.SERVER ? Long.toString(PING_INTERVAL_MS) : "0")
+                .redirectErrorStream(true)
+                .start();
         List<SocketChannel> clients = new ArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong answers = new AtomicLong(); // received here, the server's pongs to the clients' pings
@@ -77,7 +90,8 @@ class IdleAllocationIT {
         Thread clientPings = null;
         Selector selector = Selector.open();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             PrintStream in = new PrintStream(server.getOutputStream(), true, StandardCharsets.UTF_8);
             int port = Integer.parseInt(readLine(out, "PORT ").trim());
             for (int i = 0; i < CONNECTIONS; i++) {
@@ -101,11 +115,13 @@ class IdleAllocationIT {
 
             long pings = pinger == Pinger.SERVER ? after[1] - before[1] : answers.get() - answersBefore;
             double perPing = (double) (after[0] - before[0]) / pings;
-            System.out.printf("%s, %s pings: %d B allocated by the I/O threads over %d pings (%.2f B per ping)%n", java,
-                pinger, after[0] - before[0], pings, perPing);
+            System.out.printf(
+                    "%s, %s pings: %d B allocated by the I/O threads over %d pings (%.2f B per ping)%n",
+                    java, pinger, after[0] - before[0], pings, perPing);
             assertThat(pings).as("pings in the window").isGreaterThanOrEqualTo(2L * CONNECTIONS);
-            assertThat(perPing).as("bytes allocated by the I/O threads per ping, %s", java)
-                .isLessThan(BUDGET_BYTES_PER_PING);
+            assertThat(perPing)
+                    .as("bytes allocated by the I/O threads per ping, %s", java)
+                    .isLessThan(BUDGET_BYTES_PER_PING);
         } finally {
             running.set(false);
             if (ponger != null) {
@@ -191,19 +207,21 @@ class IdleAllocationIT {
     private static SocketChannel upgrade(int port) throws IOException {
         SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         ch.write(ByteBuffer.wrap(("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII)));
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
         ByteBuffer response = ByteBuffer.allocate(512);
         int end;
         while ((end = new String(response.array(), 0, response.position(), StandardCharsets.US_ASCII)
-            .indexOf("\r\n\r\n")) < 0) {
+                        .indexOf("\r\n\r\n"))
+                < 0) {
             if (ch.read(response) < 0) {
                 throw new IOException("closed during handshake");
             }
         }
         String head = new String(response.array(), 0, end, StandardCharsets.US_ASCII);
         if (!head.startsWith("HTTP/1.1 101")) {
-            throw new IOException("expected an upgrade: " + head.lines().findFirst().orElse(""));
+            throw new IOException(
+                    "expected an upgrade: " + head.lines().findFirst().orElse(""));
         }
         if (response.position() > end + 4) { // a ping due at once came with the head: answer it too
             ch.write(ByteBuffer.wrap(new byte[] {(byte) 0x8A, (byte) 0x80, 0, 0, 0, 0}));

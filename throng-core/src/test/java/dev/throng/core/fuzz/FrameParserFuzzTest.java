@@ -1,5 +1,7 @@
 package dev.throng.core.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.throng.core.codec.CloseReason;
 import dev.throng.core.codec.FrameLimits;
@@ -11,14 +13,11 @@ import dev.throng.core.codec.Utf8Validator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Fuzzes {@link FrameParser} the way a connection drives it: reads split at fuzzer-chosen points, cumulated while a
@@ -78,8 +77,7 @@ class FrameParserFuzzTest {
     }
 
     /** What one run delivered: the messages and control frames, in order, and the verdict. */
-    private record Run(List<String> events, CloseReason verdict) {
-    }
+    private record Run(List<String> events, CloseReason verdict) {}
 
     /** Feeds {@code reads} as a connection's reads would arrive, cumulating as WebSocketSession does. */
     private static Run run(ByteBufAllocator alloc, boolean deflate, List<byte[]> reads) {
@@ -90,8 +88,8 @@ class FrameParserFuzzTest {
         try {
             for (byte[] read : reads) {
                 ByteBuf in = alloc.heapBuffer(read.length).writeBytes(read);
-                ByteBuf buf = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc,
-                    cumulation, in);
+                ByteBuf buf =
+                        cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
                 cumulation = null;
                 try {
                     verdict = parser.parse(buf, sink, deflate);
@@ -116,13 +114,17 @@ class FrameParserFuzzTest {
         return new Run(sink.events, verdict);
     }
 
-    private static void checkOnlyAnIncompleteFrameIsLeft(FrameParser parser, InflatingSink sink, ByteBuf buf,
-                                                         boolean deflate) {
+    private static void checkOnlyAnIncompleteFrameIsLeft(
+            FrameParser parser, InflatingSink sink, ByteBuf buf, boolean deflate) {
         assertThat(buf.readableBytes()).as("unread bytes").isLessThan(MAX_HEADER + LIMITS.maxFrameSize());
         int readerIndex = buf.readerIndex();
         int events = sink.events.size();
-        assertThat(parser.parse(buf, sink, deflate)).as("verdict when parsing the rest again").isNull();
-        assertThat(buf.readerIndex()).as("reader index after parsing the rest again").isEqualTo(readerIndex);
+        assertThat(parser.parse(buf, sink, deflate))
+                .as("verdict when parsing the rest again")
+                .isNull();
+        assertThat(buf.readerIndex())
+                .as("reader index after parsing the rest again")
+                .isEqualTo(readerIndex);
         assertThat(sink.events).as("frames from parsing the rest again").hasSize(events);
     }
 
@@ -145,7 +147,9 @@ class FrameParserFuzzTest {
         @Override
         public CloseReason onData(ByteBuf payload, boolean text, boolean first, boolean last, boolean compressed) {
             if (first) {
-                assertThat(fragments).as("a message started while another was in progress").isNull();
+                assertThat(fragments)
+                        .as("a message started while another was in progress")
+                        .isNull();
                 fragments = alloc.heapBuffer(Math.max(16, payload.readableBytes()));
             }
             assertThat(fragments).as("a continuation without a message").isNotNull();
@@ -167,8 +171,9 @@ class FrameParserFuzzTest {
                 try {
                     assertThat(plain.readableBytes()).as("message size").isLessThanOrEqualTo(maxMessageSize);
                     if (text && !Utf8Validator.isValid(plain)) {
-                        assertThat(compressed).as("uncompressed text that passed the parser is valid UTF-8")
-                            .isTrue();
+                        assertThat(compressed)
+                                .as("uncompressed text that passed the parser is valid UTF-8")
+                                .isTrue();
                         return CloseReason.INVALID_UTF8;
                     }
                     events.add((text ? "text " : "binary ") + describe(plain));
@@ -197,7 +202,9 @@ class FrameParserFuzzTest {
 
         @Override
         public CloseReason onClose(int code, ByteBuf reason) {
-            assertThat(Utf8Validator.isValid(reason)).as("close reason is valid UTF-8").isTrue();
+            assertThat(Utf8Validator.isValid(reason))
+                    .as("close reason is valid UTF-8")
+                    .isTrue();
             closed = true;
             events.add("close " + code + " " + describe(reason));
             return null;

@@ -1,12 +1,11 @@
 package dev.throng.core.fuzz;
 
-import org.junit.jupiter.api.function.Executable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * How the fuzz tests run in Jazzer's two modes, and the per-input time bound in both.
@@ -25,10 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 final class FuzzMode {
     /** Longer than any input may take; a parser loop that does not end trips it. */
     static final Duration PER_INPUT = Duration.ofSeconds(10);
+
     static final boolean FUZZING = isTrue(System.getenv("JAZZER_FUZZ"));
 
-    private FuzzMode() {
-    }
+    private FuzzMode() {}
 
     /**
      * Call from each fuzz test class's {@code @BeforeAll}: it runs before Jazzer reads its configuration (JUnit
@@ -54,6 +53,7 @@ final class FuzzMode {
     }
 
     private static boolean isTrue(String value) {
-        return value != null && Set.of("1", "true", "yes", "on").contains(value.trim().toLowerCase(Locale.ROOT));
+        return value != null
+                && Set.of("1", "true", "yes", "on").contains(value.trim().toLowerCase(Locale.ROOT));
     }
 }

@@ -1,5 +1,7 @@
 package dev.throng.core.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.throng.core.ServerConfig;
@@ -16,13 +18,10 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.ReferenceCountUtil;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Fuzzes the opening handshake: arbitrary bytes through Netty's {@link HttpRequestDecoder} with the production limits,
@@ -37,10 +36,13 @@ class HandshakeFuzzTest {
     }
 
     private static final List<UpgradeValidator> VALIDATORS = List.of(
-        new UpgradeValidator(ServerConfig.builder().build()),
-        new UpgradeValidator(ServerConfig.builder().path("/ws").allowedOrigins(Set.of("https://example.com"))
-            .subprotocols(List.of("chat.v2", "chat.v1")).build()),
-        new UpgradeValidator(ServerConfig.builder().compression(false).build()));
+            new UpgradeValidator(ServerConfig.builder().build()),
+            new UpgradeValidator(ServerConfig.builder()
+                    .path("/ws")
+                    .allowedOrigins(Set.of("https://example.com"))
+                    .subprotocols(List.of("chat.v2", "chat.v1"))
+                    .build()),
+            new UpgradeValidator(ServerConfig.builder().compression(false).build()));
 
     @FuzzTest(maxDuration = "60s")
     void decodesAndValidatesArbitraryRequests(byte[] data) throws Throwable {
@@ -52,8 +54,11 @@ class HandshakeFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(alloc);
         // The production decoder: ServerConfig's defaults for the request line and header block.
-        channel.pipeline().addLast(new HttpRequestDecoder(new HttpDecoderConfig()
-            .setMaxInitialLineLength(4096).setMaxHeaderSize(8192).setInitialBufferSize(512)));
+        channel.pipeline()
+                .addLast(new HttpRequestDecoder(new HttpDecoderConfig()
+                        .setMaxInitialLineLength(4096)
+                        .setMaxHeaderSize(8192)
+                        .setInitialBufferSize(512)));
         try {
             // Two reads, split in the middle, as a request often arrives.
             int half = data.length / 2;
@@ -104,21 +109,25 @@ class HandshakeFuzzTest {
             piecewise = RequestHead.parse(pieces, 4096, 8192);
         }
         assertThat(piecewise).as("parsed in pieces").isNotNull();
-        assertThat(piecewise.decoderResult().isSuccess()).isEqualTo(ours.decoderResult().isSuccess());
+        assertThat(piecewise.decoderResult().isSuccess())
+                .isEqualTo(ours.decoderResult().isSuccess());
         if (!ours.decoderResult().isSuccess()) {
             return;
         }
         assertThat(piecewise.uri()).isEqualTo(ours.uri());
         EmbeddedChannel channel = new EmbeddedChannel(new HttpRequestDecoder(new HttpDecoderConfig()
-            .setMaxInitialLineLength(4096).setMaxHeaderSize(8192).setInitialBufferSize(512)));
+                .setMaxInitialLineLength(4096)
+                .setMaxHeaderSize(8192)
+                .setInitialBufferSize(512)));
         try {
             channel.writeInbound(Unpooled.wrappedBuffer(data, 0, data.length - rest));
             Object msg = channel.readInbound();
             assertThat(msg).as("Netty decodes what RequestHead accepted").isInstanceOf(HttpRequest.class);
             HttpRequest netty = (HttpRequest) msg;
             try {
-                assertThat(netty.decoderResult().isSuccess()).as("Netty's verdict: %s", netty.decoderResult())
-                    .isTrue();
+                assertThat(netty.decoderResult().isSuccess())
+                        .as("Netty's verdict: %s", netty.decoderResult())
+                        .isTrue();
                 assertThat(ours.method()).isEqualTo(netty.method());
                 assertThat(ours.uri()).isEqualTo(netty.uri());
                 assertThat(ours.protocolVersion()).isEqualTo(netty.protocolVersion());
@@ -170,8 +179,9 @@ class HandshakeFuzzTest {
     private static void check(DeflateAgreement agreement) {
         assertThat(agreement.serverMaxWindowBits()).isBetween(8, 15);
         assertThat(agreement.responseHeader())
-            .startsWith("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+                .startsWith("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
         assertThat(agreement.responseHeader().chars().allMatch(c -> c >= 0x20 && c < 0x7f))
-            .as("the response header is printable ASCII").isTrue();
+                .as("the response header is printable ASCII")
+                .isTrue();
     }
 }

@@ -1,13 +1,12 @@
 package dev.throng.core.handshake;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Sec-WebSocket-Key and Sec-WebSocket-Accept (RFC 6455 §4.2.1, §4.2.2). */
 class AcceptKeyTest {
@@ -22,8 +21,9 @@ class AcceptKeyTest {
         // The digest is reused per thread: a leftover from one call must not leak into the next.
         String first = AcceptKey.accept("x3JJHMbDL1EzLkh9GBhXDw==");
 
-        assertThat(AcceptKey.accept("x3JJHMbDL1EzLkh9GBhXDw==")).isEqualTo(first)
-            .isEqualTo("HSmrc0sMlYUkAGmm5OPpG2HaGWk=");
+        assertThat(AcceptKey.accept("x3JJHMbDL1EzLkh9GBhXDw=="))
+                .isEqualTo(first)
+                .isEqualTo("HSmrc0sMlYUkAGmm5OPpG2HaGWk=");
     }
 
     @ParameterizedTest(name = "{1}: ''{0}''")
@@ -37,7 +37,8 @@ class AcceptKeyTest {
         "dGhlIHNhbXBsZSBub25j*Q==, false, not base64",
         "dGhlIHNhbXBsZSBub25j-Q==, false, base64url",
         "'dGhlIHNhbXBsZSBub25jZQ== ', false, trailing space",
-        "'', false, empty"})
+        "'', false, empty"
+    })
     void acceptsOnlyPaddedBase64OfSixteenBytes(String key, boolean valid, String what) {
         assertThat(AcceptKey.isValidKey(key)).isEqualTo(valid);
     }
@@ -52,6 +53,7 @@ class AcceptKeyTest {
         byte[] nonce = new byte[16];
         new Random(1).nextBytes(nonce);
 
-        assertThat(AcceptKey.isValidKey(Base64.getEncoder().encodeToString(nonce))).isTrue();
+        assertThat(AcceptKey.isValidKey(Base64.getEncoder().encodeToString(nonce)))
+                .isTrue();
     }
 }

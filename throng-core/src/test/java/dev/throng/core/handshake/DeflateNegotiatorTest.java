@@ -1,13 +1,12 @@
 package dev.throng.core.handshake;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Choosing a permessage-deflate offer (RFC 7692 §5 and §7) from Sec-WebSocket-Extensions values. */
 class DeflateNegotiatorTest {
@@ -34,11 +33,16 @@ class DeflateNegotiatorTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"permessage-deflate; server_no_context_takeover",
-        "permessage-deflate; client_no_context_takeover",
-        "permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits=12",
-        "permessage-deflate;client_max_window_bits=15", "PerMessage-Deflate; Client_Max_Window_Bits",
-        "permessage-deflate ;\tclient_max_window_bits = 9 ", "permessage-deflate; client_max_window_bits=\"8\""})
+    @ValueSource(
+            strings = {
+                "permessage-deflate; server_no_context_takeover",
+                "permessage-deflate; client_no_context_takeover",
+                "permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits=12",
+                "permessage-deflate;client_max_window_bits=15",
+                "PerMessage-Deflate; Client_Max_Window_Bits",
+                "permessage-deflate ;\tclient_max_window_bits = 9 ",
+                "permessage-deflate; client_max_window_bits=\"8\""
+            })
     void acceptsWellFormedOffersOfKnownParameters(String offer) {
         DeflateAgreement agreement = negotiate(offer);
 
@@ -64,46 +68,51 @@ class DeflateNegotiatorTest {
     }
 
     @ParameterizedTest(name = "''{0}''")
-    @ValueSource(strings = {
-        "permessage-deflate; server_max_window_bits=7",
-        "permessage-deflate; server_max_window_bits=16",
-        "permessage-deflate; server_max_window_bits=010",
-        "permessage-deflate; server_max_window_bits=08",
-        "permessage-deflate; server_max_window_bits=abc",
-        "permessage-deflate; server_max_window_bits=+9",
-        "permessage-deflate; server_max_window_bits=",
-        "permessage-deflate; server_max_window_bits",
-        "permessage-deflate; server_max_window_bits=\"\"",
-        "permessage-deflate; server_max_window_bits=\"10",
-        "permessage-deflate; client_max_window_bits=7",
-        "permessage-deflate; client_max_window_bits=16",
-        "permessage-deflate; client_max_window_bits=abc",
-        "permessage-deflate; client_max_window_bits=",
-        "permessage-deflate; server_no_context_takeover=1",
-        "permessage-deflate; client_no_context_takeover=true",
-        "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
-        "permessage-deflate; client_no_context_takeover; client_no_context_takeover",
-        "permessage-deflate; server_max_window_bits=10; server_max_window_bits=10",
-        "permessage-deflate; client_max_window_bits; client_max_window_bits",
-        "permessage-deflate; mux",
-        "permessage-deflate; x-webkit-deflate-frame",
-        "permessage-deflate; ; client_max_window_bits",
-        "permessage-deflate client_max_window_bits",
-        "x-webkit-deflate-frame",
-        "deflate-frame",
-        "",
-        ", ,"})
+    @ValueSource(
+            strings = {
+                "permessage-deflate; server_max_window_bits=7",
+                "permessage-deflate; server_max_window_bits=16",
+                "permessage-deflate; server_max_window_bits=010",
+                "permessage-deflate; server_max_window_bits=08",
+                "permessage-deflate; server_max_window_bits=abc",
+                "permessage-deflate; server_max_window_bits=+9",
+                "permessage-deflate; server_max_window_bits=",
+                "permessage-deflate; server_max_window_bits",
+                "permessage-deflate; server_max_window_bits=\"\"",
+                "permessage-deflate; server_max_window_bits=\"10",
+                "permessage-deflate; client_max_window_bits=7",
+                "permessage-deflate; client_max_window_bits=16",
+                "permessage-deflate; client_max_window_bits=abc",
+                "permessage-deflate; client_max_window_bits=",
+                "permessage-deflate; server_no_context_takeover=1",
+                "permessage-deflate; client_no_context_takeover=true",
+                "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+                "permessage-deflate; client_no_context_takeover; client_no_context_takeover",
+                "permessage-deflate; server_max_window_bits=10; server_max_window_bits=10",
+                "permessage-deflate; client_max_window_bits; client_max_window_bits",
+                "permessage-deflate; mux",
+                "permessage-deflate; x-webkit-deflate-frame",
+                "permessage-deflate; ; client_max_window_bits",
+                "permessage-deflate client_max_window_bits",
+                "x-webkit-deflate-frame",
+                "deflate-frame",
+                "",
+                ", ,"
+            })
     void declinesAnOfferWithAnInvalidUnknownOrRepeatedParameter(String offer) {
         assertThat(negotiate(offer)).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "permessage-deflate; server_max_window_bits=7, permessage-deflate | " + BASE,
-        "permessage-deflate; unknown, permessage-deflate; server_max_window_bits=11 | " + BASE
-            + "; server_max_window_bits=11",
-        "permessage-deflate; client_max_window_bits=16, permessage-deflate; client_max_window_bits | " + BASE,
-        "permessage-deflate; server_max_window_bits=\"1,0\", permessage-deflate | " + BASE})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "permessage-deflate; server_max_window_bits=7, permessage-deflate | " + BASE,
+                "permessage-deflate; unknown, permessage-deflate; server_max_window_bits=11 | " + BASE
+                        + "; server_max_window_bits=11",
+                "permessage-deflate; client_max_window_bits=16, permessage-deflate; client_max_window_bits | " + BASE,
+                "permessage-deflate; server_max_window_bits=\"1,0\", permessage-deflate | " + BASE
+            })
     void takesTheNextOfferWhenOneIsDeclined(String header, String response) {
         assertThat(negotiate(header).responseHeader()).isEqualTo(response);
     }
@@ -111,15 +120,15 @@ class DeflateNegotiatorTest {
     @Test
     void takesTheFirstAcceptableOfferInTheClientsOrder() {
         DeflateAgreement agreement = negotiate(
-            "permessage-deflate; server_max_window_bits=9, permessage-deflate; server_max_window_bits=12");
+                "permessage-deflate; server_max_window_bits=9, permessage-deflate; server_max_window_bits=12");
 
         assertThat(agreement.serverMaxWindowBits()).isEqualTo(9);
     }
 
     @Test
     void looksAcrossSeveralHeaders() {
-        DeflateAgreement agreement = negotiate("permessage-deflate; bogus", "x-foo",
-            "permessage-deflate; server_max_window_bits=13");
+        DeflateAgreement agreement =
+                negotiate("permessage-deflate; bogus", "x-foo", "permessage-deflate; server_max_window_bits=13");
 
         assertThat(agreement.serverMaxWindowBits()).isEqualTo(13);
     }
@@ -127,7 +136,7 @@ class DeflateNegotiatorTest {
     @Test
     void ignoresOtherExtensions() {
         DeflateAgreement agreement = negotiate("x-webkit-deflate-frame; no_context_takeover, foo; bar=\"baz\","
-            + " permessage-deflate; client_max_window_bits, permessage-bzip2");
+                + " permessage-deflate; client_max_window_bits, permessage-bzip2");
 
         assertThat(agreement.responseHeader()).isEqualTo(BASE);
     }
@@ -156,10 +165,14 @@ class DeflateNegotiatorTest {
 
     @Test
     void alwaysAnswersWithNoContextTakeoverBothWays() {
-        for (String offer : List.of("permessage-deflate", "permessage-deflate; server_max_window_bits=8",
-            "permessage-deflate; client_max_window_bits=10; server_no_context_takeover")) {
-            assertThat(negotiate(offer).responseHeader()).as(offer)
-                .contains("server_no_context_takeover").contains("client_no_context_takeover");
+        for (String offer : List.of(
+                "permessage-deflate",
+                "permessage-deflate; server_max_window_bits=8",
+                "permessage-deflate; client_max_window_bits=10; server_no_context_takeover")) {
+            assertThat(negotiate(offer).responseHeader())
+                    .as(offer)
+                    .contains("server_no_context_takeover")
+                    .contains("client_no_context_takeover");
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.throng.core.handshake;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** docs/protocol.md lists every HTTP reply with the status it really has (HttpReplyReason's javadoc promises so). */
 class ProtocolDocumentationTest {
@@ -21,10 +20,13 @@ class ProtocolDocumentationTest {
     @EnumSource(HttpReplyReason.class)
     void documentsEveryHttpReplyWithItsStatus(HttpReplyReason reason) throws IOException {
         Matcher row = Pattern.compile("^\\| `" + reason.id() + "` \\| (\\d+) \\|", Pattern.MULTILINE)
-            .matcher(Files.readString(PROTOCOL_MD, StandardCharsets.UTF_8));
+                .matcher(Files.readString(PROTOCOL_MD, StandardCharsets.UTF_8));
 
-        assertThat(row.find()).as("a table row for %s in %s", reason.id(), PROTOCOL_MD).isTrue();
-        assertThat(Integer.parseInt(row.group(1))).as("documented status of %s", reason.id())
-            .isEqualTo(reason.status());
+        assertThat(row.find())
+                .as("a table row for %s in %s", reason.id(), PROTOCOL_MD)
+                .isTrue();
+        assertThat(Integer.parseInt(row.group(1)))
+                .as("documented status of %s", reason.id())
+                .isEqualTo(reason.status());
     }
 }

@@ -1,5 +1,7 @@
 package dev.throng.core.handshake;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
@@ -7,13 +9,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link RequestHead}: the HTTP request head parser of lean connections (RFC 9112 §2-§5). */
 class RequestHeadTest {
@@ -21,12 +20,12 @@ class RequestHeadTest {
     private static final int MAX_HEADERS = 200;
 
     private static final String UPGRADE = "GET /chat?room=1 HTTP/1.1\r\n"
-        + "Host: server.example.com\r\n"
-        + "Upgrade: websocket\r\n"
-        + "Connection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        + "Sec-WebSocket-Version: 13\r\n"
-        + "\r\n";
+            + "Host: server.example.com\r\n"
+            + "Upgrade: websocket\r\n"
+            + "Connection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n"
+            + "\r\n";
 
     private static ByteBuf bytes(String s) {
         return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
@@ -120,51 +119,54 @@ class RequestHeadTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "GET /\r\nHost: x\r\n\r\n",                          // two parts
-        "GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n",           // four parts
-        "G(T / HTTP/1.1\r\nHost: x\r\n\r\n",                 // method not a token
-        "GET /a\u0001b HTTP/1.1\r\nHost: x\r\n\r\n",         // control character in the target
-        "GET / HTTP/one\r\nHost: x\r\n\r\n",                 // version syntax
-        "GET / FOO/1.1\r\nHost: x\r\n\r\n",                  // not HTTP
-        "GET / HTTP/1.1\r\r\nHost: x\r\n\r\n",               // a stray CR
-        "GET / HTTP/1.1\nHost: x\r\n\r\n",                 // a bare LF ending the request line
-        "GET / HTTP/1.1\r\nHost: x\n\r\n",                 // ... a field line
-        "GET / HTTP/1.1\r\nHost: x\r\n\n",                 // ... the head
-        "GET / HTTP/1.1\r\nHost : x\r\n\r\n",                // whitespace before the colon (RFC 9112 §5.1)
-        "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",      // obs-fold (§5.2)
-        "GET / HTTP/1.1\r\nNo colon here\r\n\r\n",           // not a field
-        "GET / HTTP/1.1\r\n: empty name\r\n\r\n",            // empty name
-        "GET / HTTP/1.1\r\nX-A: nul\u0000here\r\n\r\n",      // control character in a value
-        "GET / HTTP/1.1\r\nTransfer-Encoding: kchunked\r\n\r\n", // final coding not chunked (RFC 9112 §6.3)
-        "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", // both
-        "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", // chunked twice
-        "GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", // two lengths
-        "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",      // not a decimal number
-        "\u0016\u0003\u0001 this is not HTTP \u00ff\r\n\r\n" // TLS bytes
-    })
+    @ValueSource(
+            strings = {
+                "GET /\r\nHost: x\r\n\r\n", // two parts
+                "GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n", // four parts
+                "G(T / HTTP/1.1\r\nHost: x\r\n\r\n", // method not a token
+                "GET /a\u0001b HTTP/1.1\r\nHost: x\r\n\r\n", // control character in the target
+                "GET / HTTP/one\r\nHost: x\r\n\r\n", // version syntax
+                "GET / FOO/1.1\r\nHost: x\r\n\r\n", // not HTTP
+                "GET / HTTP/1.1\r\r\nHost: x\r\n\r\n", // a stray CR
+                "GET / HTTP/1.1\nHost: x\r\n\r\n", // a bare LF ending the request line
+                "GET / HTTP/1.1\r\nHost: x\n\r\n", // ... a field line
+                "GET / HTTP/1.1\r\nHost: x\r\n\n", // ... the head
+                "GET / HTTP/1.1\r\nHost : x\r\n\r\n", // whitespace before the colon (RFC 9112 §5.1)
+                "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", // obs-fold (§5.2)
+                "GET / HTTP/1.1\r\nNo colon here\r\n\r\n", // not a field
+                "GET / HTTP/1.1\r\n: empty name\r\n\r\n", // empty name
+                "GET / HTTP/1.1\r\nX-A: nul\u0000here\r\n\r\n", // control character in a value
+                "GET / HTTP/1.1\r\nTransfer-Encoding: kchunked\r\n\r\n", // final coding not chunked (RFC 9112 §6.3)
+                "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", // both
+                "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", // chunked twice
+                "GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", // two lengths
+                "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", // not a decimal number
+                "\u0016\u0003\u0001 this is not HTTP \u00ff\r\n\r\n" // TLS bytes
+            })
     void refusesMalformedHeadsWith400(String head) {
         ByteBuf in = bytes(head);
         HttpRequest request = parse(in);
         assertThat(request.decoderResult().isFailure()).isTrue();
         assertThat(request.decoderResult().cause())
-            .isNotInstanceOf(TooLongHttpLineException.class)
-            .isNotInstanceOf(TooLongHttpHeaderException.class);
+                .isNotInstanceOf(TooLongHttpLineException.class)
+                .isNotInstanceOf(TooLongHttpHeaderException.class);
         in.release();
     }
 
     @Test
     void buildsNoStackTraceForARefusedRequest() {
         String[] refused = {
-            "GET / HTTP/1.1\nHost: x\r\n\r\n",                       // malformed: 400
-            "GET /" + "a".repeat(MAX_LINE),                             // request line too long: 414
-            "GET / HTTP/1.1\r\nX-Filler: " + "f".repeat(MAX_HEADERS)   // headers too large: 431
+            "GET / HTTP/1.1\nHost: x\r\n\r\n", // malformed: 400
+            "GET /" + "a".repeat(MAX_LINE), // request line too long: 414
+            "GET / HTTP/1.1\r\nX-Filler: " + "f".repeat(MAX_HEADERS) // headers too large: 431
         };
         for (String head : refused) {
             ByteBuf in = bytes(head);
             Throwable cause = parse(in).decoderResult().cause();
             assertThat(cause).isNotNull();
-            assertThat(cause.getStackTrace()).as("%s: a flood of bad requests costs no stack walks", cause).isEmpty();
+            assertThat(cause.getStackTrace())
+                    .as("%s: a flood of bad requests costs no stack walks", cause)
+                    .isEmpty();
             in.release();
         }
     }

@@ -1,5 +1,7 @@
 package dev.throng.core.handshake;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.throng.core.ServerConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderResult;
@@ -12,16 +14,13 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link UpgradeValidator}: RFC 6455 §4.2.1's checks on an opening handshake, and the answers to other requests. */
 class UpgradeValidatorTest {
@@ -38,11 +37,11 @@ class UpgradeValidatorTest {
     private static HttpRequest upgrade(String uri) {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
         request.headers()
-            .set("Host", "server.example.com")
-            .set("Upgrade", "websocket")
-            .set("Connection", "Upgrade")
-            .set("Sec-WebSocket-Key", KEY)
-            .set("Sec-WebSocket-Version", "13");
+                .set("Host", "server.example.com")
+                .set("Upgrade", "websocket")
+                .set("Connection", "Upgrade")
+                .set("Sec-WebSocket-Key", KEY)
+                .set("Sec-WebSocket-Version", "13");
         return request;
     }
 
@@ -80,8 +79,8 @@ class UpgradeValidatorTest {
 
     @Test
     void acceptsAFullRequestWithAnEmptyBody() {
-        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/",
-            Unpooled.EMPTY_BUFFER);
+        DefaultFullHttpRequest request =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/", Unpooled.EMPTY_BUFFER);
         request.headers().add(upgrade().headers());
         try {
             assertThat(accepted(request).accept()).isEqualTo(ACCEPT);
@@ -91,8 +90,16 @@ class UpgradeValidatorTest {
     }
 
     @ParameterizedTest(name = "Connection: {0}")
-    @ValueSource(strings = {"Upgrade", "upgrade", "UPGRADE", "keep-alive, Upgrade", "Upgrade, keep-alive",
-        "keep-alive,upgrade", "keep-alive ,  Upgrade"})
+    @ValueSource(
+            strings = {
+                "Upgrade",
+                "upgrade",
+                "UPGRADE",
+                "keep-alive, Upgrade",
+                "Upgrade, keep-alive",
+                "keep-alive,upgrade",
+                "keep-alive ,  Upgrade"
+            })
     void findsTheUpgradeTokenInTheConnectionHeaderCaseInsensitively(String connection) {
         HttpRequest request = upgrade();
         request.headers().set("Connection", connection);
@@ -126,7 +133,7 @@ class UpgradeValidatorTest {
 
         assertThat(deflate).isNotNull();
         assertThat(deflate.responseHeader())
-            .isEqualTo("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+                .isEqualTo("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
     }
 
     @Test
@@ -220,8 +227,14 @@ class UpgradeValidatorTest {
     }
 
     @ParameterizedTest(name = "Sec-WebSocket-Key: ''{0}''")
-    @ValueSource(strings = {"dGhlIHNhbXBsZQ==", "dGhlIHNhbXBsZSBub25jZSE=", "dGhlIHNhbXBsZSBub25j*Q==",
-        "not base64 at all!!!!!!=", ""})
+    @ValueSource(
+            strings = {
+                "dGhlIHNhbXBsZQ==",
+                "dGhlIHNhbXBsZSBub25jZSE=",
+                "dGhlIHNhbXBsZSBub25j*Q==",
+                "not base64 at all!!!!!!=",
+                ""
+            })
     void answersABadKeyWith400(String key) {
         HttpRequest request = upgrade();
         request.headers().set("Sec-WebSocket-Key", key);
@@ -413,7 +426,7 @@ class UpgradeValidatorTest {
         validator = validator(b -> b.path("/ws"));
 
         assertThat(reasonFor(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/index.html")))
-            .isEqualTo(HttpReplyReason.NOT_FOUND);
+                .isEqualTo(HttpReplyReason.NOT_FOUND);
     }
 
     @Test
@@ -435,23 +448,23 @@ class UpgradeValidatorTest {
     @Test
     void answersATooLongRequestLineWith414() {
         assertThat(reasonForDecoderFailure(new TooLongHttpLineException("line too long")))
-            .isEqualTo(HttpReplyReason.REQUEST_LINE_TOO_LONG);
+                .isEqualTo(HttpReplyReason.REQUEST_LINE_TOO_LONG);
         assertThat(HttpReplyReason.REQUEST_LINE_TOO_LONG.status()).isEqualTo(414);
     }
 
     @Test
     void answersTooLargeHeadersWith431() {
         assertThat(reasonForDecoderFailure(new TooLongHttpHeaderException("headers too large")))
-            .isEqualTo(HttpReplyReason.HEADERS_TOO_LARGE);
+                .isEqualTo(HttpReplyReason.HEADERS_TOO_LARGE);
         assertThat(reasonForDecoderFailure(new TooLongFrameException("too long")))
-            .isEqualTo(HttpReplyReason.HEADERS_TOO_LARGE);
+                .isEqualTo(HttpReplyReason.HEADERS_TOO_LARGE);
         assertThat(HttpReplyReason.HEADERS_TOO_LARGE.status()).isEqualTo(431);
     }
 
     @Test
     void answersAnyOtherDecoderFailureWith400() {
         assertThat(reasonForDecoderFailure(new IllegalArgumentException("invalid version format")))
-            .isEqualTo(HttpReplyReason.MALFORMED_REQUEST);
+                .isEqualTo(HttpReplyReason.MALFORMED_REQUEST);
         assertThat(HttpReplyReason.MALFORMED_REQUEST.status()).isEqualTo(400);
     }
 
@@ -464,8 +477,16 @@ class UpgradeValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Upgrade", "upgrade", "keep-alive, Upgrade", "Upgrade,keep-alive", " \tUPGRADE\t ",
-        "a,,upgrade", "x, upgrade ,y"})
+    @ValueSource(
+            strings = {
+                "Upgrade",
+                "upgrade",
+                "keep-alive, Upgrade",
+                "Upgrade,keep-alive",
+                " \tUPGRADE\t ",
+                "a,,upgrade",
+                "x, upgrade ,y"
+            })
     void findsTheUpgradeTokenInACommaSeparatedConnectionHeader(String value) {
         HttpRequest request = withConnection(value);
 
@@ -473,8 +494,9 @@ class UpgradeValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ",", "keep-alive", "upgrades", "up grade", "xupgrade", "upgrade-x, keep-alive",
-        "\"upgrade\""})
+    @ValueSource(
+            strings = {"", ",", "keep-alive", "upgrades", "up grade", "xupgrade", "upgrade-x, keep-alive", "\"upgrade\""
+            })
     void findsNoUpgradeTokenWhereNoElementIsIt(String value) {
         HttpRequest request = withConnection(value);
 
@@ -483,8 +505,11 @@ class UpgradeValidatorTest {
 
     /** The §1.2 upgrade with this Connection value, unchecked (as a lenient parser might pass it on). */
     private static HttpRequest withConnection(String value) {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/chat",
-            DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders());
+        HttpRequest request = new DefaultHttpRequest(
+                HttpVersion.HTTP_1_1,
+                HttpMethod.GET,
+                "/chat",
+                DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders());
         request.headers().set(upgrade().headers()).set("Connection", value);
         return request;
     }

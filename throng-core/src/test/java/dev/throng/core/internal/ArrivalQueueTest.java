@@ -1,11 +1,10 @@
 package dev.throng.core.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** {@link ArrivalQueue}: handshakes in progress, oldest first, swept by deadline. */
 class ArrivalQueueTest {
@@ -22,8 +21,7 @@ class ArrivalQueueTest {
         }
 
         @Override
-        protected void onKeepalive(long nowNanos) {
-        }
+        protected void onKeepalive(long nowNanos) {}
 
         @Override
         protected long onDeadline(long nowNanos) {
@@ -49,7 +47,9 @@ class ArrivalQueueTest {
         assertThat(queue.expire(100)).isEqualTo(-1);
         assertThat(expired).containsExactly("a", "b", "c");
         queue.expire(1000);
-        assertThat(expired).as("an expired member left the queue: it is not asked again").hasSize(3);
+        assertThat(expired)
+                .as("an expired member left the queue: it is not asked again")
+                .hasSize(3);
     }
 
     @Test

@@ -1,12 +1,11 @@
 package dev.throng.core.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class KeepaliveWheelTest {
     private static final long INTERVAL_MS = 30_000;
@@ -39,10 +38,13 @@ class KeepaliveWheelTest {
         for (long t = 0; t <= INTERVAL_MS; t += wheel.tickMillis()) {
             wheel.tick(t * MS);
         }
-        long[] firstVisits = probes.stream().mapToLong(p -> {
-            assertThat(p.visits).as("visits in one interval").hasSize(1);
-            return p.visits.get(0) / MS;
-        }).sorted().toArray();
+        long[] firstVisits = probes.stream()
+                .mapToLong(p -> {
+                    assertThat(p.visits).as("visits in one interval").hasSize(1);
+                    return p.visits.get(0) / MS;
+                })
+                .sorted()
+                .toArray();
         // Spread evenly: the middle 80 % of pings span ~80 % of the interval, not a burst.
         long spread = firstVisits[2700] - firstVisits[300];
         assertThat(spread).isGreaterThan(INTERVAL_MS * 7 / 10);
@@ -71,7 +73,9 @@ class KeepaliveWheelTest {
         wheel.tick(3 * INTERVAL_MS * MS); // and calls come in a burst at the same time
         wheel.tick(3 * INTERVAL_MS * MS + 1);
         for (Probe p : probes) {
-            assertThat(p.visits).as("a member is visited once, so it is never judged right after a ping").hasSize(1);
+            assertThat(p.visits)
+                    .as("a member is visited once, so it is never judged right after a ping")
+                    .hasSize(1);
         }
     }
 

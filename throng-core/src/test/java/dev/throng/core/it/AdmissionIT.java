@@ -1,21 +1,20 @@
 package dev.throng.core.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.throng.core.EchoHandler;
 import dev.throng.core.TransportKind;
 import dev.throng.core.test.ClientFrames;
 import dev.throng.core.test.RawHttpResponse;
 import dev.throng.core.test.RawWebSocketClient;
 import dev.throng.core.test.TestServer;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Admission control (issue #4): over a limit the upgrade is refused with plain HTTP before any upgrade, and the
@@ -24,9 +23,11 @@ import static org.awaitility.Awaitility.await;
 class AdmissionIT {
 
     @ParameterizedTest
-    @EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+    @EnumSource(
+            value = TransportKind.class,
+            names = {"EPOLL", "NIO"})
     void overTheConnectionCapUpgradesGet503WithRetryAfterWhileOpenConnectionsKeepWorking(TransportKind transport)
-        throws Exception {
+            throws Exception {
         try (TestServer server = TestServer.start(transport, new EchoHandler(), b -> b.maxConnections(3))) {
             List<RawWebSocketClient> open = new ArrayList<>();
             try {
@@ -39,7 +40,9 @@ class AdmissionIT {
                 assertThat(shed.status()).isEqualTo(503);
                 assertThat(shed.header("X-Throng-Reason")).isEqualTo("OVER_CAPACITY");
                 int retryAfter = Integer.parseInt(shed.header("Retry-After"));
-                assertThat(retryAfter).as("Retry-After spread between the base (5 s) and twice it").isBetween(5, 10);
+                assertThat(retryAfter)
+                        .as("Retry-After spread between the base (5 s) and twice it")
+                        .isBetween(5, 10);
 
                 for (RawWebSocketClient c : open) {
                     c.write(ClientFrames.frame(ClientFrames.FIN | ClientFrames.TEXT, ClientFrames.utf8("still here")));
@@ -47,7 +50,8 @@ class AdmissionIT {
                 }
 
                 open.remove(0).close();
-                await().atMost(Duration.ofSeconds(5)).until(() -> server.server().stats().openConnections() == 2);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> server.server().stats().openConnections() == 2);
                 RawWebSocketClient again = RawWebSocketClient.connect(server.port());
                 again.upgrade();
                 open.add(again);
@@ -61,12 +65,13 @@ class AdmissionIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+    @EnumSource(
+            value = TransportKind.class,
+            names = {"EPOLL", "NIO"})
     void overThePerAddressCapUpgradesGet429(TransportKind transport) throws Exception {
-        try (TestServer server = TestServer.start(transport, new EchoHandler(),
-            b -> b.maxConnectionsPerAddress(2))) {
+        try (TestServer server = TestServer.start(transport, new EchoHandler(), b -> b.maxConnectionsPerAddress(2))) {
             try (RawWebSocketClient a = RawWebSocketClient.connect(server.port());
-                 RawWebSocketClient b = RawWebSocketClient.connect(server.port())) {
+                    RawWebSocketClient b = RawWebSocketClient.connect(server.port())) {
                 a.upgrade();
                 b.upgrade();
                 RawHttpResponse refused = refused(server.port());
@@ -75,7 +80,8 @@ class AdmissionIT {
                 assertThat(refused.header("Retry-After")).isNotNull();
             }
             // Their slots are given back when they close.
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().stats().openConnections() == 0);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.server().stats().openConnections() == 0);
             try (RawWebSocketClient c = RawWebSocketClient.connect(server.port())) {
                 c.upgrade();
             }
@@ -83,7 +89,9 @@ class AdmissionIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+    @EnumSource(
+            value = TransportKind.class,
+            names = {"EPOLL", "NIO"})
     void overTheHandshakeRateUpgradesGet503(TransportKind transport) throws Exception {
         try (TestServer server = TestServer.start(transport, new EchoHandler(), b -> b.handshakesPerSecond(5))) {
             int upgraded = 0;

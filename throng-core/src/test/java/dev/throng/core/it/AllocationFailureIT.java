@@ -1,5 +1,11 @@
 package dev.throng.core.it;
 
+import static dev.throng.core.test.ClientFrames.BINARY;
+import static dev.throng.core.test.ClientFrames.FIN;
+import static dev.throng.core.test.ClientFrames.TEXT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.throng.core.EchoHandler;
 import dev.throng.core.ServerConfig;
 import dev.throng.core.ThrongServer;
@@ -7,8 +13,6 @@ import dev.throng.core.TransportKind;
 import dev.throng.core.test.ClientFrames;
 import dev.throng.core.test.RawWebSocketClient;
 import dev.throng.core.test.ServerFrame;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,12 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static dev.throng.core.test.ClientFrames.BINARY;
-import static dev.throng.core.test.ClientFrames.FIN;
-import static dev.throng.core.test.ClientFrames.TEXT;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fault injection (issue #15): an allocation that fails inside one connection's read path closes that connection
@@ -37,9 +36,16 @@ class AllocationFailureIT {
     /** The server of this test, in its own JVM: one event loop, frames up to 16 MiB, a 64 MiB budget. */
     public static final class Server {
         public static void main(String[] args) throws Exception {
-            ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).transport(TransportKind.EPOLL)
-                .ioThreads(1).maxFrameSize(16 << 20).maxMessageSize(16 << 20).memoryBudget(64 << 20)
-                .pingInterval(Duration.ZERO).build();
+            ServerConfig config = ServerConfig.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .transport(TransportKind.EPOLL)
+                    .ioThreads(1)
+                    .maxFrameSize(16 << 20)
+                    .maxMessageSize(16 << 20)
+                    .memoryBudget(64 << 20)
+                    .pingInterval(Duration.ZERO)
+                    .build();
             ThrongServer server = ThrongServer.start(config, new EchoHandler());
             System.out.println("PORT " + server.port());
             System.out.flush();
@@ -54,29 +60,41 @@ class AllocationFailureIT {
     void anAllocationFailureInOneConnectionsReadClosesOnlyThatConnection() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:MaxDirectMemorySize=8m",
-            "-Dio.netty.leakDetection.level=disabled", "-cp", classpath, Server.class.getName())
-            .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        java,
+                        "-Xmx64m",
+                        "-XX:MaxDirectMemorySize=8m",
+                        "-Dio.netty.leakDetection.level=disabled",
+                        "-cp",
+                        classpath,
+                        Server.class.getName())
+                .redirectErrorStream(true)
+                .start();
         List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    output.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "server-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            output.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the process ended
+                    }
+                },
+                "server-output");
         reader.setDaemon(true);
         reader.start();
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> output.stream().anyMatch(l -> l.startsWith("PORT ")));
-            int port = Integer.parseInt(output.stream().filter(l -> l.startsWith("PORT ")).findFirst().orElseThrow()
-                .substring(5));
+            int port = Integer.parseInt(output.stream()
+                    .filter(l -> l.startsWith("PORT "))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(5));
 
             try (RawWebSocketClient bystander = RawWebSocketClient.connect(port);
-                 RawWebSocketClient victim = RawWebSocketClient.connect(port)) {
+                    RawWebSocketClient victim = RawWebSocketClient.connect(port)) {
                 bystander.upgrade();
                 assertEchoes(bystander, "before");
                 victim.upgrade();
@@ -95,8 +113,10 @@ class AllocationFailureIT {
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
             reader.join(5000);
             String log = String.join("\n", output);
-            assertThat(log).contains("OutOfMemoryError").contains("1 failures")
-                .doesNotContain("Unexpected exception from an event executor");
+            assertThat(log)
+                    .contains("OutOfMemoryError")
+                    .contains("1 failures")
+                    .doesNotContain("Unexpected exception from an event executor");
         } finally {
             process.destroyForcibly();
         }

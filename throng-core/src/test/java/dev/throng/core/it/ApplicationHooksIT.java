@@ -1,5 +1,10 @@
 package dev.throng.core.it;
 
+import static dev.throng.core.test.ClientFrames.FIN;
+import static dev.throng.core.test.ClientFrames.TEXT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.throng.core.HttpService;
 import dev.throng.core.IoLoop;
 import dev.throng.core.PreparedMessage;
@@ -29,11 +34,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -43,18 +43,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static dev.throng.core.test.ClientFrames.FIN;
-import static dev.throng.core.test.ClientFrames.TEXT;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What an application (the gateway, issue #17) builds on: the upgrade hook, plain HTTP handed over on the same port,
  * messages encoded once for many connections, and the event loops as handles with a slot of its own.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+@EnumSource(
+        value = TransportKind.class,
+        names = {"EPOLL", "NIO"})
 class ApplicationHooksIT {
     @Parameter
     TransportKind transport;
@@ -88,39 +89,53 @@ class ApplicationHooksIT {
 
         @Override
         public void initChannel(Channel channel) {
-            channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                new SimpleChannelInboundHandler<FullHttpRequest>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-                        String body = request.method() + " " + request.uri() + " "
-                            + request.content().toString(StandardCharsets.UTF_8);
-                        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                            HttpResponseStatus.OK, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-                        HttpUtil.setContentLength(response, response.content().readableBytes());
-                        boolean keepAlive = HttpUtil.isKeepAlive(request);
-                        if (keepAlive) {
-                            response.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
-                        }
-                        var written = ctx.writeAndFlush(response);
-                        if (!keepAlive) {
-                            written.addListener(ChannelFutureListener.CLOSE);
-                        }
-                    }
-                });
+            channel.pipeline()
+                    .addLast(
+                            new HttpServerCodec(),
+                            new HttpObjectAggregator(1 << 20),
+                            new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                @Override
+                                protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+                                    String body = request.method() + " " + request.uri() + " "
+                                            + request.content().toString(StandardCharsets.UTF_8);
+                                    FullHttpResponse response = new DefaultFullHttpResponse(
+                                            HttpVersion.HTTP_1_1,
+                                            HttpResponseStatus.OK,
+                                            Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+                                    HttpUtil.setContentLength(
+                                            response, response.content().readableBytes());
+                                    boolean keepAlive = HttpUtil.isKeepAlive(request);
+                                    if (keepAlive) {
+                                        response.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
+                                    }
+                                    var written = ctx.writeAndFlush(response);
+                                    if (!keepAlive) {
+                                        written.addListener(ChannelFutureListener.CLOSE);
+                                    }
+                                }
+                            });
         }
     }
 
     private ThrongServer start(Hooks hooks) {
-        return ThrongServer.start(ServerConfig.builder().host("127.0.0.1").port(0).transport(transport).ioThreads(2)
-            .pingInterval(Duration.ZERO).build(), hooks, new Api());
+        return ThrongServer.start(
+                ServerConfig.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .transport(transport)
+                        .ioThreads(2)
+                        .pingInterval(Duration.ZERO)
+                        .build(),
+                hooks,
+                new Api());
     }
 
     @Test
     void theUpgradeHookAttachesAnIdentityBeforeOnOpenOrRefusesWithItsStatus() throws Exception {
         Hooks hooks = new Hooks();
         try (ThrongServer server = start(hooks);
-             RawWebSocketClient accepted = RawWebSocketClient.connect(server.port());
-             RawWebSocketClient refused = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient accepted = RawWebSocketClient.connect(server.port());
+                RawWebSocketClient refused = RawWebSocketClient.connect(server.port())) {
             accepted.write(RawWebSocketClient.upgradeRequest("/app/alpha?protocol=7"));
             assertThat(accepted.readHttpResponse().status()).isEqualTo(101);
             assertThat(accepted.readFrame().text()).isEqualTo("hello alpha");
@@ -139,27 +154,42 @@ class ApplicationHooksIT {
     void plainHttpTheServiceClaimsIsHandedOverOnTheSamePortAndKeptAlive() throws Exception {
         Hooks hooks = new Hooks();
         try (ThrongServer server = start(hooks)) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI base = URI.create("http://127.0.0.1:" + server.port());
             for (int i = 0; i < 3; i++) { // the same pooled connection for all three, as SDKs keep them
-                HttpResponse<String> get = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/x?n=" + i))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> get = http.send(
+                        java.net.http.HttpRequest.newBuilder(base.resolve("/api/x?n=" + i))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(get.statusCode()).isEqualTo(200);
                 assertThat(get.body()).isEqualTo("GET /api/x?n=" + i + " ");
             }
-            HttpResponse<String> post = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/events"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"e\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = http.send(
+                    java.net.http.HttpRequest.newBuilder(base.resolve("/api/events"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"e\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(post.body()).isEqualTo("POST /api/events {\"name\":\"e\"}");
             // Not claimed: the server's own answers, as before (on new connections: a connection handed over is the
             // service's for good, keep-alive requests included).
-            HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpResponse<String> health = fresh.send(java.net.http.HttpRequest.newBuilder(base.resolve("/healthz"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient fresh =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> health = fresh.send(
+                    java.net.http.HttpRequest.newBuilder(base.resolve("/healthz"))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
-            HttpResponse<String> plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(java.net.http.HttpRequest.newBuilder(base.resolve("/app/x"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> plain = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(base.resolve("/app/x"))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(plain.statusCode()).isEqualTo(426);
             assertThat(server.stats().openConnections()).isZero();
         }
@@ -169,12 +199,12 @@ class ApplicationHooksIT {
     void aPreparedMessageReachesEveryConnectionCompressedWhereNegotiated() throws Exception {
         Hooks hooks = new Hooks();
         try (ThrongServer server = start(hooks);
-             RawWebSocketClient plain = RawWebSocketClient.connect(server.port());
-             RawWebSocketClient deflating = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient plain = RawWebSocketClient.connect(server.port());
+                RawWebSocketClient deflating = RawWebSocketClient.connect(server.port())) {
             plain.write(RawWebSocketClient.upgradeRequest("/app/p"));
             assertThat(plain.readHttpResponse().status()).isEqualTo(101);
-            deflating.write(RawWebSocketClient.upgradeRequest("/app/d",
-                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"));
+            deflating.write(RawWebSocketClient.upgradeRequest(
+                    "/app/d", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"));
             assertThat(deflating.readHttpResponse().status()).isEqualTo(101);
             plain.readFrame();
             deflating.readFrame();
@@ -197,8 +227,11 @@ class ApplicationHooksIT {
             ServerFrame d = deflating.readFrame();
             assertThat(d.rsv() & 0x40).as("RSV1").isNotZero();
             assertThat(d.payload().length).isLessThan(text.length() / 4);
-            assertThat(new String(ClientFrames.inflate(d.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
-            assertThat(message.refCnt()).as("released: the connections kept nothing").isZero();
+            assertThat(new String(ClientFrames.inflate(d.payload()), StandardCharsets.UTF_8))
+                    .isEqualTo(text);
+            assertThat(message.refCnt())
+                    .as("released: the connections kept nothing")
+                    .isZero();
         }
     }
 
@@ -206,7 +239,7 @@ class ApplicationHooksIT {
     void preparedMessagesOfferedTogetherArriveWholeAndInOrderWhenTheKernelTakesOnlyPartOfThem() throws Exception {
         Hooks hooks = new Hooks();
         try (ThrongServer server = start(hooks);
-             RawWebSocketClient slow = RawWebSocketClient.connect(server.port(), 4096)) {
+                RawWebSocketClient slow = RawWebSocketClient.connect(server.port(), 4096)) {
             slow.write(RawWebSocketClient.upgradeRequest("/app/slow"));
             assertThat(slow.readHttpResponse().status()).isEqualTo(101);
             slow.readFrame();
@@ -232,7 +265,9 @@ class ApplicationHooksIT {
                 }
             }
             all.forEach(PreparedMessage::release);
-            assertThat(refused).as("the connection queued a megabyte and refused more").isTrue();
+            assertThat(refused)
+                    .as("the connection queued a megabyte and refused more")
+                    .isTrue();
             for (int n = 0; n < offered; n++) {
                 assertThat(slow.readFrame().text()).startsWith("message " + n + " ");
             }
@@ -244,7 +279,7 @@ class ApplicationHooksIT {
     void theLoopsAreHandlesWithASlotOfTheApplicationsOwn() throws Exception {
         Hooks hooks = new Hooks();
         try (ThrongServer server = start(hooks);
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             List<IoLoop> loops = server.loops();
             assertThat(loops).hasSize(2).extracting(IoLoop::index).containsExactly(0, 1);
             for (IoLoop loop : loops) {

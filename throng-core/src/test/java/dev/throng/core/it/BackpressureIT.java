@@ -1,5 +1,8 @@
 package dev.throng.core.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.throng.core.SlowConsumerException;
 import dev.throng.core.TransportKind;
 import dev.throng.core.WebSocketConnection;
@@ -9,17 +12,13 @@ import dev.throng.core.test.RecordingHandler;
 import dev.throng.core.test.ServerFrame;
 import dev.throng.core.test.TestServer;
 import io.netty.util.concurrent.Future;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A client that stops reading while the server floods it: the server must refuse sends past
@@ -27,7 +26,9 @@ import static org.awaitility.Awaitility.await;
  * bound; {@code isWritable()} warns before that.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+@EnumSource(
+        value = TransportKind.class,
+        names = {"EPOLL", "NIO"})
 class BackpressureIT {
     static final int MAX_OUTBOUND = 256 * 1024;
     static final String CHUNK = "x".repeat(16 * 1024);
@@ -38,8 +39,7 @@ class BackpressureIT {
     TransportKind transport;
 
     /** What the flood in onOpen saw: the send that failed and when isWritable() first turned false. */
-    record Flood(int sends, int firstUnwritable, Throwable failure) {
-    }
+    record Flood(int sends, int firstUnwritable, Throwable failure) {}
 
     /** Sends 16 KiB texts from onOpen (on the event loop) until a send fails. */
     static final class Flooder extends RecordingHandler {
@@ -64,14 +64,17 @@ class BackpressureIT {
     }
 
     private TestServer start(Flooder handler, Duration closeTimeout) {
-        return TestServer.start(transport, handler, b -> b.maxOutboundBytes(MAX_OUTBOUND).closeTimeout(closeTimeout));
+        return TestServer.start(
+                transport, handler, b -> b.maxOutboundBytes(MAX_OUTBOUND).closeTimeout(closeTimeout));
     }
 
     private static void assertRefusedForSlowConsumer(Flood flood) {
-        assertThat(flood.failure()).as("a send failed before %d sends", MAX_SENDS)
-            .isInstanceOf(SlowConsumerException.class);
-        assertThat(flood.firstUnwritable()).as("isWritable() turned false before the refused send #%d", flood.sends())
-            .isBetween(0, flood.sends() - 1);
+        assertThat(flood.failure())
+                .as("a send failed before %d sends", MAX_SENDS)
+                .isInstanceOf(SlowConsumerException.class);
+        assertThat(flood.firstUnwritable())
+                .as("isWritable() turned false before the refused send #%d", flood.sends())
+                .isBetween(0, flood.sends() - 1);
     }
 
     @Test
@@ -79,12 +82,13 @@ class BackpressureIT {
         Flooder handler = new Flooder();
         Duration closeTimeout = Duration.ofMillis(500);
         try (TestServer server = start(handler, closeTimeout);
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port(), 4096)) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port(), 4096)) {
             client.upgrade();
             assertRefusedForSlowConsumer(handler.flood.get(10, TimeUnit.SECONDS));
             // The client reads nothing: the 1013 close frame sits behind the backlog, so the close timeout ends it.
             assertThat(handler.awaitClose()).isEqualTo(new RecordingHandler.Closed(1013, "SLOW_CONSUMER"));
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().stats().openConnections() == 0);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.server().stats().openConnections() == 0);
             client.awaitClosed(Duration.ofSeconds(10)); // what the kernel held, then the end of the stream
         }
     }
@@ -93,7 +97,7 @@ class BackpressureIT {
     void sendsTheSlowConsumerCloseToAClientThatResumesReading() throws Exception {
         Flooder handler = new Flooder();
         try (TestServer server = start(handler, Duration.ofSeconds(8));
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port(), 4096)) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port(), 4096)) {
             client.upgrade();
             Flood flood = handler.flood.get(10, TimeUnit.SECONDS);
             assertRefusedForSlowConsumer(flood);
@@ -103,12 +107,16 @@ class BackpressureIT {
             while ((frame = client.readFrameSkippingPings()).opcode() == ClientFrames.TEXT) {
                 texts++;
             }
-            assertThat(frame.isClose() && frame.closeCode() == 1013 && frame.closeReason().equals("SLOW_CONSUMER"))
-                .as("%s after %d texts is close 1013 SLOW_CONSUMER", frame, texts).isTrue();
+            assertThat(frame.isClose()
+                            && frame.closeCode() == 1013
+                            && frame.closeReason().equals("SLOW_CONSUMER"))
+                    .as("%s after %d texts is close 1013 SLOW_CONSUMER", frame, texts)
+                    .isTrue();
             assertThat(texts).as("every accepted send arrives before the close").isEqualTo(flood.sends());
             client.expectEof();
             assertThat(handler.awaitClose().code()).isEqualTo(1013);
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().stats().openConnections() == 0);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.server().stats().openConnections() == 0);
         }
     }
 }

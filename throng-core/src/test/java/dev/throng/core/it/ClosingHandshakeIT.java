@@ -1,20 +1,5 @@
 package dev.throng.core.it;
 
-import dev.throng.core.TransportKind;
-import dev.throng.core.WebSocketConnection;
-import dev.throng.core.test.ClientFrames;
-import dev.throng.core.test.RawWebSocketClient;
-import dev.throng.core.test.RecordingHandler;
-import dev.throng.core.test.ServerFrame;
-import dev.throng.core.test.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import java.time.Duration;
-import java.util.List;
-
 import static dev.throng.core.test.ClientFrames.CLOSE;
 import static dev.throng.core.test.ClientFrames.FIN;
 import static dev.throng.core.test.ClientFrames.TEXT;
@@ -22,9 +7,25 @@ import static dev.throng.core.test.ClientFrames.ascii;
 import static dev.throng.core.test.ClientFrames.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.throng.core.TransportKind;
+import dev.throng.core.WebSocketConnection;
+import dev.throng.core.test.ClientFrames;
+import dev.throng.core.test.RawWebSocketClient;
+import dev.throng.core.test.RecordingHandler;
+import dev.throng.core.test.ServerFrame;
+import dev.throng.core.test.TestServer;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
 /** The closing handshake (RFC 6455 §5.5.1, §7.1) seen from a raw socket: who closes TCP, and when. */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+@EnumSource(
+        value = TransportKind.class,
+        names = {"EPOLL", "NIO"})
 class ClosingHandshakeIT {
     @Parameter
     TransportKind transport;
@@ -43,7 +44,7 @@ class ClosingHandshakeIT {
         RecordingHandler handler = new RecordingHandler();
         // A long close timeout: the TCP close must follow the handshake, not the timer.
         try (TestServer server = TestServer.start(transport, handler, b -> b.closeTimeout(Duration.ofSeconds(8)));
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade();
             client.write(ClientFrames.close(1000, "done"));
             long start = System.nanoTime();
@@ -57,12 +58,14 @@ class ClosingHandshakeIT {
     void answersACloseWithoutCodeWithACloseWithoutCode() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         try (TestServer server = TestServer.start(transport, handler);
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade();
             client.write(frame(FIN | CLOSE, new byte[0]));
             ServerFrame close = client.readFrameSkippingPings();
             assertThat(close.isClose()).as("%s is a close frame", close).isTrue();
-            assertThat(close.payload()).as("1005 is never sent on the wire (§7.4.1)").isEmpty();
+            assertThat(close.payload())
+                    .as("1005 is never sent on the wire (§7.4.1)")
+                    .isEmpty();
             client.expectEof();
             assertThat(handler.awaitClose()).isEqualTo(new RecordingHandler.Closed(1005, ""));
         }
@@ -72,7 +75,7 @@ class ClosingHandshakeIT {
     void processesNothingAfterTheClientsClose() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         try (TestServer server = TestServer.start(transport, handler);
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade();
             // §5.5.1: after a close frame no more data frames; the text behind it must not be echoed.
             client.write(ClientFrames.close(1001, "away"), frame(FIN | TEXT, ascii("too late")));
@@ -85,11 +88,14 @@ class ClosingHandshakeIT {
     void closesTcpAsSoonAsTheClientAnswersTheServersClose() throws Exception {
         RecordingHandler handler = new ClosingOnOpen();
         try (TestServer server = TestServer.start(transport, handler, b -> b.closeTimeout(Duration.ofSeconds(8)));
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade();
             ServerFrame close = client.readFrameSkippingPings();
-            assertThat(close.isClose() && close.closeCode() == 4000 && close.closeReason().equals("bye"))
-                .as("%s is close 4000 'bye'", close).isTrue();
+            assertThat(close.isClose()
+                            && close.closeCode() == 4000
+                            && close.closeReason().equals("bye"))
+                    .as("%s is close 4000 'bye'", close)
+                    .isTrue();
             long start = System.nanoTime();
             client.write(ClientFrames.close(4000, ""));
             client.expectEof();
@@ -103,10 +109,12 @@ class ClosingHandshakeIT {
         RecordingHandler handler = new ClosingOnOpen();
         Duration closeTimeout = Duration.ofMillis(300);
         try (TestServer server = TestServer.start(transport, handler, b -> b.closeTimeout(closeTimeout));
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade();
             ServerFrame close = client.readFrameSkippingPings();
-            assertThat(close.isClose() && close.closeCode() == 4000).as("%s is close 4000", close).isTrue();
+            assertThat(close.isClose() && close.closeCode() == 4000)
+                    .as("%s is close 4000", close)
+                    .isTrue();
             // The client reads on but never answers.
             Duration waited = client.awaitClosed(Duration.ofSeconds(5));
             assertThat(waited).isGreaterThan(closeTimeout.dividedBy(2)).isLessThan(Duration.ofSeconds(3));
@@ -119,7 +127,7 @@ class ClosingHandshakeIT {
         RecordingHandler handler = new RecordingHandler();
         TestServer server = TestServer.start(transport, handler);
         try (RawWebSocketClient a = RawWebSocketClient.connect(server.port());
-             RawWebSocketClient b = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient b = RawWebSocketClient.connect(server.port())) {
             a.upgrade();
             b.upgrade();
             handler.awaitOpen();
@@ -128,7 +136,9 @@ class ClosingHandshakeIT {
             drain.start();
             for (RawWebSocketClient client : List.of(a, b)) {
                 ServerFrame close = client.readFrameSkippingPings();
-                assertThat(close.isClose() && close.closeCode() == 1001).as("%s is close 1001", close).isTrue();
+                assertThat(close.isClose() && close.closeCode() == 1001)
+                        .as("%s is close 1001", close)
+                        .isTrue();
                 client.write(ClientFrames.close(1001, ""));
                 client.expectEof();
             }
@@ -166,8 +176,9 @@ class ClosingHandshakeIT {
                 }
                 Thread.sleep(20); // the partial frames are read and held
                 server.close();
-                assertThat(handler.closed).as("round %d: an onClose per connection once close() returned", round)
-                    .hasSize(clients.size());
+                assertThat(handler.closed)
+                        .as("round %d: an onClose per connection once close() returned", round)
+                        .hasSize(clients.size());
                 assertThat(server.server().stats().openConnections()).isZero();
             } finally {
                 server.close();

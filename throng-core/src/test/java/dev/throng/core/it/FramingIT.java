@@ -1,25 +1,5 @@
 package dev.throng.core.it;
 
-import dev.throng.core.TransportKind;
-import dev.throng.core.WebSocketConnection;
-import dev.throng.core.test.RawHttpResponse;
-import dev.throng.core.test.RawWebSocketClient;
-import dev.throng.core.test.RecordingHandler;
-import dev.throng.core.test.ServerFrame;
-import dev.throng.core.test.TestServer;
-import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.Arrays;
-
 import static dev.throng.core.test.ClientFrames.BINARY;
 import static dev.throng.core.test.ClientFrames.FIN;
 import static dev.throng.core.test.ClientFrames.PING;
@@ -29,9 +9,30 @@ import static dev.throng.core.test.ClientFrames.ascii;
 import static dev.throng.core.test.ClientFrames.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.throng.core.TransportKind;
+import dev.throng.core.WebSocketConnection;
+import dev.throng.core.test.RawHttpResponse;
+import dev.throng.core.test.RawWebSocketClient;
+import dev.throng.core.test.RecordingHandler;
+import dev.throng.core.test.ServerFrame;
+import dev.throng.core.test.TestServer;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 /** Well-formed traffic from a raw socket: pipelining, control frames, every length encoding, slow senders. */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+@EnumSource(
+        value = TransportKind.class,
+        names = {"EPOLL", "NIO"})
 class FramingIT {
     @Parameter
     TransportKind transport;
@@ -63,8 +64,10 @@ class FramingIT {
     @Test
     void processesFramesSentInTheSameTcpWriteAsTheHandshake() throws Exception {
         try (RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
-            client.write(RawWebSocketClient.upgradeRequest("/"), frame(FIN | TEXT, ascii("right behind")),
-                frame(FIN | PING, ascii("and a ping")));
+            client.write(
+                    RawWebSocketClient.upgradeRequest("/"),
+                    frame(FIN | TEXT, ascii("right behind")),
+                    frame(FIN | PING, ascii("and a ping")));
             RawHttpResponse response = client.readHttpResponse();
             assertThat(response.status()).isEqualTo(101);
             assertThat(response.header("Sec-WebSocket-Accept")).isEqualTo(RawWebSocketClient.ACCEPT);
@@ -92,7 +95,9 @@ class FramingIT {
             client.write(Arrays.copyOfRange(whole, header, whole.length));
             ServerFrame echo = client.readFrameSkippingPings();
             assertThat(echo.opcode()).isEqualTo(BINARY);
-            assertThat(Arrays.equals(echo.payload(), payload)).as("echo of %d bytes is identical", size).isTrue();
+            assertThat(Arrays.equals(echo.payload(), payload))
+                    .as("echo of %d bytes is identical", size)
+                    .isTrue();
         }
     }
 
@@ -109,7 +114,9 @@ class FramingIT {
             ServerFrame pong = client.readFrameSkippingPings();
             assertThat(pong.opcode()).isEqualTo(PONG);
             assertThat(pong.fin()).isTrue();
-            assertThat(pong.masked()).as("server frames are never masked (§5.1)").isFalse();
+            assertThat(pong.masked())
+                    .as("server frames are never masked (§5.1)")
+                    .isFalse();
             assertThat(pong.payload()).isEqualTo(payload);
         }
     }
@@ -122,7 +129,9 @@ class FramingIT {
             client.write(frame(FIN | TEXT, ascii("heap:" + size)));
             ServerFrame reply = client.readFrameSkippingPings();
             assertThat(reply.opcode()).isEqualTo(BINARY);
-            assertThat(Arrays.equals(reply.payload(), pattern(size))).as("%d bytes arrive intact", size).isTrue();
+            assertThat(Arrays.equals(reply.payload(), pattern(size)))
+                    .as("%d bytes arrive intact", size)
+                    .isTrue();
         }
     }
 
@@ -159,8 +168,12 @@ class FramingIT {
             assertThat(echo.opcode()).isEqualTo(BINARY);
             assertThat(echo.fin()).isTrue();
             assertThat(echo.rsv()).isZero();
-            assertThat(echo.masked()).as("server frames are never masked (§5.1)").isFalse();
-            assertThat(Arrays.equals(echo.payload(), payload)).as("echo of %d bytes is identical", size).isTrue();
+            assertThat(echo.masked())
+                    .as("server frames are never masked (§5.1)")
+                    .isFalse();
+            assertThat(Arrays.equals(echo.payload(), payload))
+                    .as("echo of %d bytes is identical", size)
+                    .isTrue();
         }
     }
 
@@ -184,8 +197,8 @@ class FramingIT {
             Duration binary = trickleAndAwaitEcho(own, BINARY, payload);
             Duration text = trickleAndAwaitEcho(own, TEXT, payload);
             assertThat(text)
-                .as("text frame took %d ms, the same bytes as binary %d ms", text.toMillis(), binary.toMillis())
-                .isLessThan(binary.multipliedBy(3).plusSeconds(3));
+                    .as("text frame took %d ms, the same bytes as binary %d ms", text.toMillis(), binary.toMillis())
+                    .isLessThan(binary.multipliedBy(3).plusSeconds(3));
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.throng.core.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.throng.core.TransportKind;
 import dev.throng.core.WebSocketConnection;
 import dev.throng.core.test.RecordingHandler;
 import dev.throng.core.test.RecordingListener;
 import dev.throng.core.test.TestServer;
+import java.net.http.WebSocket;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -13,14 +17,11 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.http.WebSocket;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Closing handshakes and handler failures as the JDK's own WebSocket client sees them. */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+@EnumSource(
+        value = TransportKind.class,
+        names = {"EPOLL", "NIO"})
 class JdkClientCloseIT {
     @Parameter
     TransportKind transport;
@@ -84,7 +85,9 @@ class JdkClientCloseIT {
         WebSocket ws = RecordingListener.connect(server.uri("/"), listener);
         ws.sendClose(4001, "see you").get(5, TimeUnit.SECONDS);
         assertThat(HANDLER.awaitClose()).isEqualTo(new RecordingHandler.Closed(4001, "see you"));
-        assertThat(listener.awaitClose().code()).as("the server's answer echoes the code").isEqualTo(4001);
+        assertThat(listener.awaitClose().code())
+                .as("the server's answer echoes the code")
+                .isEqualTo(4001);
     }
 
     @Test

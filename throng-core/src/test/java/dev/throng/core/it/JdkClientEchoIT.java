@@ -1,24 +1,25 @@
 package dev.throng.core.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.throng.core.EchoHandler;
 import dev.throng.core.TransportKind;
 import dev.throng.core.test.RecordingListener;
 import dev.throng.core.test.TestServer;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Echo through the JDK's own WebSocket client, an independent witness, on both transports. */
 class JdkClientEchoIT {
     private static final int[] SIZES = {0, 125, 126, 65535, 65536, 1 << 20};
 
     @ParameterizedTest
-    @EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+    @EnumSource(
+            value = TransportKind.class,
+            names = {"EPOLL", "NIO"})
     void echoesTextAndBinaryOfEveryLengthClass(TransportKind transport) throws Exception {
         try (TestServer server = TestServer.start(transport, new EchoHandler())) {
             RecordingListener collector = new RecordingListener();
@@ -28,7 +29,9 @@ class JdkClientEchoIT {
                 ws.sendText(text, true).get(5, TimeUnit.SECONDS);
                 Object echoed = collector.messages.poll(5, TimeUnit.SECONDS);
                 assertThat(echoed).as("text echo of %d bytes", size).isInstanceOf(String.class);
-                assertThat(echoed.equals(text)).as("text echo of %d bytes is identical", size).isTrue();
+                assertThat(echoed.equals(text))
+                        .as("text echo of %d bytes is identical", size)
+                        .isTrue();
                 byte[] bytes = new byte[size];
                 for (int i = 0; i < size; i++) {
                     bytes[i] = (byte) (i * 31);
@@ -37,7 +40,8 @@ class JdkClientEchoIT {
                 Object echoedBytes = collector.messages.poll(5, TimeUnit.SECONDS);
                 assertThat(echoedBytes).as("binary echo of %d bytes", size).isInstanceOf(byte[].class);
                 assertThat(java.util.Arrays.equals((byte[]) echoedBytes, bytes))
-                    .as("binary echo of %d bytes is identical", size).isTrue();
+                        .as("binary echo of %d bytes is identical", size)
+                        .isTrue();
             }
             ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
             assertThat(collector.awaitClose().code()).isEqualTo(1000);
@@ -45,7 +49,9 @@ class JdkClientEchoIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+    @EnumSource(
+            value = TransportKind.class,
+            names = {"EPOLL", "NIO"})
     void reassemblesFragmentedMessages(TransportKind transport) throws Exception {
         try (TestServer server = TestServer.start(transport, new EchoHandler())) {
             RecordingListener collector = new RecordingListener();

@@ -1,5 +1,8 @@
 package dev.throng.core.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.throng.core.TransportKind;
 import dev.throng.core.test.ClientFrames;
 import dev.throng.core.test.RawWebSocketClient;
@@ -7,11 +10,6 @@ import dev.throng.core.test.RecordingHandler;
 import dev.throng.core.test.RecordingListener;
 import dev.throng.core.test.ServerFrame;
 import dev.throng.core.test.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
@@ -25,13 +23,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Keepalive pings (one jittered sweep per event loop): healthy peers stay, silent ones go, pings are spread. */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+@EnumSource(
+        value = TransportKind.class,
+        names = {"EPOLL", "NIO"})
 class KeepaliveIT {
     static final Duration INTERVAL = Duration.ofSeconds(1);
 
@@ -49,7 +50,9 @@ class KeepaliveIT {
             RecordingListener listener = new RecordingListener();
             WebSocket ws = RecordingListener.connect(server.uri("/"), listener); // the JDK client answers pings
             Thread.sleep(INTERVAL.multipliedBy(4).toMillis());
-            assertThat(listener.closed).as("closed after %s", INTERVAL.multipliedBy(4)).isNotDone();
+            assertThat(listener.closed)
+                    .as("closed after %s", INTERVAL.multipliedBy(4))
+                    .isNotDone();
             assertThat(server.server().stats().pingsSent()).isGreaterThanOrEqualTo(3);
             assertThat(server.server().stats().deadPeers()).isZero();
             ws.sendText("still there", true).get(5, TimeUnit.SECONDS);
@@ -63,13 +66,13 @@ class KeepaliveIT {
     void disconnectsAPeerThatNeverAnswersPingsWithinTwoIntervals() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         try (TestServer server = start(handler);
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade();
             long start = System.nanoTime();
             int pings = 0;
             // Read (so TCP stays healthy) but never answer: the server must give up on the peer.
             try {
-                for (;;) {
+                for (; ; ) {
                     ServerFrame frame = client.readFrame();
                     assertThat(frame.opcode()).as("%s is a ping", frame).isEqualTo(ClientFrames.PING);
                     pings++;
@@ -80,7 +83,8 @@ class KeepaliveIT {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(pings).isGreaterThanOrEqualTo(1);
             assertThat(took).isLessThan(INTERVAL.multipliedBy(2).plusMillis(700));
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().stats().deadPeers() == 1);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.server().stats().deadPeers() == 1);
             assertThat(handler.awaitClose().code()).isEqualTo(1006);
             assertThat(server.server().stats().openConnections()).isZero();
         }
@@ -95,7 +99,7 @@ class KeepaliveIT {
             }
         };
         try (TestServer server = start(handler);
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade();
             ServerFrame frame;
             do {
@@ -105,8 +109,9 @@ class KeepaliveIT {
             assertThat(frame.closeCode()).isEqualTo(4201);
             assertThat(frame.closeReason()).isEqualTo("PONG_TIMEOUT");
             client.expectEof();
-            assertThat(handler.awaitClose().code()).as("no answer was awaited: the peer is taken for dead")
-                .isEqualTo(1006);
+            assertThat(handler.awaitClose().code())
+                    .as("no answer was awaited: the peer is taken for dead")
+                    .isEqualTo(1006);
         }
     }
 
@@ -146,12 +151,14 @@ class KeepaliveIT {
             Arrays.sort(arrivals);
             long p10 = arrivals[count / 10];
             long p90 = arrivals[count * 9 / 10];
-            assertThat(Duration.ofNanos(latest)).as("every connection is pinged within an interval of opening")
-                .isLessThan(INTERVAL.plusMillis(700));
+            assertThat(Duration.ofNanos(latest))
+                    .as("every connection is pinged within an interval of opening")
+                    .isLessThan(INTERVAL.plusMillis(700));
             assertThat(Duration.ofNanos(p90 - p10))
-                .as("p10..p90 of first pings (p10 %d ms, p90 %d ms; opening took %d ms)",
-                    p10 / 1_000_000, p90 / 1_000_000, (lastOpen - firstOpen) / 1_000_000)
-                .isGreaterThan(INTERVAL.multipliedBy(4).dividedBy(10));
+                    .as(
+                            "p10..p90 of first pings (p10 %d ms, p90 %d ms; opening took %d ms)",
+                            p10 / 1_000_000, p90 / 1_000_000, (lastOpen - firstOpen) / 1_000_000)
+                    .isGreaterThan(INTERVAL.multipliedBy(4).dividedBy(10));
         } finally {
             for (RawWebSocketClient client : clients) {
                 client.close();

@@ -1,27 +1,5 @@
 package dev.throng.core.it;
 
-import dev.throng.core.TransportKind;
-import dev.throng.core.test.ClientFrames;
-import dev.throng.core.test.RawHttpResponse;
-import dev.throng.core.test.RawWebSocketClient;
-import dev.throng.core.test.RecordingHandler;
-import dev.throng.core.test.ServerFrame;
-import dev.throng.core.test.TestServer;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.stream.Stream;
-
 import static dev.throng.core.test.ClientFrames.BINARY;
 import static dev.throng.core.test.ClientFrames.CLOSE;
 import static dev.throng.core.test.ClientFrames.CONTINUATION;
@@ -39,13 +17,36 @@ import static dev.throng.core.test.ClientFrames.header;
 import static dev.throng.core.test.ClientFrames.unmaskedFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.throng.core.TransportKind;
+import dev.throng.core.test.ClientFrames;
+import dev.throng.core.test.RawHttpResponse;
+import dev.throng.core.test.RawWebSocketClient;
+import dev.throng.core.test.RecordingHandler;
+import dev.throng.core.test.ServerFrame;
+import dev.throng.core.test.TestServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
 /**
  * Protocol violations over real sockets: each row is the bytes a misbehaving client sends after a valid upgrade and
  * the close frame (code and stable id) the server must answer with before closing TCP; then the tests that need
  * more than one write (fail-fast) or permessage-deflate.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+@EnumSource(
+        value = TransportKind.class,
+        names = {"EPOLL", "NIO"})
 class ProtocolViolationIT {
     static final int MAX_FRAME = 64 * 1024;
     static final int MAX_MESSAGE = 1 << 20;
@@ -59,7 +60,8 @@ class ProtocolViolationIT {
 
     @BeforeParameterizedClassInvocation
     static void startServer(TransportKind transport) {
-        server = TestServer.start(transport, HANDLER, b -> b.maxFrameSize(MAX_FRAME).maxMessageSize(MAX_MESSAGE));
+        server = TestServer.start(
+                transport, HANDLER, b -> b.maxFrameSize(MAX_FRAME).maxMessageSize(MAX_MESSAGE));
     }
 
     @AfterParameterizedClassInvocation
@@ -84,46 +86,79 @@ class ProtocolViolationIT {
     static Stream<Violation> violations() {
         byte[] fullFragment = new byte[MAX_FRAME];
         return Stream.of(
-            new Violation("unmasked text frame", unmaskedFrame(FIN | TEXT, ascii("hi")), 1002, "UNMASKED_FRAME"),
-            new Violation("RSV1 without permessage-deflate", frame(FIN | RSV1 | TEXT, ascii("hi")), 1002,
-                "RSV1_WITHOUT_EXTENSION"),
-            new Violation("RSV2 set", frame(FIN | RSV2 | TEXT, ascii("hi")), 1002, "RESERVED_BITS_SET"),
-            new Violation("RSV3 set", frame(FIN | RSV3 | BINARY, ascii("hi")), 1002, "RESERVED_BITS_SET"),
-            new Violation("reserved data opcode 0x3", frame(FIN | 0x3, ascii("hi")), 1002, "UNKNOWN_OPCODE"),
-            new Violation("reserved control opcode 0xB", frame(FIN | 0xB, new byte[0]), 1002, "UNKNOWN_OPCODE"),
-            new Violation("fragmented ping", frame(PING, ascii("p")), 1002, "FRAGMENTED_CONTROL_FRAME"),
-            new Violation("ping of 126 bytes", frame(FIN | PING, new byte[126]), 1002, "CONTROL_FRAME_TOO_LONG"),
-            new Violation("continuation without start", frame(FIN | CONTINUATION, ascii("hi")), 1002,
-                "CONTINUATION_WITHOUT_START"),
-            new Violation("new text frame inside a fragmented message",
-                concat(frame(TEXT, ascii("a")), frame(FIN | TEXT, ascii("b"))), 1002,
-                "NEW_MESSAGE_DURING_FRAGMENTED"),
-            new Violation("64-bit length with the top bit set",
-                bytes(0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4), 1002, "LENGTH_MSB_SET"),
-            new Violation("close with a 1-byte payload", frame(FIN | CLOSE, bytes(0x03)), 1002,
-                "CLOSE_PAYLOAD_TOO_SHORT"),
-            new Violation("close code 1005 on the wire", ClientFrames.close(1005, ""), 1002, "INVALID_CLOSE_CODE"),
-            new Violation("close code 1006 on the wire", ClientFrames.close(1006, ""), 1002, "INVALID_CLOSE_CODE"),
-            new Violation("close code 999", ClientFrames.close(999, ""), 1002, "INVALID_CLOSE_CODE"),
-            new Violation("close code 1004", ClientFrames.close(1004, ""), 1002, "INVALID_CLOSE_CODE"),
-            new Violation("close code 2999", ClientFrames.close(2999, ""), 1002, "INVALID_CLOSE_CODE"),
-            new Violation("close code 5000", ClientFrames.close(5000, ""), 1002, "INVALID_CLOSE_CODE"),
-            new Violation("invalid UTF-8 text (overlong)", frame(FIN | TEXT, bytes(0x61, 0xC0, 0xAF)), 1007,
-                "INVALID_UTF8"),
-            new Violation("invalid UTF-8 text (surrogate)", frame(FIN | TEXT, bytes(0xED, 0xA0, 0x80)), 1007,
-                "INVALID_UTF8"),
-            new Violation("text ending inside a character", frame(FIN | TEXT, bytes(0x61, 0xE2, 0x82)), 1007,
-                "INVALID_UTF8"),
-            new Violation("fragmented text ending inside a character",
-                concat(frame(TEXT, bytes(0x61, 0xE2)), frame(FIN | CONTINUATION, bytes(0x82))), 1007,
-                "INVALID_UTF8"),
-            new Violation("invalid UTF-8 close reason",
-                frame(FIN | CLOSE, bytes(0x03, 0xE8, 0xFF, 0xFE)), 1007, "INVALID_UTF8"),
-            new Violation("frame over maxFrameSize, header only", header(FIN | BINARY, MAX_FRAME + 1), 1009,
-                "FRAME_TOO_LARGE"),
-            new Violation("message over maxMessageSize across fragments, header of the last only",
-                concat(fragments(fullFragment, MAX_MESSAGE / MAX_FRAME), header(FIN | CONTINUATION, 1)), 1009,
-                "MESSAGE_TOO_LARGE"));
+                new Violation("unmasked text frame", unmaskedFrame(FIN | TEXT, ascii("hi")), 1002, "UNMASKED_FRAME"),
+                new Violation(
+                        "RSV1 without permessage-deflate",
+                        frame(FIN | RSV1 | TEXT, ascii("hi")),
+                        1002,
+                        "RSV1_WITHOUT_EXTENSION"),
+                new Violation("RSV2 set", frame(FIN | RSV2 | TEXT, ascii("hi")), 1002, "RESERVED_BITS_SET"),
+                new Violation("RSV3 set", frame(FIN | RSV3 | BINARY, ascii("hi")), 1002, "RESERVED_BITS_SET"),
+                new Violation("reserved data opcode 0x3", frame(FIN | 0x3, ascii("hi")), 1002, "UNKNOWN_OPCODE"),
+                new Violation("reserved control opcode 0xB", frame(FIN | 0xB, new byte[0]), 1002, "UNKNOWN_OPCODE"),
+                new Violation("fragmented ping", frame(PING, ascii("p")), 1002, "FRAGMENTED_CONTROL_FRAME"),
+                new Violation("ping of 126 bytes", frame(FIN | PING, new byte[126]), 1002, "CONTROL_FRAME_TOO_LONG"),
+                new Violation(
+                        "continuation without start",
+                        frame(FIN | CONTINUATION, ascii("hi")),
+                        1002,
+                        "CONTINUATION_WITHOUT_START"),
+                new Violation(
+                        "new text frame inside a fragmented message",
+                        concat(frame(TEXT, ascii("a")), frame(FIN | TEXT, ascii("b"))),
+                        1002,
+                        "NEW_MESSAGE_DURING_FRAGMENTED"),
+                new Violation(
+                        "64-bit length with the top bit set",
+                        bytes(0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4),
+                        1002,
+                        "LENGTH_MSB_SET"),
+                new Violation(
+                        "close with a 1-byte payload",
+                        frame(FIN | CLOSE, bytes(0x03)),
+                        1002,
+                        "CLOSE_PAYLOAD_TOO_SHORT"),
+                new Violation("close code 1005 on the wire", ClientFrames.close(1005, ""), 1002, "INVALID_CLOSE_CODE"),
+                new Violation("close code 1006 on the wire", ClientFrames.close(1006, ""), 1002, "INVALID_CLOSE_CODE"),
+                new Violation("close code 999", ClientFrames.close(999, ""), 1002, "INVALID_CLOSE_CODE"),
+                new Violation("close code 1004", ClientFrames.close(1004, ""), 1002, "INVALID_CLOSE_CODE"),
+                new Violation("close code 2999", ClientFrames.close(2999, ""), 1002, "INVALID_CLOSE_CODE"),
+                new Violation("close code 5000", ClientFrames.close(5000, ""), 1002, "INVALID_CLOSE_CODE"),
+                new Violation(
+                        "invalid UTF-8 text (overlong)",
+                        frame(FIN | TEXT, bytes(0x61, 0xC0, 0xAF)),
+                        1007,
+                        "INVALID_UTF8"),
+                new Violation(
+                        "invalid UTF-8 text (surrogate)",
+                        frame(FIN | TEXT, bytes(0xED, 0xA0, 0x80)),
+                        1007,
+                        "INVALID_UTF8"),
+                new Violation(
+                        "text ending inside a character",
+                        frame(FIN | TEXT, bytes(0x61, 0xE2, 0x82)),
+                        1007,
+                        "INVALID_UTF8"),
+                new Violation(
+                        "fragmented text ending inside a character",
+                        concat(frame(TEXT, bytes(0x61, 0xE2)), frame(FIN | CONTINUATION, bytes(0x82))),
+                        1007,
+                        "INVALID_UTF8"),
+                new Violation(
+                        "invalid UTF-8 close reason",
+                        frame(FIN | CLOSE, bytes(0x03, 0xE8, 0xFF, 0xFE)),
+                        1007,
+                        "INVALID_UTF8"),
+                new Violation(
+                        "frame over maxFrameSize, header only",
+                        header(FIN | BINARY, MAX_FRAME + 1),
+                        1009,
+                        "FRAME_TOO_LARGE"),
+                new Violation(
+                        "message over maxMessageSize across fragments, header of the last only",
+                        concat(fragments(fullFragment, MAX_MESSAGE / MAX_FRAME), header(FIN | CONTINUATION, 1)),
+                        1009,
+                        "MESSAGE_TOO_LARGE"));
     }
 
     /** {@code count} non-final binary fragments of {@code payload}: a message of exactly count × length so far. */
@@ -217,7 +252,9 @@ class ProtocolViolationIT {
             ServerFrame echo = client.readFrameSkippingPings();
             assertThat(echo.opcode()).isEqualTo(TEXT);
             byte[] echoed = (echo.rsv() & RSV1) != 0 ? ClientFrames.inflate(echo.payload()) : echo.payload();
-            assertThat(Arrays.equals(echoed, plain)).as("echo of %d bytes is identical", plain.length).isTrue();
+            assertThat(Arrays.equals(echoed, plain))
+                    .as("echo of %d bytes is identical", plain.length)
+                    .isTrue();
         }
         HANDLER.awaitClose(); // the client dropped TCP; wait for it so the next test starts clean
     }
@@ -237,8 +274,9 @@ class ProtocolViolationIT {
         try (RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade(DEFLATE_OFFER);
             byte[] compressed = ClientFrames.deflate(ascii("hello hello hello"));
-            client.write(frame(RSV1 | TEXT, Arrays.copyOf(compressed, 3)),
-                frame(FIN | RSV1 | CONTINUATION, Arrays.copyOfRange(compressed, 3, compressed.length)));
+            client.write(
+                    frame(RSV1 | TEXT, Arrays.copyOf(compressed, 3)),
+                    frame(FIN | RSV1 | CONTINUATION, Arrays.copyOfRange(compressed, 3, compressed.length)));
             client.expectCloseThenEof(1002, "RSV1_NOT_ON_FIRST_DATA_FRAME");
         }
         HANDLER.awaitClose();
@@ -262,15 +300,17 @@ class ProtocolViolationIT {
         try (RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade(DEFLATE_OFFER);
             client.write(frame(RSV1 | TEXT, Arrays.copyOf(compressed, half)));
-            client.write(frame(FIN | PING, ascii("between")), // a control frame between the fragments (§5.4)
-                frame(FIN | CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length)));
+            client.write(
+                    frame(FIN | PING, ascii("between")), // a control frame between the fragments (§5.4)
+                    frame(FIN | CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length)));
             ServerFrame pong = client.readFrameSkippingPings();
             assertThat(pong.opcode()).isEqualTo(ClientFrames.PONG);
             assertThat(pong.text()).isEqualTo("between");
             ServerFrame echo = client.readFrameSkippingPings();
             byte[] echoed = (echo.rsv() & RSV1) != 0 ? ClientFrames.inflate(echo.payload()) : echo.payload();
             assertThat(new String(echoed, StandardCharsets.US_ASCII).equals(text))
-                .as("echo of the fragmented compressed message is identical").isTrue();
+                    .as("echo of the fragmented compressed message is identical")
+                    .isTrue();
         }
         HANDLER.awaitClose();
     }
@@ -283,7 +323,7 @@ class ProtocolViolationIT {
             assertThat(echo.opcode()).isEqualTo(TEXT);
             assertThat(echo.rsv()).as("a 300-byte reply is compressed").isEqualTo(RSV1);
             assertThat(new String(ClientFrames.inflate(echo.payload()), StandardCharsets.UTF_8))
-                .isEqualTo(text);
+                    .isEqualTo(text);
         }
         HANDLER.awaitClose();
     }

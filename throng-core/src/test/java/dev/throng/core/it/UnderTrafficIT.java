@@ -1,5 +1,12 @@
 package dev.throng.core.it;
 
+import static dev.throng.core.test.ClientFrames.BINARY;
+import static dev.throng.core.test.ClientFrames.FIN;
+import static dev.throng.core.test.ClientFrames.PING;
+import static dev.throng.core.test.ClientFrames.TEXT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.throng.core.ServerStats;
 import dev.throng.core.TransportKind;
 import dev.throng.core.WebSocketConnection;
@@ -9,11 +16,6 @@ import dev.throng.core.test.RecordingHandler;
 import dev.throng.core.test.ServerFrame;
 import dev.throng.core.test.TestServer;
 import io.netty.buffer.ByteBuf;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,20 +35,19 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static dev.throng.core.test.ClientFrames.BINARY;
-import static dev.throng.core.test.ClientFrames.FIN;
-import static dev.throng.core.test.ClientFrames.PING;
-import static dev.throng.core.test.ClientFrames.TEXT;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue #15 on real sockets: traffic that used to kill event loops or starve their other connections. Each server
  * here runs one event loop unless said otherwise, so the misbehaving client and the witness share it.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+@EnumSource(
+        value = TransportKind.class,
+        names = {"EPOLL", "NIO"})
 class UnderTrafficIT {
     private static final int MIB = 1 << 20;
 
@@ -85,40 +86,47 @@ class UnderTrafficIT {
     void aPingFloodNobodyReadsStopsBeingReadWhileItsLoopServesOthers() throws Exception {
         Handler handler = new Handler();
         try (TestServer server = TestServer.start(transport, handler, b -> b.ioThreads(1));
-             Socket flooder = rawClient(server.port(), 16 * 1024)) {
+                Socket flooder = rawClient(server.port(), 16 * 1024)) {
             AtomicLong sent = new AtomicLong();
-            Thread flood = new Thread(() -> {
-                byte[] ping = ClientFrames.frame(FIN | PING, new byte[125]);
-                byte[] burst = new byte[ping.length * 1000];
-                for (int i = 0; i < 1000; i++) {
-                    System.arraycopy(ping, 0, burst, i * ping.length, ping.length);
-                }
-                try {
-                    OutputStream out = flooder.getOutputStream();
-                    for (int i = 0; i < 300; i++) { // 300,000 pings, as the issue sent, unless the server stops us
-                        out.write(burst);
-                        sent.addAndGet(1000);
-                    }
-                } catch (IOException e) {
-                    // the socket was closed under the blocked write: the end of the test
-                }
-            }, "ping-flood");
+            Thread flood = new Thread(
+                    () -> {
+                        byte[] ping = ClientFrames.frame(FIN | PING, new byte[125]);
+                        byte[] burst = new byte[ping.length * 1000];
+                        for (int i = 0; i < 1000; i++) {
+                            System.arraycopy(ping, 0, burst, i * ping.length, ping.length);
+                        }
+                        try {
+                            OutputStream out = flooder.getOutputStream();
+                            for (int i = 0;
+                                    i < 300;
+                                    i++) { // 300,000 pings, as the issue sent, unless the server stops us
+                                out.write(burst);
+                                sent.addAndGet(1000);
+                            }
+                        } catch (IOException e) {
+                            // the socket was closed under the blocked write: the end of the test
+                        }
+                    },
+                    "ping-flood");
             flood.setDaemon(true);
             flood.start();
 
             // The witness echoes while the flood goes on, until the flooder is done or blocked for a second.
             // On a loaded machine the server may still be catching up with what the kernel buffered when the
             // flooder first blocks: wait for the server's own pause, then for the flooder to stay blocked.
-            List<Long> echoes = echoUntil(server, Duration.ofSeconds(30),
-                () -> server.server().stats().readPauses() > 0 && stalled(sent, flood));
+            List<Long> echoes = echoUntil(
+                    server,
+                    Duration.ofSeconds(30),
+                    () -> server.server().stats().readPauses() > 0 && stalled(sent, flood));
             ServerStats stats = server.server().stats();
             flooder.close();
             flood.join(5000);
 
             // 300,000 pongs (38 MB) is more than any kernel buffers here: a flooder that got them all sent was read
             // all along, and the server held what the kernel could not take.
-            assertThat(sent.get()).as("pings the flooder got sent before the server stopped reading it")
-                .isLessThan(300_000);
+            assertThat(sent.get())
+                    .as("pings the flooder got sent before the server stopped reading it")
+                    .isLessThan(300_000);
             assertThat(stats.readPauses()).as("reads paused").isPositive();
             if (transport == TransportKind.EPOLL) {
                 // At most maxOutboundBytes (1 MiB) of pongs and one read's worth of held pings.
@@ -144,19 +152,21 @@ class UnderTrafficIT {
             greedy.upgrade();
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong messages = new AtomicLong();
-            Thread send = new Thread(() -> {
-                byte[] payload = new byte[64 * 1024];
-                Arrays.fill(payload, (byte) 'd');
-                byte[] frame = ClientFrames.frame(FIN | BINARY, payload);
-                try {
-                    while (running.get()) {
-                        greedy.write(frame);
-                        messages.incrementAndGet();
-                    }
-                } catch (IOException e) {
-                    // closed at the end
-                }
-            }, "greedy");
+            Thread send = new Thread(
+                    () -> {
+                        byte[] payload = new byte[64 * 1024];
+                        Arrays.fill(payload, (byte) 'd');
+                        byte[] frame = ClientFrames.frame(FIN | BINARY, payload);
+                        try {
+                            while (running.get()) {
+                                greedy.write(frame);
+                                messages.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            // closed at the end
+                        }
+                    },
+                    "greedy");
             send.setDaemon(true);
             send.start();
             List<Long> echoes = echoWhile(server, Duration.ofSeconds(3));
@@ -174,7 +184,8 @@ class UnderTrafficIT {
         Handler handler = new Handler();
         int budget = 4 * MIB;
         int clients = 16;
-        try (TestServer server = TestServer.start(transport, handler, b -> b.ioThreads(2).memoryBudget(budget))) {
+        try (TestServer server =
+                TestServer.start(transport, handler, b -> b.ioThreads(2).memoryBudget(budget))) {
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             try {
                 List<Future<Boolean>> results = new ArrayList<>();
@@ -197,7 +208,8 @@ class UnderTrafficIT {
                 // counted as it exists: outbound frames and fragments (at most a message per connection past it).
                 assertThat(stats.readPauses()).as("reads paused for memory").isPositive();
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().stats().memoryInFlight() == 0);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.server().stats().memoryInFlight() == 0);
         }
     }
 
@@ -222,9 +234,11 @@ class UnderTrafficIT {
     @Test
     void aFrameLargerThanTheWholeBudgetIsRefusedWith1009() throws Exception {
         RecordingHandler handler = new RecordingHandler();
-        try (TestServer server = TestServer.start(transport, handler, b -> b.memoryBudget(MIB)
-            .maxFrameSize(4 * MIB).maxMessageSize(4 * MIB));
-             RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
+        try (TestServer server = TestServer.start(
+                        transport,
+                        handler,
+                        b -> b.memoryBudget(MIB).maxFrameSize(4 * MIB).maxMessageSize(4 * MIB));
+                RawWebSocketClient client = RawWebSocketClient.connect(server.port())) {
             client.upgrade();
             client.write(ClientFrames.header(FIN | BINARY, 2 * MIB));
             client.expectCloseThenEof(1009, "OVER_MEMORY_BUDGET");
@@ -236,8 +250,8 @@ class UnderTrafficIT {
     @Test
     void anEventLoopBlockedPastTheStallTimeoutTurnsHealthzTo503AndTellsListeners() throws Exception {
         Handler handler = new Handler();
-        try (TestServer server = TestServer.start(transport, handler,
-            b -> b.ioThreads(2).loopStallTimeout(Duration.ofMillis(500)))) {
+        try (TestServer server =
+                TestServer.start(transport, handler, b -> b.ioThreads(2).loopStallTimeout(Duration.ofMillis(500)))) {
             CompletableFuture<String> told = new CompletableFuture<>();
             server.server().onUnhealthy(told::complete);
             assertThat(healthz(server.port())).isEqualTo(200);
@@ -256,9 +270,10 @@ class UnderTrafficIT {
     void aPeerIsNotJudgedDeadBecauseItsLoopRanLate() throws Exception {
         Handler handler = new Handler();
         Duration interval = Duration.ofSeconds(1);
-        try (TestServer server = TestServer.start(transport, handler, b -> b.ioThreads(1).pingInterval(interval));
-             RawWebSocketClient peer = RawWebSocketClient.connect(server.port());
-             RawWebSocketClient blocker = RawWebSocketClient.connect(server.port())) {
+        try (TestServer server =
+                        TestServer.start(transport, handler, b -> b.ioThreads(1).pingInterval(interval));
+                RawWebSocketClient peer = RawWebSocketClient.connect(server.port());
+                RawWebSocketClient blocker = RawWebSocketClient.connect(server.port())) {
             peer.timeout(Duration.ofSeconds(10)).upgrade();
             blocker.upgrade();
             // A live peer that answers every ping 300 ms late. At its first ping the loop is made to stall for 2.5
@@ -268,27 +283,29 @@ class UnderTrafficIT {
             AtomicBoolean stalled = new AtomicBoolean();
             java.util.concurrent.BlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
             CompletableFuture<ServerFrame> closed = new CompletableFuture<>();
-            Thread answer = new Thread(() -> {
-                try {
-                    for (;;) {
-                        ServerFrame frame = peer.readFrame();
-                        if (frame.opcode() == ClientFrames.PING) {
-                            if (stalled.compareAndSet(false, true)) {
-                                blocker.write(ClientFrames.frame(FIN | TEXT, ClientFrames.ascii("block:2500")));
+            Thread answer = new Thread(
+                    () -> {
+                        try {
+                            for (; ; ) {
+                                ServerFrame frame = peer.readFrame();
+                                if (frame.opcode() == ClientFrames.PING) {
+                                    if (stalled.compareAndSet(false, true)) {
+                                        blocker.write(ClientFrames.frame(FIN | TEXT, ClientFrames.ascii("block:2500")));
+                                    }
+                                    Thread.sleep(300);
+                                    peer.write(ClientFrames.frame(FIN | ClientFrames.PONG, frame.payload()));
+                                } else if (frame.opcode() == TEXT) {
+                                    texts.add(new String(frame.payload(), StandardCharsets.UTF_8));
+                                } else {
+                                    closed.complete(frame);
+                                    return;
+                                }
                             }
-                            Thread.sleep(300);
-                            peer.write(ClientFrames.frame(FIN | ClientFrames.PONG, frame.payload()));
-                        } else if (frame.opcode() == TEXT) {
-                            texts.add(new String(frame.payload(), StandardCharsets.UTF_8));
-                        } else {
-                            closed.complete(frame);
-                            return;
+                        } catch (Exception e) {
+                            closed.completeExceptionally(e);
                         }
-                    }
-                } catch (Exception e) {
-                    closed.completeExceptionally(e);
-                }
-            }, "late-ponger");
+                    },
+                    "late-ponger");
             answer.setDaemon(true);
             answer.start();
             await().atMost(Duration.ofSeconds(5)).untilTrue(stalled);
@@ -319,16 +336,18 @@ class UnderTrafficIT {
     private static List<Long> echoUntil(TestServer server, Duration max, Done done) throws Exception {
         List<Long> rtts = new CopyOnWriteArrayList<>();
         AtomicBoolean finished = new AtomicBoolean();
-        Thread watcher = new Thread(() -> {
-            try {
-                while (!done.check()) {
-                    Thread.sleep(10);
-                }
-            } catch (Exception e) {
-                // treat as done
-            }
-            finished.set(true);
-        }, "echo-until");
+        Thread watcher = new Thread(
+                () -> {
+                    try {
+                        while (!done.check()) {
+                            Thread.sleep(10);
+                        }
+                    } catch (Exception e) {
+                        // treat as done
+                    }
+                    finished.set(true);
+                },
+                "echo-until");
         watcher.setDaemon(true);
         watcher.start();
         try (RawWebSocketClient witness = RawWebSocketClient.connect(server.port())) {
@@ -361,10 +380,13 @@ class UnderTrafficIT {
         sorted.sort(null);
         assertThat(sorted).as("echo round trips (ms)").isNotEmpty();
         long p98 = sorted.get((int) Math.floor(sorted.size() * 0.98) - 1);
-        System.out.printf("witness echoes: %d, median %d ms, p98 %d ms, max %d ms%n", sorted.size(),
-            sorted.get(sorted.size() / 2), p98, sorted.get(sorted.size() - 1));
+        System.out.printf(
+                "witness echoes: %d, median %d ms, p98 %d ms, max %d ms%n",
+                sorted.size(), sorted.get(sorted.size() / 2), p98, sorted.get(sorted.size() - 1));
         assertThat(p98).as("p98 echo round trip (ms) of %s", sorted).isLessThan(500);
-        assertThat(sorted.get(sorted.size() - 1)).as("slowest echo round trip (ms)").isLessThan(2000);
+        assertThat(sorted.get(sorted.size() - 1))
+                .as("slowest echo round trip (ms)")
+                .isLessThan(2000);
     }
 
     private static Socket rawClient(int port, int receiveBuffer) throws IOException {
@@ -392,7 +414,8 @@ class UnderTrafficIT {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(1000);
-            socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] line = new byte[12];
             int got = 0;
             InputStream in = socket.getInputStream();

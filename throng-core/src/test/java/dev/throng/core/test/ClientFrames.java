@@ -26,8 +26,7 @@ public final class ClientFrames {
     /** A fixed, non-zero masking key: the XOR is exercised and failures are reproducible. */
     private static final byte[] MASK = {(byte) 0x37, (byte) 0xFA, (byte) 0x21, (byte) 0x3D};
 
-    private ClientFrames() {
-    }
+    private ClientFrames() {}
 
     /** A masked frame: {@code firstByte} (FIN, RSV and opcode bits) then a correctly encoded length and payload. */
     public static byte[] frame(int firstByte, byte[] payload) {
@@ -102,8 +101,11 @@ public final class ClientFrames {
             } while (n == chunk.length || !deflater.needsInput());
             byte[] all = out.toByteArray();
             int end = all.length;
-            if (end >= 4 && all[end - 4] == 0 && all[end - 3] == 0 && all[end - 2] == (byte) 0xFF
-                && all[end - 1] == (byte) 0xFF) {
+            if (end >= 4
+                    && all[end - 4] == 0
+                    && all[end - 3] == 0
+                    && all[end - 2] == (byte) 0xFF
+                    && all[end - 1] == (byte) 0xFF) {
                 end -= 4;
             }
             byte[] body = new byte[end];
@@ -121,7 +123,7 @@ public final class ClientFrames {
             inflater.setInput(concat(body, bytes(0x00, 0x00, 0xFF, 0xFF)));
             ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
             byte[] chunk = new byte[64 * 1024];
-            for (;;) {
+            for (; ; ) {
                 int n = inflater.inflate(chunk);
                 out.write(chunk, 0, n);
                 if (n == 0) {

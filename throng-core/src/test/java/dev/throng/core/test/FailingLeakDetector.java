@@ -1,7 +1,6 @@
 package dev.throng.core.test;
 
 import io.netty.util.ResourceLeakDetector;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

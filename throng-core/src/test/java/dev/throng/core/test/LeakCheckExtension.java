@@ -4,11 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class when Netty reported a leaked buffer while (or before) it ran. Registered for every test
@@ -23,7 +22,7 @@ public final class LeakCheckExtension implements AfterAllCallback {
     public void afterAll(ExtensionContext context) throws InterruptedException {
         if (ResourceLeakDetector.getLevel() != ResourceLeakDetector.Level.PARANOID) {
             throw new AssertionError("tests must run with -Dio.netty.leakDetection.level=paranoid, not "
-                + ResourceLeakDetector.getLevel());
+                    + ResourceLeakDetector.getLevel());
         }
         for (int round = 0; round < 3; round++) {
             System.gc();
@@ -38,8 +37,8 @@ public final class LeakCheckExtension implements AfterAllCallback {
         if (!FailingLeakDetector.LEAKS.isEmpty()) {
             List<String> leaks = new ArrayList<>(FailingLeakDetector.LEAKS);
             FailingLeakDetector.LEAKS.clear();
-            throw new AssertionError(leaks.size() + " leaked buffer(s) reported during "
-                + context.getDisplayName() + ":\n" + String.join("\n---\n", leaks));
+            throw new AssertionError(leaks.size() + " leaked buffer(s) reported during " + context.getDisplayName()
+                    + ":\n" + String.join("\n---\n", leaks));
         }
     }
 }

@@ -11,8 +11,7 @@ import java.util.Map;
  * footprint guards (core's and the gateway's) measure per connection.
  */
 public final class LiveHeap {
-    private LiveHeap() {
-    }
+    private LiveHeap() {}
 
     /** Bytes of live objects in the JVM {@code pid}, whose {@code java} binary is {@code java} (jcmd is beside it). */
     public static long total(String java, long pid) throws IOException, InterruptedException {
@@ -23,7 +22,8 @@ public final class LiveHeap {
     public static Map<String, Long> histogram(String java, long pid) throws IOException, InterruptedException {
         String jcmdBin = Path.of(java).resolveSibling("jcmd").toString();
         Process jcmd = new ProcessBuilder(jcmdBin, Long.toString(pid), "GC.class_histogram")
-            .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         jcmd.waitFor();
         Map<String, Long> bytes = new HashMap<>();
@@ -36,16 +36,21 @@ public final class LiveHeap {
             }
         }
         if (!bytes.containsKey("Total")) {
-            throw new IOException("no histogram total in jcmd output: " + output.lines().limit(3).toList());
+            throw new IOException("no histogram total in jcmd output: "
+                    + output.lines().limit(3).toList());
         }
         return bytes;
     }
 
     /** The five classes whose live bytes grew most from {@code before} to {@code after}, for a failure message. */
     public static String grownMost(Map<String, Long> before, Map<String, Long> after) {
-        return after.entrySet().stream().filter(e -> !e.getKey().equals("Total"))
-            .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-            .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
-            .map(e -> e.getKey() + " +" + e.getValue() + " B").toList().toString();
+        return after.entrySet().stream()
+                .filter(e -> !e.getKey().equals("Total"))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(5)
+                .map(e -> e.getKey() + " +" + e.getValue() + " B")
+                .toList()
+                .toString();
     }
 }

@@ -26,8 +26,7 @@ import java.util.concurrent.TimeUnit;
 public final class NodeWitness {
     private static final long TIMEOUT_SECONDS = 10;
 
-    private NodeWitness() {
-    }
+    private NodeWitness() {}
 
     /** The folder of the Node scripts and their node_modules. */
     public static Path scriptDir() {
@@ -39,7 +38,7 @@ public final class NodeWitness {
      * {@code ok: false}.
      */
     public static Map<String, Object> run(URI url, String scenario, String... args)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         List<String> arguments = new ArrayList<>(List.of(url.toString(), scenario));
         arguments.addAll(List.of(args));
         return runScript(scriptDir(), "witness.js", Duration.ofSeconds(TIMEOUT_SECONDS), arguments);
@@ -52,16 +51,16 @@ public final class NodeWitness {
      */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> runScript(Path dir, String script, Duration timeout, List<String> args)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         if (!Files.isDirectory(dir.resolve("node_modules").resolve("ws"))) {
             throw new IllegalStateException("ws is not installed in " + dir + " (the build runs npm ci there)");
         }
         List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(args);
         Process node = new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectErrorStream(false)
-            .start();
+                .directory(dir.toFile())
+                .redirectErrorStream(false)
+                .start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(node.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(node.getErrorStream()));
         if (!node.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -73,13 +72,13 @@ public final class NodeWitness {
         String lastLine = stdout.isEmpty() ? "" : stdout.substring(stdout.lastIndexOf('\n') + 1);
         if (!lastLine.startsWith("{")) {
             throw new AssertionError("node " + script + " " + args + " exited " + node.exitValue()
-                + " without a result; stderr: " + abbreviate(stderr));
+                    + " without a result; stderr: " + abbreviate(stderr));
         }
         Map<String, Object> result = (Map<String, Object>) new Parser(lastLine).value();
         if (!Boolean.TRUE.equals(result.get("ok"))) {
             throw new AssertionError("node " + script + " " + args + " failed at " + result.get("step") + ": "
-                + abbreviate(String.valueOf(result.get("error"))) + " (socket error: " + result.get("socketError")
-                + ")");
+                    + abbreviate(String.valueOf(result.get("error"))) + " (socket error: " + result.get("socketError")
+                    + ")");
         }
         return result;
     }
@@ -134,7 +133,7 @@ public final class NodeWitness {
                 at++;
                 return map;
             }
-            for (;;) {
+            for (; ; ) {
                 skipSpace();
                 String key = string();
                 skipSpace();
@@ -155,7 +154,7 @@ public final class NodeWitness {
                 at++;
                 return list;
             }
-            for (;;) {
+            for (; ; ) {
                 list.add(value());
                 skipSpace();
                 if (s.charAt(at++) == ']') {
@@ -167,7 +166,7 @@ public final class NodeWitness {
         private String string() {
             expect('"');
             StringBuilder sb = new StringBuilder();
-            for (;;) {
+            for (; ; ) {
                 char c = s.charAt(at++);
                 if (c == '"') {
                     return sb.toString();
@@ -178,16 +177,27 @@ public final class NodeWitness {
                 }
                 char e = s.charAt(at++);
                 switch (e) {
-                    case 'n': sb.append('\n'); break;
-                    case 't': sb.append('\t'); break;
-                    case 'r': sb.append('\r'); break;
-                    case 'b': sb.append('\b'); break;
-                    case 'f': sb.append('\f'); break;
+                    case 'n':
+                        sb.append('\n');
+                        break;
+                    case 't':
+                        sb.append('\t');
+                        break;
+                    case 'r':
+                        sb.append('\r');
+                        break;
+                    case 'b':
+                        sb.append('\b');
+                        break;
+                    case 'f':
+                        sb.append('\f');
+                        break;
                     case 'u':
                         sb.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
                         at += 4;
                         break;
-                    default: sb.append(e);
+                    default:
+                        sb.append(e);
                 }
             }
         }

@@ -35,6 +35,7 @@ import java.util.Map;
 public final class RawWebSocketClient implements AutoCloseable {
     /** The sample key of RFC 6455 §1.3 and the accept value it must produce. */
     public static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+
     public static final String ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
     private static final int MAX_HEADER_BLOCK = 64 * 1024;
@@ -80,12 +81,16 @@ public final class RawWebSocketClient implements AutoCloseable {
      */
     public static byte[] upgradeRequest(String path, String... extraHeaderLines) {
         StringBuilder sb = new StringBuilder(256)
-            .append("GET ").append(path).append(" HTTP/1.1\r\n")
-            .append("Host: 127.0.0.1\r\n")
-            .append("Upgrade: websocket\r\n")
-            .append("Connection: Upgrade\r\n")
-            .append("Sec-WebSocket-Key: ").append(KEY).append("\r\n")
-            .append("Sec-WebSocket-Version: 13\r\n");
+                .append("GET ")
+                .append(path)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1\r\n")
+                .append("Upgrade: websocket\r\n")
+                .append("Connection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ")
+                .append(KEY)
+                .append("\r\n")
+                .append("Sec-WebSocket-Version: 13\r\n");
         for (String line : extraHeaderLines) {
             sb.append(line).append("\r\n");
         }
@@ -140,8 +145,9 @@ public final class RawWebSocketClient implements AutoCloseable {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                    lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
         }
         byte[] body = new byte[0];
@@ -191,7 +197,7 @@ public final class RawWebSocketClient implements AutoCloseable {
 
     /** Reads frames until one that is not a ping (keepalive pings may come at any time) and returns it. */
     public ServerFrame readFrameSkippingPings() throws IOException {
-        for (;;) {
+        for (; ; ) {
             ServerFrame frame = readFrame();
             if (frame.opcode() != ClientFrames.PING) {
                 return frame;
@@ -211,9 +217,11 @@ public final class RawWebSocketClient implements AutoCloseable {
             throw new AssertionError("expected a close frame " + code + " '" + reason + "', but TCP was closed");
         } catch (SocketTimeoutException e) {
             throw new AssertionError("expected a close frame " + code + " '" + reason + "', but nothing came within "
-                + socket.getSoTimeout() + " ms");
+                    + socket.getSoTimeout() + " ms");
         }
-        if (!frame.isClose() || frame.closeCode() != code || !frame.closeReason().equals(reason)) {
+        if (!frame.isClose()
+                || frame.closeCode() != code
+                || !frame.closeReason().equals(reason)) {
             throw new AssertionError("expected a close frame " + code + " '" + reason + "', got " + frame);
         }
         expectEof();
@@ -228,8 +236,8 @@ public final class RawWebSocketClient implements AutoCloseable {
             throw new AssertionError("server did not close TCP within " + socket.getSoTimeout() + " ms");
         }
         if (b >= 0) {
-            throw new AssertionError("expected the end of the stream, got more bytes (first 0x"
-                + Integer.toHexString(b) + ")");
+            throw new AssertionError(
+                    "expected the end of the stream, got more bytes (first 0x" + Integer.toHexString(b) + ")");
         }
     }
 
@@ -244,7 +252,7 @@ public final class RawWebSocketClient implements AutoCloseable {
         byte[] sink = new byte[64 * 1024];
         int previousTimeout = socket.getSoTimeout();
         try {
-            for (;;) {
+            for (; ; ) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new AssertionError("server did not close TCP within " + max.toMillis() + " ms");

@@ -3,7 +3,6 @@ package dev.throng.core.test;
 import dev.throng.core.WebSocketConnection;
 import dev.throng.core.WebSocketHandler;
 import io.netty.buffer.ByteBuf;
-
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public class RecordingHandler implements WebSocketHandler {
     /** What {@link WebSocketHandler#onClose} received. */
-    public record Closed(int code, String reason) {
-    }
+    public record Closed(int code, String reason) {}
 
     public final BlockingQueue<WebSocketConnection> opened = new LinkedBlockingQueue<>();
     public final BlockingQueue<Closed> closed = new LinkedBlockingQueue<>();

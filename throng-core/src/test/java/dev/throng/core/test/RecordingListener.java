@@ -16,19 +16,22 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RecordingListener implements WebSocket.Listener {
     /** A close frame the server sent. */
-    public record Closed(int code, String reason) {
-    }
+    public record Closed(int code, String reason) {}
 
     public final LinkedBlockingQueue<Object> messages = new LinkedBlockingQueue<>();
     public final LinkedBlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
     /** Completes with the server's close frame, or exceptionally when the connection failed. */
     public final CompletableFuture<Closed> closed = new CompletableFuture<>();
+
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
     /** Opens a client connection to {@code uri} with a new listener, waiting up to 5 s. */
     public static WebSocket connect(URI uri, RecordingListener listener) throws Exception {
-        return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, listener).get(5, TimeUnit.SECONDS);
+        return HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(uri, listener)
+                .get(5, TimeUnit.SECONDS);
     }
 
     /** The server's close frame, waiting up to 10 s. */

@@ -44,7 +44,7 @@ public record ServerFrame(int firstByte, boolean masked, byte[] payload) {
     @Override
     public String toString() {
         return "ServerFrame[opcode=0x" + Integer.toHexString(opcode()) + ", fin=" + fin() + ", rsv=0x"
-            + Integer.toHexString(rsv()) + ", masked=" + masked + ", length=" + payload.length
-            + (isClose() ? ", close " + closeCode() + " '" + closeReason() + "'" : "") + "]";
+                + Integer.toHexString(rsv()) + ", masked=" + masked + ", length=" + payload.length
+                + (isClose() ? ", close " + closeCode() + " '" + closeReason() + "'" : "") + "]";
     }
 }

@@ -12,7 +12,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -59,6 +58,7 @@ final class FakeSession extends WebSocketSession {
 
     /** Frames written and not yet taken by the peer, and their promises; the first {@link #flushed} are flushed. */
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
+
     private final ArrayDeque<Promise<Void>> promises = new ArrayDeque<>();
     private int flushed;
     private long queuedBytes;
@@ -66,10 +66,12 @@ final class FakeSession extends WebSocketSession {
     private long peerWindow = Long.MAX_VALUE;
     /** What the peer received, and how much of it the test has read as frames. */
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+
     private int readUpTo;
 
     /** Client bytes the session has not read, because reading was paused when they arrived. */
     private final ArrayDeque<byte[]> unread = new ArrayDeque<>();
+
     private boolean readingPaused;
     private boolean wireClosed;
     /** How many times the session flushed. */
@@ -100,8 +102,8 @@ final class FakeSession extends WebSocketSession {
         KeepaliveWheel wheel = new KeepaliveWheel(interval.isZero() ? 1000 : interval.toMillis());
         ServerLoop loop = new ServerLoop(server, manual, 0, wheel);
         server.loops(List.of(loop));
-        UpgradeOutcome.Accept accept = new UpgradeOutcome.Accept("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", null, deflate,
-            "/chat");
+        UpgradeOutcome.Accept accept =
+                new UpgradeOutcome.Accept("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", null, deflate, "/chat");
         FakeSession session = new FakeSession(loop, accept, manual, new CountingAllocator());
         server.admission.admit(WebSocketSession.addressOf(PEER)); // the slot an accepted upgrade holds
         session.open();
@@ -205,8 +207,8 @@ final class FakeSession extends WebSocketSession {
     ServerFrame nextFrame() {
         ServerFrame frame = pollFrame();
         if (frame == null) {
-            throw new AssertionError("the client received no (complete) frame; "
-                + (received.size() - readUpTo) + " bytes unread, " + queuedBytes + " B queued for it");
+            throw new AssertionError("the client received no (complete) frame; " + (received.size() - readUpTo)
+                    + " bytes unread, " + queuedBytes + " B queued for it");
         }
         return frame;
     }

@@ -5,7 +5,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
-
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,7 +50,7 @@ final class ManualLoop extends AbstractScheduledEventExecutor {
             throw new IllegalStateException("runTasks() is for the loop's own thread");
         }
         int ran = 0;
-        for (;;) {
+        for (; ; ) {
             Runnable task = tasks.poll();
             if (task == null) {
                 task = pollScheduledTask();
@@ -89,8 +88,7 @@ final class ManualLoop extends AbstractScheduledEventExecutor {
 
     @Override
     @Deprecated
-    public void shutdown() {
-    }
+    public void shutdown() {}
 
     @Override
     public boolean isShutdown() {

@@ -1,28 +1,5 @@
 package dev.throng.core.transport;
 
-import dev.throng.core.PreparedMessage;
-import dev.throng.core.ServerConfig;
-import dev.throng.core.SlowConsumerException;
-import dev.throng.core.WebSocketConnection;
-import dev.throng.core.handshake.DeflateAgreement;
-import dev.throng.core.test.ClientFrames;
-import dev.throng.core.test.RecordingHandler;
-import dev.throng.core.test.RecordingHandler.Closed;
-import dev.throng.core.test.ServerFrame;
-import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import static dev.throng.core.test.ClientFrames.BINARY;
 import static dev.throng.core.test.ClientFrames.CLOSE;
 import static dev.throng.core.test.ClientFrames.CONTINUATION;
@@ -37,6 +14,28 @@ import static dev.throng.core.test.ClientFrames.frame;
 import static dev.throng.core.test.ClientFrames.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.throng.core.PreparedMessage;
+import dev.throng.core.ServerConfig;
+import dev.throng.core.SlowConsumerException;
+import dev.throng.core.WebSocketConnection;
+import dev.throng.core.handshake.DeflateAgreement;
+import dev.throng.core.test.ClientFrames;
+import dev.throng.core.test.RecordingHandler;
+import dev.throng.core.test.RecordingHandler.Closed;
+import dev.throng.core.test.ServerFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Future;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link WebSocketSession}: what a connection does above its socket (fragments, the closing handshake, backpressure,
@@ -103,7 +102,9 @@ class WebSocketSessionTest {
         assertThat(close.isClose()).as("%s is a close frame", close).isTrue();
         assertThat(close.closeCode()).isEqualTo(code);
         assertThat(close.closeReason()).isEqualTo(id);
-        assertThat(session.tcpClosed()).as("TCP closed once the close frame was written").isTrue();
+        assertThat(session.tcpClosed())
+                .as("TCP closed once the close frame was written")
+                .isTrue();
         assertThat(handler.closed.poll()).isEqualTo(new Closed(code, id));
     }
 
@@ -123,8 +124,10 @@ class WebSocketSessionTest {
 
     @Test
     void case5_6_answersAPingBetweenFragmentsBeforeTheMessageEnds() {
-        open().receive(concat(frame(TEXT, utf8("fragment1")), frame(FIN | PING, utf8("ping payload")),
-            frame(FIN | CONTINUATION, utf8("fragment2"))));
+        open().receive(concat(
+                frame(TEXT, utf8("fragment1")),
+                frame(FIN | PING, utf8("ping payload")),
+                frame(FIN | CONTINUATION, utf8("fragment2"))));
 
         ServerFrame pong = session.nextFrame();
         assertThat(pong.opcode()).isEqualTo(PONG);
@@ -150,10 +153,15 @@ class WebSocketSessionTest {
 
     @Test
     void case5_15_failsAContinuationAfterTheMessageEndedWith1002() {
-        open().receive(concat(frame(TEXT, utf8("frag")), frame(FIN | CONTINUATION, utf8("ment")),
-            frame(CONTINUATION, utf8("nothing to continue")), text("never seen")));
+        open().receive(concat(
+                frame(TEXT, utf8("frag")),
+                frame(FIN | CONTINUATION, utf8("ment")),
+                frame(CONTINUATION, utf8("nothing to continue")),
+                text("never seen")));
 
-        assertThat(session.nextFrame().text()).as("the complete message is answered first").isEqualTo("fragment");
+        assertThat(session.nextFrame().text())
+                .as("the complete message is answered first")
+                .isEqualTo("fragment");
         assertFailedWith(1002, "CONTINUATION_WITHOUT_START");
         assertThat(handler.texts).containsExactly("fragment");
     }
@@ -200,14 +208,20 @@ class WebSocketSessionTest {
     @Test
     void holdsNothingBetweenMessagesOnceAFragmentedMessageIsDelivered() {
         open().receive(frame(BINARY, new byte[300]), frame(CONTINUATION, new byte[300]));
-        assertThat(session.pending).as("fragments are held while the message is in progress").isNotNull();
-        assertThat(session.server.budget.used()).as("and counted in the memory budget").isPositive();
+        assertThat(session.pending)
+                .as("fragments are held while the message is in progress")
+                .isNotNull();
+        assertThat(session.server.budget.used())
+                .as("and counted in the memory budget")
+                .isPositive();
 
         session.receive(frame(FIN | CONTINUATION, new byte[300]));
 
         assertThat(handler.binaries).hasSize(1);
         assertThat(handler.binaries.get(0)).hasSize(900);
-        assertThat(session.pending).as("an idle connection holds no pending state").isNull();
+        assertThat(session.pending)
+                .as("an idle connection holds no pending state")
+                .isNull();
         assertThat(session.server.budget.used()).isZero();
     }
 
@@ -243,10 +257,14 @@ class WebSocketSessionTest {
         handler.connection.sendText(tooLong);
 
         ServerFrame compressed = session.nextFrame();
-        assertThat(compressed.rsv()).as("a message within the 512-byte window is compressed").isEqualTo(RSV1);
+        assertThat(compressed.rsv())
+                .as("a message within the 512-byte window is compressed")
+                .isEqualTo(RSV1);
         assertThat(new String(ClientFrames.inflate(compressed.payload()))).isEqualTo(fits);
         ServerFrame plain = session.nextFrame();
-        assertThat(plain.rsv()).as("a longer one goes uncompressed (RFC 7692 §6)").isZero();
+        assertThat(plain.rsv())
+                .as("a longer one goes uncompressed (RFC 7692 §6)")
+                .isZero();
         assertThat(plain.text()).isEqualTo(tooLong);
     }
 
@@ -258,7 +276,9 @@ class WebSocketSessionTest {
 
         ServerFrame close = session.nextFrame();
         assertThat(close.isClose()).isTrue();
-        assertThat(close.payload()).as("1005 is never sent on the wire (§7.4.1)").isEmpty();
+        assertThat(close.payload())
+                .as("1005 is never sent on the wire (§7.4.1)")
+                .isEmpty();
         assertThat(session.tcpClosed()).isTrue();
         assertThat(handler.closed.poll()).isEqualTo(new Closed(1005, ""));
     }
@@ -276,9 +296,13 @@ class WebSocketSessionTest {
 
         ServerFrame close = session.nextFrame();
         assertThat(close.closeCode()).isEqualTo(1000);
-        assertThat(session.tcpClosed()).as("§7.1.1: the server closes TCP first, once its answer is written").isTrue();
+        assertThat(session.tcpClosed())
+                .as("§7.1.1: the server closes TCP first, once its answer is written")
+                .isTrue();
         assertThat(handler.closed.poll()).isEqualTo(new Closed(1000, "done"));
-        assertThat(session.inWheel()).as("a closed connection leaves its loop's registry").isFalse();
+        assertThat(session.inWheel())
+                .as("a closed connection leaves its loop's registry")
+                .isFalse();
         assertThat(session.server.counters.open.sum()).isZero();
     }
 
@@ -299,8 +323,11 @@ class WebSocketSessionTest {
 
     @Test
     void case7_5_1_failsACloseReasonThatIsNotUtf8With1007() {
-        open().receive(frame(FIN | CLOSE, bytes(0x03, 0xE8, 0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xCF, 0x83, 0xCE, 0xBC,
-            0xCE, 0xB5, 0xED, 0xA0, 0x80, 0x65, 0x64, 0x69, 0x74, 0x65, 0x64)));
+        open().receive(frame(
+                FIN | CLOSE,
+                bytes(
+                        0x03, 0xE8, 0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xCF, 0x83, 0xCE, 0xBC, 0xCE, 0xB5, 0xED, 0xA0, 0x80,
+                        0x65, 0x64, 0x69, 0x74, 0x65, 0x64)));
 
         assertFailedWith(1007, "INVALID_UTF8");
     }
@@ -358,8 +385,10 @@ class WebSocketSessionTest {
 
     @Test
     void case7_1_5_dropsAMessageLeftUnfinishedByTheClientsClose() {
-        open().receive(concat(frame(TEXT, utf8("fragment1")), ClientFrames.close(1000, ""),
-            frame(FIN | CONTINUATION, utf8("fragment2"))));
+        open().receive(concat(
+                frame(TEXT, utf8("fragment1")),
+                ClientFrames.close(1000, ""),
+                frame(FIN | CONTINUATION, utf8("fragment2"))));
 
         assertThat(session.frames()).extracting(ServerFrame::opcode).containsExactly(CLOSE);
         assertThat(handler.texts).isEmpty();
@@ -399,7 +428,9 @@ class WebSocketSessionTest {
     void closesTcpAfterTheCloseTimeoutWhenAFailureCloseIsNeverRead() {
         open().peerStopsReading();
         session.receive(frame(FIN | CONTINUATION, utf8("nothing to continue")));
-        assertThat(session.tcpClosed()).as("the close frame waits to be written").isFalse();
+        assertThat(session.tcpClosed())
+                .as("the close frame waits to be written")
+                .isFalse();
 
         session.advance(DEFAULTS.keepalive().closeTimeout());
 
@@ -415,7 +446,9 @@ class WebSocketSessionTest {
 
         session.receive(concat(text("late"), frame(FIN | PING, utf8("late"))));
 
-        assertThat(handler.texts).as("§5.5.1: data after a close was sent may be discarded").isEmpty();
+        assertThat(handler.texts)
+                .as("§5.5.1: data after a close was sent may be discarded")
+                .isEmpty();
         assertThat(session.frames()).as("no echo, no pong").isEmpty();
     }
 
@@ -469,7 +502,8 @@ class WebSocketSessionTest {
     // ---- backpressure (issue #15) ------------------------------------------------------------------------------
 
     /** maxOutboundBytes at its least (the high-water mark's default, 64 KiB), so a few echoes reach it. */
-    private static final ServerConfig SMALL_OUTBOUND = ServerConfig.builder().maxOutboundBytes(64 * 1024).build();
+    private static final ServerConfig SMALL_OUTBOUND =
+            ServerConfig.builder().maxOutboundBytes(64 * 1024).build();
 
     @Test
     void stopsReadingWhileThePeerLeavesMaxOutboundBytesUnreadAndResumesWhenItReads() {
@@ -481,9 +515,13 @@ class WebSocketSessionTest {
 
         session.receive(concat(messages));
 
-        assertThat(handler.texts).as("8 echoes of 8 KiB reach 64 KiB: the rest of the read waits").hasSize(8);
+        assertThat(handler.texts)
+                .as("8 echoes of 8 KiB reach 64 KiB: the rest of the read waits")
+                .hasSize(8);
         assertThat(session.readingPaused()).isTrue();
-        assertThat(session.wantsMore()).as("the parser is told to stop (FrameSink.wantsMore)").isFalse();
+        assertThat(session.wantsMore())
+                .as("the parser is told to stop (FrameSink.wantsMore)")
+                .isFalse();
         session.receive(text("after the pause"));
         assertThat(handler.texts).hasSize(8);
 
@@ -557,7 +595,9 @@ class WebSocketSessionTest {
             assertThat(handler.connection.isOpen()).isTrue();
             session.peerReads();
             assertThat(session.frames()).hasSize(4);
-            assertThat(message.refCnt()).as("the connection let go of the shared frame once written").isEqualTo(1);
+            assertThat(message.refCnt())
+                    .as("the connection let go of the shared frame once written")
+                    .isEqualTo(1);
         } finally {
             message.release();
         }
@@ -597,7 +637,8 @@ class WebSocketSessionTest {
 
     // ---- the memory budget (issue #15) -------------------------------------------------------------------------
 
-    private static final ServerConfig SMALL_BUDGET = ServerConfig.builder().memoryBudget(100_000).build();
+    private static final ServerConfig SMALL_BUDGET =
+            ServerConfig.builder().memoryBudget(100_000).build();
 
     /** Opens with a 100 kB budget of which others hold 50 kB, then starts a 60 kB frame (4 KiB of it arrive). */
     private byte[] startALargeFrameWhileMemoryIsShort() {
@@ -612,7 +653,9 @@ class WebSocketSessionTest {
     @Test
     void waitsForMemoryForALargeFrameAndReadsItWhenTheBudgetHasRoom() {
         byte[] frame = startALargeFrameWhileMemoryIsShort();
-        assertThat(session.readingPaused()).as("no room for 60 kB: it stops reading").isTrue();
+        assertThat(session.readingPaused())
+                .as("no room for 60 kB: it stops reading")
+                .isTrue();
         session.receive(Arrays.copyOfRange(frame, 4096, frame.length));
         assertThat(handler.binaries).isEmpty();
 
@@ -643,7 +686,7 @@ class WebSocketSessionTest {
 
         assertThat(session.memoryWait(System.nanoTime())).isEqualTo(WebSocketSession.MemoryWait.WAITING);
         assertThat(session.memoryWait(System.nanoTime() + ServerLoop.MEMORY_WAIT_NANOS + 1_000_000))
-            .isEqualTo(WebSocketSession.MemoryWait.GONE);
+                .isEqualTo(WebSocketSession.MemoryWait.GONE);
 
         ServerFrame close = session.nextFrame();
         assertThat(close.closeCode()).isEqualTo(1013);
@@ -733,7 +776,9 @@ class WebSocketSessionTest {
         assertThat(session.tcpClosed()).as("a late loop judges nobody").isFalse();
         assertThat(session.frames()).as("and pings nobody").isEmpty();
         session.keepalive();
-        assertThat(session.tcpClosed()).as("on time again, the unanswered ping counts").isTrue();
+        assertThat(session.tcpClosed())
+                .as("on time again, the unanswered ping counts")
+                .isTrue();
     }
 
     @Test
@@ -782,8 +827,9 @@ class WebSocketSessionTest {
 
         session.keepaliveAt(beforeMessage + IDLE.toNanos() - TimeUnit.MILLISECONDS.toNanos(1));
 
-        assertThat(session.frames()).as("no idle close: the clock started at the message, not at the open")
-            .noneMatch(ServerFrame::isClose);
+        assertThat(session.frames())
+                .as("no idle close: the clock started at the message, not at the open")
+                .noneMatch(ServerFrame::isClose);
         assertThat(handler.connection.isOpen()).isTrue();
     }
 

@@ -17,19 +17,28 @@ import java.util.regex.Pattern;
  * @param limits sizes and rates, Pusher's by default
  * @param webhooks where its webhooks go; empty: none
  */
-public record App(String id, String key, String secret, boolean enabled, int maxConnections, boolean clientEvents,
-                  AppLimits limits, List<Webhook> webhooks) {
+public record App(
+        String id,
+        String key,
+        String secret,
+        boolean enabled,
+        int maxConnections,
+        boolean clientEvents,
+        AppLimits limits,
+        List<Webhook> webhooks) {
 
     /** App ids, keys and secrets: what fits in a URL path and a query without escaping. */
     private static final Pattern CREDENTIAL = Pattern.compile("[A-Za-z0-9_\\-.]{1,128}");
 
     public App {
         check(id != null && CREDENTIAL.matcher(id).matches(), "apps.id must be 1-128 of [A-Za-z0-9_-.], got " + id);
-        check(key != null && CREDENTIAL.matcher(key).matches(),
-            "apps.key of app " + id + " must be 1-128 of [A-Za-z0-9_-.]");
+        check(
+                key != null && CREDENTIAL.matcher(key).matches(),
+                "apps.key of app " + id + " must be 1-128 of [A-Za-z0-9_-.]");
         check(secret != null && !secret.isEmpty(), "apps.secret of app " + id + " must not be empty");
-        check(maxConnections >= 0, "apps.maxConnections of app " + id + " must be >= 0 (0: no quota), got "
-            + maxConnections);
+        check(
+                maxConnections >= 0,
+                "apps.maxConnections of app " + id + " must be >= 0 (0: no quota), got " + maxConnections);
         limits = limits == null ? AppLimits.PUSHER : limits;
         webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
     }
@@ -56,7 +65,8 @@ public record App(String id, String key, String secret, boolean enabled, int max
     @Override
     public String toString() {
         return "App[id=" + id + ", key=" + key + ", secret=***, enabled=" + enabled + ", maxConnections="
-            + maxConnections + ", clientEvents=" + clientEvents + ", limits=" + limits + ", webhooks=" + webhooks + "]";
+                + maxConnections + ", clientEvents=" + clientEvents + ", limits=" + limits + ", webhooks=" + webhooks
+                + "]";
     }
 
     private static void check(boolean ok, String message) {

@@ -18,9 +18,17 @@ package dev.throng.gateway.app;
  *     fails with pusher:error. 100: Pusher sets no number, and 100 keeps what one socket can make the server hold
  *     bounded (a few bytes each) while no real page comes near it
  */
-public record AppLimits(int maxEventDataBytes, int maxEventNameLength, int maxChannelNameLength,
-                        int maxChannelsPerTrigger, int maxEventsPerBatch, int maxPresenceMembers, int maxUserInfoBytes,
-                        int maxUserIdLength, int clientEventsPerSecond, int maxSubscriptionsPerConnection) {
+public record AppLimits(
+        int maxEventDataBytes,
+        int maxEventNameLength,
+        int maxChannelNameLength,
+        int maxChannelsPerTrigger,
+        int maxEventsPerBatch,
+        int maxPresenceMembers,
+        int maxUserInfoBytes,
+        int maxUserIdLength,
+        int clientEventsPerSecond,
+        int maxSubscriptionsPerConnection) {
 
     /** Pusher's limits. */
     public static final AppLimits PUSHER = new AppLimits(10 * 1024, 200, 164, 100, 10, 100, 1024, 128, 10, 100);

@@ -12,8 +12,8 @@ import java.util.Set;
  */
 public record Webhook(URI url, Set<String> events) {
     /** The event names a webhook can carry. */
-    public static final Set<String> EVENTS = Set.of("channel_occupied", "channel_vacated", "member_added",
-        "member_removed", "client_event", "cache_miss");
+    public static final Set<String> EVENTS = Set.of(
+            "channel_occupied", "channel_vacated", "member_added", "member_removed", "client_event", "cache_miss");
 
     public Webhook {
         if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
@@ -22,8 +22,8 @@ public record Webhook(URI url, Set<String> events) {
         events = events == null ? Set.of() : Set.copyOf(events);
         for (String e : events) {
             if (!EVENTS.contains(e)) {
-                throw new IllegalArgumentException("webhooks.events: unknown event '" + e + "' (known: "
-                    + new java.util.TreeSet<>(EVENTS) + ")");
+                throw new IllegalArgumentException(
+                        "webhooks.events: unknown event '" + e + "' (known: " + new java.util.TreeSet<>(EVENTS) + ")");
             }
         }
     }

@@ -1,11 +1,11 @@
 package dev.throng.gateway.auth;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256 with one app's secret, as every Pusher signature uses it: over the UTF-8 bytes of a string, written
@@ -30,7 +30,7 @@ public final class Hmac {
             throw new IllegalArgumentException("an HMAC secret must not be empty");
         }
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
-        newMac();   // fails here, at configuration, if the JDK lacks HmacSHA256
+        newMac(); // fails here, at configuration, if the JDK lacks HmacSHA256
     }
 
     /**

@@ -5,8 +5,7 @@ import dev.throng.gateway.protocol.PusherError;
 
 /** The {@code key:signature} form of subscription and sign-in {@code auth}, checked one way for both. */
 final class KeyedSignature {
-    private KeyedSignature() {
-    }
+    private KeyedSignature() {}
 
     /**
      * Null when {@code auth} is {@code key + ":" + hex(HMAC(stringToSign))} with the app's key; else the error

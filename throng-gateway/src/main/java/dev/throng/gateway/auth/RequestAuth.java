@@ -115,7 +115,7 @@ public final class RequestAuth {
         String sent = params.get("auth_signature");
         if (sent == null || !hmac.verify(stringToSign, sent)) {
             return Verdict.unauthorized("Invalid signature: you should have sent HmacSHA256Hex(" + inspect(stringToSign)
-                + ", your_secret_key), but you sent " + (sent == null ? "nil" : inspect(sent)));
+                    + ", your_secret_key), but you sent " + (sent == null ? "nil" : inspect(sent)));
         }
         return checkBody(params.get("body_md5"), body);
     }
@@ -129,8 +129,11 @@ public final class RequestAuth {
     public static String stringToSign(String method, String path, Map<String, String> params) {
         SortedMap<String, String> sorted = new TreeMap<>();
         params.forEach((k, v) -> sorted.put(k.toLowerCase(Locale.ROOT), v));
-        StringBuilder out = new StringBuilder(128).append(method.toUpperCase(Locale.ROOT)).append('\n').append(path)
-            .append('\n');
+        StringBuilder out = new StringBuilder(128)
+                .append(method.toUpperCase(Locale.ROOT))
+                .append('\n')
+                .append(path)
+                .append('\n');
         boolean first = true;
         for (Map.Entry<String, String> param : sorted.entrySet()) {
             if (param.getKey().equals("auth_signature")) {
@@ -180,7 +183,7 @@ public final class RequestAuth {
             return null;
         }
         return Verdict.unauthorized("Timestamp expired: Given timestamp (" + iso(timestamp) + ") not within "
-            + windowSeconds + "s of server time (" + iso(now) + ")");
+                + windowSeconds + "s of server time (" + iso(now) + ")");
     }
 
     private static Verdict checkBody(String bodyMd5, byte[] body) {
@@ -193,8 +196,8 @@ public final class RequestAuth {
         }
         String actual = empty ? MD5_OF_NOTHING : md5Hex(body);
         if (!actual.equals(bodyMd5)) {
-            return Verdict.unauthorized("Invalid body_md5: the body's MD5 is " + actual + ", but you sent "
-                + inspect(bodyMd5));
+            return Verdict.unauthorized(
+                    "Invalid body_md5: the body's MD5 is " + actual + ", but you sent " + inspect(bodyMd5));
         }
         return Verdict.OK;
     }
@@ -269,8 +272,8 @@ public final class RequestAuth {
                 }
                 key = key.toLowerCase(Locale.ROOT);
                 if (params.putIfAbsent(key, value) != null) {
-                    throw new MalformedQueryException("Malformed query string: parameter " + inspect(key)
-                        + " given twice");
+                    throw new MalformedQueryException(
+                            "Malformed query string: parameter " + inspect(key) + " given twice");
                 }
             }
             start = end + 1;
@@ -314,8 +317,12 @@ public final class RequestAuth {
         }
         bytes.flip();
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes)
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new MalformedQueryException("Malformed query string: not UTF-8 once decoded");
         }

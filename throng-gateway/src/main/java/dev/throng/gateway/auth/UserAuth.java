@@ -1,7 +1,6 @@
 package dev.throng.gateway.auth;
 
 import dev.throng.gateway.protocol.ErrorReply;
-
 import java.util.Objects;
 
 /**

@@ -2,7 +2,6 @@ package dev.throng.gateway.broker;
 
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.metrics.GatewayMetrics;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +104,7 @@ public interface Broker extends AutoCloseable {
     // ---- presence ---------------------------------------------------------------------------------------------
 
     /** A presence channel's member: its user id as the JSON value received, its string form, its info as JSON. */
-    record Member(String idJson, String id, String infoJson) {
-    }
+    record Member(String idJson, String id, String infoJson) {}
 
     /** What {@link #join} did. */
     enum Join {
@@ -122,8 +120,7 @@ public interface Broker extends AutoCloseable {
      * What a join answers: its outcome and, unless {@link Join#FULL}, the channel's members with the joining user
      * among them (one per user, order unspecified).
      */
-    record Joined(Join outcome, List<Member> members) {
-    }
+    record Joined(Join outcome, List<Member> members) {}
 
     /**
      * A connection ({@code socketId}) of {@code member}'s user joins a presence channel of at most {@code maxMembers}
@@ -146,8 +143,7 @@ public interface Broker extends AutoCloseable {
     // ---- cache channels ---------------------------------------------------------------------------------------
 
     /** The last event of a cache channel, and how long it is still kept. */
-    record Cached(String event, String data, Duration ttl) {
-    }
+    record Cached(String event, String data, Duration ttl) {}
 
     /** The channel's last event while it is kept; completes with {@code null} when there is none. */
     CompletionStage<Cached> cached(App app, String channel);

@@ -2,7 +2,6 @@ package dev.throng.gateway.broker;
 
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.metrics.GatewayMetrics;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +35,7 @@ public final class LocalBroker implements Broker {
         final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
         /** Cache writes since expired entries were last swept out. */
         final AtomicInteger cacheWrites = new AtomicInteger();
+
         final AtomicInteger connections = new AtomicInteger();
     }
 
@@ -45,8 +45,7 @@ public final class LocalBroker implements Broker {
         final Map<String, Integer> connections = new HashMap<>();
     }
 
-    private record Entry(String event, String data, long expiresNanos) {
-    }
+    private record Entry(String event, String data, long expiresNanos) {}
 
     private AppState state(App app) {
         return apps.computeIfAbsent(app.id(), id -> new AppState());
@@ -106,8 +105,8 @@ public final class LocalBroker implements Broker {
     public CompletionStage<ChannelInfo> channel(App app, String channel) {
         AppState state = state(app);
         AtomicLong count = state.counts.get(channel);
-        return CompletableFuture.completedFuture(count == null ? ChannelInfo.VACANT
-            : new ChannelInfo(count.get(), users(state, channel)));
+        return CompletableFuture.completedFuture(
+                count == null ? ChannelInfo.VACANT : new ChannelInfo(count.get(), users(state, channel)));
     }
 
     @Override
@@ -250,7 +249,7 @@ public final class LocalBroker implements Broker {
     @Override
     public boolean admit(App app, int max) {
         AtomicInteger connections = state(app).connections;
-        for (;;) {
+        for (; ; ) {
             int now = connections.get();
             if (now >= max) {
                 return false;

@@ -16,25 +16,43 @@ import dev.throng.gateway.app.App;
  * @param publishedNanos when this node accepted it ({@link System#nanoTime()}; for a publication from another node,
  *     when it arrived here): the start of the fan-out latency
  */
-public record Publication(App app, String channel, String event, String data, String excludedSocketId, String userId,
-                          long publishedNanos) {
+public record Publication(
+        App app,
+        String channel,
+        String event,
+        String data,
+        String excludedSocketId,
+        String userId,
+        long publishedNanos) {
 
     /** {@code pusher_internal:member_added} for {@code member}'s first connection, to all but {@code socketId}. */
     public static Publication memberAdded(App app, String channel, Broker.Member member, String socketId) {
-        return new Publication(app, channel, "pusher_internal:member_added", memberAddedData(member), socketId, null,
-            System.nanoTime());
+        return new Publication(
+                app,
+                channel,
+                "pusher_internal:member_added",
+                memberAddedData(member),
+                socketId,
+                null,
+                System.nanoTime());
     }
 
     /** {@code pusher_internal:member_removed} for {@code member}'s last connection. */
     public static Publication memberRemoved(App app, String channel, Broker.Member member) {
-        return new Publication(app, channel, "pusher_internal:member_removed", memberRemovedData(member), null, null,
-            System.nanoTime());
+        return new Publication(
+                app,
+                channel,
+                "pusher_internal:member_removed",
+                memberRemovedData(member),
+                null,
+                null,
+                System.nanoTime());
     }
 
     /** The {@code data} of {@code pusher_internal:member_added}: {@code {"user_id":..,"user_info":..}}. */
     public static String memberAddedData(Broker.Member member) {
         return "{\"user_id\":" + member.idJson()
-            + (member.infoJson() == null ? "" : ",\"user_info\":" + member.infoJson()) + "}";
+                + (member.infoJson() == null ? "" : ",\"user_info\":" + member.infoJson()) + "}";
     }
 
     /** The {@code data} of {@code pusher_internal:member_removed}: {@code {"user_id":..}}. */

@@ -34,9 +34,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +47,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Pusher REST API (pusher.com/docs/channels/library_auth_reference/rest-api; docs/gateway.md): trigger and batch
@@ -84,8 +83,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
      * The last response of a kept-alive connection still waiting for the broker: a later one is written after it
      * (HTTP/1.1 answers in request order). Absent while nothing waits.
      */
-    private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf(ApiHandler.class,
-        "pending");
+    private static final AttributeKey<CompletableFuture<Void>> PENDING =
+            AttributeKey.valueOf(ApiHandler.class, "pending");
 
     private final Apps apps;
     private final Duration cacheTtl;
@@ -99,8 +98,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
      * @param requestTimestampWindow how far a request's {@code auth_timestamp} may be from the clock (GatewayConfig's)
      * @param cacheTtl how long a cache channel keeps its last event (GatewayConfig's)
      */
-    public ApiHandler(Apps apps, Duration requestTimestampWindow, Duration cacheTtl, Hub hub, Broker broker,
-                      GatewayMetrics metrics) {
+    public ApiHandler(
+            Apps apps,
+            Duration requestTimestampWindow,
+            Duration cacheTtl,
+            Hub hub,
+            Broker broker,
+            GatewayMetrics metrics) {
         this.apps = apps;
         this.cacheTtl = cacheTtl;
         this.hub = hub;
@@ -108,8 +112,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.metrics = metrics;
         this.requestAuth = new RequestAuth[apps.size()];
         for (App app : apps.all()) {
-            requestAuth[apps.indexOf(app)] = new RequestAuth(app.key(), new Hmac(app.secret()),
-                requestTimestampWindow);
+            requestAuth[apps.indexOf(app)] = new RequestAuth(app.key(), new Hmac(app.secret()), requestTimestampWindow);
         }
     }
 
@@ -210,11 +213,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return response;
         }
         if (e instanceof BrokerUnavailableException unavailable) {
-            return json(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON.createObjectNode()
-                .put("error", "cluster state unavailable: " + unavailable.getMessage()));
+            return json(
+                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    JSON.createObjectNode().put("error", "cluster state unavailable: " + unavailable.getMessage()));
         }
         LOG.warn("REST {} {} failed", method, uri, e);
-        return json(HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON.createObjectNode().put("error", "internal error"));
+        return json(
+                HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                JSON.createObjectNode().put("error", "internal error"));
     }
 
     private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
@@ -250,9 +256,16 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (path.equals(ApiService.CLUSTER_HEALTH_PATH)) {
             String degraded = broker.degradedReason();
-            return done(degraded == null ? json(HttpResponseStatus.OK, JSON.createObjectNode().put("state", "ok"))
-                : json(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON.createObjectNode().put("state", "degraded")
-                    .put("reason", degraded)));
+            return done(
+                    degraded == null
+                            ? json(
+                                    HttpResponseStatus.OK,
+                                    JSON.createObjectNode().put("state", "ok"))
+                            : json(
+                                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                    JSON.createObjectNode()
+                                            .put("state", "degraded")
+                                            .put("reason", degraded)));
         }
         String[] parts = path.split("/", -1); // "", "apps", id, ...
         if (parts.length < 4 || !parts[1].equals("apps")) {
@@ -263,8 +276,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             throw new ApiError(HttpResponseStatus.NOT_FOUND, "unknown app id: " + parts[2]);
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
-        RequestAuth.Verdict auth = requestAuth[apps.indexOf(app)].verify(request.method().name(), path, query, body,
-            Instant.now());
+        RequestAuth.Verdict auth =
+                requestAuth[apps.indexOf(app)].verify(request.method().name(), path, query, body, Instant.now());
         if (!auth.ok()) {
             throw new ApiError(HttpResponseStatus.valueOf(auth.status()), auth.message());
         }
@@ -292,8 +305,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 return ok(users(app, channel));
             }
         }
-        if (resource.equals("users") && parts.length == 6 && parts[5].equals("terminate_connections")
-            && method.equals(HttpMethod.POST)) {
+        if (resource.equals("users")
+                && parts.length == 6
+                && parts[5].equals("terminate_connections")
+                && method.equals(HttpMethod.POST)) {
             broker.terminateUser(app, decode(parts[4]));
             return done(ok(JSON.createObjectNode()));
         }
@@ -368,8 +383,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (batch.size() > limits.maxEventsPerBatch()) {
             throw bad("at most " + limits.maxEventsPerBatch() + " events per batch, got " + batch.size());
         }
-        record Item(String channel, String name, String data, String socketId, Set<String> info) {
-        }
+        record Item(String channel, String name, String data, String socketId, Set<String> info) {}
         List<Item> items = new ArrayList<>();
         for (JsonNode event : batch) {
             if (!event.isObject()) {
@@ -380,8 +394,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 throw bad("every batch event names one channel (channel)");
             }
             checkChannel(channel.asText(), limits);
-            items.add(new Item(channel.asText(), eventName(event, limits), eventData(event, limits), socketId(event),
-                info(event, TRIGGER_INFO)));
+            items.add(new Item(
+                    channel.asText(),
+                    eventName(event, limits),
+                    eventData(event, limits),
+                    socketId(event),
+                    info(event, TRIGGER_INFO)));
         }
         checkBacklog(app);
         long now = System.nanoTime();
@@ -394,8 +412,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         List<CompletionStage<ObjectNode>> answers = new ArrayList<>();
         for (Item item : items) {
-            answers.add(item.info().isEmpty() ? CompletableFuture.completedFuture(JSON.createObjectNode())
-                : attributes(app, item.channel(), item.info()));
+            answers.add(
+                    item.info().isEmpty()
+                            ? CompletableFuture.completedFuture(JSON.createObjectNode())
+                            : attributes(app, item.channel(), item.info()));
         }
         return all(answers).thenApply(nodes -> {
             ArrayNode results = response.putArray("batch");
@@ -412,10 +432,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private void checkBacklog(App app) {
         if (hub.backlogged()) {
             metrics.restThrottled(app);
-            throw new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, "too many publications waiting to be delivered: "
-                + hub.backlogBytes() + " bytes, the limit is " + hub.maxBacklogBytes()
-                + " (gateway.maxPendingPublicationBytes); retry after " + RETRY_AFTER_SECONDS + " s",
-                RETRY_AFTER_SECONDS);
+            throw new ApiError(
+                    HttpResponseStatus.TOO_MANY_REQUESTS,
+                    "too many publications waiting to be delivered: "
+                            + hub.backlogBytes() + " bytes, the limit is " + hub.maxBacklogBytes()
+                            + " (gateway.maxPendingPublicationBytes); retry after " + RETRY_AFTER_SECONDS + " s",
+                    RETRY_AFTER_SECONDS);
         }
     }
 
@@ -451,8 +473,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         String d = data.asText();
         int bytes = ByteBufUtil.utf8Bytes(d);
         if (bytes > limits.maxEventDataBytes()) {
-            throw new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "event data too large: " + bytes + " bytes, at most " + limits.maxEventDataBytes());
+            throw new ApiError(
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "event data too large: " + bytes + " bytes, at most " + limits.maxEventDataBytes());
         }
         return d;
     }
@@ -517,8 +540,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     /** The values of {@code stages}, in order, once all are complete (failing with the first failure). */
     private static <T> CompletionStage<List<T>> all(List<CompletionStage<T>> stages) {
-        CompletableFuture<?>[] futures = stages.stream().map(CompletionStage::toCompletableFuture)
-            .toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] futures =
+                stages.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(futures).thenApply(v -> {
             List<T> values = new ArrayList<>(stages.size());
             for (CompletionStage<T> stage : stages) {
@@ -533,8 +556,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     /** {@code GET /apps/{id}/channels}: occupied channels, optionally by prefix, with user counts of presence ones. */
     private CompletionStage<ObjectNode> channels(App app, String prefix, String infoParameter) {
         String p = prefix == null ? "" : prefix;
-        Set<String> info = infoParameter == null ? Set.of()
-            : attributesOf(infoParameter, Set.of("user_count", "subscription_count"));
+        Set<String> info = infoParameter == null
+                ? Set.of()
+                : attributesOf(infoParameter, Set.of("user_count", "subscription_count"));
         if (info.contains("user_count") && !p.startsWith("presence-")) {
             throw bad("user_count needs filter_by_prefix=presence-");
         }
@@ -561,16 +585,17 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private CompletionStage<ObjectNode> channel(App app, String channel, String infoParameter) {
         checkChannel(channel, app.limits());
         ChannelType type = ChannelType.of(channel);
-        Set<String> info = infoParameter == null ? Set.of()
-            : attributesOf(infoParameter, Set.of("user_count", "subscription_count", "cache"));
+        Set<String> info = infoParameter == null
+                ? Set.of()
+                : attributesOf(infoParameter, Set.of("user_count", "subscription_count", "cache"));
         if (info.contains("user_count") && !type.isPresence()) {
             throw bad("user_count is for presence channels only");
         }
         if (info.contains("cache") && !type.isCache()) {
             throw bad("cache is for cache channels only");
         }
-        CompletionStage<Broker.Cached> cache = info.contains("cache") ? broker.cached(app, channel)
-            : CompletableFuture.completedFuture(null);
+        CompletionStage<Broker.Cached> cache =
+                info.contains("cache") ? broker.cached(app, channel) : CompletableFuture.completedFuture(null);
         return broker.channel(app, channel).thenCombine(cache, (counts, cached) -> {
             ObjectNode response = JSON.createObjectNode().put("occupied", counts.subscriptionCount() > 0);
             if (info.contains("user_count")) {
@@ -583,7 +608,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 if (cached == null) {
                     response.putNull("cache");
                 } else {
-                    response.putObject("cache").put("data", cached.data()).put("ttl", cached.ttl().toSeconds());
+                    response.putObject("cache")
+                            .put("data", cached.data())
+                            .put("ttl", cached.ttl().toSeconds());
                 }
             }
             return response;
@@ -656,8 +683,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, byte[] body, String type) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-            Unpooled.wrappedBuffer(body));
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
         HttpUtil.setContentLength(response, body.length);
         return response;

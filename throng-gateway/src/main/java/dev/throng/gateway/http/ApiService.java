@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
-
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,16 +36,20 @@ public final class ApiService implements HttpService {
     @Override
     public boolean serves(HttpRequest request) {
         String uri = request.uri();
-        return uri.startsWith("/apps/") || uri.equals("/metrics") || uri.startsWith("/metrics?")
-            || uri.equals(CLUSTER_HEALTH_PATH) || uri.startsWith(CLUSTER_HEALTH_PATH + "?");
+        return uri.startsWith("/apps/")
+                || uri.equals("/metrics")
+                || uri.startsWith("/metrics?")
+                || uri.equals(CLUSTER_HEALTH_PATH)
+                || uri.startsWith(CLUSTER_HEALTH_PATH + "?");
     }
 
     @Override
     public void initChannel(Channel channel) {
-        channel.pipeline().addLast(
-            new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
-            new HttpServerCodec(),
-            new HttpObjectAggregator(maxBody),
-            handler);
+        channel.pipeline()
+                .addLast(
+                        new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
+                        new HttpServerCodec(),
+                        new HttpObjectAggregator(maxBody),
+                        handler);
     }
 }

@@ -6,7 +6,6 @@ import dev.throng.gateway.auth.ChannelAuth;
 import dev.throng.gateway.auth.Hmac;
 import dev.throng.gateway.auth.UserAuth;
 import dev.throng.gateway.protocol.ClientMessageParser;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,9 +19,11 @@ final class AppHub {
     final App app;
     /** The app's position among the configured apps: the index of its channel maps in each {@link Shard}. */
     final int index;
+
     final ConcurrentHashMap<String, ChannelGroup> groups = new ConcurrentHashMap<>();
     /** Signed-in user id → its connections on this node. */
     final ConcurrentHashMap<String, Set<WebSocketConnection>> users = new ConcurrentHashMap<>();
+
     final LongAdder connections = new LongAdder();
     final LongAdder subscriptions = new LongAdder();
     final ClientMessageParser parser;

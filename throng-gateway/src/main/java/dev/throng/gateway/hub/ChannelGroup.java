@@ -11,6 +11,7 @@ package dev.throng.gateway.hub;
 final class ChannelGroup {
     /** Bit i: loop i has subscribers (loops beyond 64 share bit 63, which then means "all loops from 63 on"). */
     long loops;
+
     int subscribers;
     boolean removed;
 

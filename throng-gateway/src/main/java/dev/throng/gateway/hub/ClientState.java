@@ -1,7 +1,6 @@
 package dev.throng.gateway.hub;
 
 import dev.throng.gateway.broker.Broker;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,17 +17,20 @@ final class ClientState {
     final long seq;
     /** Null, one {@link LocalChannel}, or a {@code LocalChannel[]} with no nulls. */
     private Object channels;
+
     Extras extras;
 
     /** What a connection needs only after signing in, joining presence channels or sending client events. */
     static final class Extras {
         /** The signed-in user's id, and the {@code user_data} it signed in with (exact string). */
         String userId;
+
         String userData;
         /** Presence channel → the member this connection joined it as. */
         Map<String, Broker.Member> presence;
         /** Client events: the current one-second window and how many were sent in it. */
         long rateWindowNanos;
+
         int rateCount;
     }
 
@@ -106,7 +108,8 @@ final class ClientState {
     /** Every subscription, in the order made (a copy: the caller may unsubscribe while iterating). */
     LocalChannel[] channels() {
         Object c = channels;
-        return c == null ? new LocalChannel[0] : c instanceof LocalChannel one ? new LocalChannel[] {one}
-            : ((LocalChannel[]) c).clone();
+        return c == null
+                ? new LocalChannel[0]
+                : c instanceof LocalChannel one ? new LocalChannel[] {one} : ((LocalChannel[]) c).clone();
     }
 }

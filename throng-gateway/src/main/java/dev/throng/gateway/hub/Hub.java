@@ -12,7 +12,6 @@ import dev.throng.gateway.metrics.GatewayMetrics;
 import dev.throng.gateway.protocol.PusherError;
 import dev.throng.gateway.protocol.ServerFrames;
 import dev.throng.gateway.webhook.Webhooks;
-
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -52,9 +51,11 @@ public final class Hub implements Broker.Node {
     private final Webhooks webhooks;
     /** The socket ids of this node are {@code prefix.n}: a random prefix per process, so nodes do not collide. */
     private final String socketPrefix;
+
     private final AtomicLong sockets = new AtomicLong();
     /** Bytes of frames waiting in the inboxes, each once per loop it waits on: added here, taken off by a drain. */
     private final AtomicLong backlog = new AtomicLong();
+
     private final long maxBacklogBytes;
     /**
      * The inboxes of the loops that have had subscribers, at their {@link IoLoop#index()}: learned from the
@@ -103,8 +104,10 @@ public final class Hub implements Broker.Node {
 
     /** The number of this node's socket id {@code socketId}, or -1 when it is another node's (or malformed). */
     long seqOf(String socketId) {
-        if (socketId == null || !socketId.startsWith(socketPrefix) || socketId.length() <= socketPrefix.length() + 1
-            || socketId.charAt(socketPrefix.length()) != '.') {
+        if (socketId == null
+                || !socketId.startsWith(socketPrefix)
+                || socketId.length() <= socketPrefix.length() + 1
+                || socketId.charAt(socketPrefix.length()) != '.') {
             return -1;
         }
         try {
@@ -181,7 +184,7 @@ public final class Hub implements Broker.Node {
     private void joinGroup(AppHub app, String channel, IoLoop loop) {
         know(loop);
         int loopIndex = loop.index();
-        for (;;) {
+        for (; ; ) {
             ChannelGroup g = app.groups.computeIfAbsent(channel, c -> new ChannelGroup());
             synchronized (g) {
                 if (g.removed) {
@@ -249,8 +252,8 @@ public final class Hub implements Broker.Node {
         if (g == null) {
             return; // nobody here
         }
-        PreparedMessage message = PreparedMessage.text(
-            ServerFrames.channelEvent(p.event(), p.channel(), p.data(), p.userId()));
+        PreparedMessage message =
+                PreparedMessage.text(ServerFrames.channelEvent(p.event(), p.channel(), p.data(), p.userId()));
         long excluded = seqOf(p.excludedSocketId());
         long bytes = message.frame().readableBytes();
         try {
@@ -301,7 +304,11 @@ public final class Hub implements Broker.Node {
 
     /** A loop finished delivering {@code d}: to {@code count} subscribers. */
     void delivered(Inbox.Delivery d, int count) {
-        metrics.delivered(d.app().app, count, d.message().frame().readableBytes(), d.publication().publishedNanos());
+        metrics.delivered(
+                d.app().app,
+                count,
+                d.message().frame().readableBytes(),
+                d.publication().publishedNanos());
     }
 
     /**

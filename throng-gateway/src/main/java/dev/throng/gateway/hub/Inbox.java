@@ -5,7 +5,6 @@ import dev.throng.core.PreparedMessage;
 import dev.throng.core.WebSocketConnection;
 import dev.throng.gateway.broker.Publication;
 import io.netty.util.internal.PlatformDependent;
-
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,8 +30,7 @@ final class Inbox {
     static final int MAX_PER_DRAIN = 256;
 
     /** One publication for this loop: its frame (retained for the loop), and the socket skipped (-1: none). */
-    record Delivery(AppHub app, Publication publication, PreparedMessage message, long excluded) {
-    }
+    record Delivery(AppHub app, Publication publication, PreparedMessage message, long excluded) {}
 
     private final Hub hub;
     private final IoLoop loop;

@@ -1,7 +1,6 @@
 package dev.throng.gateway.hub;
 
 import dev.throng.core.WebSocketConnection;
-
 import java.util.Arrays;
 
 /**
@@ -27,9 +26,11 @@ final class LocalChannel {
     private int size;
     /** Subscriptions waiting for the broker (usually none; a few for milliseconds). */
     private WebSocketConnection[] pending = NONE;
+
     private int pendingSize;
     /** Deliveries in progress on this channel (nested only if a delivery triggers another). */
     private int iterating;
+
     private boolean holes;
 
     LocalChannel(AppHub app, String name) {
@@ -87,7 +88,11 @@ final class LocalChannel {
     }
 
     /** What {@link #remove} found. */
-    enum Removed { NONE, PENDING, SUBSCRIBED }
+    enum Removed {
+        NONE,
+        PENDING,
+        SUBSCRIBED
+    }
 
     /**
      * Removes {@code connection}, subscribed or pending; says which it was. O(subscribers): unsubscribing is rarer than

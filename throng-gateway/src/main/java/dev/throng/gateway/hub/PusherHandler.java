@@ -22,7 +22,6 @@ import dev.throng.gateway.protocol.ServerFrames;
 import dev.throng.gateway.webhook.Webhooks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +47,7 @@ public final class PusherHandler implements WebSocketHandler {
     private static final String PATH_PREFIX = "/app/";
     /** The answer to {@code pusher:ping}, encoded once for every connection (never released). */
     private static final PreparedMessage PONG = PreparedMessage.text(ServerFrames.pong());
+
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     /** Pusher's watchlist limit: the first 100 user ids are watched, and the client is told (4302). */
     private static final int MAX_WATCHLIST = 100;
@@ -60,12 +60,11 @@ public final class PusherHandler implements WebSocketHandler {
     private final int activityTimeoutSeconds;
 
     /** What a connection that is accepted only to be told why it cannot stay carries until it is opened. */
-    record Rejection(PusherError error) {
-    }
+    record Rejection(PusherError error) {}
 
     /** @param activityTimeout what {@code pusher:connection_established} tells clients (GatewayConfig's) */
-    public PusherHandler(Hub hub, Broker broker, Apps apps, Duration activityTimeout, Webhooks webhooks,
-                         GatewayMetrics metrics) {
+    public PusherHandler(
+            Hub hub, Broker broker, Apps apps, Duration activityTimeout, Webhooks webhooks, GatewayMetrics metrics) {
         this.hub = hub;
         this.broker = broker;
         this.apps = apps;
@@ -245,8 +244,8 @@ public final class PusherHandler implements WebSocketHandler {
                 return;
             }
         } else if (type.requiresSignature()) {
-            ErrorReply refused = state.app.channelAuth.verify(hub.socketId(state.seq), channel, m.auth(),
-                m.channelData());
+            ErrorReply refused =
+                    state.app.channelAuth.verify(hub.socketId(state.seq), channel, m.auth(), m.channelData());
             if (refused != null) {
                 metrics.authFailed(app);
                 error(connection, refused);
@@ -269,19 +268,21 @@ public final class PusherHandler implements WebSocketHandler {
         if (member != null) {
             Broker.Member joining = member;
             String socketId = hub.socketId(state.seq);
-            CompletionStage<Broker.Joined> join = ready.thenCompose(v -> broker.join(app, channel, joining, socketId,
-                limits.maxPresenceMembers()));
+            CompletionStage<Broker.Joined> join =
+                    ready.thenCompose(v -> broker.join(app, channel, joining, socketId, limits.maxPresenceMembers()));
             // presence-cache-: the cache is read after the join, before the subscription is confirmed (as for cache-)
             CompletionStage<Joining> answer = type.isCache()
-                ? join.thenCompose(joined -> joined.outcome() == Broker.Join.FULL
-                    ? CompletableFuture.completedFuture(new Joining(joined, true, null, null))
-                    : broker.cached(app, channel).handle((cached, f) -> new Joining(joined, true, cached, f)))
-                : join.thenApply(joined -> new Joining(joined, false, null, null));
-            Stages.onLoop(loop, answer, (joinAnswer, failure) -> joined(connection, state, lc, joining, joinAnswer,
-                failure));
+                    ? join.thenCompose(joined -> joined.outcome() == Broker.Join.FULL
+                            ? CompletableFuture.completedFuture(new Joining(joined, true, null, null))
+                            : broker.cached(app, channel).handle((cached, f) -> new Joining(joined, true, cached, f)))
+                    : join.thenApply(joined -> new Joining(joined, false, null, null));
+            Stages.onLoop(
+                    loop, answer, (joinAnswer, failure) -> joined(connection, state, lc, joining, joinAnswer, failure));
         } else if (type.isCache()) {
-            Stages.onLoop(loop, ready.thenCompose(v -> broker.cached(app, channel)),
-                (cached, failure) -> cacheAnswered(connection, state, lc, cached, failure));
+            Stages.onLoop(
+                    loop,
+                    ready.thenCompose(v -> broker.cached(app, channel)),
+                    (cached, failure) -> cacheAnswered(connection, state, lc, cached, failure));
         } else if (!lc.isPending(connection)) {
             succeeded(connection, type, app, channel); // the usual path: no answer to wait for
         } else {
@@ -304,12 +305,16 @@ public final class PusherHandler implements WebSocketHandler {
     }
 
     /** A presence join's answer: the join, and for {@code presence-cache-} channels the cache lookup's. */
-    private record Joining(Broker.Joined joined, boolean cache, Broker.Cached cached, Throwable cacheFailure) {
-    }
+    private record Joining(Broker.Joined joined, boolean cache, Broker.Cached cached, Throwable cacheFailure) {}
 
     /** A presence join answered, on the connection's loop. */
-    private void joined(WebSocketConnection connection, ClientState state, LocalChannel lc, Broker.Member member,
-                        Joining answer, Throwable failure) {
+    private void joined(
+            WebSocketConnection connection,
+            ClientState state,
+            LocalChannel lc,
+            Broker.Member member,
+            Joining answer,
+            Throwable failure) {
         App app = state.app.app;
         String channel = lc.name;
         boolean wanted = lc.isPending(connection); // not unsubscribed or closed meanwhile
@@ -320,7 +325,11 @@ public final class PusherHandler implements WebSocketHandler {
                 if (failure != null) {
                     error(connection, PusherError.PRESENCE_UNAVAILABLE, channel);
                 } else {
-                    error(connection, PusherError.PRESENCE_FULL, channel, app.limits().maxPresenceMembers());
+                    error(
+                            connection,
+                            PusherError.PRESENCE_FULL,
+                            channel,
+                            app.limits().maxPresenceMembers());
                 }
             }
             return;
@@ -339,8 +348,12 @@ public final class PusherHandler implements WebSocketHandler {
     }
 
     /** A cache channel's lookup answered, on the connection's loop: subscribed, then its last event or a miss. */
-    private void cacheAnswered(WebSocketConnection connection, ClientState state, LocalChannel lc,
-                               Broker.Cached cached, Throwable failure) {
+    private void cacheAnswered(
+            WebSocketConnection connection,
+            ClientState state,
+            LocalChannel lc,
+            Broker.Cached cached,
+            Throwable failure) {
         if (!hub.confirm(connection, lc)) {
             return; // left meanwhile
         }
@@ -349,8 +362,8 @@ public final class PusherHandler implements WebSocketHandler {
         replay(connection, app, lc.name, cached, failure);
     }
 
-    private void replay(WebSocketConnection connection, App app, String channel, Broker.Cached cached,
-                        Throwable failure) {
+    private void replay(
+            WebSocketConnection connection, App app, String channel, Broker.Cached cached, Throwable failure) {
         if (failure != null) {
             return; // the cluster's cache cannot be read now: neither the event nor a miss can be told
         }
@@ -367,8 +380,8 @@ public final class PusherHandler implements WebSocketHandler {
      * auth carried none (pusher-js then signs {@code socket_id:channel} only). Null, after telling the client, when
      * neither names a valid user.
      */
-    private Broker.Member presenceMember(WebSocketConnection connection, ClientState state, String channelData,
-                                         AppLimits limits) {
+    private Broker.Member presenceMember(
+            WebSocketConnection connection, ClientState state, String channelData, AppLimits limits) {
         MemberData data;
         if (channelData != null) {
             data = MemberData.ofChannelData(channelData);
@@ -388,8 +401,7 @@ public final class PusherHandler implements WebSocketHandler {
             error(connection, PusherError.USER_ID_TOO_LONG, limits.maxUserIdLength());
             return null;
         }
-        if (data.infoJson() != null
-            && ByteBufUtil.utf8Bytes(data.infoJson()) > limits.maxUserInfoBytes()) {
+        if (data.infoJson() != null && ByteBufUtil.utf8Bytes(data.infoJson()) > limits.maxUserInfoBytes()) {
             error(connection, PusherError.USER_INFO_TOO_LARGE, limits.maxUserInfoBytes());
             return null;
         }
@@ -451,7 +463,7 @@ public final class PusherHandler implements WebSocketHandler {
             return;
         }
         if (m.event().length() > limits.maxEventNameLength()
-            || ByteBufUtil.utf8Bytes(m.data()) > limits.maxEventDataBytes()) {
+                || ByteBufUtil.utf8Bytes(m.data()) > limits.maxEventDataBytes()) {
             error(connection, PusherError.CLIENT_EVENT_TOO_LARGE, limits.maxEventDataBytes());
             return;
         }

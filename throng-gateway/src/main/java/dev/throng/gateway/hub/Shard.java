@@ -1,7 +1,6 @@
 package dev.throng.gateway.hub;
 
 import dev.throng.core.IoLoop;
-
 import java.util.HashMap;
 
 /**

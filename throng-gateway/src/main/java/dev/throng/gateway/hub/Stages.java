@@ -1,14 +1,13 @@
 package dev.throng.gateway.hub;
 
 import dev.throng.core.IoLoop;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's answers, taken back to the event loop that asked. A stage that is already complete (the local
@@ -18,8 +17,7 @@ import java.util.function.BiConsumer;
 final class Stages {
     private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
 
-    private Stages() {
-    }
+    private Stages() {}
 
     /** Whether {@code stage} has completed normally (without allocating: the brokers' stages are futures). */
     static boolean isDone(CompletionStage<?> stage) {

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -64,33 +63,61 @@ public final class GatewayMetrics {
         for (App app : apps.all()) {
             int i = apps.indexOf(app);
             String id = app.id();
-            published[i] = Counter.builder("throng_events_published").tag("app", id)
-                .description("Events accepted for publication (REST, client events, presence changes)").register(registry);
-            deliveries[i] = Counter.builder("throng_deliveries").tag("app", id)
-                .description("Event frames written to subscribers").register(registry);
-            bytesOut[i] = Counter.builder("throng_delivered_bytes").tag("app", id)
-                .description("Bytes of event frames written to subscribers").register(registry);
-            slowConsumers[i] = Counter.builder("throng_slow_consumer_closes").tag("app", id)
-                .description("Subscribers closed because they did not read fast enough").register(registry);
-            rateLimited[i] = Counter.builder("throng_client_event_rate_limited").tag("app", id)
-                .description("Client events refused by the per-connection rate limit").register(registry);
-            clientEvents[i] = Counter.builder("throng_client_events").tag("app", id)
-                .description("Client events accepted").register(registry);
-            authFailures[i] = Counter.builder("throng_auth_failures").tag("app", id)
-                .description("Subscriptions and sign-ins refused for a bad signature").register(registry);
-            restThrottled[i] = Counter.builder("throng_rest_throttled").tag("app", id)
-                .description("REST events and batch_events requests answered 429: the publication backlog was at its "
-                    + "limit").register(registry);
-            fanoutLatency[i] = Timer.builder("throng_fanout_latency").tag("app", id)
-                .description("From a publication's acceptance to its frame written to a loop's subscribers")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+            published[i] = Counter.builder("throng_events_published")
+                    .tag("app", id)
+                    .description("Events accepted for publication (REST, client events, presence changes)")
+                    .register(registry);
+            deliveries[i] = Counter.builder("throng_deliveries")
+                    .tag("app", id)
+                    .description("Event frames written to subscribers")
+                    .register(registry);
+            bytesOut[i] = Counter.builder("throng_delivered_bytes")
+                    .tag("app", id)
+                    .description("Bytes of event frames written to subscribers")
+                    .register(registry);
+            slowConsumers[i] = Counter.builder("throng_slow_consumer_closes")
+                    .tag("app", id)
+                    .description("Subscribers closed because they did not read fast enough")
+                    .register(registry);
+            rateLimited[i] = Counter.builder("throng_client_event_rate_limited")
+                    .tag("app", id)
+                    .description("Client events refused by the per-connection rate limit")
+                    .register(registry);
+            clientEvents[i] = Counter.builder("throng_client_events")
+                    .tag("app", id)
+                    .description("Client events accepted")
+                    .register(registry);
+            authFailures[i] = Counter.builder("throng_auth_failures")
+                    .tag("app", id)
+                    .description("Subscriptions and sign-ins refused for a bad signature")
+                    .register(registry);
+            restThrottled[i] = Counter.builder("throng_rest_throttled")
+                    .tag("app", id)
+                    .description(
+                            "REST events and batch_events requests answered 429: the publication backlog was at its "
+                                    + "limit")
+                    .register(registry);
+            fanoutLatency[i] = Timer.builder("throng_fanout_latency")
+                    .tag("app", id)
+                    .description("From a publication's acceptance to its frame written to a loop's subscribers")
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry);
         }
         for (PusherError e : PusherError.values()) {
-            refusals.put(e, Counter.builder("throng_connections_refused").tag("reason", e.name())
-                .description("Connections told to go away at the handshake, by reason").register(registry));
-            errors.put(e, Counter.builder("throng_errors_sent").tag("error", e.name())
-                .description("pusher:error messages sent, by error").register(registry));
+            refusals.put(
+                    e,
+                    Counter.builder("throng_connections_refused")
+                            .tag("reason", e.name())
+                            .description("Connections told to go away at the handshake, by reason")
+                            .register(registry));
+            errors.put(
+                    e,
+                    Counter.builder("throng_errors_sent")
+                            .tag("error", e.name())
+                            .description("pusher:error messages sent, by error")
+                            .register(registry));
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -98,30 +125,44 @@ public final class GatewayMetrics {
     }
 
     /** Gauges read from the running parts when scraped. */
-    public void gauges(ThrongServer server, ToDoubleFunction<App> connections, ToDoubleFunction<App> subscriptions,
-                       ToDoubleFunction<App> channels) {
+    public void gauges(
+            ThrongServer server,
+            ToDoubleFunction<App> connections,
+            ToDoubleFunction<App> subscriptions,
+            ToDoubleFunction<App> channels) {
         for (App app : apps.all()) {
-            Gauge.builder("throng_connections", app, connections).tag("app", app.id())
-                .description("Open Pusher connections on this node").register(registry);
-            Gauge.builder("throng_subscriptions", app, subscriptions).tag("app", app.id())
-                .description("Channel subscriptions on this node").register(registry);
-            Gauge.builder("throng_channels", app, channels).tag("app", app.id())
-                .description("Channels with subscribers on this node").register(registry);
+            Gauge.builder("throng_connections", app, connections)
+                    .tag("app", app.id())
+                    .description("Open Pusher connections on this node")
+                    .register(registry);
+            Gauge.builder("throng_subscriptions", app, subscriptions)
+                    .tag("app", app.id())
+                    .description("Channel subscriptions on this node")
+                    .register(registry);
+            Gauge.builder("throng_channels", app, channels)
+                    .tag("app", app.id())
+                    .description("Channels with subscribers on this node")
+                    .register(registry);
         }
         engine(server, "throng_engine_open_connections", ServerStats::openConnections, "WebSocket connections open");
         engine(server, "throng_engine_memory_in_flight_bytes", ServerStats::memoryInFlight, "Bytes in flight");
         engine(server, "throng_engine_memory_budget_bytes", ServerStats::memoryBudget, "The memory budget");
         engine(server, "throng_engine_memory_refused", ServerStats::memoryRefused, "Messages refused for memory");
         engine(server, "throng_engine_read_pauses", ServerStats::readPauses, "Times a connection stopped being read");
-        engine(server, "throng_engine_connection_failures", ServerStats::connectionFailures,
-            "Connections closed by an unexpected failure");
+        engine(
+                server,
+                "throng_engine_connection_failures",
+                ServerStats::connectionFailures,
+                "Connections closed by an unexpected failure");
         engine(server, "throng_engine_dead_peers", ServerStats::deadPeers, "Peers closed for silence");
         engine(server, "throng_engine_bytes_in", ServerStats::bytesIn, "Bytes read from WebSocket connections");
         engine(server, "throng_engine_bytes_out", ServerStats::bytesOut, "Bytes written to WebSocket connections");
     }
 
     private void engine(ThrongServer server, String name, ToDoubleFunction<ServerStats> value, String description) {
-        Gauge.builder(name, server, s -> value.applyAsDouble(s.stats())).description(description).register(registry);
+        Gauge.builder(name, server, s -> value.applyAsDouble(s.stats()))
+                .description(description)
+                .register(registry);
     }
 
     /**
@@ -134,9 +175,10 @@ public final class GatewayMetrics {
     /** {@code throng_broker_degraded}: 1 while the broker cannot reach the cluster's shared state (read when scraped). */
     public void broker(Supplier<String> degradedReason) {
         Gauge.builder("throng_broker_degraded", degradedReason, r -> r.get() == null ? 0 : 1)
-            .strongReference(true) // a method reference nobody else holds (gauges keep their object weakly)
-            .description("1 while the broker cannot reach the cluster's shared state: this node serves its own "
-                + "connections only").register(registry);
+                .strongReference(true) // a method reference nobody else holds (gauges keep their object weakly)
+                .description("1 while the broker cannot reach the cluster's shared state: this node serves its own "
+                        + "connections only")
+                .register(registry);
     }
 
     /**
@@ -145,34 +187,42 @@ public final class GatewayMetrics {
      */
     public void backlog(LongSupplier bytes, long limit) {
         Gauge.builder("throng_publication_backlog_bytes", bytes, LongSupplier::getAsLong)
-            .strongReference(true) // a method reference nobody else holds (gauges keep their object weakly)
-            .description("Bytes of publications waiting for the event loops to write them, once per loop")
-            .register(registry);
+                .strongReference(true) // a method reference nobody else holds (gauges keep their object weakly)
+                .description("Bytes of publications waiting for the event loops to write them, once per loop")
+                .register(registry);
         Gauge.builder("throng_publication_backlog_limit_bytes", () -> limit)
-            .description("The backlog at which REST events and batch_events are answered 429").register(registry);
+                .description("The backlog at which REST events and batch_events are answered 429")
+                .register(registry);
     }
 
     /** The webhook sender's counters, read from {@code stats} when scraped. */
     public void webhooks(Supplier<WebhookStats> stats) {
         webhook("queued", "Webhook events accepted", stats, WebhookStats::eventsQueued);
-        webhook("waiting", "Webhook events accepted and not yet delivered or given up", stats,
-            WebhookStats::eventsWaiting);
+        webhook(
+                "waiting",
+                "Webhook events accepted and not yet delivered or given up",
+                stats,
+                WebhookStats::eventsWaiting);
         webhook("suppressed", "Webhook events cancelled by the vacancy delay", stats, WebhookStats::eventsSuppressed);
-        webhook("dropped", "Webhook events dropped (queue full, failing endpoint's share, unsent at close)", stats,
-            WebhookStats::eventsDropped);
+        webhook(
+                "dropped",
+                "Webhook events dropped (queue full, failing endpoint's share, unsent at close)",
+                stats,
+                WebhookStats::eventsDropped);
         webhook("requests_sent", "Webhook HTTP attempts", stats, WebhookStats::requestsSent);
         webhook("requests_retried", "Webhook HTTP attempts that were retries", stats, WebhookStats::requestsRetried);
         webhook("requests_delivered", "Webhook requests answered 2xx", stats, WebhookStats::requestsDelivered);
         webhook("requests_failed", "Webhook requests given up", stats, WebhookStats::requestsFailed);
     }
 
-    private void webhook(String name, String description, Supplier<WebhookStats> stats,
-                         ToDoubleFunction<WebhookStats> value) {
+    private void webhook(
+            String name, String description, Supplier<WebhookStats> stats, ToDoubleFunction<WebhookStats> value) {
         // Strongly: the supplier is a method reference nobody else holds, and gauges keep their object weakly (a
         // collection would turn them NaN).
-        Gauge.builder("throng_webhook_" + name, stats, s -> value.applyAsDouble(s.get())).strongReference(true)
-            .description(description)
-            .register(registry);
+        Gauge.builder("throng_webhook_" + name, stats, s -> value.applyAsDouble(s.get()))
+                .strongReference(true)
+                .description(description)
+                .register(registry);
     }
 
     public void published(App app) {

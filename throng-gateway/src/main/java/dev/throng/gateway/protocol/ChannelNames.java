@@ -9,6 +9,7 @@ package dev.throng.gateway.protocol;
 public final class ChannelNames {
     /** Pusher's documented limit (the SDKs allow 200, Soketi too; the apps' {@code maxChannelNameLength}). */
     public static final int DEFAULT_MAX_LENGTH = 164;
+
     private static final String SERVER_TO_USER = ChannelType.SERVER_TO_USER.prefix();
     /** The allowed characters, indexed by ASCII code. */
     private static final boolean[] ALLOWED = new boolean[128];
@@ -26,8 +27,7 @@ public final class ChannelNames {
         }
     }
 
-    private ChannelNames() {
-    }
+    private ChannelNames() {}
 
     /** {@link #isValid(String, int)} with Pusher's 164. */
     public static boolean isValid(String name) {
@@ -43,8 +43,9 @@ public final class ChannelNames {
             return false;
         }
         if (name.charAt(0) == '#') {
-            return name.length() > SERVER_TO_USER.length() && name.startsWith(SERVER_TO_USER)
-                && allAllowed(name, SERVER_TO_USER.length());
+            return name.length() > SERVER_TO_USER.length()
+                    && name.startsWith(SERVER_TO_USER)
+                    && allAllowed(name, SERVER_TO_USER.length());
         }
         return allAllowed(name, 0);
     }
@@ -53,8 +54,10 @@ public final class ChannelNames {
      * The user id of a valid {@code #server-to-user-{id}} name, or null for any other name.
      */
     public static String serverToUserId(String name) {
-        if (name == null || name.length() <= SERVER_TO_USER.length() || !name.startsWith(SERVER_TO_USER)
-            || !allAllowed(name, SERVER_TO_USER.length())) {
+        if (name == null
+                || name.length() <= SERVER_TO_USER.length()
+                || !name.startsWith(SERVER_TO_USER)
+                || !allAllowed(name, SERVER_TO_USER.length())) {
             return null;
         }
         return name.substring(SERVER_TO_USER.length());

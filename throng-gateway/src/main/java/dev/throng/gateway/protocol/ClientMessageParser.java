@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.throng.gateway.app.AppLimits;
-
 import java.io.IOException;
 
 /**
@@ -45,6 +44,7 @@ import java.io.IOException;
 public final class ClientMessageParser {
     /** The top-level object is depth 1; a {@code data} object is depth 2. */
     private static final int FRAME_DEPTH = 1;
+
     private static final int DATA_DEPTH = 2;
     /** Jackson's own messages can quote input; an error message carries at most this much of them. */
     private static final int MAX_DETAIL = 120;
@@ -67,20 +67,22 @@ public final class ClientMessageParser {
 
         public Limits {
             if (maxDepth < DATA_DEPTH) {
-                throw new IllegalArgumentException("maxDepth must be at least 2 (a frame and its data), got "
-                    + maxDepth);
+                throw new IllegalArgumentException(
+                        "maxDepth must be at least 2 (a frame and its data), got " + maxDepth);
             }
             if (maxNameLength < 1 || maxAuthLength < 1 || maxDataLength < 2) {
-                throw new IllegalArgumentException("limits must be positive: " + maxNameLength + ", " + maxAuthLength
-                    + ", " + maxDataLength);
+                throw new IllegalArgumentException(
+                        "limits must be positive: " + maxNameLength + ", " + maxAuthLength + ", " + maxDataLength);
             }
         }
 
         /** The defaults, widened where an app allows longer names or larger event data. */
         public static Limits of(AppLimits app) {
-            return new Limits(DEFAULTS.maxDepth,
-                Math.max(DEFAULTS.maxNameLength, Math.max(app.maxEventNameLength(), app.maxChannelNameLength())),
-                DEFAULTS.maxAuthLength, Math.max(DEFAULTS.maxDataLength, app.maxEventDataBytes()));
+            return new Limits(
+                    DEFAULTS.maxDepth,
+                    Math.max(DEFAULTS.maxNameLength, Math.max(app.maxEventNameLength(), app.maxChannelNameLength())),
+                    DEFAULTS.maxAuthLength,
+                    Math.max(DEFAULTS.maxDataLength, app.maxEventDataBytes()));
         }
     }
 
@@ -94,12 +96,15 @@ public final class ClientMessageParser {
     public ClientMessageParser(Limits limits) {
         this.limits = limits;
         this.json = JsonFactory.builder()
-            // No shared symbol table of client-chosen names (see the class comment).
-            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-            // A backstop only: this parser refuses depth maxDepth + 1 itself, with its own error, before Jackson would.
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth() + 1).build())
-            .build();
+                // No shared symbol table of client-chosen names (see the class comment).
+                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                // A backstop only: this parser refuses depth maxDepth + 1 itself, with its own error, before Jackson
+                // would.
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxDepth() + 1)
+                        .build())
+                .build();
     }
 
     public Limits limits() {
@@ -147,8 +152,9 @@ public final class ClientMessageParser {
                         throw refuse(PusherError.INVALID_MESSAGE, "channel given twice");
                     }
                     seenChannel = true;
-                    channel = token == JsonToken.VALUE_NULL ? null
-                        : string(parser, token, "channel", limits.maxNameLength());
+                    channel = token == JsonToken.VALUE_NULL
+                            ? null
+                            : string(parser, token, "channel", limits.maxNameLength());
                 }
                 case "data" -> {
                     if (seenData) {
@@ -184,8 +190,8 @@ public final class ClientMessageParser {
                 return ClientMessage.Pong.INSTANCE;
             case "pusher:subscribe": {
                 DataFields fields = dataFields(event, seenData, data, dataIsString, dataIsObject);
-                return new ClientMessage.Subscribe(required(fields.channel, "channel"), fields.auth,
-                    fields.channelData);
+                return new ClientMessage.Subscribe(
+                        required(fields.channel, "channel"), fields.auth, fields.channelData);
             }
             case "pusher:unsubscribe": {
                 DataFields fields = dataFields(event, seenData, data, dataIsString, dataIsObject);
@@ -193,8 +199,7 @@ public final class ClientMessageParser {
             }
             case "pusher:signin": {
                 DataFields fields = dataFields(event, seenData, data, dataIsString, dataIsObject);
-                return new ClientMessage.Signin(required(fields.auth, "auth"), required(fields.userData,
-                    "user_data"));
+                return new ClientMessage.Signin(required(fields.auth, "auth"), required(fields.userData, "user_data"));
             }
             default:
                 if (!EventNames.isClientEvent(event)) {
@@ -223,8 +228,8 @@ public final class ClientMessageParser {
         boolean seenUserData;
     }
 
-    private DataFields dataFields(String event, boolean seenData, String data, boolean dataIsString,
-                                  boolean dataIsObject) {
+    private DataFields dataFields(
+            String event, boolean seenData, String data, boolean dataIsString, boolean dataIsObject) {
         if (!seenData) {
             throw refuse(PusherError.INVALID_MESSAGE, event + " needs data");
         }
@@ -286,8 +291,7 @@ public final class ClientMessageParser {
         return value;
     }
 
-    private static String string(JsonParser parser, JsonToken token, String field, int maxLength)
-        throws IOException {
+    private static String string(JsonParser parser, JsonToken token, String field, int maxLength) throws IOException {
         if (token != JsonToken.VALUE_STRING) {
             throw refuse(PusherError.INVALID_MESSAGE, field + " must be a string");
         }
@@ -298,7 +302,7 @@ public final class ClientMessageParser {
     }
 
     private static String optionalString(JsonParser parser, JsonToken token, String field, int maxLength)
-        throws IOException {
+            throws IOException {
         return token == JsonToken.VALUE_NULL ? null : string(parser, token, "data." + field, maxLength);
     }
 
@@ -330,14 +334,15 @@ public final class ClientMessageParser {
                     out.append(']');
                     depth--;
                 }
-                case FIELD_NAME -> JsonText.appendQuoted(separate(out), parser.currentName()).append(':');
+                case FIELD_NAME ->
+                    JsonText.appendQuoted(separate(out), parser.currentName()).append(':');
                 case VALUE_STRING -> {
                     if (parser.getTextLength() > limits.maxDataLength()) {
                         throw refuse(PusherError.FIELD_TOO_LONG, "data", limits.maxDataLength());
                     }
                     separate(out).append('"');
-                    JsonText.appendEscaped(out, parser.getTextCharacters(), parser.getTextOffset(),
-                        parser.getTextLength());
+                    JsonText.appendEscaped(
+                            out, parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
                     out.append('"');
                 }
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> separate(out).append(parser.getText());
@@ -406,8 +411,9 @@ public final class ClientMessageParser {
             message = message.substring(0, MAX_DETAIL) + "...";
         }
         JsonLocation location = e instanceof JsonProcessingException j ? j.getLocation() : null;
-        return location == null || location.getCharOffset() < 0 ? message
-            : message + " (at character " + location.getCharOffset() + ")";
+        return location == null || location.getCharOffset() < 0
+                ? message
+                : message + " (at character " + location.getCharOffset() + ")";
     }
 
     private static Refusal refuse(PusherError error, Object... args) {

@@ -12,8 +12,7 @@ public final class EventNames {
     /** What a client event's name starts with; clients may send no other events of their own. */
     public static final String CLIENT_PREFIX = "client-";
 
-    private EventNames() {
-    }
+    private EventNames() {}
 
     /**
      * Whether the REST API may publish an event named {@code name}: 1 to {@code maxLength} characters (UTF-16 units,

@@ -12,8 +12,7 @@ package dev.throng.gateway.protocol;
 final class JsonText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private JsonText() {
-    }
+    private JsonText() {}
 
     /** Appends {@code s} as a quoted JSON string. */
     static StringBuilder appendQuoted(StringBuilder out, CharSequence s) {
@@ -37,7 +36,7 @@ final class JsonText {
                 continue;
             }
             if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;   // a pair: written as it is
+                i++; // a pair: written as it is
                 continue;
             }
             out.append(s, copied, i);
@@ -76,8 +75,12 @@ final class JsonText {
             case '\n' -> out.append("\\n");
             case '\f' -> out.append("\\f");
             case '\r' -> out.append("\\r");
-            default -> out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
-                .append(HEX[c & 0xF]);
+            default ->
+                out.append("\\u")
+                        .append(HEX[c >> 12])
+                        .append(HEX[(c >> 8) & 0xF])
+                        .append(HEX[(c >> 4) & 0xF])
+                        .append(HEX[c & 0xF]);
         }
     }
 }

@@ -120,8 +120,10 @@ public enum PusherError {
      * A presence subscribe while the cluster's shared state cannot be reached (a Redis broker in degraded mode): the
      * members cannot be known, so nobody joins; the client may subscribe again later.
      */
-    PRESENCE_UNAVAILABLE("Presence channel %s is unavailable: the cluster's shared state cannot be reached; subscribe "
-        + "again later", Doc.PENDING),
+    PRESENCE_UNAVAILABLE(
+            "Presence channel %s is unavailable: the cluster's shared state cannot be reached; subscribe "
+                    + "again later",
+            Doc.PENDING),
     /** A presence member's {@code user_info} larger than the app's limit (Pusher: 1 KB). */
     USER_INFO_TOO_LARGE("user_info larger than %d bytes", Doc.PENDING),
     /** A presence or signed-in user id longer than the app's limit (Pusher: 128). */
@@ -139,8 +141,8 @@ public enum PusherError {
     /** A client event on a channel this connection is not subscribed to. */
     CLIENT_EVENT_NOT_SUBSCRIBED("Client event rejected - not subscribed to channel %s", Doc.LOST),
     /** A client event on a public, encrypted or server-to-user channel. */
-    CLIENT_EVENT_CHANNEL_TYPE("Client event rejected - only supported on private and presence channels, not on %s",
-        Doc.LOST),
+    CLIENT_EVENT_CHANNEL_TYPE(
+            "Client event rejected - only supported on private and presence channels, not on %s", Doc.LOST),
     /** A client event whose data is larger than the app's limit (Pusher: 10 KB). */
     CLIENT_EVENT_TOO_LARGE("Client event rejected - data larger than %d bytes", Doc.LOST);
 
@@ -154,8 +156,7 @@ public enum PusherError {
         static final String SIGNIN = "logs it and emits `error`; `signin()` never completes on this connection";
         static final String LOST = "logs it and emits `error`; the event is not delivered";
 
-        private Doc() {
-        }
+        private Doc() {}
     }
 
     private static final int NO_CODE = -1;

@@ -22,8 +22,7 @@ public final class ServerFrames {
     private static final String PONG = "{\"event\":\"pusher:pong\",\"data\":\"{}\"}";
     private static final String PING = "{\"event\":\"pusher:ping\",\"data\":\"{}\"}";
 
-    private ServerFrames() {
-    }
+    private ServerFrames() {}
 
     /**
      * The first frame of every connection: {@code {"event":"pusher:connection_established","data":"{\"socket_id\":
@@ -37,8 +36,10 @@ public final class ServerFrames {
             throw new IllegalArgumentException("activity_timeout must be at least 1 s, got " + activityTimeoutSeconds);
         }
         StringBuilder data = new StringBuilder(64).append("{\"socket_id\":");
-        JsonText.appendQuoted(data, socketId).append(",\"activity_timeout\":").append(activityTimeoutSeconds)
-            .append('}');
+        JsonText.appendQuoted(data, socketId)
+                .append(",\"activity_timeout\":")
+                .append(activityTimeoutSeconds)
+                .append('}');
         return frame("pusher:connection_established", data, null, null);
     }
 
@@ -82,8 +83,9 @@ public final class ServerFrames {
             if (i > 0) {
                 data.append(',');
             }
-            data.append(member.hashKeyJson()).append(':')
-                .append(member.userInfoJson() == null ? "null" : member.userInfoJson());
+            data.append(member.hashKeyJson())
+                    .append(':')
+                    .append(member.userInfoJson() == null ? "null" : member.userInfoJson());
         }
         data.append("},\"count\":").append(members.size()).append("}}");
         return frame("pusher_internal:subscription_succeeded", data, channel, null);
@@ -97,7 +99,9 @@ public final class ServerFrames {
      * @param userInfoJson JSON text, or null
      */
     public static String memberAdded(String channel, String userIdJson, String userInfoJson) {
-        StringBuilder data = new StringBuilder(32 + userIdJson.length()).append("{\"user_id\":").append(userIdJson);
+        StringBuilder data = new StringBuilder(32 + userIdJson.length())
+                .append("{\"user_id\":")
+                .append(userIdJson);
         if (userInfoJson != null) {
             data.append(",\"user_info\":").append(userInfoJson);
         }
@@ -144,7 +148,7 @@ public final class ServerFrames {
      */
     public static String signinSuccess(String userData) {
         StringBuilder out = new StringBuilder(64 + userData.length() + userData.length() / 4)
-            .append("{\"event\":\"pusher:signin_success\",\"data\":{\"user_data\":");
+                .append("{\"event\":\"pusher:signin_success\",\"data\":{\"user_data\":");
         return JsonText.appendQuoted(out, userData).append("}}").toString();
     }
 
@@ -170,8 +174,11 @@ public final class ServerFrames {
     }
 
     static String error(Integer code, String message) {
-        StringBuilder out = new StringBuilder(64 + message.length()).append("{\"event\":\"pusher:error\",\"data\":{")
-            .append("\"code\":").append(code == null ? "null" : code.toString()).append(",\"message\":");
+        StringBuilder out = new StringBuilder(64 + message.length())
+                .append("{\"event\":\"pusher:error\",\"data\":{")
+                .append("\"code\":")
+                .append(code == null ? "null" : code.toString())
+                .append(",\"message\":");
         return JsonText.appendQuoted(out, message).append("}}").toString();
     }
 
@@ -194,8 +201,12 @@ public final class ServerFrames {
 
     /** {@code {"event":E,"data":"D","channel":C,"user_id":U}}, the last two only when not null. */
     private static String frame(String event, CharSequence data, String channel, String userId) {
-        int size = 32 + event.length() + data.length() + (data.length() >> 3)
-            + (channel == null ? 0 : 12 + channel.length()) + (userId == null ? 0 : 12 + userId.length());
+        int size = 32
+                + event.length()
+                + data.length()
+                + (data.length() >> 3)
+                + (channel == null ? 0 : 12 + channel.length())
+                + (userId == null ? 0 : 12 + userId.length());
         StringBuilder out = new StringBuilder(size).append("{\"event\":");
         JsonText.appendQuoted(out, event).append(",\"data\":");
         JsonText.appendQuoted(out, data);

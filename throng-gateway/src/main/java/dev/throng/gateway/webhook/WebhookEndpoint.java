@@ -2,9 +2,6 @@ package dev.throng.gateway.webhook;
 
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.Webhook;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One app's one {@link Webhook} URL: its events waiting in creation order, and its one request at a time.
@@ -32,7 +31,11 @@ import java.util.concurrent.TimeUnit;
 final class WebhookEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookEndpoint.class);
 
-    private enum State { DELIVERING, FAILING, DOWN }
+    private enum State {
+        DELIVERING,
+        FAILING,
+        DOWN
+    }
 
     private final Webhooks owner;
     private final App app;
@@ -41,6 +44,7 @@ final class WebhookEndpoint {
     private final ArrayDeque<WebhookEvent> queue = new ArrayDeque<>();
     /** The request in flight or waiting for its retry; null when none. */
     private Request request;
+
     private ScheduledFuture<?> flushTimer;
     private State state = State.DELIVERING;
     private long failingSinceNanos;
@@ -48,6 +52,7 @@ final class WebhookEndpoint {
     private boolean closing;
     /** When the last request was delivered or given up; meaningful once {@code finishedOne}. */
     private long lastFinishedNanos;
+
     private boolean finishedOne;
 
     private static final class Request {
@@ -60,7 +65,12 @@ final class WebhookEndpoint {
         long nextDelayNanos;
         ScheduledFuture<?> retryTimer;
 
-        Request(List<WebhookEvent> events, byte[] body, String signature, long firstAttemptNanos, long deadlineNanos,
+        Request(
+                List<WebhookEvent> events,
+                byte[] body,
+                String signature,
+                long firstAttemptNanos,
+                long deadlineNanos,
                 long firstDelayNanos) {
             this.events = events;
             this.body = body;
@@ -114,7 +124,8 @@ final class WebhookEndpoint {
             return;
         }
         long waitNanos = closing || queue.size() >= owner.maxEventsPerRequest
-            ? 0 : queue.peek().dueNanos + owner.batchWindowNanos - System.nanoTime();
+                ? 0
+                : queue.peek().dueNanos + owner.batchWindowNanos - System.nanoTime();
         if (waitNanos <= 0) {
             if (flushTimer != null) {
                 flushTimer.cancel(false);
@@ -147,8 +158,8 @@ final class WebhookEndpoint {
         long ready = events.get(0).dueNanos + owner.batchWindowNanos;
         boolean waitedBehind = finishedOne && ready - lastFinishedNanos < 0;
         long deadline = waitedBehind ? Math.max(now, ready + owner.retryForNanos) : now + owner.retryForNanos;
-        request = new Request(events, body, WebhookSignature.sign(app.secret(), body), now, deadline,
-            owner.firstRetryDelayNanos);
+        request = new Request(
+                events, body, WebhookSignature.sign(app.secret(), body), now, deadline, owner.firstRetryDelayNanos);
         attempt();
     }
 
@@ -162,19 +173,18 @@ final class WebhookEndpoint {
         CompletableFuture<HttpResponse<Void>> response;
         try {
             HttpRequest http = HttpRequest.newBuilder(webhook.url())
-                .timeout(owner.requestTimeout)
-                // Exactly this, no charset: the pusher Node SDK compares the header with === (pusher-spec 9).
-                .header("Content-Type", "application/json")
-                .header("X-Pusher-Key", app.key())
-                .header("X-Pusher-Signature", r.signature)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(r.body))
-                .build();
+                    .timeout(owner.requestTimeout)
+                    // Exactly this, no charset: the pusher Node SDK compares the header with === (pusher-spec 9).
+                    .header("Content-Type", "application/json")
+                    .header("X-Pusher-Key", app.key())
+                    .header("X-Pusher-Signature", r.signature)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(r.body))
+                    .build();
             response = owner.http.sendAsync(http, HttpResponse.BodyHandlers.discarding());
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e); // a URL the client cannot use: fails like any attempt
         }
-        response.whenCompleteAsync((answer, error) -> owner.guarded(() -> answered(r, answer, error)),
-            owner.callbacks);
+        response.whenCompleteAsync((answer, error) -> owner.guarded(() -> answered(r, answer, error)), owner.callbacks);
     }
 
     private void answered(Request r, HttpResponse<Void> answer, Throwable error) {
@@ -183,9 +193,12 @@ final class WebhookEndpoint {
         }
         if (error == null && answer.statusCode() / 100 == 2) {
             if (state != State.DELIVERING) {
-                LOG.info("{} delivers again, after {} failed attempts over {}", where, failedAttempts,
-                    Webhooks.readable(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
-                        - failingSinceNanos))));
+                LOG.info(
+                        "{} delivers again, after {} failed attempts over {}",
+                        where,
+                        failedAttempts,
+                        Webhooks.readable(Duration.ofMillis(
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingSinceNanos))));
                 state = State.DELIVERING;
             }
             finish();
@@ -199,15 +212,23 @@ final class WebhookEndpoint {
             state = State.FAILING;
             failingSinceNanos = now;
             failedAttempts = 1;
-            LOG.warn("{} is failing ({}); retrying each request with backoff for up to {}", where, why,
-                Webhooks.readable(Duration.ofNanos(owner.retryForNanos)));
+            LOG.warn(
+                    "{} is failing ({}); retrying each request with backoff for up to {}",
+                    where,
+                    why,
+                    Webhooks.readable(Duration.ofNanos(owner.retryForNanos)));
         }
         if (closing || now - r.deadlineNanos >= 0) {
             if (state != State.DOWN) {
                 state = State.DOWN;
-                LOG.warn("{}: gave up on a request of {} events after {} attempts ({}){}; further failures are "
-                        + "counted, not logged, until it answers 2xx", where, r.events.size(), r.attempts, why,
-                    closing ? " while closing" : "");
+                LOG.warn(
+                        "{}: gave up on a request of {} events after {} attempts ({}){}; further failures are "
+                                + "counted, not logged, until it answers 2xx",
+                        where,
+                        r.events.size(),
+                        r.attempts,
+                        why,
+                        closing ? " while closing" : "");
             }
             finish();
             owner.requestsFailed.increment();
@@ -215,10 +236,12 @@ final class WebhookEndpoint {
         }
         long delay = Math.min(r.nextDelayNanos, r.deadlineNanos - now);
         r.nextDelayNanos = Math.min(r.nextDelayNanos * 2, owner.maxRetryDelayNanos);
-        r.retryTimer = owner.schedule(() -> {
-            r.retryTimer = null;
-            attempt();
-        }, delay);
+        r.retryTimer = owner.schedule(
+                () -> {
+                    r.retryTimer = null;
+                    attempt();
+                },
+                delay);
     }
 
     /** The request is delivered or given up: its events are done here; the next one may go. */
@@ -234,13 +257,14 @@ final class WebhookEndpoint {
 
     private static String describe(Throwable error) {
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": "
-            + e.getMessage();
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** The URL without user info, query or fragment, which may carry credentials. */
     static String printable(URI url) {
         return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
-            + (url.getRawPath() == null ? "" : url.getRawPath());
+                + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.throng.gateway.app.App;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +35,7 @@ final class WebhookEvent {
     final String userId;
     /** client events only: the event name, its data (a JSON string's content) and the sender's socket id. */
     final String event;
+
     final String data;
     final String socketId;
     /** Wall-clock time the event was made: a request's {@code time_ms} is its first event's. */
@@ -51,8 +51,16 @@ final class WebhookEvent {
     /** Endpoint copies not yet put into a request; at 0 a {@code cache_miss} stops de-duplicating its channel. */
     int unsent;
 
-    WebhookEvent(App app, String name, String channel, String userId, String event, String data, String socketId,
-                 long createdMillis, long createdNanos) {
+    WebhookEvent(
+            App app,
+            String name,
+            String channel,
+            String userId,
+            String event,
+            String data,
+            String socketId,
+            long createdMillis,
+            long createdNanos) {
         this.app = app;
         this.name = name;
         this.channel = channel;

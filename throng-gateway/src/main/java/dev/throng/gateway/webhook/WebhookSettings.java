@@ -31,13 +31,21 @@ import java.time.Duration;
  * @param closeTimeout how long {@link Webhooks#close()} tries to send what is left. 5 s: a few seconds of a
  *     shutdown, within systemd's default 90 s stop timeout with plenty to spare
  */
-public record WebhookSettings(Duration batchWindow, Duration vacancyDelay, Duration retryFor, int queueSize,
-                              int maxEventsPerRequest, Duration connectTimeout, Duration requestTimeout,
-                              Duration firstRetryDelay, Duration maxRetryDelay, Duration closeTimeout) {
+public record WebhookSettings(
+        Duration batchWindow,
+        Duration vacancyDelay,
+        Duration retryFor,
+        int queueSize,
+        int maxEventsPerRequest,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        Duration firstRetryDelay,
+        Duration maxRetryDelay,
+        Duration closeTimeout) {
 
     /** The defaults above; {@code GatewayConfig.DEFAULTS} has the same first four (WebhookSettingsTest holds them). */
-    public static final WebhookSettings DEFAULTS = of(Duration.ofMillis(250), Duration.ofSeconds(3),
-        Duration.ofMinutes(5), 10_000);
+    public static final WebhookSettings DEFAULTS =
+            of(Duration.ofMillis(250), Duration.ofSeconds(3), Duration.ofMinutes(5), 10_000);
 
     public WebhookSettings {
         notNegative(batchWindow, "batchWindow");
@@ -49,16 +57,26 @@ public record WebhookSettings(Duration batchWindow, Duration vacancyDelay, Durat
         positive(requestTimeout, "requestTimeout");
         positive(firstRetryDelay, "firstRetryDelay");
         positive(maxRetryDelay, "maxRetryDelay");
-        check(maxRetryDelay.compareTo(firstRetryDelay) >= 0,
-            "webhooks.maxRetryDelay (" + maxRetryDelay + ") must be at least firstRetryDelay (" + firstRetryDelay
-                + ")");
+        check(
+                maxRetryDelay.compareTo(firstRetryDelay) >= 0,
+                "webhooks.maxRetryDelay (" + maxRetryDelay + ") must be at least firstRetryDelay (" + firstRetryDelay
+                        + ")");
         notNegative(closeTimeout, "closeTimeout");
     }
 
     /** The gateway's four webhook settings (batch window, vacancy delay, retry period, queue size), the rest fixed. */
     public static WebhookSettings of(Duration batchWindow, Duration vacancyDelay, Duration retryFor, int queueSize) {
-        return new WebhookSettings(batchWindow, vacancyDelay, retryFor, queueSize, 100, Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(5));
+        return new WebhookSettings(
+                batchWindow,
+                vacancyDelay,
+                retryFor,
+                queueSize,
+                100,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(5));
     }
 
     /** A builder starting from {@link #DEFAULTS}. */
@@ -149,8 +167,17 @@ public record WebhookSettings(Duration batchWindow, Duration vacancyDelay, Durat
 
         /** @throws IllegalArgumentException naming the first bad setting */
         public WebhookSettings build() {
-            return new WebhookSettings(batchWindow, vacancyDelay, retryFor, queueSize, maxEventsPerRequest,
-                connectTimeout, requestTimeout, firstRetryDelay, maxRetryDelay, closeTimeout);
+            return new WebhookSettings(
+                    batchWindow,
+                    vacancyDelay,
+                    retryFor,
+                    queueSize,
+                    maxEventsPerRequest,
+                    connectTimeout,
+                    requestTimeout,
+                    firstRetryDelay,
+                    maxRetryDelay,
+                    closeTimeout);
         }
     }
 
@@ -159,8 +186,9 @@ public record WebhookSettings(Duration batchWindow, Duration vacancyDelay, Durat
     }
 
     private static void positive(Duration value, String name) {
-        check(value != null && !value.isNegative() && !value.isZero(),
-            "webhooks." + name + " must be positive, got " + value);
+        check(
+                value != null && !value.isNegative() && !value.isZero(),
+                "webhooks." + name + " must be positive, got " + value);
     }
 
     private static void check(boolean ok, String message) {

@@ -1,10 +1,10 @@
 package dev.throng.gateway.webhook;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The {@code X-Pusher-Signature} of a webhook request: lowercase hex HMAC-SHA256 of the exact body bytes, keyed with
@@ -22,8 +22,7 @@ import java.util.HexFormat;
 public final class WebhookSignature {
     private static final String HMAC_SHA256 = "HmacSHA256";
 
-    private WebhookSignature() {
-    }
+    private WebhookSignature() {}
 
     /** Lowercase hex HMAC-SHA256 of {@code body} under {@code secret} (as UTF-8 bytes). */
     public static String sign(String secret, byte[] body) {

@@ -20,6 +20,12 @@ package dev.throng.gateway.webhook;
  * @param requestsFailed requests given up: still failing {@code retryFor} after their first attempt, or failing
  *     while {@code close()} was sending what was left
  */
-public record WebhookStats(long eventsQueued, long eventsWaiting, long eventsSuppressed, long eventsDropped,
-                           long requestsSent, long requestsRetried, long requestsDelivered, long requestsFailed) {
-}
+public record WebhookStats(
+        long eventsQueued,
+        long eventsWaiting,
+        long eventsSuppressed,
+        long eventsDropped,
+        long requestsSent,
+        long requestsRetried,
+        long requestsDelivered,
+        long requestsFailed) {}

@@ -1,10 +1,14 @@
 package dev.throng.gateway.webhook;
 
+import static dev.throng.gateway.webhook.WebhookEvent.CACHE_MISS;
+import static dev.throng.gateway.webhook.WebhookEvent.CHANNEL_OCCUPIED;
+import static dev.throng.gateway.webhook.WebhookEvent.CHANNEL_VACATED;
+import static dev.throng.gateway.webhook.WebhookEvent.CLIENT_EVENT;
+import static dev.throng.gateway.webhook.WebhookEvent.MEMBER_ADDED;
+import static dev.throng.gateway.webhook.WebhookEvent.MEMBER_REMOVED;
+
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.Webhook;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,9 +24,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -30,13 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-
-import static dev.throng.gateway.webhook.WebhookEvent.CACHE_MISS;
-import static dev.throng.gateway.webhook.WebhookEvent.CHANNEL_OCCUPIED;
-import static dev.throng.gateway.webhook.WebhookEvent.CHANNEL_VACATED;
-import static dev.throng.gateway.webhook.WebhookEvent.CLIENT_EVENT;
-import static dev.throng.gateway.webhook.WebhookEvent.MEMBER_ADDED;
-import static dev.throng.gateway.webhook.WebhookEvent.MEMBER_REMOVED;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends Pusher's webhooks (pusher-spec section 9): signed JSON POSTs of channel, presence, client-event and cache
@@ -104,6 +103,7 @@ public final class Webhooks implements AutoCloseable {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** Events accepted and not finished: the bounded queue's fill. */
     private final AtomicInteger waiting = new AtomicInteger();
+
     private final CountDownLatch drained = new CountDownLatch(1);
     private volatile boolean closed;
 
@@ -111,6 +111,7 @@ public final class Webhooks implements AutoCloseable {
     final HttpClient http;
     /** Runs HTTP completions on the webhook thread; after close, drops them. */
     final Executor callbacks;
+
     final long batchWindowNanos;
     final long retryForNanos;
     final long firstRetryDelayNanos;
@@ -133,17 +134,17 @@ public final class Webhooks implements AutoCloseable {
      * delay, so insertion order is expiry order and one timer for the oldest serves them all.
      */
     private final LinkedHashMap<Key, WebhookEvent> vacancies = new LinkedHashMap<>();
+
     private ScheduledFuture<?> vacancyTimer;
     /** Channels with a {@code cache_miss} not yet put into a request everywhere. */
     private final Set<Key> cacheMisses = new HashSet<>();
+
     private final Map<EndpointKey, WebhookEndpoint> endpoints = new HashMap<>();
     private boolean closing;
 
-    private record Key(String appId, String channel, String userId) {
-    }
+    private record Key(String appId, String channel, String userId) {}
 
-    private record EndpointKey(App app, Webhook webhook) {
-    }
+    private record EndpointKey(App app, Webhook webhook) {}
 
     /** Webhooks with {@code settings} ({@code GatewayConfig.webhookSettings()}) and the system clock. */
     public Webhooks(WebhookSettings settings) {
@@ -175,22 +176,27 @@ public final class Webhooks implements AutoCloseable {
                 // close() has given up on what is still in flight; its events were counted as dropped
             }
         };
-        this.httpThreads = new ThreadPoolExecutor(HTTP_THREADS, HTTP_THREADS, 60, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), daemon("throng-webhooks-http"));
+        this.httpThreads = new ThreadPoolExecutor(
+                HTTP_THREADS,
+                HTTP_THREADS,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                daemon("throng-webhooks-http"));
         httpThreads.allowCoreThreadTimeOut(true);
         this.http = HttpClient.newBuilder()
-            // HTTP/1.1: plain-http receivers get no h2c upgrade headers, which some proxies refuse.
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(settings.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(task -> {
-                try {
-                    httpThreads.execute(task);
-                } catch (RejectedExecutionException closedMeanwhile) {
-                    task.run(); // after close: the client's bookkeeping of abandoned requests, on its own thread
-                }
-            })
-            .build();
+                // HTTP/1.1: plain-http receivers get no h2c upgrade headers, which some proxies refuse.
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(task -> {
+                    try {
+                        httpThreads.execute(task);
+                    } catch (RejectedExecutionException closedMeanwhile) {
+                        task.run(); // after close: the client's bookkeeping of abandoned requests, on its own thread
+                    }
+                })
+                .build();
     }
 
     /** The settings this was made with. */
@@ -218,8 +224,14 @@ public final class Webhooks implements AutoCloseable {
      */
     public void memberAdded(App app, String channel, String userId) {
         if (wanted(app, MEMBER_ADDED, MEMBER_REMOVED)) {
-            submit(app, MEMBER_ADDED, Objects.requireNonNull(channel, "channel"),
-                Objects.requireNonNull(userId, "userId"), null, null, null);
+            submit(
+                    app,
+                    MEMBER_ADDED,
+                    Objects.requireNonNull(channel, "channel"),
+                    Objects.requireNonNull(userId, "userId"),
+                    null,
+                    null,
+                    null);
         }
     }
 
@@ -229,8 +241,14 @@ public final class Webhooks implements AutoCloseable {
      */
     public void memberRemoved(App app, String channel, String userId) {
         if (wanted(app, MEMBER_ADDED, MEMBER_REMOVED)) {
-            submit(app, MEMBER_REMOVED, Objects.requireNonNull(channel, "channel"),
-                Objects.requireNonNull(userId, "userId"), null, null, null);
+            submit(
+                    app,
+                    MEMBER_REMOVED,
+                    Objects.requireNonNull(channel, "channel"),
+                    Objects.requireNonNull(userId, "userId"),
+                    null,
+                    null,
+                    null);
         }
     }
 
@@ -243,9 +261,14 @@ public final class Webhooks implements AutoCloseable {
      */
     public void clientEvent(App app, String channel, String event, String data, String socketId, String userId) {
         if (wanted(app, CLIENT_EVENT, CLIENT_EVENT)) {
-            submit(app, CLIENT_EVENT, Objects.requireNonNull(channel, "channel"), userId,
-                Objects.requireNonNull(event, "event"), Objects.requireNonNull(data, "data"),
-                Objects.requireNonNull(socketId, "socketId"));
+            submit(
+                    app,
+                    CLIENT_EVENT,
+                    Objects.requireNonNull(channel, "channel"),
+                    userId,
+                    Objects.requireNonNull(event, "event"),
+                    Objects.requireNonNull(data, "data"),
+                    Objects.requireNonNull(socketId, "socketId"));
         }
     }
 
@@ -261,8 +284,15 @@ public final class Webhooks implements AutoCloseable {
 
     /** The counters; any thread. */
     public WebhookStats stats() {
-        return new WebhookStats(eventsQueued.sum(), waiting.get(), eventsSuppressed.sum(), eventsDropped.sum(),
-            requestsSent.sum(), requestsRetried.sum(), requestsDelivered.sum(), requestsFailed.sum());
+        return new WebhookStats(
+                eventsQueued.sum(),
+                waiting.get(),
+                eventsSuppressed.sum(),
+                eventsDropped.sum(),
+                requestsSent.sum(),
+                requestsRetried.sum(),
+                requestsDelivered.sum(),
+                requestsFailed.sum());
     }
 
     /**
@@ -281,8 +311,10 @@ public final class Webhooks implements AutoCloseable {
         try {
             thread.execute(guarding(this::beginClose));
             if (!drained.await(settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                LOG.warn("Webhooks: {} events still unsent after {}; closing without them", waiting.get(),
-                    readable(settings.closeTimeout()));
+                LOG.warn(
+                        "Webhooks: {} events still unsent after {}; closing without them",
+                        waiting.get(),
+                        readable(settings.closeTimeout()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -309,15 +341,15 @@ public final class Webhooks implements AutoCloseable {
         return false;
     }
 
-    private void submit(App app, String name, String channel, String userId, String event, String data,
-                        String socketId) {
+    private void submit(
+            App app, String name, String channel, String userId, String event, String data, String socketId) {
         if (closed || !reserve()) {
             eventsDropped.increment();
             return;
         }
         eventsQueued.increment();
-        inbox.add(new WebhookEvent(app, name, channel, userId, event, data, socketId, clock.millis(),
-            System.nanoTime()));
+        inbox.add(
+                new WebhookEvent(app, name, channel, userId, event, data, socketId, clock.millis(), System.nanoTime()));
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 thread.execute(guarding(this::drain));
@@ -429,8 +461,8 @@ public final class Webhooks implements AutoCloseable {
             return;
         }
         for (Webhook w : targets) {
-            WebhookEndpoint endpoint = endpoints.computeIfAbsent(new EndpointKey(e.app, w),
-                k -> new WebhookEndpoint(this, k.app(), k.webhook(), closing));
+            WebhookEndpoint endpoint = endpoints.computeIfAbsent(
+                    new EndpointKey(e.app, w), k -> new WebhookEndpoint(this, k.app(), k.webhook(), closing));
             if (!endpoint.offer(e)) {
                 eventsDropped.increment();
                 handedOver(e);

@@ -1,10 +1,10 @@
 package dev.throng.gateway.auth;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.throng.gateway.protocol.ErrorReply;
 import dev.throng.gateway.protocol.PusherError;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Pusher's published user-authentication example (the spec's T3), then what must be refused. */
 class UserAuthTest {
@@ -34,14 +34,15 @@ class UserAuthTest {
         ErrorReply refused = auth.verify("1234.1234", KEY + ":" + SIGNATURE, "{\"id\":\"12346\"}");
 
         assertThat(refused.error()).isEqualTo(PusherError.INVALID_SIGNATURE);
-        assertThat(refused.message()).isEqualTo("Invalid signature: Expected HMAC SHA256 hex digest of "
-            + "1234.1234::user::{\"id\":\"12346\"}, but got " + SIGNATURE);
+        assertThat(refused.message())
+                .isEqualTo("Invalid signature: Expected HMAC SHA256 hex digest of "
+                        + "1234.1234::user::{\"id\":\"12346\"}, but got " + SIGNATURE);
     }
 
     @Test
     void refusesAnotherSocketsSignIn() {
         assertThat(auth.verify("1234.1235", KEY + ":" + SIGNATURE, USER_DATA).error())
-            .isEqualTo(PusherError.INVALID_SIGNATURE);
+                .isEqualTo(PusherError.INVALID_SIGNATURE);
     }
 
     @Test

@@ -1,12 +1,13 @@
 package dev.throng.gateway.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.AppLimits;
 import dev.throng.gateway.app.Apps;
 import dev.throng.gateway.metrics.GatewayMetrics;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +16,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The {@link Broker} contract, one suite for every backend (STYLE.md, "Contract suites"): {@code LocalBrokerTest}
@@ -28,8 +27,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 public abstract class BrokerContract {
     /** An app with a quota of 3 connections and Pusher's limits but 2 presence members. */
-    protected static final App APP = new App("contract", "contract-key", "contract-secret", true, 3, true,
-        new AppLimits(10 * 1024, 200, 164, 2, 10, 100, 1024, 128, 10, 100), List.of());
+    protected static final App APP = new App(
+            "contract",
+            "contract-key",
+            "contract-secret",
+            true,
+            3,
+            true,
+            new AppLimits(10 * 1024, 200, 164, 2, 10, 100, 1024, 128, 10, 100),
+            List.of());
+
     protected static final Duration WAIT = Duration.ofSeconds(5);
 
     private final List<Broker> brokers = new ArrayList<>();
@@ -41,8 +48,7 @@ public abstract class BrokerContract {
     protected abstract boolean clustered();
 
     /** Waits for the broker's periodic work to have run at least once more (quota syncs); nothing by default. */
-    protected void settle() throws InterruptedException {
-    }
+    protected void settle() throws InterruptedException {}
 
     @AfterEach
     void closeBrokers() {
@@ -85,14 +91,15 @@ public abstract class BrokerContract {
         }
 
         List<String> events(String channel) {
-            return delivered.stream().filter(p -> p.channel().equals(channel)).map(p -> p.event() + " " + p.data())
-                .collect(Collectors.toList());
+            return delivered.stream()
+                    .filter(p -> p.channel().equals(channel))
+                    .map(p -> p.event() + " " + p.data())
+                    .collect(Collectors.toList());
         }
     }
 
     /** A started node and what it is told. */
-    protected record Node(Broker broker, Recorder seen) {
-    }
+    protected record Node(Broker broker, Recorder seen) {}
 
     protected Node node() {
         Broker broker = newBroker();
@@ -129,7 +136,9 @@ public abstract class BrokerContract {
 
         a.broker().publish(event("news", "flash", "{\"n\":1}"));
 
-        assertThat(a.seen().events("news")).as("at once, on the publisher's thread").containsExactly("flash {\"n\":1}");
+        assertThat(a.seen().events("news"))
+                .as("at once, on the publisher's thread")
+                .containsExactly("flash {\"n\":1}");
         Thread.sleep(200); // a cluster broker's own message comes back from the shared state: it is ignored
         assertThat(a.seen().events("news")).containsExactly("flash {\"n\":1}");
     }
@@ -160,7 +169,8 @@ public abstract class BrokerContract {
         a.broker().publish(new Publication(APP, "shared", "client-x", "d", "12.34", "u7", System.nanoTime()));
         expected.add("client-x d");
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(b.seen().events("shared")).hasSize(expected.size()));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(b.seen().events("shared")).hasSize(expected.size()));
         Thread.sleep(200);
         assertThat(b.seen().events("shared")).containsExactlyElementsOf(expected);
         Publication last = b.seen().delivered.get(b.seen().delivered.size() - 1);
@@ -183,7 +193,8 @@ public abstract class BrokerContract {
         a.broker().publish(event("elsewhere", "e", "2"));
         a.broker().publish(event("wanted", "marker", "3")); // after the others, from the same publisher
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(b.seen().events("wanted")).containsExactly("marker 3"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(b.seen().events("wanted")).containsExactly("marker 3"));
         assertThat(b.seen().delivered).extracting(Publication::channel).containsExactly("wanted");
     }
 
@@ -194,14 +205,15 @@ public abstract class BrokerContract {
         Node a = node();
         a.broker().subscribed(APP, "room", 1);
         a.broker().subscribed(APP, "room", 1);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(answer(a.broker().channel(APP, "room")))
-            .isEqualTo(new Broker.ChannelInfo(2, 0)));
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(answer(a.broker().channel(APP, "room"))).isEqualTo(new Broker.ChannelInfo(2, 0)));
         assertThat(a.seen().occupancy).containsExactly("room occupied");
 
         a.broker().subscribed(APP, "room", -1);
         a.broker().subscribed(APP, "room", -1);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(a.seen().occupancy)
-            .containsExactly("room occupied", "room vacated"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(a.seen().occupancy).containsExactly("room occupied", "room vacated"));
         assertThat(answer(a.broker().channel(APP, "room"))).isEqualTo(Broker.ChannelInfo.VACANT);
     }
 
@@ -213,12 +225,16 @@ public abstract class BrokerContract {
         a.broker().subscribed(APP, "hall", 1);
         await().atMost(WAIT).untilAsserted(() -> assertThat(a.seen().occupancy).containsExactly("hall occupied"));
         b.broker().subscribed(APP, "hall", 1);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(answer(b.broker().channel(APP, "hall")).subscriptionCount())
-            .isEqualTo(2));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                answer(b.broker().channel(APP, "hall")).subscriptionCount())
+                        .isEqualTo(2));
 
         a.broker().subscribed(APP, "hall", -1);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(answer(b.broker().channel(APP, "hall")).subscriptionCount())
-            .isEqualTo(1));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                answer(b.broker().channel(APP, "hall")).subscriptionCount())
+                        .isEqualTo(1));
         b.broker().subscribed(APP, "hall", -1);
         await().atMost(WAIT).untilAsserted(() -> assertThat(b.seen().occupancy).containsExactly("hall vacated"));
         Thread.sleep(200);
@@ -236,8 +252,10 @@ public abstract class BrokerContract {
         a.broker().subscribed(APP, "c-gone", -1);
         a.broker().subscribed(APP, "x-other", 1);
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(answer(a.broker().channels(APP, "")).keySet())
-            .containsExactly("a-one", "b-two", "x-other"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                answer(a.broker().channels(APP, "")).keySet())
+                        .containsExactly("a-one", "b-two", "x-other"));
         Map<String, Broker.ChannelInfo> some = answer(a.broker().channels(APP, "b-"));
         assertThat(some).containsExactly(Map.entry("b-two", new Broker.ChannelInfo(2, 0)));
     }
@@ -256,36 +274,44 @@ public abstract class BrokerContract {
         assertThat(first.members()).containsExactly(member("u1"));
         assertThat(again.outcome()).isEqualTo(Broker.Join.AGAIN);
         assertThat(a.seen().events("presence-room"))
-            .containsExactly("pusher_internal:member_added {\"user_id\":\"u1\",\"user_info\":{\"name\":\"u1\"}}");
-        assertThat(a.seen().delivered.get(0).excludedSocketId()).as("not to the joining connection").isEqualTo("1.1");
+                .containsExactly("pusher_internal:member_added {\"user_id\":\"u1\",\"user_info\":{\"name\":\"u1\"}}");
+        assertThat(a.seen().delivered.get(0).excludedSocketId())
+                .as("not to the joining connection")
+                .isEqualTo("1.1");
         assertThat(a.seen().membership).containsExactly("presence-room u1 added");
 
         a.broker().leave(APP, "presence-room", member("u1"), "1.1");
         Thread.sleep(100);
         assertThat(a.seen().membership).as("a tab left, the user stays").containsExactly("presence-room u1 added");
         a.broker().leave(APP, "presence-room", member("u1"), "1.2");
-        await().atMost(WAIT).untilAsserted(() -> assertThat(a.seen().membership)
-            .containsExactly("presence-room u1 added", "presence-room u1 removed"));
-        assertThat(a.seen().events("presence-room")).hasSize(2).last()
-            .isEqualTo("pusher_internal:member_removed {\"user_id\":\"u1\"}");
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(a.seen().membership)
+                        .containsExactly("presence-room u1 added", "presence-room u1 removed"));
+        assertThat(a.seen().events("presence-room"))
+                .hasSize(2)
+                .last()
+                .isEqualTo("pusher_internal:member_removed {\"user_id\":\"u1\"}");
         assertThat(answer(a.broker().members(APP, "presence-room"))).isEmpty();
     }
 
     @Test
     void refusesANewUserOfAFullChannelButNotAnotherTabOfAMember() throws Exception {
         Node a = node();
-        assertThat(answer(a.broker().join(APP, "presence-full", member("u1"), "1.1", 2)).outcome())
-            .isEqualTo(Broker.Join.FIRST);
-        assertThat(answer(a.broker().join(APP, "presence-full", member("u2"), "1.2", 2)).outcome())
-            .isEqualTo(Broker.Join.FIRST);
+        assertThat(answer(a.broker().join(APP, "presence-full", member("u1"), "1.1", 2))
+                        .outcome())
+                .isEqualTo(Broker.Join.FIRST);
+        assertThat(answer(a.broker().join(APP, "presence-full", member("u2"), "1.2", 2))
+                        .outcome())
+                .isEqualTo(Broker.Join.FIRST);
 
         Broker.Joined refused = answer(a.broker().join(APP, "presence-full", member("u3"), "1.3", 2));
         Broker.Joined tab = answer(a.broker().join(APP, "presence-full", member("u1"), "1.4", 2));
 
         assertThat(refused.outcome()).isEqualTo(Broker.Join.FULL);
         assertThat(tab.outcome()).isEqualTo(Broker.Join.AGAIN);
-        assertThat(answer(a.broker().members(APP, "presence-full"))).extracting(Broker.Member::id)
-            .containsExactlyInAnyOrder("u1", "u2");
+        assertThat(answer(a.broker().members(APP, "presence-full")))
+                .extracting(Broker.Member::id)
+                .containsExactlyInAnyOrder("u1", "u2");
         assertThat(a.seen().membership).doesNotContain("presence-full u3 added");
     }
 
@@ -299,10 +325,11 @@ public abstract class BrokerContract {
         a.broker().subscribed(APP, "presence-count", 1);
         a.broker().subscribed(APP, "presence-count", 1);
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(answer(a.broker().channel(APP, "presence-count")))
-            .isEqualTo(new Broker.ChannelInfo(3, 2)));
-        assertThat(answer(a.broker().channels(APP, "presence-"))).containsEntry("presence-count",
-            new Broker.ChannelInfo(3, 2));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(answer(a.broker().channel(APP, "presence-count")))
+                        .isEqualTo(new Broker.ChannelInfo(3, 2)));
+        assertThat(answer(a.broker().channels(APP, "presence-")))
+                .containsEntry("presence-count", new Broker.ChannelInfo(3, 2));
     }
 
     @Test
@@ -319,7 +346,8 @@ public abstract class BrokerContract {
         assertThat(onA.outcome()).isEqualTo(Broker.Join.FIRST);
         assertThat(onB.outcome()).isEqualTo(Broker.Join.AGAIN);
         assertThat(onB.members()).containsExactly(member("u1"));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(b.seen().events("presence-two")).hasSize(1));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(b.seen().events("presence-two")).hasSize(1));
 
         a.broker().leave(APP, "presence-two", member("u1"), "1.1");
         Thread.sleep(200);
@@ -346,12 +374,16 @@ public abstract class BrokerContract {
         answer(a.broker().join(APP, "presence-limit", member("u1"), "1.1", 2));
         answer(b.broker().join(APP, "presence-limit", member("u2"), "2.1", 2));
 
-        assertThat(answer(a.broker().join(APP, "presence-limit", member("u3"), "1.2", 2)).outcome())
-            .isEqualTo(Broker.Join.FULL);
-        assertThat(answer(b.broker().join(APP, "presence-limit", member("u3"), "2.2", 2)).outcome())
-            .isEqualTo(Broker.Join.FULL);
-        assertThat(answer(b.broker().join(APP, "presence-limit", member("u1"), "2.3", 2)).outcome())
-            .as("another tab of a member, on another node").isEqualTo(Broker.Join.AGAIN);
+        assertThat(answer(a.broker().join(APP, "presence-limit", member("u3"), "1.2", 2))
+                        .outcome())
+                .isEqualTo(Broker.Join.FULL);
+        assertThat(answer(b.broker().join(APP, "presence-limit", member("u3"), "2.2", 2))
+                        .outcome())
+                .isEqualTo(Broker.Join.FULL);
+        assertThat(answer(b.broker().join(APP, "presence-limit", member("u1"), "2.3", 2))
+                        .outcome())
+                .as("another tab of a member, on another node")
+                .isEqualTo(Broker.Join.AGAIN);
     }
 
     @Test
@@ -370,8 +402,8 @@ public abstract class BrokerContract {
         a.broker().publishCached(event("cache-news", "first", "1"), Duration.ofMinutes(1));
         a.broker().publishCached(event("cache-news", "second", "2"), Duration.ofMillis(500));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(a.seen().events("cache-news"))
-            .containsExactly("first 1", "second 2"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(a.seen().events("cache-news")).containsExactly("first 1", "second 2"));
         Broker.Cached cached = answer(a.broker().cached(APP, "cache-news"));
         assertThat(cached.event()).isEqualTo("second");
         assertThat(cached.data()).isEqualTo("2");
@@ -393,8 +425,11 @@ public abstract class BrokerContract {
         Node a = node();
         Node b = node();
         a.broker().publishCached(event("cache-shared", "e", "{\"x\":\"é\"}"), Duration.ofMinutes(1));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(answer(b.broker().cached(APP, "cache-shared")))
-            .isNotNull().extracting(Broker.Cached::data).isEqualTo("{\"x\":\"é\"}"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(answer(b.broker().cached(APP, "cache-shared")))
+                        .isNotNull()
+                        .extracting(Broker.Cached::data)
+                        .isEqualTo("{\"x\":\"é\"}"));
     }
 
     // ---- users and quotas -------------------------------------------------------------------------------------
@@ -441,13 +476,16 @@ public abstract class BrokerContract {
         assertThat(b.broker().admit(APP, 3)).isFalse();
         a.broker().release(APP);
         settle();
-        assertThat(b.broker().admit(APP, 3)).as("a slot freed on the other node").isTrue();
+        assertThat(b.broker().admit(APP, 3))
+                .as("a slot freed on the other node")
+                .isTrue();
     }
 
     @Test
     void aLocalAnswerIsNeverDegraded() {
         Node a = node();
         assertThat(a.broker().degradedReason()).isNull();
-        assertThat(Set.of(a.broker().ready(APP, "any").toCompletableFuture().isDone())).containsExactly(true);
+        assertThat(Set.of(a.broker().ready(APP, "any").toCompletableFuture().isDone()))
+                .containsExactly(true);
     }
 }

@@ -1,10 +1,9 @@
 package dev.throng.gateway.broker;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The broker contract on the in-process broker, and what only it promises. */
 class LocalBrokerTest extends BrokerContract {
@@ -24,9 +23,13 @@ class LocalBrokerTest extends BrokerContract {
         Node a = node();
         assertThat(a.broker().ready(APP, "x").toCompletableFuture().isDone()).isTrue();
         assertThat(a.broker().channel(APP, "x").toCompletableFuture().isDone()).isTrue();
-        assertThat(a.broker().join(APP, "presence-x", new Broker.Member("1", "1", null), "1.1", 10)
-            .toCompletableFuture().isDone()).isTrue();
-        assertThat(a.broker().cached(APP, "cache-x").toCompletableFuture().isDone()).isTrue();
+        assertThat(a.broker()
+                        .join(APP, "presence-x", new Broker.Member("1", "1", null), "1.1", 10)
+                        .toCompletableFuture()
+                        .isDone())
+                .isTrue();
+        assertThat(a.broker().cached(APP, "cache-x").toCompletableFuture().isDone())
+                .isTrue();
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.throng.gateway.footprint;
 
-import dev.throng.core.test.LiveHeap;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.throng.core.test.LiveHeap;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,8 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The guard on what an idle Pusher connection subscribed to one channel costs (issue #17: "an idle subscribed
@@ -35,16 +34,17 @@ class GatewayFootprintIT {
 
     @Test
     void anIdleConnectionSubscribedToOneChannelStaysWithinTheBudget() throws Exception {
-        String java = System.getProperty("footprint.java",
-            Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String java = System.getProperty(
+                "footprint.java",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseG1GC"));
         String jvmArgs = System.getProperty("footprint.jvmArgs", "");
         if (!jvmArgs.isBlank()) {
             command.addAll(List.of(jvmArgs.trim().split("\\s+")));
         }
-        command.addAll(List.of("-Dio.netty.leakDetection.level=disabled", "-cp", classpath,
-            GatewayFootprintMain.class.getName()));
+        command.addAll(List.of(
+                "-Dio.netty.leakDetection.level=disabled", "-cp", classpath, GatewayFootprintMain.class.getName()));
         Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<SocketChannel> clients = new ArrayList<>();
         try {
@@ -59,11 +59,14 @@ class GatewayFootprintIT {
             }
             Map<String, Long> after = LiveHeap.histogram(java, server.pid());
             long perConnection = (after.get("Total") - before.get("Total")) / CONNECTIONS;
-            System.out.printf("%d B live heap per idle connection subscribed to one of %d channels (%d connections, %s"
-                + " %s); grown most: %s%n", perConnection, CHANNELS, CONNECTIONS, java, jvmArgs,
-                LiveHeap.grownMost(before, after));
-            assertThat(perConnection).as("live heap per idle subscribed connection; grown most: %s",
-                LiveHeap.grownMost(before, after)).isPositive().isLessThanOrEqualTo(BUDGET_BYTES);
+            System.out.printf(
+                    "%d B live heap per idle connection subscribed to one of %d channels (%d connections, %s"
+                            + " %s); grown most: %s%n",
+                    perConnection, CHANNELS, CONNECTIONS, java, jvmArgs, LiveHeap.grownMost(before, after));
+            assertThat(perConnection)
+                    .as("live heap per idle subscribed connection; grown most: %s", LiveHeap.grownMost(before, after))
+                    .isPositive()
+                    .isLessThanOrEqualTo(BUDGET_BYTES);
         } finally {
             for (SocketChannel c : clients) {
                 c.close();
@@ -86,17 +89,21 @@ class GatewayFootprintIT {
     private static SocketChannel subscribed(int port, String channel) throws IOException {
         SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         ch.write(ByteBuffer.wrap(("GET /app/app-key?protocol=7&client=js&version=8.6.0&flash=false HTTP/1.1\r\n"
-            + "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII)));
+                        + "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
         ByteBuffer in = ByteBuffer.allocate(8192);
         readHead(ch, in);
         readFrame(ch, in); // pusher:connection_established (compressed, as with a browser)
         byte[] subscribe = ("{\"event\":\"pusher:subscribe\",\"data\":{\"auth\":\"\",\"channel\":\"" + channel + "\"}}")
-            .getBytes(StandardCharsets.UTF_8);
+                .getBytes(StandardCharsets.UTF_8);
         ByteBuffer frame = ByteBuffer.allocate(6 + subscribe.length);
-        frame.put((byte) 0x81).put((byte) (0x80 | subscribe.length)).putInt(0).put(subscribe).flip(); // mask 0
+        frame.put((byte) 0x81)
+                .put((byte) (0x80 | subscribe.length))
+                .putInt(0)
+                .put(subscribe)
+                .flip(); // mask 0
         ch.write(frame);
         readFrame(ch, in); // pusher_internal:subscription_succeeded
         return ch;
@@ -104,12 +111,13 @@ class GatewayFootprintIT {
 
     /** Reads the 101 response's head; what follows it stays in {@code in}. */
     private static void readHead(SocketChannel ch, ByteBuffer in) throws IOException {
-        for (;;) {
+        for (; ; ) {
             String seen = new String(in.array(), 0, in.position(), StandardCharsets.ISO_8859_1);
             int end = seen.indexOf("\r\n\r\n");
             if (end >= 0) {
                 if (!seen.startsWith("HTTP/1.1 101")) {
-                    throw new IOException("no upgrade: " + seen.lines().findFirst().orElse(""));
+                    throw new IOException(
+                            "no upgrade: " + seen.lines().findFirst().orElse(""));
                 }
                 in.flip().position(end + 4);
                 in.compact();
@@ -123,7 +131,7 @@ class GatewayFootprintIT {
 
     /** Reads one whole server frame (unmasked; payload length up to 64 KiB) and drops it. */
     private static void readFrame(SocketChannel ch, ByteBuffer in) throws IOException {
-        for (;;) {
+        for (; ; ) {
             if (in.position() >= 2) {
                 int len7 = in.get(1) & 0x7F;
                 int header = len7 == 126 ? 4 : 2;
@@ -141,5 +149,4 @@ class GatewayFootprintIT {
             }
         }
     }
-
 }

@@ -4,7 +4,6 @@ import dev.throng.core.ServerConfig;
 import dev.throng.core.TransportKind;
 import dev.throng.gateway.Gateway;
 import dev.throng.gateway.GatewayConfig;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +13,17 @@ import java.nio.charset.StandardCharsets;
  * server. Prints {@code PORT n}, then serves until its standard input ends.
  */
 public final class GatewayFootprintMain {
-    private GatewayFootprintMain() {
-    }
+    private GatewayFootprintMain() {}
 
     public static void main(String[] args) throws Exception {
-        Gateway gateway = Gateway.start(ServerConfig.builder().host("127.0.0.1").port(0).transport(TransportKind.EPOLL)
-            .ioThreads(2).build(), GatewayConfig.DEFAULTS);
+        Gateway gateway = Gateway.start(
+                ServerConfig.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .transport(TransportKind.EPOLL)
+                        .ioThreads(2)
+                        .build(),
+                GatewayConfig.DEFAULTS);
         System.out.println("PORT " + gateway.server().port());
         System.out.flush();
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

@@ -1,5 +1,7 @@
 package dev.throng.gateway.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,16 +25,13 @@ import dev.throng.gateway.protocol.ErrorReply;
 import dev.throng.gateway.protocol.PresenceMember;
 import dev.throng.gateway.protocol.PusherError;
 import dev.throng.gateway.protocol.ServerFrames;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Fuzzes {@link ClientMessageParser} with any bytes as a client's text frame (decoded as UTF-8, as the engine hands
@@ -52,15 +51,16 @@ class ClientMessageFuzzTest {
 
     private static final ClientMessageParser DEFAULTS = new ClientMessageParser();
     /** Small limits, so the fuzzer reaches them. */
-    private static final ClientMessageParser SMALL = new ClientMessageParser(
-        new ClientMessageParser.Limits(4, 16, 16, 64));
+    private static final ClientMessageParser SMALL =
+            new ClientMessageParser(new ClientMessageParser.Limits(4, 16, 16, 64));
+
     private static final Hmac HMAC = new Hmac("7ad3773142a6692b25b8");
     private static final ChannelAuth CHANNEL_AUTH = new ChannelAuth("278d425bdf160c739803", HMAC);
     private static final UserAuth USER_AUTH = new UserAuth("278d425bdf160c739803", HMAC);
     /** Strict: one value, no duplicate names; a frame the gateway writes must pass. */
     private static final ObjectMapper JSON = new ObjectMapper()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     @FuzzTest(maxDuration = "60s")
     void parsesAnyFrameIntoAMessageOrAnError(byte[] data) throws Throwable {
@@ -84,7 +84,7 @@ class ClientMessageFuzzTest {
             assertThat(s.channel().length()).isLessThanOrEqualTo(limits.maxNameLength());
             assertThat(s.auth() == null ? 0 : s.auth().length()).isLessThanOrEqualTo(limits.maxAuthLength());
             assertThat(s.channelData() == null ? 0 : s.channelData().length())
-                .isLessThanOrEqualTo(limits.maxDataLength());
+                    .isLessThanOrEqualTo(limits.maxDataLength());
         } else if (message instanceof Unsubscribe u) {
             assertThat(u.channel().length()).isLessThanOrEqualTo(limits.maxNameLength());
         } else if (message instanceof Signin s) {
@@ -99,7 +99,9 @@ class ClientMessageFuzzTest {
             assertThat(u.event()).doesNotStartWith("client-");
             assertThat(u.event().length()).isLessThanOrEqualTo(limits.maxNameLength());
         } else if (message instanceof Invalid i) {
-            assertThat(i.error().closes()).as("a bad frame never closes the connection").isFalse();
+            assertThat(i.error().closes())
+                    .as("a bad frame never closes the connection")
+                    .isFalse();
         } else {
             assertThat(message).isIn(Ping.INSTANCE, Pong.INSTANCE);
         }
@@ -115,8 +117,8 @@ class ClientMessageFuzzTest {
         } else if (message instanceof Subscribe s) {
             frames.add(ServerFrames.subscriptionSucceeded(s.channel()));
             frames.add(ServerFrames.cacheMiss(s.channel()));
-            frames.add(ServerFrames.memberRemoved(s.channel(), PresenceMember.withStringId(s.channel(), null)
-                .userIdJson()));
+            frames.add(ServerFrames.memberRemoved(
+                    s.channel(), PresenceMember.withStringId(s.channel(), null).userIdJson()));
             if (s.channelData() != null) {
                 frames.add(ServerFrames.channelEvent("client-x", s.channel(), s.channelData(), s.auth()));
             }
@@ -148,7 +150,9 @@ class ClientMessageFuzzTest {
         assertThat(isValidUtf16(frame)).as("frame %s encodes as UTF-8", frame).isTrue();
         JsonNode node = JSON.readTree(frame);
         assertThat(node.isObject()).as("frame %s is an object", frame).isTrue();
-        assertThat(node.get("event").isTextual()).as("frame %s has an event", frame).isTrue();
+        assertThat(node.get("event").isTextual())
+                .as("frame %s has an event", frame)
+                .isTrue();
         assertThat(node.has("data")).as("frame %s has data", frame).isTrue();
     }
 
@@ -156,24 +160,25 @@ class ClientMessageFuzzTest {
      * Written back as a client would send it, the message reads the same (with the default limits: the frame written
      * back may be longer than the one read, with fields the original left out).
      */
-    private static void checkRoundTrip(ClientMessage message)
-        throws JsonProcessingException {
+    private static void checkRoundTrip(ClientMessage message) throws JsonProcessingException {
         String frame;
         if (message instanceof Subscribe s) {
             frame = "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":" + quote(s.channel()) + ",\"auth\":"
-                + quote(s.auth()) + ",\"channel_data\":" + quote(s.channelData()) + "}}";
+                    + quote(s.auth()) + ",\"channel_data\":" + quote(s.channelData()) + "}}";
         } else if (message instanceof Unsubscribe u) {
             frame = "{\"event\":\"pusher:unsubscribe\",\"data\":{\"channel\":" + quote(u.channel()) + "}}";
         } else if (message instanceof Signin s) {
             frame = "{\"event\":\"pusher:signin\",\"data\":{\"auth\":" + quote(s.auth()) + ",\"user_data\":"
-                + quote(s.userData()) + "}}";
+                    + quote(s.userData()) + "}}";
         } else if (message instanceof ClientEvent e) {
             // The fan-out frame is a client event frame too: data a string, passed on as it is.
             frame = ServerFrames.channelEvent(e.event(), e.channel(), e.data(), null);
         } else {
             return;
         }
-        assertThat(DEFAULTS.parse(frame)).as("%s written back as %s", message, frame).isEqualTo(message);
+        assertThat(DEFAULTS.parse(frame))
+                .as("%s written back as %s", message, frame)
+                .isEqualTo(message);
     }
 
     private static String quote(String s) throws JsonProcessingException {
@@ -182,8 +187,11 @@ class ClientMessageFuzzTest {
 
     private static boolean isValidUtf16(String s) {
         try {
-            StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
+            StandardCharsets.UTF_8
+                    .newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(s));
             return true;
         } catch (CharacterCodingException e) {
             return false;

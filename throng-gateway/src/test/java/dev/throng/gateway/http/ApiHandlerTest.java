@@ -1,5 +1,7 @@
 package dev.throng.gateway.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
@@ -18,12 +20,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -34,8 +30,11 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The REST API over a broker that answers later (a cluster's): an answer is written when the broker's stage completes,
@@ -67,8 +66,7 @@ class ApiHandlerTest {
         }
 
         @Override
-        public void interest(App app, String channel, boolean interested) {
-        }
+        public void interest(App app, String channel, boolean interested) {}
 
         @Override
         public CompletionStage<Void> ready(App app, String channel) {
@@ -89,8 +87,9 @@ class ApiHandlerTest {
 
         @Override
         public CompletionStage<Map<String, ChannelInfo>> channels(App app, String prefix) {
-            return degraded != null ? CompletableFuture.failedFuture(new BrokerUnavailableException("redis is away"))
-                : local.channels(app, prefix);
+            return degraded != null
+                    ? CompletableFuture.failedFuture(new BrokerUnavailableException("redis is away"))
+                    : local.channels(app, prefix);
         }
 
         @Override
@@ -152,8 +151,8 @@ class ApiHandlerTest {
         webhooks = new Webhooks(config.webhookSettings());
         Hub hub = new Hub(apps, broker, metrics, webhooks);
         broker.start(hub, metrics);
-        channel = new EmbeddedChannel(new ApiHandler(apps, config.requestTimestampWindow(), config.cacheTtl(), hub,
-            broker, metrics));
+        channel = new EmbeddedChannel(
+                new ApiHandler(apps, config.requestTimestampWindow(), config.cacheTtl(), hub, broker, metrics));
     }
 
     @AfterEach
@@ -166,12 +165,16 @@ class ApiHandlerTest {
     void answersInRequestOrderWhenTheBrokerAnswersOutOfOrder() throws Exception {
         channel.writeInbound(get("/channels/first", "info=subscription_count"));
         channel.writeInbound(get("/channels/second", "info=subscription_count"));
-        assertThat((Object) channel.readOutbound()).as("nothing before the broker answers").isNull();
+        assertThat((Object) channel.readOutbound())
+                .as("nothing before the broker answers")
+                .isNull();
         CompletableFuture<Broker.ChannelInfo> first = broker.queries.poll();
         CompletableFuture<Broker.ChannelInfo> second = broker.queries.poll();
 
         second.complete(new Broker.ChannelInfo(2, 0));
-        assertThat((Object) channel.readOutbound()).as("the second waits for the first").isNull();
+        assertThat((Object) channel.readOutbound())
+                .as("the second waits for the first")
+                .isNull();
         first.complete(new Broker.ChannelInfo(1, 0));
 
         assertThat(body(channel.readOutbound())).isEqualTo("{\"occupied\":true,\"subscription_count\":1}");
@@ -188,12 +191,16 @@ class ApiHandlerTest {
         FullHttpResponse list = channel.readOutbound();
 
         try {
-            assertThat(trigger.status().code()).as("a trigger is still delivered locally").isEqualTo(200);
+            assertThat(trigger.status().code())
+                    .as("a trigger is still delivered locally")
+                    .isEqualTo(200);
             assertThat(trigger.headers().get("X-Throng-Cluster")).isEqualTo("degraded");
             assertThat(list.status().code()).isEqualTo(503);
             assertThat(list.headers().get("X-Throng-Cluster")).isEqualTo("degraded");
-            assertThat(JSON.readTree(list.content().toString(StandardCharsets.UTF_8)).path("error").asText())
-                .isEqualTo("cluster state unavailable: redis is away");
+            assertThat(JSON.readTree(list.content().toString(StandardCharsets.UTF_8))
+                            .path("error")
+                            .asText())
+                    .isEqualTo("cluster state unavailable: redis is away");
         } finally {
             trigger.release();
             list.release();
@@ -220,7 +227,7 @@ class ApiHandlerTest {
 
     /** Signed as Pusher's SDKs sign (auth_key, auth_timestamp, auth_version, body_md5, auth_signature). */
     private static FullHttpRequest request(HttpMethod method, String resource, String params, String body)
-        throws Exception {
+            throws Exception {
         String path = "/apps/" + APP.id() + resource;
         java.util.TreeMap<String, String> query = new java.util.TreeMap<>();
         if (params != null) {
@@ -231,16 +238,22 @@ class ApiHandlerTest {
         query.put("auth_timestamp", Long.toString(System.currentTimeMillis() / 1000));
         query.put("auth_version", "1.0");
         if (body != null) {
-            query.put("body_md5", HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-                .digest(body.getBytes(StandardCharsets.UTF_8))));
+            query.put(
+                    "body_md5",
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8))));
         }
         StringBuilder qs = new StringBuilder();
-        query.forEach((k, v) -> qs.append(qs.length() == 0 ? "" : "&").append(k).append('=').append(v));
+        query.forEach((k, v) ->
+                qs.append(qs.length() == 0 ? "" : "&").append(k).append('=').append(v));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(APP.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = HexFormat.of().formatHex(mac.doFinal((method.name() + "\n" + path + "\n" + qs)
-            .getBytes(StandardCharsets.UTF_8)));
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path + "?" + qs + "&auth_signature=" + signature,
-            body == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        String signature = HexFormat.of()
+                .formatHex(mac.doFinal((method.name() + "\n" + path + "\n" + qs).getBytes(StandardCharsets.UTF_8)));
+        return new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1,
+                method,
+                path + "?" + qs + "&auth_signature=" + signature,
+                body == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     }
 }

@@ -3,7 +3,6 @@ package dev.throng.gateway.hub;
 import dev.throng.core.IoLoop;
 import dev.throng.gateway.Gateway;
 import dev.throng.gateway.app.App;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,15 +13,14 @@ import java.util.concurrent.TimeUnit;
  * were spread over every loop (a precondition of what they witness, not a witness itself).
  */
 public final class HubProbe {
-    private HubProbe() {
-    }
+    private HubProbe() {}
 
     /**
      * The number of subscribers of {@code channel} on each of the gateway's loops, in loop order. {@code appIndex} is
      * the app's position in the gateway's configured apps.
      */
     public static List<Integer> subscribersPerLoop(Gateway gateway, App app, int appIndex, String channel)
-        throws Exception {
+            throws Exception {
         AppHub key = new AppHub(app, appIndex); // a shard's channels are found by the app's index only
         List<CompletableFuture<Integer>> counts = new ArrayList<>();
         for (IoLoop loop : gateway.server().loops()) {

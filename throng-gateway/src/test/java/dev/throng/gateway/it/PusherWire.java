@@ -2,7 +2,6 @@ package dev.throng.gateway.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -30,7 +29,10 @@ public final class PusherWire implements WebSocket.Listener, AutoCloseable {
 
     static PusherWire connect(URI uri) throws Exception {
         PusherWire wire = new PusherWire();
-        wire.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, wire).get(5, TimeUnit.SECONDS);
+        wire.ws = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(uri, wire)
+                .get(5, TimeUnit.SECONDS);
         return wire;
     }
 
@@ -45,7 +47,7 @@ public final class PusherWire implements WebSocket.Listener, AutoCloseable {
 
     /** The next frame whose event is {@code event}, skipping others. */
     public JsonNode next(String event) throws InterruptedException {
-        for (;;) {
+        for (; ; ) {
             JsonNode frame = next();
             if (frame.path("event").asText().equals(event)) {
                 return frame;

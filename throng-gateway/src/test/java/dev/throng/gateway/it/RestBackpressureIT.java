@@ -1,5 +1,8 @@
 package dev.throng.gateway.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.throng.core.IoLoop;
 import dev.throng.core.ServerConfig;
@@ -8,13 +11,6 @@ import dev.throng.gateway.Gateway;
 import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.hub.HubProbe;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,9 +27,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * REST backpressure (issue #17 item 7) over real sockets: a subscriber's event loop is held busy (a task that blocks
@@ -45,7 +44,9 @@ import static org.awaitility.Awaitility.await;
  * the free loop serves. Run on both transports.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+@EnumSource(
+        value = TransportKind.class,
+        names = {"EPOLL", "NIO"})
 class RestBackpressureIT {
     static final App APP = App.of("bp", "bp-key", "bp-secret", false);
     static final String CHANNEL = "backlog";
@@ -64,9 +65,15 @@ class RestBackpressureIT {
 
     @BeforeEach
     void start() {
-        gateway = Gateway.start(ServerConfig.builder().host("127.0.0.1").port(0).transport(transport).ioThreads(2)
-            .pingInterval(Duration.ZERO).build(),
-            GatewayConfig.DEFAULTS.withApps(List.of(APP)).withMaxPendingPublicationBytes(LIMIT));
+        gateway = Gateway.start(
+                ServerConfig.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .transport(transport)
+                        .ioThreads(2)
+                        .pingInterval(Duration.ZERO)
+                        .build(),
+                GatewayConfig.DEFAULTS.withApps(List.of(APP)).withMaxPendingPublicationBytes(LIMIT));
         signer = new SignedRest(gateway.server().port(), APP.id(), APP.key(), APP.secret());
     }
 
@@ -79,7 +86,7 @@ class RestBackpressureIT {
 
     @Test
     void aTriggerWhileTheBacklogIsFullIsAnswered429WithRetryAfterAndEverythingAcceptedIsDeliveredOnceInOrder()
-        throws Exception {
+            throws Exception {
         // Subscribers until both loops have one. NIO deals connections round robin; epoll's loops take turns only
         // when they are busy, so there the loops that have subscribers are held while the next one connects.
         List<Integer> perLoop = List.of(0, 0);
@@ -116,38 +123,53 @@ class RestBackpressureIT {
                 seq++;
             }
             assertThat(refused).as("a trigger refused within 100").isNotNull();
-            assertThat(accepted.size()).as("triggers accepted before the first refusal")
-                .isBetween(LIMIT / PAD.length() - 1, LIMIT / PAD.length() + 2);
+            assertThat(accepted.size())
+                    .as("triggers accepted before the first refusal")
+                    .isBetween(LIMIT / PAD.length() - 1, LIMIT / PAD.length() + 2);
             assertThat(refused.status()).isEqualTo(429);
             assertThat(refused.header("retry-after")).isEqualTo("1");
             assertThat(refused.header("content-type")).isEqualTo("application/json");
             assertThat(PusherWire.JSON.readTree(refused.body()).path("error").asText())
-                .contains("gateway.maxPendingPublicationBytes").contains(Integer.toString(LIMIT));
+                    .contains("gateway.maxPendingPublicationBytes")
+                    .contains(Integer.toString(LIMIT));
 
             int refusals = 1;
-            RawHttp.Response batch = http.send("POST", signer, "/batch_events", "{\"batch\":[" + event(seq++, true)
-                + "," + event(seq++, true) + "]}");
+            RawHttp.Response batch = http.send(
+                    "POST",
+                    signer,
+                    "/batch_events",
+                    "{\"batch\":[" + event(seq++, true) + "," + event(seq++, true) + "]}");
             refusals++;
-            assertThat(batch.status()).as("batch_events while full: %s", batch.body()).isEqualTo(429);
+            assertThat(batch.status())
+                    .as("batch_events while full: %s", batch.body())
+                    .isEqualTo(429);
             assertThat(batch.header("retry-after")).isEqualTo("1");
             assertThat(trigger(http, seq++).status()).as("still full").isEqualTo(429);
             refusals++;
-            RawHttp.Response bad = http.send("POST", signer, "/events", "{\"name\":\"tick\",\"channel\":\"a b\","
-                + "\"data\":\"{}\"}");
-            assertThat(bad.status()).as("a bad request is told so, not to come back: %s", bad.body()).isEqualTo(400);
+            RawHttp.Response bad = http.send(
+                    "POST", signer, "/events", "{\"name\":\"tick\",\"channel\":\"a b\"," + "\"data\":\"{}\"}");
+            assertThat(bad.status())
+                    .as("a bad request is told so, not to come back: %s", bad.body())
+                    .isEqualTo(400);
 
             String metrics = http.send("GET", null, "/metrics", null).body();
-            assertThat(sample(metrics, "throng_rest_throttled_total{app=\"bp\"}")).isEqualTo(refusals);
+            assertThat(sample(metrics, "throng_rest_throttled_total{app=\"bp\"}"))
+                    .isEqualTo(refusals);
             assertThat(sample(metrics, "throng_publication_backlog_bytes")).isGreaterThanOrEqualTo(LIMIT);
-            assertThat(sample(metrics, "throng_publication_backlog_limit_bytes")).isEqualTo(LIMIT);
+            assertThat(sample(metrics, "throng_publication_backlog_limit_bytes"))
+                    .isEqualTo(LIMIT);
 
             // While loop 0 is held, loop 1's subscribers have everything accepted so far, and loop 0's nothing.
             int all = accepted.size();
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(wires.stream()
-                .filter(w -> queuedTicks(w) == all).count()).as("subscribers with all %s accepted", all)
-                .isEqualTo((long) spread.get(1)));
-            assertThat(wires.stream().filter(w -> queuedTicks(w) == 0).count()).as("subscribers with none")
-                .isEqualTo((long) spread.get(0));
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(wires.stream()
+                                    .filter(w -> queuedTicks(w) == all)
+                                    .count())
+                            .as("subscribers with all %s accepted", all)
+                            .isEqualTo((long) spread.get(1)));
+            assertThat(wires.stream().filter(w -> queuedTicks(w) == 0).count())
+                    .as("subscribers with none")
+                    .isEqualTo((long) spread.get(0));
 
             loop0.close();
             int tries = 0;
@@ -157,8 +179,9 @@ class RestBackpressureIT {
                 again = trigger(http, seq);
                 tries++;
             } while (again.status() == 429 && tries < 10);
-            assertThat(again.status()).as("accepted again once the backlog drained: %s", again.body())
-                .isEqualTo(200);
+            assertThat(again.status())
+                    .as("accepted again once the backlog drained: %s", again.body())
+                    .isEqualTo(200);
             accepted.add(seq++);
             for (int i = 0; i < 5; i++, seq++) {
                 assertThat(trigger(http, seq).status()).isEqualTo(200);
@@ -166,10 +189,13 @@ class RestBackpressureIT {
             }
 
             for (PusherWire wire : wires) {
-                assertThat(ticks(wire, accepted.size())).as("what a subscriber received").isEqualTo(accepted);
+                assertThat(ticks(wire, accepted.size()))
+                        .as("what a subscriber received")
+                        .isEqualTo(accepted);
             }
             assertThat(sample(http.send("GET", null, "/metrics", null).body(), "throng_publication_backlog_bytes"))
-                .as("the backlog once everything is written").isZero();
+                    .as("the backlog once everything is written")
+                    .isZero();
         }
     }
 
@@ -195,7 +221,9 @@ class RestBackpressureIT {
                     Thread.currentThread().interrupt();
                 }
             });
-            assertThat(holding.await(5, TimeUnit.SECONDS)).as("loop %s held", loop.index()).isTrue();
+            assertThat(holding.await(5, TimeUnit.SECONDS))
+                    .as("loop %s held", loop.index())
+                    .isTrue();
         }
 
         @Override
@@ -211,11 +239,13 @@ class RestBackpressureIT {
     private static String event(int seq, boolean inBatch) {
         String data = "{\\\"s\\\":" + seq + ",\\\"pad\\\":\\\"" + PAD + "\\\"}";
         return "{\"name\":\"tick\"," + (inBatch ? "\"channel\"" : "\"channels\"") + ":"
-            + (inBatch ? "\"" + CHANNEL + "\"" : "[\"" + CHANNEL + "\"]") + ",\"data\":\"" + data + "\"}";
+                + (inBatch ? "\"" + CHANNEL + "\"" : "[\"" + CHANNEL + "\"]") + ",\"data\":\"" + data + "\"}";
     }
 
     private static long queuedTicks(PusherWire wire) {
-        return wire.frames.stream().filter(f -> f.path("event").asText().equals("tick")).count();
+        return wire.frames.stream()
+                .filter(f -> f.path("event").asText().equals("tick"))
+                .count();
     }
 
     /** The sequence numbers of the first {@code count} tick events {@code wire} received, then checks none follows. */
@@ -223,7 +253,10 @@ class RestBackpressureIT {
         List<Integer> seen = new ArrayList<>();
         while (seen.size() < count) {
             JsonNode frame = wire.next("tick");
-            seen.add(PusherWire.JSON.readTree(frame.path("data").asText()).path("s").asInt());
+            seen.add(PusherWire.JSON
+                    .readTree(frame.path("data").asText())
+                    .path("s")
+                    .asInt());
         }
         JsonNode extra = wire.frames.poll(200, TimeUnit.MILLISECONDS);
         assertThat(extra).as("nothing after the last accepted event").isNull();
@@ -231,9 +264,11 @@ class RestBackpressureIT {
     }
 
     private static double sample(String metrics, String series) {
-        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l ->
-            Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
-            .orElseThrow(() -> new AssertionError("no " + series + " in the metrics"));
+        return metrics.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + series + " in the metrics"));
     }
 
     /** HTTP/1.1 on one kept-alive socket, written by hand: the test knows which connection (so which loop) it uses. */
@@ -278,14 +313,15 @@ class RestBackpressureIT {
         Response send(String method, SignedRest signer, String resource, String body) throws IOException {
             String target;
             try {
-                target = signer == null ? resource
-                    : signer.target(method, resource, new TreeMap<>(), body, System.currentTimeMillis() / 1000);
+                target = signer == null
+                        ? resource
+                        : signer.target(method, resource, new TreeMap<>(), body, System.currentTimeMillis() / 1000);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
             byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             String head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + content.length + "\r\n\r\n";
+                    + "Content-Length: " + content.length + "\r\n\r\n";
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(content);
             out.flush();
@@ -293,11 +329,13 @@ class RestBackpressureIT {
             Map<String, String> headers = new TreeMap<>();
             for (String l = line(); !l.isEmpty(); l = line()) {
                 int colon = l.indexOf(':');
-                headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+                headers.put(
+                        l.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        l.substring(colon + 1).trim());
             }
             byte[] answer = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-            return new Response(Integer.parseInt(status.split(" ")[1]), headers,
-                new String(answer, StandardCharsets.UTF_8));
+            return new Response(
+                    Integer.parseInt(status.split(" ")[1]), headers, new String(answer, StandardCharsets.UTF_8));
         }
 
         private String line() throws IOException {

@@ -1,7 +1,5 @@
 package dev.throng.gateway.it;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +9,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * REST calls signed as Pusher's server SDKs sign them (auth_key, auth_timestamp, auth_version, body_md5,
@@ -41,32 +41,35 @@ public final class SignedRest {
     }
 
     HttpResponse<String> call(String method, String resource, Map<String, String> params, String body, long timestamp)
-        throws Exception {
+            throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + port + target(method, resource, params, body, timestamp));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The signed request target ({@code /apps/{id}/resource?...&auth_signature=...}) of a call, for any client. */
     String target(String method, String resource, Map<String, String> params, String body, long timestamp)
-        throws Exception {
+            throws Exception {
         String path = "/apps/" + appId + resource;
         Map<String, String> query = new TreeMap<>(params);
         query.put("auth_key", key);
         query.put("auth_timestamp", Long.toString(timestamp));
         query.put("auth_version", "1.0");
         if (body != null) {
-            query.put("body_md5", HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-                .digest(body.getBytes(StandardCharsets.UTF_8))));
+            query.put(
+                    "body_md5",
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8))));
         }
         StringBuilder qs = new StringBuilder();
-        query.forEach((k, v) -> qs.append(qs.length() == 0 ? "" : "&").append(k).append('=').append(v));
+        query.forEach((k, v) ->
+                qs.append(qs.length() == 0 ? "" : "&").append(k).append('=').append(v));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = HexFormat.of().formatHex(mac.doFinal((method + "\n" + path + "\n" + qs)
-            .getBytes(StandardCharsets.UTF_8)));
+        String signature = HexFormat.of()
+                .formatHex(mac.doFinal((method + "\n" + path + "\n" + qs).getBytes(StandardCharsets.UTF_8)));
         return path + "?" + qs + "&auth_signature=" + signature;
     }
 

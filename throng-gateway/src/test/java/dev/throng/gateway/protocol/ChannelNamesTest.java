@@ -1,48 +1,50 @@
 package dev.throng.gateway.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class ChannelNamesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "my-channel",
-        "foo-bar_1234@=,.;",          // Pusher's channels page example
-        "private-foobar",
-        "presence-cache-room.42",
-        "private-encrypted-cache-a",
-        "A",
-        "#server-to-user-12345",
-        "#server-to-user-user@example.com",
-    })
+    @ValueSource(
+            strings = {
+                "my-channel",
+                "foo-bar_1234@=,.;", // Pusher's channels page example
+                "private-foobar",
+                "presence-cache-room.42",
+                "private-encrypted-cache-a",
+                "A",
+                "#server-to-user-12345",
+                "#server-to-user-user@example.com",
+            })
     void acceptsNamesOfTheAllowedCharacters(String name) {
         assertThat(ChannelNames.isValid(name)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "",
-        "has space",
-        "slash/",
-        "colon:",
-        "quote\"",
-        "backslash\\",
-        "tab\t",
-        "plus+",
-        "star*",
-        "caf\u00e9",
-        "emoji\ud83d\ude00",
-        "#foo",
-        "#server-to-user-",
-        "#server-to-user-a#b",
-        "#server-to-user-a b",
-        "private-#server-to-user-1",
-        "x#server-to-user-1",
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "has space",
+                "slash/",
+                "colon:",
+                "quote\"",
+                "backslash\\",
+                "tab\t",
+                "plus+",
+                "star*",
+                "caf\u00e9",
+                "emoji\ud83d\ude00",
+                "#foo",
+                "#server-to-user-",
+                "#server-to-user-a#b",
+                "#server-to-user-a b",
+                "private-#server-to-user-1",
+                "x#server-to-user-1",
+            })
     void refusesOtherCharactersAndAnyOtherUseOfHash(String name) {
         assertThat(ChannelNames.isValid(name)).isFalse();
     }

@@ -1,9 +1,9 @@
 package dev.throng.gateway.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ChannelTypeTest {
 
@@ -47,8 +47,13 @@ class ChannelTypeTest {
         "PRESENCE_CACHE,          true,  true,  true,  false, true",
         "SERVER_TO_USER,          false, false, false, false, false",
     })
-    void knowsWhatEachTypeRequiresAndAllows(ChannelType type, boolean signature, boolean presence, boolean cache,
-                                            boolean encrypted, boolean clientEvents) {
+    void knowsWhatEachTypeRequiresAndAllows(
+            ChannelType type,
+            boolean signature,
+            boolean presence,
+            boolean cache,
+            boolean encrypted,
+            boolean clientEvents) {
         assertThat(type.requiresSignature()).as("requires a signature").isEqualTo(signature);
         assertThat(type.isPresence()).as("presence").isEqualTo(presence);
         assertThat(type.isCache()).as("cache").isEqualTo(cache);
@@ -57,8 +62,16 @@ class ChannelTypeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PRIVATE", "PRIVATE_ENCRYPTED", "PRESENCE", "CACHE", "PRIVATE_CACHE", "PRIVATE_ENCRYPTED_CACHE",
-        "PRESENCE_CACHE", "SERVER_TO_USER"})
+    @CsvSource({
+        "PRIVATE",
+        "PRIVATE_ENCRYPTED",
+        "PRESENCE",
+        "CACHE",
+        "PRIVATE_CACHE",
+        "PRIVATE_ENCRYPTED_CACHE",
+        "PRESENCE_CACHE",
+        "SERVER_TO_USER"
+    })
     void recognisesANameMadeOfItsOwnPrefix(ChannelType type) {
         assertThat(ChannelType.of(type.prefix() + "x")).isEqualTo(type);
     }

@@ -1,56 +1,60 @@
 package dev.throng.gateway.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.util.Collections;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PusherErrorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void sendsAFatalErrorWithItsCodeAndPushersMessage() {
-        assertThat(PusherError.APP_NOT_FOUND.frame()).isEqualTo(
-            "{\"event\":\"pusher:error\",\"data\":{\"code\":4001,\"message\":\"Application does not exist\"}}");
+        assertThat(PusherError.APP_NOT_FOUND.frame())
+                .isEqualTo(
+                        "{\"event\":\"pusher:error\",\"data\":{\"code\":4001,\"message\":\"Application does not exist\"}}");
     }
 
     @Test
     void sendsANonFatalErrorWithANullCodeAsPusherDoes() {
         // pusher/pusher-js#45: what Pusher sent on a second subscribe.
-        assertThat(PusherError.EXISTING_SUBSCRIPTION.frame("test-channel")).isEqualTo("{\"event\":\"pusher:error\","
-            + "\"data\":{\"code\":null,\"message\":\"Existing subscription to channel test-channel\"}}");
+        assertThat(PusherError.EXISTING_SUBSCRIPTION.frame("test-channel"))
+                .isEqualTo("{\"event\":\"pusher:error\","
+                        + "\"data\":{\"code\":null,\"message\":\"Existing subscription to channel test-channel\"}}");
     }
 
     @Test
     void formatsPushersInvalidSignatureMessage() {
         // pusher/pusher-websocket-java#205.
         assertThat(PusherError.INVALID_SIGNATURE.message("264774.13368624:private-phone-company-509", "52aabdb7"))
-            .isEqualTo("Invalid signature: Expected HMAC SHA256 hex digest of "
-                + "264774.13368624:private-phone-company-509, but got 52aabdb7");
+                .isEqualTo("Invalid signature: Expected HMAC SHA256 hex digest of "
+                        + "264774.13368624:private-phone-company-509, but got 52aabdb7");
     }
 
     @Test
     void formatsPushersInvalidKeyMessageForSubscriptions() {
         assertThat(PusherError.INVALID_KEY.message("subscription", "<authorizer_timeout>"))
-            .isEqualTo("Invalid key in subscription auth data: '<authorizer_timeout>'");
+                .isEqualTo("Invalid key in subscription auth data: '<authorizer_timeout>'");
     }
 
     @Test
     void formatsPushersWatchlistMessage() {
-        assertThat(PusherError.WATCHLIST_LIMIT.frame(100)).isEqualTo("{\"event\":\"pusher:error\",\"data\":"
-            + "{\"code\":4302,\"message\":\"Watchlist limit exceeded. Only the first 100 user IDs are accepted.\"}}");
+        assertThat(PusherError.WATCHLIST_LIMIT.frame(100))
+                .isEqualTo(
+                        "{\"event\":\"pusher:error\",\"data\":"
+                                + "{\"code\":4302,\"message\":\"Watchlist limit exceeded. Only the first 100 user IDs are accepted.\"}}");
     }
 
     @Test
     void escapesWhatTheMessageQuotes() {
-        assertThat(PusherError.INVALID_CHANNEL_NAME.frame("a\"b\\c\n")).isEqualTo("{\"event\":\"pusher:error\","
-            + "\"data\":{\"code\":null,\"message\":\"Invalid channel name 'a\\\"b\\\\c\\n'\"}}");
+        assertThat(PusherError.INVALID_CHANNEL_NAME.frame("a\"b\\c\n"))
+                .isEqualTo("{\"event\":\"pusher:error\","
+                        + "\"data\":{\"code\":null,\"message\":\"Invalid channel name 'a\\\"b\\\\c\\n'\"}}");
     }
 
     @ParameterizedTest
@@ -104,7 +108,8 @@ class PusherErrorTest {
         assertThat(frame.get("data").isObject()).isTrue();
         assertThat(frame.get("data").get("message").asText()).isEqualTo(error.message(args));
         if (error.code().isPresent()) {
-            assertThat(frame.get("data").get("code").asInt()).isEqualTo(error.code().getAsInt());
+            assertThat(frame.get("data").get("code").asInt())
+                    .isEqualTo(error.code().getAsInt());
         } else {
             assertThat(frame.get("data").get("code").isNull()).isTrue();
         }
@@ -116,7 +121,7 @@ class PusherErrorTest {
 
         assertThat(reply.error()).isEqualTo(PusherError.NO_SUBSCRIPTION);
         assertThat(reply.message())
-            .isEqualTo("No current subscription to channel my-channel, or subscription in progress");
+                .isEqualTo("No current subscription to channel my-channel, or subscription in progress");
         assertThat(reply.frame()).isEqualTo(PusherError.NO_SUBSCRIPTION.frame("my-channel"));
     }
 }

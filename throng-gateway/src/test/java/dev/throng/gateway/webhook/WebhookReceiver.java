@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,8 +51,10 @@ final class WebhookReceiver implements AutoCloseable {
         /** Each event as {@code name:channel[:user_id]}, in order. */
         List<String> events() {
             List<String> events = new ArrayList<>();
-            json().get("events").forEach(e -> events.add(e.get("name").asText() + ":" + e.get("channel").asText()
-                + (e.has("user_id") ? ":" + e.get("user_id").asText() : "")));
+            json().get("events")
+                    .forEach(e -> events.add(
+                            e.get("name").asText() + ":" + e.get("channel").asText()
+                                    + (e.has("user_id") ? ":" + e.get("user_id").asText() : "")));
             return events;
         }
     }
@@ -126,8 +127,12 @@ final class WebhookReceiver implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        requests.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-            exchange.getRequestHeaders(), body, now));
+        requests.add(new Received(
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                exchange.getRequestHeaders(),
+                body,
+                now));
         try {
             if (hangsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 closed.await(30, TimeUnit.SECONDS);

@@ -1,21 +1,27 @@
 package dev.throng.gateway.webhook;
 
-import dev.throng.gateway.GatewayConfig;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.throng.gateway.GatewayConfig;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class WebhookSettingsTest {
 
     @Test
     void takesTheGatewayConfigsWebhookSettings() {
-        GatewayConfig config = new GatewayConfig(List.of(), Duration.ofSeconds(120), Duration.ofSeconds(600),
-            256 * 1024, Duration.ofMinutes(30), Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(1),
-            500);
+        GatewayConfig config = new GatewayConfig(
+                List.of(),
+                Duration.ofSeconds(120),
+                Duration.ofSeconds(600),
+                256 * 1024,
+                Duration.ofMinutes(30),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(1),
+                500);
 
         WebhookSettings settings = config.webhookSettings();
 
@@ -48,21 +54,27 @@ class WebhookSettingsTest {
 
     @Test
     void rejectsAMaxRetryDelayBelowTheFirstRetryDelayNamingBoth() {
-        assertThatThrownBy(() -> WebhookSettings.builder().firstRetryDelay(Duration.ofSeconds(2))
-            .maxRetryDelay(Duration.ofSeconds(1)).build())
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("webhooks.maxRetryDelay").hasMessageContaining("firstRetryDelay");
+        assertThatThrownBy(() -> WebhookSettings.builder()
+                        .firstRetryDelay(Duration.ofSeconds(2))
+                        .maxRetryDelay(Duration.ofSeconds(1))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("webhooks.maxRetryDelay")
+                .hasMessageContaining("firstRetryDelay");
     }
 
     @Test
     void rejectsAZeroRequestTimeoutNamingIt() {
-        assertThatThrownBy(() -> WebhookSettings.builder().requestTimeout(Duration.ZERO).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("webhooks.requestTimeout");
+        assertThatThrownBy(() ->
+                        WebhookSettings.builder().requestTimeout(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("webhooks.requestTimeout");
     }
 
     @Test
     void rejectsAnEmptyQueueNamingIt() {
         assertThatThrownBy(() -> WebhookSettings.builder().queueSize(0).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("webhooks.queueSize");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("webhooks.queueSize");
     }
 }

@@ -1,16 +1,11 @@
 package dev.throng.gateway.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import dev.throng.gateway.app.App;
 import dev.throng.gateway.app.AppLimits;
 import dev.throng.gateway.app.Webhook;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,13 +16,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link Webhooks} against real HTTP receivers on 127.0.0.1, with durations of milliseconds instead of seconds.
@@ -49,14 +47,14 @@ class WebhooksTest {
     /** Short durations: a batch window of 20 ms, a vacancy delay of 300 ms, retries every 50-200 ms for 2 s. */
     private static WebhookSettings.Builder quick() {
         return WebhookSettings.builder()
-            .batchWindow(Duration.ofMillis(20))
-            .vacancyDelay(VACANCY_DELAY)
-            .retryFor(Duration.ofSeconds(2))
-            .firstRetryDelay(Duration.ofMillis(50))
-            .maxRetryDelay(Duration.ofMillis(200))
-            .connectTimeout(Duration.ofSeconds(1))
-            .requestTimeout(Duration.ofSeconds(2))
-            .closeTimeout(Duration.ofSeconds(2));
+                .batchWindow(Duration.ofMillis(20))
+                .vacancyDelay(VACANCY_DELAY)
+                .retryFor(Duration.ofSeconds(2))
+                .firstRetryDelay(Duration.ofMillis(50))
+                .maxRetryDelay(Duration.ofMillis(200))
+                .connectTimeout(Duration.ofSeconds(1))
+                .requestTimeout(Duration.ofSeconds(2))
+                .closeTimeout(Duration.ofSeconds(2));
     }
 
     private static ConditionFactory await() {
@@ -109,10 +107,11 @@ class WebhooksTest {
         WebhookReceiver.Received r = receiver.request(0);
         assertThat(r.method()).isEqualTo("POST");
         assertThat(r.path()).isEqualTo("/webhooks");
-        assertThat(r.text()).isEqualTo(
-            "{\"time_ms\":1327078148132,\"events\":[{\"name\":\"channel_occupied\",\"channel\":\"test_channel\"}]}");
+        assertThat(r.text())
+                .isEqualTo(
+                        "{\"time_ms\":1327078148132,\"events\":[{\"name\":\"channel_occupied\",\"channel\":\"test_channel\"}]}");
         assertThat(r.headers().getFirst("X-Pusher-Signature"))
-            .isEqualTo("709fdb84c03664445f7698120b0edf0acc1ab1c8c6e93a0368c61841d6b998aa");
+                .isEqualTo("709fdb84c03664445f7698120b0edf0acc1ab1c8c6e93a0368c61841d6b998aa");
     }
 
     @Test
@@ -142,11 +141,13 @@ class WebhooksTest {
 
         await().until(() -> receiver.requests().size() == 1);
         String body = receiver.request(0).text();
-        assertThat(body).contains("{\"name\":\"client_event\",\"channel\":\"presence-room\","
-            + "\"event\":\"client-typing\",\"data\":\"{\\\"typing\\\":true}\",\"socket_id\":\"123.456\","
-            + "\"user_id\":\"42\"}");
-        assertThat(body).contains("{\"name\":\"client_event\",\"channel\":\"private-room\","
-            + "\"event\":\"client-typing\",\"data\":\"plain\",\"socket_id\":\"123.457\"}");
+        assertThat(body)
+                .contains("{\"name\":\"client_event\",\"channel\":\"presence-room\","
+                        + "\"event\":\"client-typing\",\"data\":\"{\\\"typing\\\":true}\",\"socket_id\":\"123.456\","
+                        + "\"user_id\":\"42\"}");
+        assertThat(body)
+                .contains("{\"name\":\"client_event\",\"channel\":\"private-room\","
+                        + "\"event\":\"client-typing\",\"data\":\"plain\",\"socket_id\":\"123.457\"}");
     }
 
     // ---- the vacancy delay
@@ -221,8 +222,8 @@ class WebhooksTest {
         webhooks.memberAdded(app, "presence-room", "42");
 
         await().until(() -> receiver.requests().size() == 2);
-        assertThat(receiver.events()).containsExactly("member_removed:presence-room:42",
-            "member_added:presence-room:42");
+        assertThat(receiver.events())
+                .containsExactly("member_removed:presence-room:42", "member_added:presence-room:42");
         assertThat(Duration.ofNanos(receiver.request(0).nanos() - before)).isGreaterThanOrEqualTo(VACANCY_DELAY);
     }
 
@@ -239,9 +240,13 @@ class WebhooksTest {
         webhooks.channelOccupied(app, "other");
 
         await().until(() -> webhooks.stats().eventsWaiting() == 0);
-        assertThat(receiver.events()).containsExactly("member_added:presence-room:43",
-            "member_added:presence-other:42", "channel_occupied:other", "member_removed:presence-room:42",
-            "channel_vacated:presence-room");
+        assertThat(receiver.events())
+                .containsExactly(
+                        "member_added:presence-room:43",
+                        "member_added:presence-other:42",
+                        "channel_occupied:other",
+                        "member_removed:presence-room:42",
+                        "channel_vacated:presence-room");
         assertThat(webhooks.stats().eventsSuppressed()).isZero();
     }
 
@@ -259,15 +264,17 @@ class WebhooksTest {
 
         await().until(() -> webhooks.stats().eventsWaiting() == 0);
         assertThat(receiver.requests()).hasSize(1);
-        assertThat(receiver.events()).containsExactly("channel_occupied:a", "member_added:presence-b:1",
-            "cache_miss:cache-c");
+        assertThat(receiver.events())
+                .containsExactly("channel_occupied:a", "member_added:presence-b:1", "cache_miss:cache-c");
         assertThat(receiver.request(0).json().get("time_ms").asLong()).isEqualTo(5000); // the first event's time
     }
 
     @Test
     void splitsABatchAtMaxEventsPerRequestKeepingTheOrder() {
         WebhookReceiver receiver = receiver();
-        Webhooks webhooks = start(quick().batchWindow(Duration.ofMillis(300)).maxEventsPerRequest(2).build());
+        Webhooks webhooks = start(quick().batchWindow(Duration.ofMillis(300))
+                .maxEventsPerRequest(2)
+                .build());
         App app = app(all(receiver.url()));
 
         for (String channel : List.of("a", "b", "c", "d", "e")) {
@@ -275,9 +282,12 @@ class WebhooksTest {
         }
 
         await().until(() -> webhooks.stats().eventsWaiting() == 0);
-        assertThat(receiver.requests()).extracting(WebhookReceiver.Received::events).containsExactly(
-            List.of("channel_occupied:a", "channel_occupied:b"), List.of("channel_occupied:c", "channel_occupied:d"),
-            List.of("channel_occupied:e"));
+        assertThat(receiver.requests())
+                .extracting(WebhookReceiver.Received::events)
+                .containsExactly(
+                        List.of("channel_occupied:a", "channel_occupied:b"),
+                        List.of("channel_occupied:c", "channel_occupied:d"),
+                        List.of("channel_occupied:e"));
     }
 
     @Test
@@ -294,8 +304,10 @@ class WebhooksTest {
         webhooks.cacheMiss(app, "cache-news");
 
         await().until(() -> receiver.requests().size() == 2);
-        assertThat(receiver.requests()).extracting(WebhookReceiver.Received::events).containsExactly(
-            List.of("cache_miss:cache-news", "cache_miss:cache-sport"), List.of("cache_miss:cache-news"));
+        assertThat(receiver.requests())
+                .extracting(WebhookReceiver.Received::events)
+                .containsExactly(
+                        List.of("cache_miss:cache-news", "cache_miss:cache-sport"), List.of("cache_miss:cache-news"));
         assertThat(webhooks.stats().eventsQueued()).isEqualTo(3);
     }
 
@@ -358,14 +370,17 @@ class WebhooksTest {
         await().until(() -> webhooks.stats().requestsDelivered() == 1);
         List<WebhookReceiver.Received> attempts = receiver.requests();
         assertThat(attempts).hasSize(3);
-        assertThat(attempts).extracting(WebhookReceiver.Received::text).containsOnly(attempts.get(0).text());
-        assertThat(attempts).extracting(r -> r.headers().getFirst("X-Pusher-Signature"))
-            .containsOnly(hmacSha256Hex(SECRET, attempts.get(0).body()));
+        assertThat(attempts)
+                .extracting(WebhookReceiver.Received::text)
+                .containsOnly(attempts.get(0).text());
+        assertThat(attempts)
+                .extracting(r -> r.headers().getFirst("X-Pusher-Signature"))
+                .containsOnly(hmacSha256Hex(SECRET, attempts.get(0).body()));
         // Backoff: 50 ms, then 100 ms.
         assertThat(Duration.ofNanos(attempts.get(1).nanos() - attempts.get(0).nanos()))
-            .isGreaterThanOrEqualTo(Duration.ofMillis(50));
+                .isGreaterThanOrEqualTo(Duration.ofMillis(50));
         assertThat(Duration.ofNanos(attempts.get(2).nanos() - attempts.get(1).nanos()))
-            .isGreaterThanOrEqualTo(Duration.ofMillis(100));
+                .isGreaterThanOrEqualTo(Duration.ofMillis(100));
         assertThat(webhooks.stats()).isEqualTo(new WebhookStats(1, 0, 0, 0, 3, 2, 1, 0));
     }
 
@@ -373,7 +388,8 @@ class WebhooksTest {
     void givesUpRetryForAfterTheFirstAttemptAndCountsTheFailure() throws InterruptedException {
         WebhookReceiver receiver = receiver().failAlways();
         Duration retryFor = Duration.ofMillis(500);
-        Webhooks webhooks = start(quick().retryFor(retryFor).maxRetryDelay(Duration.ofMillis(100)).build());
+        Webhooks webhooks = start(
+                quick().retryFor(retryFor).maxRetryDelay(Duration.ofMillis(100)).build());
 
         long before = System.nanoTime();
         webhooks.channelOccupied(app(all(receiver.url())), "room");
@@ -382,7 +398,7 @@ class WebhooksTest {
         List<WebhookReceiver.Received> attempts = receiver.requests();
         // The first attempt is after the batch window; the last one is retryFor after it.
         assertThat(Duration.ofNanos(attempts.get(attempts.size() - 1).nanos() - before))
-            .isGreaterThanOrEqualTo(retryFor);
+                .isGreaterThanOrEqualTo(retryFor);
         assertThat(attempts.size()).isGreaterThanOrEqualTo(3); // 50, 100, 100, ... ms apart
         WebhookStats stats = webhooks.stats();
         assertThat(stats.eventsWaiting()).isZero();
@@ -423,8 +439,9 @@ class WebhooksTest {
     @Test
     void keepsAnEndpointsOrderWhileItRetries() {
         WebhookReceiver receiver = receiver().failNext(2);
-        Webhooks webhooks = start(quick().firstRetryDelay(Duration.ofMillis(200)).vacancyDelay(Duration.ofMillis(100))
-            .build());
+        Webhooks webhooks = start(quick().firstRetryDelay(Duration.ofMillis(200))
+                .vacancyDelay(Duration.ofMillis(100))
+                .build());
         App app = app(all(receiver.url()));
 
         webhooks.channelOccupied(app, "room");
@@ -433,16 +450,21 @@ class WebhooksTest {
         webhooks.channelVacated(app, "other"); // due 100 ms later, still while "room" is retried
 
         await().until(() -> webhooks.stats().eventsWaiting() == 0);
-        assertThat(receiver.requests()).extracting(WebhookReceiver.Received::events).containsExactly(
-            List.of("channel_occupied:room"), List.of("channel_occupied:room"), List.of("channel_occupied:room"),
-            List.of("channel_occupied:second", "channel_vacated:other"));
+        assertThat(receiver.requests())
+                .extracting(WebhookReceiver.Received::events)
+                .containsExactly(
+                        List.of("channel_occupied:room"),
+                        List.of("channel_occupied:room"),
+                        List.of("channel_occupied:room"),
+                        List.of("channel_occupied:second", "channel_vacated:other"));
     }
 
     @Test
     void retriesEventsThatWaitedBehindAFailingRequestOnlyUntilRetryForAfterTheyWereReady() {
         WebhookReceiver receiver = receiver().failAlways();
-        Webhooks webhooks = start(quick().retryFor(Duration.ofMillis(400)).maxRetryDelay(Duration.ofMillis(100))
-            .build());
+        Webhooks webhooks = start(quick().retryFor(Duration.ofMillis(400))
+                .maxRetryDelay(Duration.ofMillis(100))
+                .build());
         App app = app(all(receiver.url()));
         webhooks.channelOccupied(app, "a");
         await().until(() -> receiver.requests().size() >= 1);
@@ -451,13 +473,15 @@ class WebhooksTest {
 
         await().until(() -> webhooks.stats().requestsFailed() == 2);
         List<WebhookReceiver.Received> forB = receiver.requests().stream()
-            .filter(r -> r.events().equals(List.of("channel_occupied:b"))).toList();
+                .filter(r -> r.events().equals(List.of("channel_occupied:b")))
+                .toList();
         assertThat(forB).isNotEmpty();
         // "b" has waited ~400 ms of its 400: it is tried once or twice more, not for another 400 ms.
-        assertThat(Duration.ofNanos(forB.get(forB.size() - 1).nanos() - forB.get(0).nanos()))
-            .isLessThan(Duration.ofMillis(250));
+        assertThat(Duration.ofNanos(
+                        forB.get(forB.size() - 1).nanos() - forB.get(0).nanos()))
+                .isLessThan(Duration.ofMillis(250));
         assertThat(receiver.requests().get(receiver.requests().size() - 1).events())
-            .containsExactly("channel_occupied:b");
+                .containsExactly("channel_occupied:b");
     }
 
     @Test
@@ -481,8 +505,10 @@ class WebhooksTest {
     void aFailingEndpointHoldsAtMostAQuarterOfTheQueue() {
         WebhookReceiver failing = receiver().failAlways();
         WebhookReceiver healthy = receiver();
-        Webhooks webhooks = start(quick().queueSize(8).maxEventsPerRequest(1).retryFor(Duration.ofMinutes(1))
-            .build());
+        Webhooks webhooks = start(quick().queueSize(8)
+                .maxEventsPerRequest(1)
+                .retryFor(Duration.ofMinutes(1))
+                .build());
         App broken = app("broken", all(failing.url()));
         App fine = app("fine", all(healthy.url()));
         webhooks.channelOccupied(broken, "c0");
@@ -506,7 +532,8 @@ class WebhooksTest {
 
     @Test
     void dropsAndCountsEventsOnceTheQueueIsFull() {
-        Webhooks webhooks = start(quick().queueSize(3).vacancyDelay(Duration.ofSeconds(10)).build());
+        Webhooks webhooks =
+                start(quick().queueSize(3).vacancyDelay(Duration.ofSeconds(10)).build());
         App app = app(all(URI.create("http://127.0.0.1:9/never")));
 
         for (int i = 0; i < 5; i++) {
@@ -522,8 +549,10 @@ class WebhooksTest {
     @Test
     void eventMethodsReturnAtOnceWhileTheEndpointHangs() {
         WebhookReceiver receiver = receiver().hangNext(Integer.MAX_VALUE);
-        Webhooks webhooks = start(quick().requestTimeout(Duration.ofSeconds(30)).queueSize(1000)
-            .closeTimeout(Duration.ZERO).build());
+        Webhooks webhooks = start(quick().requestTimeout(Duration.ofSeconds(30))
+                .queueSize(1000)
+                .closeTimeout(Duration.ZERO)
+                .build());
         App app = app(all(receiver.url()));
         webhooks.channelOccupied(app, "first");
         await().until(() -> receiver.requests().size() == 1);
@@ -543,8 +572,9 @@ class WebhooksTest {
     @Test
     void closeSendsWhatIsWaitingAtOnceIncludingPendingVacancies() {
         WebhookReceiver receiver = receiver();
-        Webhooks webhooks = start(quick().batchWindow(Duration.ofSeconds(10)).vacancyDelay(Duration.ofSeconds(10))
-            .build());
+        Webhooks webhooks = start(quick().batchWindow(Duration.ofSeconds(10))
+                .vacancyDelay(Duration.ofSeconds(10))
+                .build());
         App app = app(all(receiver.url()));
         webhooks.channelOccupied(app, "a");
         webhooks.memberRemoved(app, "presence-b", "1");
@@ -560,8 +590,9 @@ class WebhooksTest {
     @Test
     void closeGivesARetryingRequestOneLastAttempt() {
         WebhookReceiver receiver = receiver().failNext(1);
-        Webhooks webhooks = start(quick().firstRetryDelay(Duration.ofSeconds(30)).maxRetryDelay(Duration.ofSeconds(30))
-            .build());
+        Webhooks webhooks = start(quick().firstRetryDelay(Duration.ofSeconds(30))
+                .maxRetryDelay(Duration.ofSeconds(30))
+                .build());
         try (LogCapture log = LogCapture.of(WebhookEndpoint.class)) {
             webhooks.channelOccupied(app(all(receiver.url())), "a");
             await().until(() -> log.messages().size() == 1); // the first attempt failed: its retry is in 30 s
@@ -576,8 +607,9 @@ class WebhooksTest {
     @Test
     void closeGivesUpAfterItsTimeoutOnAnEndpointThatDoesNotAnswer() {
         WebhookReceiver receiver = receiver().hangNext(Integer.MAX_VALUE);
-        Webhooks webhooks = start(quick().closeTimeout(Duration.ofMillis(300)).requestTimeout(Duration.ofSeconds(30))
-            .build());
+        Webhooks webhooks = start(quick().closeTimeout(Duration.ofMillis(300))
+                .requestTimeout(Duration.ofSeconds(30))
+                .build());
         App app = app(all(receiver.url()));
         webhooks.channelOccupied(app, "a");
         await().until(() -> receiver.requests().size() == 1);
@@ -605,8 +637,10 @@ class WebhooksTest {
             await().until(() -> log.levels().contains(Level.INFO));
             assertThat(webhooks.stats().requestsSent()).isEqualTo(5);
             assertThat(log.levels()).containsExactly(Level.WARN, Level.INFO);
-            assertThat(log.messages().get(0)).contains("is failing (HTTP 500)").contains("127.0.0.1")
-                .doesNotContain(SECRET);
+            assertThat(log.messages().get(0))
+                    .contains("is failing (HTTP 500)")
+                    .contains("127.0.0.1")
+                    .doesNotContain(SECRET);
             assertThat(log.messages().get(1)).contains("delivers again, after 4 failed attempts");
         }
     }
@@ -632,14 +666,17 @@ class WebhooksTest {
     void leavesQueryAndUserInfoOfTheUrlOutOfTheLog() {
         try (LogCapture log = LogCapture.of(WebhookEndpoint.class)) {
             WebhookReceiver receiver = receiver().failNext(1);
-            URI withToken = URI.create("http://user:pw@127.0.0.1:" + receiver.url().getPort() + "/hook?token=s3cret");
+            URI withToken =
+                    URI.create("http://user:pw@127.0.0.1:" + receiver.url().getPort() + "/hook?token=s3cret");
             Webhooks webhooks = start(quick().build());
 
             webhooks.channelOccupied(app(all(withToken)), "room");
 
             await().until(() -> log.levels().contains(Level.INFO));
-            assertThat(log.messages().get(0)).contains("http://127.0.0.1:" + receiver.url().getPort() + "/hook ")
-                .doesNotContain("s3cret").doesNotContain("pw");
+            assertThat(log.messages().get(0))
+                    .contains("http://127.0.0.1:" + receiver.url().getPort() + "/hook ")
+                    .doesNotContain("s3cret")
+                    .doesNotContain("pw");
         }
     }
 

@@ -1,22 +1,21 @@
 package dev.throng.gateway.witness;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.throng.core.ServerConfig;
 import dev.throng.gateway.Gateway;
 import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * pusher-js's browser build in a real browser: headless Chromium (the system's, driven by playwright-core) loads a page
@@ -35,10 +34,12 @@ class ChromiumPusherJsIT {
 
     @BeforeAll
     static void start() {
-        assertThat(Files.isExecutable(Path.of(CHROMIUM))).as("Chromium at %s (apt-get install chromium)", CHROMIUM)
-            .isTrue();
-        gateway = Gateway.start(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build(),
-            GatewayConfig.DEFAULTS.withApps(List.of(MAIN)));
+        assertThat(Files.isExecutable(Path.of(CHROMIUM)))
+                .as("Chromium at %s (apt-get install chromium)", CHROMIUM)
+                .isTrue();
+        gateway = Gateway.start(
+                ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build(),
+                GatewayConfig.DEFAULTS.withApps(List.of(MAIN)));
         witness = new Witness(gateway, Map.of("main", MAIN));
     }
 
@@ -51,17 +52,20 @@ class ChromiumPusherJsIT {
 
     @Test
     void pusherJsInChromiumSubscribesToAPrivateChannelThroughAnAuthEndpointAndReceivesWhatTheSdkTriggers()
-        throws Exception {
-        JsonNode seen = witness.run("browser.js", "privateChannelInChromium", Map.of("chromium", CHROMIUM),
-            Duration.ofSeconds(40));
+            throws Exception {
+        JsonNode seen = witness.run(
+                "browser.js", "privateChannelInChromium", Map.of("chromium", CHROMIUM), Duration.ofSeconds(40));
         JsonNode subscribed = report(seen, "subscribed");
         assertThat(subscribed.path("state").asText()).isEqualTo("connected");
         assertThat(subscribed.path("socketId").asText()).matches("\\d+\\.\\d+");
         assertThat(subscribed.path("userAgent").asText()).contains("Chrome");
-        assertThat(seen.path("authRequests")).as("the browser asked the auth endpoint once").hasSize(1);
+        assertThat(seen.path("authRequests"))
+                .as("the browser asked the auth endpoint once")
+                .hasSize(1);
         assertThat(seen.path("authRequests").get(0).path("socketId").asText())
-            .isEqualTo(subscribed.path("socketId").asText());
-        assertThat(seen.path("authRequests").get(0).path("channelName").asText()).isEqualTo("private-browser");
+                .isEqualTo(subscribed.path("socketId").asText());
+        assertThat(seen.path("authRequests").get(0).path("channelName").asText())
+                .isEqualTo("private-browser");
         assertThat(report(seen, "event").path("data").path("text").asText()).isEqualTo("hello, browser");
         assertThat(seen.path("title").asText()).isEqualTo("greeted: hello, browser");
         assertThat(kinds(seen)).doesNotContain("error", "subscription_error");

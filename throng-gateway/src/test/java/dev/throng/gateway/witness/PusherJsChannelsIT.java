@@ -1,21 +1,20 @@
 package dev.throng.gateway.witness;
 
+import static dev.throng.gateway.witness.PusherJsConnectionIT.errorCodes;
+import static dev.throng.gateway.witness.PusherJsConnectionIT.texts;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.throng.core.ServerConfig;
 import dev.throng.gateway.Gateway;
 import dev.throng.gateway.GatewayConfig;
 import dev.throng.gateway.app.App;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.throng.gateway.witness.PusherJsConnectionIT.errorCodes;
-import static dev.throng.gateway.witness.PusherJsConnectionIT.texts;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * pusher-js (in Node) on every kind of channel, with the pusher server SDK authorizing its subscriptions
@@ -31,8 +30,9 @@ class PusherJsChannelsIT {
 
     @BeforeAll
     static void start() {
-        gateway = Gateway.start(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build(),
-            GatewayConfig.DEFAULTS.withApps(List.of(MAIN, NO_CLIENT_EVENTS)));
+        gateway = Gateway.start(
+                ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2).build(),
+                GatewayConfig.DEFAULTS.withApps(List.of(MAIN, NO_CLIENT_EVENTS)));
         witness = new Witness(gateway, Map.of("main", MAIN, "noClientEvents", NO_CLIENT_EVENTS));
     }
 
@@ -67,11 +67,15 @@ class PusherJsChannelsIT {
         assertThat(observer.path("me").path("id").asText()).isEqualTo("observer");
         assertThat(observer.path("me").path("info").path("name").asText()).isEqualTo("Olive");
 
-        assertThat(seen.path("secondTab").path("count").asInt()).as("two tabs of alice are one member").isEqualTo(2);
+        assertThat(seen.path("secondTab").path("count").asInt())
+                .as("two tabs of alice are one member")
+                .isEqualTo(2);
         assertThat(texts(seen.path("secondTab").path("ids"))).containsExactly("alice", "observer");
 
         JsonNode added = seen.path("addedWhileJoining");
-        assertThat(added).as("member_added: alice once (not for her second tab), then bob").hasSize(2);
+        assertThat(added)
+                .as("member_added: alice once (not for her second tab), then bob")
+                .hasSize(2);
         assertThat(added.get(0).path("id").asText()).isEqualTo("alice");
         assertThat(added.get(0).path("info").path("name").asText()).isEqualTo("Alice");
         assertThat(added.get(1).path("id").asText()).isEqualTo("7");
@@ -80,20 +84,27 @@ class PusherJsChannelsIT {
         JsonNode bob = seen.path("bobFirst");
         assertThat(bob.path("count").asInt()).isEqualTo(3);
         assertThat(texts(bob.path("ids"))).containsExactly("7", "alice", "observer");
-        assertThat(bob.path("me").path("id").asText()).as("pusher-js finds the numeric user_id as 'me'")
-            .isEqualTo("7");
+        assertThat(bob.path("me").path("id").asText())
+                .as("pusher-js finds the numeric user_id as 'me'")
+                .isEqualTo("7");
         assertThat(bob.path("me").path("info").path("name").asText()).isEqualTo("Bob");
-        assertThat(bob.path("me").path("idType").asText()).as("the JSON type of user_id, kept").isEqualTo("number");
+        assertThat(bob.path("me").path("idType").asText())
+                .as("the JSON type of user_id, kept")
+                .isEqualTo("number");
         assertThat(added.get(1).path("idType").asText()).isEqualTo("number");
 
-        assertThat(ids(seen.path("users").path("users"))).as("REST users: ids as strings")
-            .containsExactlyInAnyOrder("observer", "alice", "7");
-        assertThat(seen.path("users").path("users").get(0).path("id").isTextual()).isTrue();
+        assertThat(ids(seen.path("users").path("users")))
+                .as("REST users: ids as strings")
+                .containsExactlyInAnyOrder("observer", "alice", "7");
+        assertThat(seen.path("users").path("users").get(0).path("id").isTextual())
+                .isTrue();
         assertThat(seen.path("info").path("occupied").asBoolean()).isTrue();
         assertThat(seen.path("info").path("user_count").asInt()).isEqualTo(3);
         assertThat(seen.path("info").path("subscription_count").asInt()).isEqualTo(4);
 
-        assertThat(seen.path("afterFirstTabLeft").path("removed")).as("alice still has a tab open").isEmpty();
+        assertThat(seen.path("afterFirstTabLeft").path("removed"))
+                .as("alice still has a tab open")
+                .isEmpty();
         assertThat(seen.path("afterFirstTabLeft").path("count").asInt()).isEqualTo(3);
         JsonNode removed = seen.path("removed");
         assertThat(removed).hasSize(2);
@@ -107,8 +118,9 @@ class PusherJsChannelsIT {
         JsonNode seen = witness.run("channels.js", "presenceAsTheSignedInUser");
         assertThat(seen.path("added")).hasSize(1);
         assertThat(seen.path("added").get(0).path("id").asText()).isEqualTo("sam");
-        assertThat(seen.path("added").get(0).path("info").path("name").asText()).as("the user_info of the sign-in")
-            .isEqualTo("Sam");
+        assertThat(seen.path("added").get(0).path("info").path("name").asText())
+                .as("the user_info of the sign-in")
+                .isEqualTo("Sam");
         assertThat(seen.path("me").path("id").asText()).isEqualTo("sam");
         assertThat(seen.path("count").asInt()).isEqualTo(2);
         assertThat(texts(seen.path("ids"))).containsExactly("sam", "watcher");
@@ -117,49 +129,64 @@ class PusherJsChannelsIT {
     @Test
     void encryptedChannelsCarryTheSdksCiphertextUntouchedAndRefuseClientEvents() throws Exception {
         JsonNode seen = witness.run("channels.js", "encrypted");
-        assertThat(seen.path("decrypted")).as("pusher-js decrypted what the SDK encrypted").hasSize(1);
+        assertThat(seen.path("decrypted"))
+                .as("pusher-js decrypted what the SDK encrypted")
+                .hasSize(1);
         assertThat(seen.path("decrypted").get(0)).isEqualTo(seen.path("sent"));
-        assertThat(seen.path("wireData").asText()).as("the gateway forwarded ciphertext only")
-            .contains("\"ciphertext\"").contains("\"nonce\"")
-            .doesNotContain(seen.path("sent").path("message").asText());
+        assertThat(seen.path("wireData").asText())
+                .as("the gateway forwarded ciphertext only")
+                .contains("\"ciphertext\"")
+                .contains("\"nonce\"")
+                .doesNotContain(seen.path("sent").path("message").asText());
         assertThat(seen.path("wireOpensWithSharedSecret").asBoolean()).isTrue();
 
-        assertThat(seen.path("clientTrigger").path("threw").asText()).as("pusher-js itself refuses")
-            .contains("UnsupportedFeature");
+        assertThat(seen.path("clientTrigger").path("threw").asText())
+                .as("pusher-js itself refuses")
+                .contains("UnsupportedFeature");
         JsonNode refusal = seen.path("refusal");
         assertThat(refusal.path("event").asText()).isEqualTo("pusher:error");
-        assertThat(refusal.path("data").path("code").isNull()).as("a refusal of one request: code null").isTrue();
-        assertThat(texts(seen.path("receiverEvents"))).as("the refused client event reached nobody")
-            .doesNotContain("client-leak").contains("secret", "after");
-        assertThat(seen.path("multiChannelStatus").asInt()).as("an encrypted channel among several: 400")
-            .isEqualTo(400);
+        assertThat(refusal.path("data").path("code").isNull())
+                .as("a refusal of one request: code null")
+                .isTrue();
+        assertThat(texts(seen.path("receiverEvents")))
+                .as("the refused client event reached nobody")
+                .doesNotContain("client-leak")
+                .contains("secret", "after");
+        assertThat(seen.path("multiChannelStatus").asInt())
+                .as("an encrypted channel among several: 400")
+                .isEqualTo(400);
     }
 
     @Test
     void aCacheChannelSaysCacheMissWhenEmptyAndReplaysOnlyItsLastEventToALateSubscriber() throws Exception {
         JsonNode seen = witness.run("channels.js", "cache");
         assertThat(eventNames(seen.path("early")))
-            .containsExactly("pusher:subscription_succeeded", "pusher:cache_miss", "price", "price");
+                .containsExactly("pusher:subscription_succeeded", "pusher:cache_miss", "price", "price");
         JsonNode late = seen.path("late");
         assertThat(eventNames(late)).containsExactly("pusher:subscription_succeeded", "price");
-        assertThat(late.get(1).path("data").path("v").asInt()).as("the last event, as triggered").isEqualTo(2);
+        assertThat(late.get(1).path("data").path("v").asInt())
+                .as("the last event, as triggered")
+                .isEqualTo(2);
         assertThat(seen.path("cached").path("cache").path("data").asText()).isEqualTo("{\"v\":2}");
         assertThat(seen.path("cached").path("cache").path("ttl").asInt()).isPositive();
     }
 
     @Test
     void badSignaturesAreAPusherErrorWithCodeNullLeavingTheConnectionUpAndAuthEndpointFailuresASubscriptionError()
-        throws Exception {
+            throws Exception {
         JsonNode seen = witness.run("channels.js", "badSignatures");
         for (String refusal : List.of("wrongSecret", "tampered")) {
             JsonNode r = seen.path(refusal);
             assertThat(r.path("subscribed").asBoolean()).as(refusal).isFalse();
-            assertThat(eventNames(r.path("events"))).as("%s: pusher-js emits no subscription event", refusal)
-                .isEmpty();
+            assertThat(eventNames(r.path("events")))
+                    .as("%s: pusher-js emits no subscription event", refusal)
+                    .isEmpty();
             assertThat(r.path("errors")).as(refusal).hasSize(1);
             JsonNode error = r.path("errors").get(0);
             assertThat(error.path("type").asText()).as(refusal).isEqualTo("PusherError");
-            assertThat(error.path("data").path("code").isNull()).as("%s: code null", refusal).isTrue();
+            assertThat(error.path("data").path("code").isNull())
+                    .as("%s: code null", refusal)
+                    .isTrue();
             assertThat(error.path("data").path("message").asText()).as(refusal).containsIgnoringCase("signature");
         }
         JsonNode endpoint = seen.path("endpointRefused");
@@ -181,8 +208,9 @@ class PusherJsChannelsIT {
     void clientEventsReachTheOtherSubscribersNotTheSenderAndCarryTheSendersUserIdOnPresence() throws Exception {
         JsonNode seen = witness.run("channels.js", "clientEvents");
         assertThat(seen.path("accepted").asBoolean()).isTrue();
-        assertThat(eventNames(seen.path("sender"))).as("no echo")
-            .containsExactly("pusher:subscription_succeeded", "barrier");
+        assertThat(eventNames(seen.path("sender")))
+                .as("no echo")
+                .containsExactly("pusher:subscription_succeeded", "barrier");
         for (JsonNode other : seen.path("others")) {
             assertThat(eventNames(other)).containsExactly("pusher:subscription_succeeded", "client-typing", "barrier");
             assertThat(other.get(1).path("data").path("who").asText()).isEqualTo("from");
@@ -190,28 +218,32 @@ class PusherJsChannelsIT {
         for (JsonNode heard : seen.path("heardByOthers")) {
             assertThat(heard).hasSize(1);
             assertThat(heard.get(0).path("metadata").path("user_id").isMissingNode())
-                .as("no user_id on private channels").isTrue();
+                    .as("no user_id on private channels")
+                    .isTrue();
         }
         JsonNode move = seen.path("atAnn").get(0);
         assertThat(move.path("data").path("x").asInt()).isEqualTo(1);
-        assertThat(move.path("metadata").path("user_id").isTextual()).as("user_id as a string").isTrue();
+        assertThat(move.path("metadata").path("user_id").isTextual())
+                .as("user_id as a string")
+                .isTrue();
         assertThat(move.path("metadata").path("user_id").asText()).isEqualTo("42");
-        assertThat(seen.path("atNum").get(0).path("metadata").path("user_id").asText()).isEqualTo("ann");
+        assertThat(seen.path("atNum").get(0).path("metadata").path("user_id").asText())
+                .isEqualTo("ann");
         assertThat(seen.path("ownAtAnn").asInt()).isZero();
         assertThat(seen.path("ownAtNum").asInt()).isZero();
     }
 
     @Test
-    void clientEventsOnPublicChannelsOrOfAnAppWithoutThemAreRefusedWithAPusherErrorAndReachNobody()
-        throws Exception {
+    void clientEventsOnPublicChannelsOrOfAnAppWithoutThemAreRefusedWithAPusherErrorAndReachNobody() throws Exception {
         JsonNode seen = witness.run("channels.js", "clientEventsRefused");
         for (String where : List.of("publicChannel", "disabledApp")) {
             JsonNode r = seen.path(where);
             assertThat(r.path("errors")).as(where).hasSize(1);
             assertThat(r.path("errors").get(0).path("type").asText()).as(where).isEqualTo("PusherError");
-            assertThat(r.path("errors").get(0).path("data").path("code").isNull()).as(where).isTrue();
-            assertThat(texts(r.path("received"))).as(where)
-                .containsExactly("pusher:subscription_succeeded", "barrier");
+            assertThat(r.path("errors").get(0).path("data").path("code").isNull())
+                    .as(where)
+                    .isTrue();
+            assertThat(texts(r.path("received"))).as(where).containsExactly("pusher:subscription_succeeded", "barrier");
             assertThat(r.path("state").asText()).as(where).isEqualTo("connected");
         }
     }
@@ -242,22 +274,27 @@ class PusherJsChannelsIT {
     }
 
     @Test
-    void terminateUserConnectionsClosesEverySignedInConnectionOfTheUserAndPusherJsStaysDisconnected()
-        throws Exception {
+    void terminateUserConnectionsClosesEverySignedInConnectionOfTheUserAndPusherJsStaysDisconnected() throws Exception {
         JsonNode seen = witness.run("channels.js", "terminateUserConnections");
         assertThat(seen.path("status").asInt()).isEqualTo(200);
-        assertThat(seen.path("body").isObject() && seen.path("body").isEmpty()).as("{}").isTrue();
+        assertThat(seen.path("body").isObject() && seen.path("body").isEmpty())
+                .as("{}")
+                .isTrue();
         for (String tab : List.of("u1a", "u1b")) {
             JsonNode t = seen.path(tab);
             assertThat(t.path("state").asText()).as(tab).isEqualTo("disconnected");
-            assertThat(texts(t.path("states"))).as("%s: no reconnection", tab)
-                .containsExactly("connecting", "connected", "disconnected");
-            assertThat(errorCodes(t.path("errors"))).as("%s: the code pusher-js reports", tab).contains(4009)
-                .allMatch(code -> code == 4009);
+            assertThat(texts(t.path("states")))
+                    .as("%s: no reconnection", tab)
+                    .containsExactly("connecting", "connected", "disconnected");
+            assertThat(errorCodes(t.path("errors")))
+                    .as("%s: the code pusher-js reports", tab)
+                    .contains(4009)
+                    .allMatch(code -> code == 4009);
         }
         assertThat(seen.path("u2").path("state").asText()).isEqualTo("connected");
         assertThat(seen.path("presenceOnly").path("state").asText())
-            .as("a presence member named u1 that never signed in is not terminated").isEqualTo("connected");
+                .as("a presence member named u1 that never signed in is not terminated")
+                .isEqualTo("connected");
     }
 
     static List<String> eventNames(JsonNode events) {

@@ -2,7 +2,6 @@ package dev.throng.gateway.witness;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,8 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class WebhookReceiver implements AutoCloseable {
     /** One request: its path, headers (lower-case names, first value), body, when it came, what it was answered. */
-    record Received(String path, Map<String, String> headers, String body, long receivedAtMillis, int status) {
-    }
+    record Received(String path, Map<String, String> headers, String body, long receivedAtMillis, int status) {}
 
     final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
@@ -52,8 +50,8 @@ final class WebhookReceiver implements AutoCloseable {
         long at = System.currentTimeMillis();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Map<String, String> headers = new TreeMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
-            values.get(0)));
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
         String path = exchange.getRequestURI().getPath();
         AtomicInteger left = failuresLeft.get(path);
         int status = left != null && left.getAndDecrement() > 0 ? 500 : 200;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.throng.core.test.NodeWitness;
 import dev.throng.gateway.Gateway;
 import dev.throng.gateway.app.App;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,14 +54,16 @@ final class Witness {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("port", gateway.server().port());
         Map<String, Object> byName = new LinkedHashMap<>();
-        apps.forEach((name, app) -> byName.put(name, Map.of("id", app.id(), "key", app.key(), "secret",
-            app.secret())));
+        apps.forEach((name, app) -> byName.put(name, Map.of("id", app.id(), "key", app.key(), "secret", app.secret())));
         config.put("apps", byName);
         config.put("masterKey", MASTER_KEY);
         config.put("timeoutMs", limit.toMillis());
         config.putAll(extra);
-        Map<String, Object> result = NodeWitness.runScript(NodeWitness.scriptDir(), script,
-            limit.plusSeconds(10), List.of(JSON.writeValueAsString(config), scenario));
+        Map<String, Object> result = NodeWitness.runScript(
+                NodeWitness.scriptDir(),
+                script,
+                limit.plusSeconds(10),
+                List.of(JSON.writeValueAsString(config), scenario));
         return JSON.valueToTree(result);
     }
 
