@@ -208,6 +208,7 @@ except Exception:
     sys.exit(1)
 EOF
   done
+  return 0 # both confirmations failed: recorded as such, and the next cells still run (set -e)
 }
 
 idle_cell() { # SERVER
