@@ -21,11 +21,11 @@ import org.junit.jupiter.api.function.Executable;
  *   to the whole fuzzing run as well (jazzer issue #930).</li>
  * </ul>
  */
-final class FuzzMode {
+public final class FuzzMode {
     /** Longer than any input may take; a parser loop that does not end trips it. */
-    static final Duration PER_INPUT = Duration.ofSeconds(10);
+    public static final Duration PER_INPUT = Duration.ofSeconds(10);
 
-    static final boolean FUZZING = isTrue(System.getenv("JAZZER_FUZZ"));
+    public static final boolean FUZZING = isTrue(System.getenv("JAZZER_FUZZ"));
 
     private FuzzMode() {}
 
@@ -33,7 +33,7 @@ final class FuzzMode {
      * Call from each fuzz test class's {@code @BeforeAll}: it runs before Jazzer reads its configuration (JUnit
      * configuration parameters, which fall back to system properties).
      */
-    static void configure() {
+    public static void configure() {
         if (!FUZZING) {
             System.getProperties().putIfAbsent("jazzer.hooks", "false");
         } else if (System.getProperty("jazzer.internal.arg.0") == null) {
@@ -44,7 +44,7 @@ final class FuzzMode {
     }
 
     /** Runs one input: directly when fuzzing (libFuzzer times it), else under a preemptive timeout. */
-    static void run(Executable input) throws Throwable {
+    public static void run(Executable input) throws Throwable {
         if (FUZZING) {
             input.execute();
         } else {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.throng.core.fuzz.FuzzMode;
 import dev.throng.gateway.auth.ChannelAuth;
 import dev.throng.gateway.auth.Hmac;
 import dev.throng.gateway.auth.UserAuth;
