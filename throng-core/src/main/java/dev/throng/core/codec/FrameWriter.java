@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * Encodes server-to-client frames (unmasked, RFC 6455 §5.1). Stateless; every method returns a new buffer that the
  * caller owns and passes to a write (which releases it).
+ *
+ * <p>Frames are built in {@link ByteBufAllocator#ioBuffer} (direct) memory whatever the allocator prefers, so the
+ * native write takes them as they are: a heap header in front of a direct payload made the epoll write copy the whole
+ * frame to direct memory (issue #16, item 9; with {@code -Dio.netty.noPreferDirect=true}, every 64 KiB echo).
  */
 public final class FrameWriter {
     /** Payloads up to this size are copied behind the header into one buffer; larger ones are written as two. */
@@ -42,7 +46,7 @@ public final class FrameWriter {
     /** A complete text frame for {@code text}, encoded as UTF-8. */
     public static ByteBuf text(ByteBufAllocator alloc, CharSequence text) {
         int length = ByteBufUtil.utf8Bytes(text);
-        ByteBuf out = alloc.buffer(headerLength(length) + length);
+        ByteBuf out = alloc.ioBuffer(headerLength(length) + length);
         writeHeader(out, Opcode.TEXT, false, length);
         ByteBufUtil.reserveAndWriteUtf8(out, text, length);
         return out;
@@ -50,19 +54,21 @@ public final class FrameWriter {
 
     /**
      * A complete frame with {@code payload} (readable bytes; ownership passes to this method, which releases or
-     * reuses it). Small payloads are copied behind the header; larger ones are composed without copying.
+     * reuses it). Small payloads are copied behind the header; larger direct ones are composed without copying. A
+     * large heap payload (an application's byte array, say) is copied behind the header once: the native write needs
+     * it in direct memory anyway, and the write would otherwise copy the whole composite.
      */
     public static ByteBuf frame(ByteBufAllocator alloc, int opcode, boolean rsv1, ByteBuf payload) {
         int length = payload.readableBytes();
         int headerLength = headerLength(length);
-        if (length <= COPY_THRESHOLD) {
-            ByteBuf out = alloc.buffer(headerLength + length);
+        if (length <= COPY_THRESHOLD || !payload.isDirect()) {
+            ByteBuf out = alloc.ioBuffer(headerLength + length);
             writeHeader(out, opcode, rsv1, length);
             out.writeBytes(payload, payload.readerIndex(), length);
             payload.release();
             return out;
         }
-        ByteBuf header = alloc.buffer(headerLength);
+        ByteBuf header = alloc.ioBuffer(headerLength);
         writeHeader(header, opcode, rsv1, length);
         return alloc.compositeBuffer(2).addComponents(true, header, payload);
     }
@@ -70,7 +76,7 @@ public final class FrameWriter {
     /** A ping or pong (or other control frame) carrying a copy of {@code payload}'s readable bytes (≤ 125). */
     public static ByteBuf control(ByteBufAllocator alloc, int opcode, ByteBuf payload) {
         int length = payload.readableBytes();
-        ByteBuf out = alloc.buffer(2 + length);
+        ByteBuf out = alloc.ioBuffer(2 + length);
         writeHeader(out, opcode, false, length);
         out.writeBytes(payload, payload.readerIndex(), length);
         return out;
@@ -82,12 +88,12 @@ public final class FrameWriter {
      */
     public static ByteBuf close(ByteBufAllocator alloc, int code, String reason) {
         if (code == CloseCodes.NO_STATUS) {
-            ByteBuf out = alloc.buffer(2);
+            ByteBuf out = alloc.ioBuffer(2);
             writeHeader(out, Opcode.CLOSE, false, 0);
             return out;
         }
         byte[] reasonBytes = truncateUtf8(reason == null ? "" : reason, 123);
-        ByteBuf out = alloc.buffer(4 + reasonBytes.length);
+        ByteBuf out = alloc.ioBuffer(4 + reasonBytes.length);
         writeHeader(out, Opcode.CLOSE, false, 2 + reasonBytes.length);
         out.writeShort(code);
         out.writeBytes(reasonBytes);

@@ -1,6 +1,7 @@
 package dev.throng.core.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 
 /**
  * An incremental UTF-8 validator (RFC 3629 §4 table) whose whole state is one {@code int}, so a message split over
@@ -77,8 +78,19 @@ public final class Utf8Validator {
         return state;
     }
 
-    /** Whether the whole of {@code buf}'s readable bytes is valid UTF-8. */
+    /**
+     * Whether the whole of {@code buf}'s readable bytes is valid UTF-8. A composite (an inflated message in parts,
+     * {@link MessageDeflate#inflate}) is validated part by part: through the composite every eight-byte read looks its
+     * part up, several times slower (64 KiB of ASCII in two parts: ~75 us against 10-30 us, JDK 17 on 2 shared cores).
+     */
     public static boolean isValid(ByteBuf buf) {
+        if (buf instanceof CompositeByteBuf composite && composite.numComponents() > 1) {
+            int state = ACCEPT;
+            for (ByteBuf part : composite.decompose(composite.readerIndex(), composite.readableBytes())) {
+                state = validate(state, part);
+            }
+            return state == ACCEPT;
+        }
         return validate(ACCEPT, buf) == ACCEPT;
     }
 

@@ -632,7 +632,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
                 budget.refused();
                 return CloseReason.OUT_OF_MEMORY;
             }
-            inflated = plain.capacity();
+            inflated = loop.deflate.inflatedCapacity(); // a composite's capacity() leaves out room in its parts
             budget.charge(inflated);
             if (text && !Utf8Validator.isValid(plain)) {
                 plain.release();

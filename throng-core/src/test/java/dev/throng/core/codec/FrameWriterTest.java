@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,45 @@ class FrameWriterTest {
                 .as("header + payload")
                 .isTrue();
         assertThat(payload.refCnt()).as("payload released with the frame").isZero();
+    }
+
+    @Test
+    void copiesALargeHeapPayloadBehindTheHeaderIntoOneDirectBuffer() {
+        byte[] bytes = Frames.pattern(64 * 1024);
+        ByteBuf payload = Unpooled.wrappedBuffer(bytes);
+
+        ByteBuf frame = FrameWriter.frame(ALLOC, Opcode.BINARY, false, payload);
+
+        assertThat(payload.refCnt()).as("payload released once copied").isZero();
+        assertThat(frame.isDirect())
+                .as("direct: the epoll write takes it without another copy")
+                .isTrue();
+        assertThat(frame.nioBufferCount()).as("one buffer").isEqualTo(1);
+        assertThat(Arrays.equals(drain(frame), concat(hex("82 7f 00 00 00 00 00 01 00 00"), bytes)))
+                .as("header + payload")
+                .isTrue();
+    }
+
+    /** A heap header in front of a direct payload made the epoll write copy the whole frame (issue #16, item 9). */
+    @Test
+    void buildsFramesInDirectMemoryEvenWhenTheAllocatorPrefersHeap() {
+        ByteBufAllocator heapFirst = new UnpooledByteBufAllocator(false);
+        ByteBuf large = FrameWriter.frame(
+                heapFirst,
+                Opcode.BINARY,
+                false,
+                Unpooled.directBuffer().writeBytes(new byte[FrameWriter.COPY_THRESHOLD + 1]));
+        ByteBuf[] frames = {
+            large,
+            FrameWriter.frame(heapFirst, Opcode.BINARY, false, Unpooled.wrappedBuffer(utf8("small"))),
+            FrameWriter.text(heapFirst, "text"),
+            FrameWriter.control(heapFirst, Opcode.PING, Unpooled.EMPTY_BUFFER),
+            FrameWriter.close(heapFirst, 1000, "bye")
+        };
+        for (ByteBuf frame : frames) {
+            assertThat(frame.isDirect()).as("%s", frame).isTrue();
+            frame.release();
+        }
     }
 
     @Test

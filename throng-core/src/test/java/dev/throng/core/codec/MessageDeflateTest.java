@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.DataFormatException;
@@ -281,6 +282,42 @@ class MessageDeflateTest {
         assertThat(e.reason()).isEqualTo(CloseReason.MESSAGE_TOO_LARGE);
         assertThat(e.reason().code()).isEqualTo(1009);
         assertThat(e.getMessage()).isEqualTo("MESSAGE_TOO_LARGE");
+    }
+
+    /**
+     * Issue #16, item 9: an inflated message larger than the first guess (four times the compressed size) goes into
+     * further buffers, not into one grown by reallocation, which copies everything inflated so far.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"events", "zeros"})
+    void inflatesAMessageLargerThanItsFirstGuessWithoutCopying(String data) throws Exception {
+        byte[] plain = data.equals("zeros") ? new byte[MIB] : events(64 * 1024);
+        byte[] compressed = peerDeflate(plain);
+        assertThat(plain.length).as("inflates to more than the first guess").isGreaterThan(4 * compressed.length);
+        TrackingAllocator alloc = new TrackingAllocator();
+
+        byte[] inflated = inflate(alloc, Unpooled.wrappedBuffer(compressed), MIB);
+
+        assertThat(Arrays.equals(inflated, plain)).as("round trip").isTrue();
+        assertThat(alloc.resized).as("buffers resized (copied) while inflating").isZero();
+        assertThat(alloc.live).as("buffers left unreleased").isZero();
+        assertThat(ZLIB.inflatedCapacity())
+                .as("capacity counted for the memory budget")
+                .isBetween((long) plain.length, 2L * plain.length);
+    }
+
+    /** Events as a real-time server carries them: about a seventh of their size once compressed. */
+    private static byte[] events(int size) {
+        StringBuilder sb = new StringBuilder(size + 100);
+        for (int i = 0; sb.length() < size; i++) {
+            sb.append("{\"event\":\"price\",\"seq\":")
+                    .append(i)
+                    .append(",\"bid\":")
+                    .append(100 + i * 31 % 97)
+                    .append('}');
+        }
+        sb.setLength(size);
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     @Test

@@ -5,13 +5,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 
 /**
- * Heap buffers that count themselves: how many were allocated, how many are not yet released, and the largest capacity
- * any of them was given (initially or by growing). Single-threaded, like an event loop's allocations.
+ * Heap buffers that count themselves: how many were allocated, how many are not yet released, the largest capacity
+ * any of them was given (initially or by growing), and how often one was resized (a copy of what it held). Single-threaded, like an event loop's allocations.
  */
 public final class TrackingAllocator extends AbstractByteBufAllocator {
     public int largestCapacity;
     public int allocated;
     public int live;
+    public int resized;
 
     public TrackingAllocator() {
         super(false);
@@ -26,6 +27,7 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
             @Override
             public ByteBuf capacity(int newCapacity) {
                 note(newCapacity);
+                resized++;
                 return super.capacity(newCapacity);
             }
 

@@ -157,6 +157,22 @@ class Utf8ValidatorTest {
         assertThat(isValid(hex("ee 80 80"))).as("U+E000").isTrue();
     }
 
+    /** An inflated message may come in parts (a composite), split anywhere, even inside a character. */
+    @ParameterizedTest(name = "{0} | {1}")
+    @CsvSource({
+        "'41 e2 82', 'ac 42', true",
+        "'41 e2', '82 ac', true",
+        "'41 e2 82', '41', false",
+        "'41', 'ed a0 80', false",
+        "'41 e2 82', '', false"
+    })
+    void validatesACompositePartByPart(String first, String second, boolean valid) {
+        ByteBuf composite = Unpooled.compositeBuffer()
+                .addComponents(true, Unpooled.wrappedBuffer(hex(first)), Unpooled.wrappedBuffer(hex(second)));
+
+        assertThat(Utf8Validator.isValid(composite)).isEqualTo(valid);
+    }
+
     @Test
     void rejectsCodePointsAboveU10ffff() {
         assertThat(isValid(hex("f4 8f bf bf"))).as("U+10FFFF").isTrue();
