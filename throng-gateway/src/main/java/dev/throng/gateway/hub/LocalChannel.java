@@ -32,6 +32,10 @@ final class LocalChannel {
     private int iterating;
 
     private boolean holes;
+    /** The drain that last saw this channel ({@link Inbox}: its publications are grouped by channel in one pass). */
+    long drainStamp;
+    /** In that drain: the index of this channel's last publication so far. */
+    int drainLast;
 
     LocalChannel(AppHub app, String name) {
         this.app = app;
