@@ -18,10 +18,38 @@ out="$root/throng-cli/src/main/resources/dev/throng/cli/worker.classlist"
 work=$(mktemp -d)
 cp "$jar" "$work/throng.jar" # the list is dumped from a copy: the build below must not change the jar under it
 
+# A worker's arguments name every setting (WorkerArgs); they are taken from a worker the supervisor starts (echo
+# mode, 18,000 connections each), which is then stopped, and given to the training worker with a port of its own.
+java -jar "$work/throng.jar" serve --mode echo --workers 2 --max-connections 36000 --io-threads 1 \
+  --port "$((port + 1))" --drain-window 1s > "$work/supervisor.log" 2>&1 &
+supervisor=$!
+trap 'kill $supervisor 2>/dev/null || true; rm -rf "$work"' EXIT
+args=()
+for _ in $(seq 100); do
+  child=$(pgrep -P "$supervisor" -f dev.throng.cli.ServerProcess | head -1 || true)
+  if [[ -n $child ]]; then
+    mapfile -d '' -t cmd < "/proc/$child/cmdline"
+    for ((i = 0; i < ${#cmd[@]}; i++)); do
+      if [[ ${cmd[$i]} == dev.throng.cli.ServerProcess ]]; then args=("${cmd[@]:$((i + 1))}"); break; fi
+    done
+    break
+  fi
+  sleep 0.1
+done
+kill -TERM "$supervisor"; wait "$supervisor" || true
+[[ ${#args[@]} -gt 0 ]] || { echo "worker-classlist: no worker arguments ($(tail -3 "$work/supervisor.log"))" >&2; exit 1; }
+worker_args=()
+for a in "${args[@]}"; do
+  case $a in
+    --listen.port=*) worker_args+=("--listen.port=$port") ;;
+    --healthFile=*) ;; # the supervisor's heartbeat file: nobody watches this worker
+    *) worker_args+=("$a") ;;
+  esac
+done
 # shellcheck disable=SC2046
 java $(java -cp "$work/throng.jar" dev.throng.cli.WorkerPlan serve --max-connections 18000) \
   -XX:DumpLoadedClassList="$work/worker.classlist" -cp "$work/throng.jar" dev.throng.cli.ServerProcess \
-  --port="$port" --io-threads=1 --drain-window=PT1S --max-connections=18000 > "$work/worker.log" 2>&1 &
+  "${worker_args[@]}" > "$work/worker.log" 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true; rm -rf "$work"' EXIT
 sleep 3
