@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +29,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisServer implements AutoCloseable {
     private static final String BINARY = System.getProperty("redis.server", "/usr/bin/redis-server");
+    /**
+     * Every redis-server started here and not stopped yet. The test JVM ends them when it exits, so a test that fails
+     * before its cleanup runs (a missing class, a failed setup) leaves no server behind (one such run left 16).
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "redis-server-reaper"));
+    }
 
     private final int port;
     private final Path dir;
@@ -68,6 +80,7 @@ public final class RedisServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
+        RUNNING.add(process);
         long deadline = System.nanoTime() + within.toNanos();
         while (!answersPing()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -86,6 +99,7 @@ public final class RedisServer implements AutoCloseable {
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+        RUNNING.remove(process);
     }
 
     public int port() {
