@@ -102,12 +102,11 @@ public final class RedisBroker implements Broker {
     private volatile boolean closed;
     /** Something failed whose effect on Redis is unknown: the next lease tick rebuilds. */
     private volatile boolean rebuildNeeded;
-    /** A lease refresh found the lease gone since the last rebuild (Redis lost it, or this node was reaped). */
-    private volatile boolean leaseFoundGone;
     /**
      * What Redis holds of this node is unknown or gone (since a disconnection or a lost lease) until a rebuild replaces
      * it: changes wait for it, since a change sent first (after a reconnection, before the rebuild's replace) would be
-     * applied to nothing and announce occupancy that was there all along.
+     * applied to nothing and announce occupancy that was there all along. A rebuild also reads it as "the lease may
+     * have been lost meanwhile": the refresh that found it gone put it back, so the rebuild's own refresh cannot tell.
      */
     private volatile boolean stale;
     /** A rebuild is between its lease refresh and its replace (broker thread only). */
@@ -660,8 +659,6 @@ public final class RedisBroker implements Broker {
                         nodeId,
                         settings.leaseTtl());
                 rebuildNeeded = true;
-                leaseFoundGone =
-                        true; // this refresh put the lease back: the rebuild's own refresh will not see it gone
                 stale = true;
             }
             onBrokerThread(() -> {
@@ -709,8 +706,7 @@ public final class RedisBroker implements Broker {
         lease.refresh()
                 .thenCombine(runId, (gone, id) -> {
                     String before = redisRunId;
-                    boolean lostData = (gone || leaseFoundGone) && before != null && !id.equals(before);
-                    leaseFoundGone = false;
+                    boolean lostData = (gone || stale) && before != null && !id.equals(before);
                     redisRunId = id;
                     onBrokerThread(() -> {
                         rebuildInFlight = false;
