@@ -115,12 +115,12 @@ public record GatewayConfig(
                         + maxPendingPublicationBytes);
     }
 
-    /** The same configuration with {@code apps}. */
     /** The webhook settings of {@link #webhookBatchWindow} and the three after it, the rest fixed. */
     public WebhookSettings webhookSettings() {
         return WebhookSettings.of(webhookBatchWindow, webhookVacancyDelay, webhookRetryFor, webhookQueueSize);
     }
 
+    /** The same configuration with {@code apps}. */
     public GatewayConfig withApps(List<App> apps) {
         return new GatewayConfig(
                 apps,
