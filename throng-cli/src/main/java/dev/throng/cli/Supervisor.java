@@ -1,6 +1,7 @@
 package dev.throng.cli;
 
 import dev.throng.core.ServerConfig;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,10 +27,12 @@ final class Supervisor {
     private static final long MAX_BACKOFF_MS = 30_000;
     /** A worker that lived this long is healthy again: its next crash restarts without backoff. */
     private static final long STABLE_MS = 30_000;
-    /** Workers run on this JVM's binary and class path. */
+    /** Workers run on this JVM's binary, and on its class path or a part of it ({@link #workerClassPath}). */
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
     private static final String CLASS_PATH = System.getProperty("java.class.path");
+    /** The jar beside throng.jar that holds what an echo worker runs, and nothing of the gateway or the cluster. */
+    static final String ECHO_WORKER_JAR = "throng-worker-echo.jar";
 
     private final int count;
     private final Duration drainWindow;
@@ -37,6 +40,7 @@ final class Supervisor {
     private final List<String> jvmFlags;
 
     private final WorkerArgs workerArgs;
+    private final String classPath;
     private final Worker[] workers;
     /** Where the workers' heartbeat files live: a folder of this supervisor's own, deleted when it exits. */
     private final Path healthDir;
@@ -58,8 +62,9 @@ final class Supervisor {
         if (extra != null && !extra.isBlank()) {
             jvmFlags.addAll(List.of(extra.trim().split("\\s+")));
         }
+        this.classPath = workerClassPath(CLASS_PATH, workerArgs.gateway() != null);
         // Made before the first worker starts (about a second, once per JVM and jar): see ClassArchive.
-        jvmFlags.addAll(ClassArchive.flags(JAVA, jvmFlags, CLASS_PATH));
+        jvmFlags.addAll(ClassArchive.flags(JAVA, jvmFlags, classPath));
         this.workerArgs = workerArgs;
         this.workers = new Worker[count];
         this.staleAfter = HealthFile.staleAfter(config.keepalive().loopStallTimeout());
@@ -84,6 +89,22 @@ final class Supervisor {
             this.healthFile = healthDir.resolve("worker-" + index);
             healthFile.toFile().deleteOnExit();
         }
+    }
+
+    /**
+     * The class path of a worker: for an echo worker {@value #ECHO_WORKER_JAR} when {@code classPath} is one jar and
+     * that file is beside it (the build makes both; see throng-cli's pom), else {@code classPath} itself. Every jar a
+     * JVM opens keeps its central directory in the heap, about 110 B per entry for the process's life: throng.jar's
+     * 10,500 entries cost each worker 0.6 MiB more than the echo jar's 3,300 (docs/benchmarks.md, section 20), at a
+     * million connections ~54 workers. A gateway's worker needs the gateway's libraries and the cluster's, so it runs
+     * on the whole jar.
+     */
+    static String workerClassPath(String classPath, boolean gateway) {
+        if (gateway || classPath.isEmpty() || classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")) {
+            return classPath;
+        }
+        Path echoJar = Path.of(classPath).toAbsolutePath().resolveSibling(ECHO_WORKER_JAR);
+        return Files.isRegularFile(echoJar) ? echoJar.toString() : classPath;
     }
 
     int run() throws IOException, InterruptedException {
@@ -137,7 +158,7 @@ final class Supervisor {
         command.addAll(jvmFlags);
         command.add("-Dthrong.worker=" + worker.index);
         command.add("-cp");
-        command.add(CLASS_PATH);
+        command.add(classPath);
         command.add(ServerProcess.class.getName());
         command.addAll(workerArgs.withHealthFile(worker.healthFile).toArgs());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();

@@ -86,7 +86,7 @@ class ClusterServeIT {
                 assertThat(worker.info().commandLine().orElseThrow())
                         .as("a worker's command line, which ps shows")
                         .contains(ServerProcess.class.getName())
-                        .doesNotContain(SECRET, redis.uri(), "--gateway.");
+                        .doesNotContain(SECRET, redis.uri(), "--gateway.", Supervisor.ECHO_WORKER_JAR);
             }
 
             // Clients until both workers hold some (the kernel spreads them; the second worker may bind a little

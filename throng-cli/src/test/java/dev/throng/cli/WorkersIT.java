@@ -30,6 +30,9 @@ class WorkersIT {
                                 "--admission.maxConnectionsPerAddress=1000",
                                 "--listen.reusePort=true")
                         .doesNotContain("serve");
+                // An echo worker runs on the jar without the gateway's and the cluster's libraries.
+                assertThat(w.info().arguments().map(List::of).orElseThrow())
+                        .anyMatch(a -> a.endsWith("/" + Supervisor.ECHO_WORKER_JAR));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> first.stream().allMatch(w -> sockets(w) > 0));
             Thread.sleep(500); // let the readiness probes' sockets close before the baseline
