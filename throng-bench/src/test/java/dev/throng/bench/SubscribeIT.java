@@ -93,6 +93,42 @@ class SubscribeIT {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void publishAfterHoldsTheSubscribersFirstAndTheBrokersCpuIsReportedPerStep() throws Exception {
+        server = new MiniPusherServer(0);
+        // This JVM stands in for the broker: it runs the coordinator, so it uses some CPU in every step.
+        BenchRun r = run(
+                50,
+                SubscribeSettings.builder()
+                        .channels(1)
+                        .steps(List.of(10.0))
+                        .publishAfter(Duration.ofSeconds(4))
+                        .brokerPids(List.of(ProcessHandle.current().pid())));
+
+        assertThat(r.exitCode).as(r.err).isZero();
+        JsonNode step = r.report.path("fanout").path("steps").get(0);
+        assertThat(step.path("passed").asBoolean()).as(step.toString()).isTrue();
+        assertThat(step.path("brokerCpuSeconds").isNumber()).as(step.toString()).isTrue();
+        assertThat(step.path("brokerCpuMicrosPerDelivery").isNumber())
+                .as(step.toString())
+                .isTrue();
+        // The hold is the wait, the 1 s warm-up and the 2 s step with their 1 s gaps.
+        assertThat(r.report.path("timing").path("holdSeconds").asDouble()).isGreaterThanOrEqualTo(4 + 1 + 2 + 2);
+        assertThat(r.out).contains(" hold ]", "broker ");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void withoutPublishAfterTheStepsStartAtOnceAndNoBrokerIsReported() throws Exception {
+        server = new MiniPusherServer(0);
+        BenchRun r = run(50, SubscribeSettings.builder().channels(1).steps(List.of(10.0)));
+
+        JsonNode step = r.report.path("fanout").path("steps").get(0);
+        assertThat(step.path("brokerCpuSeconds").isNull()).as(step.toString()).isTrue();
+        assertThat(r.out).doesNotContain(" hold ]");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aChannelsEventsArriveInSequenceWhenTriggersOverlap() throws Exception {
         // 500 triggers a second on one channel keep several requests in flight: they must not race on separate
         // connections (the server processes connections in parallel, one connection's requests in turn).

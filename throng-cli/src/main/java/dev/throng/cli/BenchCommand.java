@@ -436,6 +436,24 @@ public final class BenchCommand implements Callable<Integer> {
                     + "--connect-timeout: far beyond any healthy answer.")
     Duration requestTimeout;
 
+    @Option(
+            names = "--publish-after",
+            defaultValue = "0",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "subscribe: hold the subscribers this long, once all are subscribed, before the warm-up or "
+                    + "the first step (a held population that then receives its events, as bench/cluster-run.sh's "
+                    + "million). Default 0: publish at once.")
+    Duration publishAfter;
+
+    @Option(
+            names = "--broker-pid",
+            split = ",",
+            paramLabel = "PID",
+            description = "subscribe: processes the server relies on (its Redis), whose CPU each step reports apart "
+                    + "from the server's, per delivery; comma-separated or repeated. Default: none.")
+    List<Long> brokerPids = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -529,6 +547,8 @@ public final class BenchCommand implements Callable<Integer> {
                 .publishConnections(publishConnections)
                 .publishConcurrency(publishConcurrency)
                 .requestTimeout(requestTimeout)
+                .publishAfter(publishAfter)
+                .brokerPids(brokerPids)
                 .build();
     }
 

@@ -103,6 +103,8 @@ class BenchCommandTest {
         assertThat(sub.publishConnections()).isEqualTo(4);
         assertThat(sub.publishConcurrency()).isEqualTo(64);
         assertThat(sub.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(sub.publishAfter()).isZero();
+        assertThat(sub.brokerPids()).isEmpty();
         assertThat(s.urls()).hasToString("[ws://127.0.0.1:8080/app/app-key?protocol=7&client=throng-bench&version=1]");
     }
 
@@ -147,7 +149,11 @@ class BenchCommandTest {
                 "--publish-concurrency",
                 "8",
                 "--request-timeout",
-                "3s");
+                "3s",
+                "--publish-after",
+                "10m",
+                "--broker-pid",
+                "7,8");
         SubscribeSettings sub = s.subscribe();
         assertThat(s.urls())
                 .hasToString("[ws://127.0.0.1:6001/app/k1?protocol=7&client=throng-bench&version=1, "
@@ -167,6 +173,8 @@ class BenchCommandTest {
         assertThat(sub.publishConnections()).isEqualTo(2);
         assertThat(sub.publishConcurrency()).isEqualTo(8);
         assertThat(sub.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(sub.publishAfter()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(sub.brokerPids()).containsExactly(7L, 8L);
     }
 
     @Test
@@ -186,6 +194,8 @@ class BenchCommandTest {
         assertThat(run("--scenario", "echo", "--channels", "4", "--publish-steps", "1,2"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--channels, --publish-steps apply to the subscribe scenario only");
+        assertThat(run("--broker-pid", "7")).isEqualTo(2);
+        assertThat(err.toString()).contains("--broker-pid applies to the subscribe scenario only");
     }
 
     @Test

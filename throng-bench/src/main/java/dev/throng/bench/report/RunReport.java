@@ -215,6 +215,8 @@ public record RunReport(
      * @param serverCpuSeconds CPU the server processes used from the step's start to its evaluation (null without
      *     {@code --server-pid})
      * @param serverCpuMicrosPerDelivery {@code serverCpuSeconds} in microseconds per delivery received
+     * @param brokerCpuSeconds the same for the processes of {@code --broker-pid} (a Redis the server relies on)
+     * @param brokerCpuMicrosPerDelivery {@code brokerCpuSeconds} in microseconds per delivery received
      * @param receivedFinal deliveries of this step's events received by the end of the run
      * @param lostFinal {@code expected - receivedFinal}: never arrived
      * @param passed no delivery missing, extra or out of sequence, p99 below {@code --max-p99}, every request
@@ -240,6 +242,8 @@ public record RunReport(
             Latency latency,
             Double serverCpuSeconds,
             Double serverCpuMicrosPerDelivery,
+            Double brokerCpuSeconds,
+            Double brokerCpuMicrosPerDelivery,
             long receivedFinal,
             long lostFinal,
             boolean passed,
@@ -266,6 +270,8 @@ public record RunReport(
                     latency,
                     serverCpuSeconds,
                     serverCpuMicrosPerDelivery,
+                    brokerCpuSeconds,
+                    brokerCpuMicrosPerDelivery,
                     received,
                     Math.max(0, expectedDeliveries - received),
                     passed,

@@ -87,7 +87,9 @@ public final class Coordinator {
                     ? sub.apiUrl()
                     : URI.create("http://" + s.urls().get(0).host() + ":"
                             + s.urls().get(0).port());
-            steps = new PublishSteps(sub, new Publisher(sub, api), sampler, out);
+            ServerSampler broker =
+                    sub.brokerPids().isEmpty() ? null : new ServerSampler("--broker-pid", sub.brokerPids());
+            steps = new PublishSteps(sub, new Publisher(sub, api), sampler, broker, out);
         }
         out.printf(
                 "throng bench: %s, %s connections to %s from %s, %d worker%s, ramp %s/s, hold %s%n",
@@ -217,7 +219,7 @@ public final class Coordinator {
                     holdStart = now;
                     atHoldStart = server;
                     if (steps != null) {
-                        steps.start(PublishSteps.subscribersPerChannel(collect(workers, w -> w.ramped)));
+                        steps.start(PublishSteps.subscribersPerChannel(collect(workers, w -> w.ramped)), now);
                     }
                 } else if (now - rampDeadline > 0 && !rampStopped) {
                     // Behind schedule (the box cannot keep the rate): hold and report what is open rather than

@@ -35,6 +35,8 @@ final class PublishSteps implements AutoCloseable {
     static final double RATE_KEPT = 0.95;
 
     private enum Phase {
+        /** Holding the subscribers for {@code --publish-after} before the first publication. */
+        WAITING,
         IDLE,
         PUBLISHING,
         DRAINING,
@@ -45,6 +47,9 @@ final class PublishSteps implements AutoCloseable {
     private final SubscribeSettings s;
     private final Publisher publisher;
     private final ServerSampler sampler;
+    /** {@code --broker-pid}; null without. */
+    private final ServerSampler broker;
+
     private final PrintWriter out;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "bench-publisher");
@@ -59,32 +64,51 @@ final class PublishSteps implements AutoCloseable {
     private Future<Publisher.StepPublication> running;
     private Publisher.StepPublication published;
     private long stepStartCpu;
+    private long stepStartBrokerCpu;
+    private long waitEnd;
     private long drainEnd;
     private long evaluationDeadline;
 
-    PublishSteps(SubscribeSettings s, Publisher publisher, ServerSampler sampler, PrintWriter out) {
+    PublishSteps(
+            SubscribeSettings s, Publisher publisher, ServerSampler sampler, ServerSampler broker, PrintWriter out) {
         this.s = s;
         this.publisher = publisher;
         this.sampler = sampler;
+        this.broker = broker;
         this.out = out;
     }
 
-    /** Starts the first step; {@code subscribersPerChannel} are the acknowledged subscriptions. */
-    void start(long[] subscribersPerChannel) {
+    /**
+     * Starts the first step, or the wait of {@code --publish-after} before it; {@code subscribersPerChannel} are the
+     * acknowledged subscriptions, {@code now} the start of the hold.
+     */
+    void start(long[] subscribersPerChannel, long now) {
         publisher.subscribers(subscribersPerChannel);
         if (s.steps().isEmpty()) {
             phase = Phase.DONE;
-        } else if (s.hasWarmup()) {
+            return;
+        }
+        if (s.hasWarmup()) {
             step = -1;
+        }
+        if (!s.publishAfter().isZero()) {
+            waitEnd = now + s.publishAfter().toNanos();
+            phase = Phase.WAITING;
         }
     }
 
     /** Moves on as far as {@code now} allows; returns whether every step is over. */
     boolean advance(long now, List<WorkerProcess> workers) {
         switch (phase) {
+            case WAITING:
+                if (now - waitEnd >= 0) {
+                    phase = Phase.IDLE;
+                }
+                return false;
             case IDLE: {
                 double rate = s.steps().get(Math.max(0, step));
                 stepStartCpu = sampler == null ? 0 : sampler.sample().cpuNanos();
+                stepStartBrokerCpu = broker == null ? 0 : broker.sample().cpuNanos();
                 int slot = slot();
                 Duration duration = step < 0 ? s.warmup() : s.stepDuration();
                 running = thread.submit(() -> publisher.publish(slot, rate, duration));
@@ -158,6 +182,12 @@ final class PublishSteps implements AutoCloseable {
             cpuSeconds = round((sampler.sample().cpuNanos() - stepStartCpu) / 1e9);
             cpuPerDelivery = received > 0 ? round(cpuSeconds * 1e6 / received) : null;
         }
+        Double brokerSeconds = null;
+        Double brokerPerDelivery = null;
+        if (broker != null) {
+            brokerSeconds = round((broker.sample().cpuNanos() - stepStartBrokerCpu) / 1e9);
+            brokerPerDelivery = received > 0 ? round(brokerSeconds * 1e6 / received) : null;
+        }
         RunReport.Latency l = latency == null || latency.getTotalCount() == 0 ? null : ReportBuilder.latency(latency);
         List<String> failed = new ArrayList<>();
         if (missing > 0) {
@@ -196,6 +226,8 @@ final class PublishSteps implements AutoCloseable {
                 l,
                 cpuSeconds,
                 cpuPerDelivery,
+                brokerSeconds,
+                brokerPerDelivery,
                 0,
                 0,
                 failed.isEmpty(),
@@ -225,7 +257,7 @@ final class PublishSteps implements AutoCloseable {
         out.printf(
                 Locale.ROOT,
                 "step %d: %s events/s per channel (%s/s asked, %s/s published), %s deliveries/s, "
-                        + "p50 %s p99 %s max %s ms, missing %s%s: %s%n",
+                        + "p50 %s p99 %s max %s ms, missing %s%s%s: %s%n",
                 r.step(),
                 Format.decimal(r.ratePerChannel(), 1),
                 Format.decimal(r.targetEventsPerSecond(), 1),
@@ -238,6 +270,9 @@ final class PublishSteps implements AutoCloseable {
                 r.serverCpuMicrosPerDelivery() == null
                         ? ""
                         : ", server " + Format.decimal(r.serverCpuMicrosPerDelivery(), 2) + " µs/delivery",
+                r.brokerCpuMicrosPerDelivery() == null
+                        ? ""
+                        : ", broker " + Format.decimal(r.brokerCpuMicrosPerDelivery(), 2) + " µs/delivery",
                 r.passed() ? "PASS" : "FAIL (" + String.join(", ", r.failedBecause()) + ")");
         out.flush();
     }
@@ -249,7 +284,7 @@ final class PublishSteps implements AutoCloseable {
 
     /** The progress line's name of the step now publishing or waiting. */
     String current() {
-        return step < 0 ? "warm" : "step" + step;
+        return phase == Phase.WAITING ? "hold" : step < 0 ? "warm" : "step" + step;
     }
 
     private static double round(double v) {

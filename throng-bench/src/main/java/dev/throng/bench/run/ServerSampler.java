@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Samples the server processes named by {@code --server-pid}: summed RSS and CPU time, from {@code /proc}; summed
- * PSS ({@link ProcStats#pssBytes}) when asked, as it costs more to read.
+ * Samples the server processes named by {@code --server-pid} (or the broker's, {@code --broker-pid}): summed RSS and
+ * CPU time, from {@code /proc}; summed PSS ({@link ProcStats#pssBytes}) when asked, as it costs more to read.
  */
 final class ServerSampler {
 
@@ -17,12 +17,20 @@ final class ServerSampler {
 
     /** @throws IllegalArgumentException when a pid does not exist now (fail at start, not at the end) */
     ServerSampler(List<Long> pids) {
+        this("--server-pid", pids);
+    }
+
+    /**
+     * @param option the option that named the pids, for the error
+     * @throws IllegalArgumentException when a pid does not exist now (fail at start, not at the end)
+     */
+    ServerSampler(String option, List<Long> pids) {
         this.pids = List.copyOf(pids);
         for (long pid : pids) {
             try {
                 ProcStats.cpuNanos(Long.toString(pid));
             } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("--server-pid " + pid + ": no such process readable in /proc");
+                throw new IllegalArgumentException(option + " " + pid + ": no such process readable in /proc");
             }
         }
     }

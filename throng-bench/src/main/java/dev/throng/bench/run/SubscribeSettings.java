@@ -34,6 +34,10 @@ import java.util.Objects;
  * @param publishConcurrency HTTP requests in flight at most, over those connections (each takes its share: a channel
  *     group's requests stay on one connection, to keep their order)
  * @param requestTimeout one HTTP request's budget; one that takes longer counts as failed ({@code timeout})
+ * @param publishAfter how long the subscribers are held, once every subscription is acknowledged, before the warm-up
+ *     or the first step (a held population receiving its first event, as in the cluster benchmark's million);
+ *     zero: publish at once
+ * @param brokerPids processes the server relies on (a Redis), whose CPU each step reports apart from the server's
  */
 public record SubscribeSettings(
         ChannelPlan plan,
@@ -52,7 +56,9 @@ public record SubscribeSettings(
         Duration maxP99,
         int publishConnections,
         int publishConcurrency,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        Duration publishAfter,
+        List<Long> brokerPids) {
 
     /** Pusher's limit on an event's data (docs/pusher-spec §7.1); Throng's default too. */
     public static final int MAX_EVENT_SIZE = 10 * 1024;
@@ -62,6 +68,7 @@ public record SubscribeSettings(
     public SubscribeSettings {
         Objects.requireNonNull(plan, "plan");
         steps = List.copyOf(steps);
+        brokerPids = List.copyOf(brokerPids);
         check(
                 channelPrefix != null && channelPrefix.matches("[A-Za-z0-9_\\-=@,.;]+"),
                 "the channel prefix must be a valid channel name, got " + channelPrefix);
@@ -100,6 +107,7 @@ public record SubscribeSettings(
                 publishConcurrency >= publishConnections && publishConcurrency <= 4096,
                 "--publish-concurrency must be " + "--publish-connections-4096, got " + publishConcurrency);
         check(requestTimeout.toMillis() > 0, "--request-timeout must be positive");
+        check(!publishAfter.isNegative(), "--publish-after must not be negative");
     }
 
     /** Whether a warm-up runs before the first step. */
@@ -156,6 +164,8 @@ public record SubscribeSettings(
         private int publishConnections = 4;
         private int publishConcurrency = 64;
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration publishAfter = Duration.ZERO;
+        private List<Long> brokerPids = List.of();
 
         private Builder() {}
 
@@ -249,6 +259,16 @@ public record SubscribeSettings(
             return this;
         }
 
+        public Builder publishAfter(Duration v) {
+            publishAfter = v;
+            return this;
+        }
+
+        public Builder brokerPids(List<Long> v) {
+            brokerPids = v;
+            return this;
+        }
+
         public SubscribeSettings build() {
             return new SubscribeSettings(
                     new ChannelPlan(channels, perClient),
@@ -267,7 +287,9 @@ public record SubscribeSettings(
                     maxP99,
                     publishConnections,
                     publishConcurrency,
-                    requestTimeout);
+                    requestTimeout,
+                    publishAfter,
+                    brokerPids);
         }
     }
 }
