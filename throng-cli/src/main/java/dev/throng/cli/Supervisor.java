@@ -25,6 +25,13 @@ final class Supervisor {
     private static final long FIRST_BACKOFF_MS = 500;
 
     private static final long MAX_BACKOFF_MS = 30_000;
+    /**
+     * How long a worker may take to beat for the first time before it is taken for wedged and killed: a worker that
+     * has beaten is killed once its heartbeat is {@link HealthFile#staleAfter} old, but a JVM's start, and a gateway's,
+     * can take tens of seconds on a busy machine. 2 minutes: no healthy start comes near it.
+     */
+    static final Duration STARTUP_GRACE = Duration.ofMinutes(2);
+
     /** A worker that lived this long is healthy again: its next crash restarts without backoff. */
     private static final long STABLE_MS = 30_000;
     /** Workers run on this JVM's binary, and on its class path or a part of it ({@link #workerClassPath}). */
@@ -107,11 +114,21 @@ final class Supervisor {
         return Files.isRegularFile(echoJar) ? echoJar.toString() : classPath;
     }
 
+    /**
+     * Starts the workers and supervises them until a signal ends the process. Workers start a wave at a time, one
+     * per core, each wave once the previous one has beaten (or exited, or had {@link #STARTUP_GRACE}): 53 JVMs
+     * started at once on 2 cores all take longer to start than any of them would alone, and a gateway's worker
+     * (Jackson, Micrometer, its connection to Redis) takes seconds even alone.
+     */
     int run() throws IOException, InterruptedException {
-        LOG.info("supervising {} workers (open-files limit {} per process)", count, WorkerPlan.openFilesLimit());
+        int wave = Math.max(1, Runtime.getRuntime().availableProcessors());
+        LOG.info(
+                "supervising {} workers, started {} at a time (open-files limit {} per process)",
+                count,
+                wave,
+                WorkerPlan.openFilesLimit());
         for (int i = 0; i < count; i++) {
             workers[i] = new Worker(i);
-            start(workers[i]);
         }
         ShutdownSignals.install(this::stopAll, () -> {
             for (Worker w : workers) {
@@ -120,6 +137,13 @@ final class Supervisor {
                 }
             }
         });
+        for (int first = 0; first < count && !stopping; first += wave) {
+            int end = Math.min(count, first + wave);
+            for (int i = first; i < end; i++) {
+                start(workers[i]);
+            }
+            awaitFirstBeats(first, end);
+        }
         while (true) { // the signal handler exits the process
             Thread.sleep(HealthFile.BEAT.toMillis());
             if (!stopping) {
@@ -129,8 +153,31 @@ final class Supervisor {
     }
 
     /**
-     * Kills every worker whose heartbeat is older than {@link #staleAfter} (or that has had none for that long since
-     * it started); its exit then restarts it like any other.
+     * Waits until each worker of {@code [from, to)} has beaten once or is not running, for at most
+     * {@link #STARTUP_GRACE}; the workers started before keep being checked meanwhile.
+     */
+    private void awaitFirstBeats(int from, int to) throws InterruptedException {
+        long deadline = System.nanoTime() + STARTUP_GRACE.toNanos();
+        long nextCheck = System.nanoTime();
+        for (int i = from; i < to; i++) {
+            Worker w = workers[i];
+            while (!stopping && System.nanoTime() < deadline && HealthFile.age(w.healthFile) == null) {
+                Process p = w.process;
+                if (p == null || !p.isAlive()) {
+                    break;
+                }
+                if (System.nanoTime() >= nextCheck) {
+                    checkHeartbeats();
+                    nextCheck = System.nanoTime() + HealthFile.BEAT.toNanos();
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /**
+     * Kills every worker whose heartbeat is older than {@link #staleAfter}, or that has had none for
+     * {@link #STARTUP_GRACE} since it started; its exit then restarts it like any other.
      */
     private void checkHeartbeats() {
         long now = System.currentTimeMillis();
@@ -140,7 +187,7 @@ final class Supervisor {
                 continue;
             }
             Duration age = HealthFile.age(w.healthFile);
-            if (age == null || age.compareTo(staleAfter) > 0) {
+            if (age == null ? now - w.startedAt > STARTUP_GRACE.toMillis() : age.compareTo(staleAfter) > 0) {
                 LOG.error(
                         "worker {} (pid {}) has not been healthy for {} ms (its heartbeat: {}); killing it",
                         w.index,
@@ -152,7 +199,11 @@ final class Supervisor {
         }
     }
 
-    private void start(Worker worker) throws IOException {
+    /** Starts {@code worker}'s process, unless the supervisor is stopping (then every worker must end). */
+    private synchronized void start(Worker worker) throws IOException {
+        if (stopping) {
+            return;
+        }
         List<String> command = new ArrayList<>();
         command.add(JAVA);
         command.addAll(jvmFlags);
@@ -205,11 +256,13 @@ final class Supervisor {
 
     /** Forwards SIGTERM to every worker and waits for them to drain and exit. */
     private void stopAll() {
-        stopping = true;
-        LOG.info("stopping {} workers (drain window {})", count, drainWindow);
-        for (Worker w : workers) {
-            if (w.process != null) {
-                w.process.destroy(); // SIGTERM: the worker drains
+        synchronized (this) { // no worker starts after this: start() sees stopping
+            stopping = true;
+            LOG.info("stopping {} workers (drain window {})", count, drainWindow);
+            for (Worker w : workers) {
+                if (w.process != null) {
+                    w.process.destroy(); // SIGTERM: the worker drains
+                }
             }
         }
         long deadline = System.nanoTime() + drainWindow.toNanos() + TimeUnit.SECONDS.toNanos(15);
