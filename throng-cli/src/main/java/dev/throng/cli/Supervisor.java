@@ -88,6 +88,9 @@ final class Supervisor {
         final Path healthFile;
         volatile Process process;
         volatile long startedAt;
+        /** The process this supervisor has killed and is waiting to see exit (its exit restarts the worker). */
+        volatile Process killed;
+
         long backoffMs = FIRST_BACKOFF_MS;
         int restarts;
 
@@ -183,8 +186,8 @@ final class Supervisor {
         long now = System.currentTimeMillis();
         for (Worker w : workers) {
             Process p = w.process;
-            if (p == null || !p.isAlive() || now - w.startedAt < staleAfter.toMillis()) {
-                continue;
+            if (p == null || !p.isAlive() || p == w.killed || now - w.startedAt < staleAfter.toMillis()) {
+                continue; // a killed process takes a while to end when it held many sockets: once is enough
             }
             Duration age = HealthFile.age(w.healthFile);
             if (age == null ? now - w.startedAt > STARTUP_GRACE.toMillis() : age.compareTo(staleAfter) > 0) {
@@ -194,6 +197,7 @@ final class Supervisor {
                         p.pid(),
                         age == null ? now - w.startedAt : age.toMillis(),
                         age == null ? "none since it started" : "stale");
+                w.killed = p;
                 p.destroyForcibly();
             }
         }

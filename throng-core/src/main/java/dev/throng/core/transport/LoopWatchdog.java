@@ -1,5 +1,6 @@
 package dev.throng.core.transport;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One daemon thread per server. A pause of the whole JVM (a long collection, the machine suspended) stops the
  * watchdog too: a stall counts only when this thread itself ran on time, so such a pause is not taken for a stall.
+ *
+ * <p>A loop is judged on the time it had, not on the machine's lateness: the time its thread spent ready to run but
+ * waiting for a CPU ({@link SchedStat}, the kernel's run-queue wait) does not count towards the stall timeout. A loop
+ * blocked by a handler (a lock, a sleep, blocking I/O) or spinning in one still stalls after the timeout; a loop of a
+ * process that 150 runnable threads on 2 cores leave without a CPU for seconds does not. Without this, a million
+ * subscribers held by a load generator on the same 2 cores saw 13 of 53 workers exit as stalled within a minute of the
+ * ramp's end, their loops RUNNABLE in write and read calls (2026-12-05, docs/benchmarks.md section 20).
  */
 final class LoopWatchdog implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LoopWatchdog.class);
@@ -26,6 +34,10 @@ final class LoopWatchdog implements Runnable {
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean stopped;
+    /** Per loop (by index in {@code server.loops()}), this thread's own: the last heartbeat it saw... */
+    private long[] seenBeat = new long[0];
+    /** ...and the loop thread's run-queue wait when it saw it (-1: unknown). */
+    private long[] waitAtBeat = new long[0];
 
     /** Starts watching; {@code stallNanos} must be positive. */
     LoopWatchdog(ServerContext server, long stallNanos) {
@@ -62,22 +74,35 @@ final class LoopWatchdog implements Runnable {
             if (!onTime || !server.healthy()) {
                 continue; // the JVM itself was paused, or the verdict is in already
             }
-            for (ServerLoop loop : server.loops()) {
-                long silent = now - loop.lastBeatNanos();
+            List<ServerLoop> loops = server.loops();
+            if (seenBeat.length < loops.size()) {
+                seenBeat = Arrays.copyOf(seenBeat, loops.size());
+                waitAtBeat = Arrays.copyOf(waitAtBeat, loops.size());
+            }
+            for (int i = 0; i < loops.size(); i++) {
+                ServerLoop loop = loops.get(i);
+                long beat = loop.lastBeatNanos();
+                long wait = loop.runQueueWaitNanos();
+                if (beat != seenBeat[i]) { // it beat since the last look: its run-queue wait starts from here
+                    seenBeat[i] = beat;
+                    waitAtBeat[i] = wait;
+                }
+                long silent = now - beat;
+                long starved = wait >= 0 && waitAtBeat[i] >= 0 ? wait - waitAtBeat[i] : 0;
                 boolean ended = loop.executor.isTerminated() && !stopped;
-                if (silent > stallNanos || ended) {
-                    stalled(loop, silent, ended);
+                if (silent - starved > stallNanos || ended) {
+                    stalled(loop, silent, starved, ended);
                     break;
                 }
             }
         }
     }
 
-    private void stalled(ServerLoop loop, long silentNanos, boolean ended) {
+    private void stalled(ServerLoop loop, long silentNanos, long starvedNanos, boolean ended) {
         String reason = ended
                 ? "event loop " + loop.name() + " has ended"
                 : "event loop " + loop.name() + " has not run for " + TimeUnit.NANOSECONDS.toMillis(silentNanos)
-                        + " ms";
+                        + " ms (" + TimeUnit.NANOSECONDS.toMillis(starvedNanos) + " ms of it waiting for a CPU)";
         if (!server.markUnhealthy(reason)) {
             return;
         }

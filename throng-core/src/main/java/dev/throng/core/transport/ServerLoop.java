@@ -86,6 +86,8 @@ final class ServerLoop implements IoLoop {
     private long lateNanos;
     /** The loop's thread, learnt by its first task (the watchdog logs its stack when it stalls). */
     private volatile Thread thread;
+    /** The kernel's scheduling figures of the loop's thread, learnt by its first task; null where unreadable. */
+    private volatile SchedStat schedStat;
 
     ServerLoop(ServerContext server, EventExecutor executor, int index, KeepaliveWheel wheel) {
         this.server = server;
@@ -125,7 +127,10 @@ final class ServerLoop implements IoLoop {
 
     /** Starts the heartbeat; called once, before the server accepts. */
     void start() {
-        executor.execute(() -> thread = Thread.currentThread());
+        executor.execute(() -> {
+            thread = Thread.currentThread();
+            schedStat = SchedStat.ofCurrentThread();
+        });
         executor.scheduleWithFixedDelay(this::beat, HEARTBEAT_NANOS, HEARTBEAT_NANOS, TimeUnit.NANOSECONDS);
     }
 
@@ -145,6 +150,15 @@ final class ServerLoop implements IoLoop {
     /** The loop's thread, once it has run its first task; else null. */
     Thread thread() {
         return thread;
+    }
+
+    /**
+     * How long the loop's thread has waited, in all, for a CPU while it was ready to run (the kernel's run-queue
+     * wait); -1 where the kernel does not say (not Linux, or before the loop has run). Any thread.
+     */
+    long runQueueWaitNanos() {
+        SchedStat stat = schedStat;
+        return stat == null ? -1 : stat.runQueueWaitNanos();
     }
 
     /** When this loop last ran its heartbeat (any thread). */
