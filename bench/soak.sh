@@ -36,6 +36,8 @@
 #   TAIL (75)             seconds the idle loaders hold beyond DURATION: SETTLE twice and the benches' start, ramp
 #                         and close (~5 s here). If the idle hold ends before the end measurement, the script says so.
 #   SAMPLE (5)            seconds between RSS samples.
+#   WORKERS (auto)        server processes: auto, issue #15's soak (the supervisor picks the count for the total
+#                         connections); a number to try the supervisor and its workers at a small scale.
 #   PORT (8097)           the server's port; any free one outside the loaders' source ports (10000-29999).
 #   OUT (/tmp/soak-DATE)  logs, rss.csv (the samples), summary.json and summary.csv.
 #   JAVA_HOME, SERVE_ARGS, THRONG_WORKER_JAVA_OPTS: the JDK, more `throng serve` options and worker flags
@@ -109,7 +111,7 @@ total=$(( idle + echoers + big + churn ))
 echo "soak: ${duration}s, $idle idle, $echoers echoers ($echo_size B every $echo_interval), $big big ($big_size B every" \
   "$big_interval), churn $churn/s ($churn_close); port $port; out $out"
 phase start
-start_throng "$java" "$jar" "$port" "$total" auto
+start_throng "$java" "$jar" "$port" "$total" "${WORKERS:-auto}"
 kill -0 "$supervisor" 2>/dev/null || { echo "soak: the server did not start: $(tail -3 "/tmp/throng-serve-$port.log")" >&2; exit 1; }
 t_start=$(date +%s)
 server_pids > "$out/pids-start"
