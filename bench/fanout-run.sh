@@ -38,7 +38,11 @@
 #                                   of the servers accepts, so the subscribe time is the server's
 #   CONNECT_TIMEOUT [60s]           connect + handshake + every subscription acknowledged, per connection (Soketi
 #                                   takes over 20 s to subscribe 15,000 clients to one channel)
-#   BENCH_WORKERS [2]               bench worker processes (subscribers are split among them)
+#   BENCH_WORKERS [1]               bench worker processes (subscribers are split among them)
+#   BENCH_IO_THREADS [2]            event loops per bench worker: one worker JVM with two loops uses both cores as two
+#                                   workers did, but compiles the client's code once: 15,000 subscribes took 1.8-2.0 s
+#                                   instead of 2.3-2.4 s against Throng (issue #17; the JIT of a second JVM competed
+#                                   with the server for the 2 cores during the ramp)
 #   SOURCES [127.0.0.2-127.0.0.3]   the bench's source addresses
 #   IDLE_HOLD [60s]                 idle scenario: how long the subscribers are held (the live heap is sampled
 #                                   30 s in, or half-way into a shorter hold)
@@ -59,7 +63,8 @@ confirm=${CONFIRM:-30s}
 max_p99=${MAX_P99:-1s}
 rate=${RATE:-30000}
 connect_timeout=${CONNECT_TIMEOUT:-60s}
-bench_workers=${BENCH_WORKERS:-2}
+bench_workers=${BENCH_WORKERS:-1}
+bench_io_threads=${BENCH_IO_THREADS:-2}
 sources=${SOURCES:-127.0.0.2-127.0.0.3}
 idle_hold=${IDLE_HOLD:-60s}
 idle_n=${IDLE_N:-15000}
@@ -162,7 +167,7 @@ bench() { # LOG REPORT TIMEOUT_SECONDS ARGS...: one bench run, bounded
   timeout --kill-after=15 "$limit" "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" \
     bench --scenario subscribe --url "ws://127.0.0.1:$port" --rate "$rate" \
     --connect-timeout "$connect_timeout" \
-    --workers "$bench_workers" --source "$sources" --server-pid "$server_pid" --report "$report" "$@" \
+    --workers "$bench_workers" --io-threads "$bench_io_threads" --source "$sources" --server-pid "$server_pid" --report "$report" "$@" \
     > "$log" 2>&1 || echo "fanout-run: bench exited with status $? (see $log)"
   grep -E '^(warm-up|step [0-9]|subscribe |best |result |warning )' "$log" || true
 }
@@ -337,7 +342,7 @@ build
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r)"
   echo "java: $("$java" -version 2>&1 | head -1); node: $(node -v)"
   echo "settings: STEPS=$steps STEP_DURATION=$step_duration STEP_GAP=$step_gap CONFIRM=$confirm MAX_P99=$max_p99" \
-    "RATE=$rate CONNECT_TIMEOUT=$connect_timeout BENCH_WORKERS=$bench_workers IDLE_N=$idle_n IDLE_HOLD=$idle_hold"
+    "RATE=$rate CONNECT_TIMEOUT=$connect_timeout BENCH_WORKERS=$bench_workers BENCH_IO_THREADS=$bench_io_threads IDLE_N=$idle_n IDLE_HOLD=$idle_hold"
 } >> "$out/run-info.txt"
 for kind in $servers; do
   for scenario in $scenarios; do

@@ -63,13 +63,17 @@ final class Publisher implements AutoCloseable {
         int port = api.getPort() < 0 ? 80 : api.getPort();
         this.hostHeader = api.getHost() + ":" + port;
         this.signer = new RestSigner(s.key(), s.secret());
+        int groups = s.groups();
+        // A group's requests stay on one connection, so more connections than groups would stay unused and their
+        // share of the concurrency with them: one channel (one group) would get 16 requests in flight of 64, and a
+        // server answering in 150 ms under load would cap the publisher at ~107 requests/s (issue #17).
+        int connections = Math.min(s.publishConnections(), groups);
         this.client = new PipelinedClient(
                 api.getHost(),
                 port,
-                s.publishConnections(),
-                (s.publishConcurrency() + s.publishConnections() - 1) / s.publishConnections(),
+                connections,
+                (s.publishConcurrency() + connections - 1) / connections,
                 s.requestTimeout());
-        int groups = s.groups();
         int size = s.groupSize();
         this.heads = new byte[groups][];
         this.groupChannels = new int[groups];

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * blocked by a handler (a lock, a sleep, blocking I/O) or spinning in one still stalls after the timeout; a loop of a
  * process that 150 runnable threads on 2 cores leave without a CPU for seconds does not. Without this, a million
  * subscribers held by a load generator on the same 2 cores saw 13 of 53 workers exit as stalled within a minute of the
- * ramp's end, their loops RUNNABLE in write and read calls (2026-12-05, docs/benchmarks.md section 20).
+ * ramp's end, their loops RUNNABLE in write and read calls (2026-12-05, docs/benchmarks.md section 22).
  */
 final class LoopWatchdog implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LoopWatchdog.class);
