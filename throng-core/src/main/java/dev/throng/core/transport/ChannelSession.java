@@ -116,6 +116,7 @@ final class ChannelSession extends WebSocketSession implements ChannelInboundHan
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf) {
+            loop.server.counters.bytesIn.add(((ByteBuf) msg).readableBytes());
             onBytes((ByteBuf) msg, 0);
         } else {
             ReferenceCountUtil.release(msg); // the decoder's trailing LastHttpContent after the upgrade

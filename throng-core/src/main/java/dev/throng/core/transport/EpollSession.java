@@ -350,6 +350,7 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             }
             buf.writerIndex(buf.writerIndex() + n);
             drained = n < attempted;
+            loop.server.counters.bytesIn.add(n);
             onBytes(buf, charge);
             if (drained) {
                 break; // a short read: the socket is empty; the next bytes bring a new edge

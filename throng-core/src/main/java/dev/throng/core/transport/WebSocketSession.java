@@ -371,9 +371,12 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
 
     // ---- input ------------------------------------------------------------------------------------------------
 
-    /** Bytes read from the wire (ownership passes; {@code charge} bytes of them are counted in the budget). */
+    /**
+     * Bytes read from the wire (ownership passes; {@code charge} bytes of them are counted in the budget). The
+     * caller counts what it read in {@code bytesIn}: a large frame's held buffer comes back here with the bytes of its
+     * earlier reads too.
+     */
     final void onBytes(ByteBuf in, long charge) {
-        loop.server.counters.bytesIn.add(in.readableBytes());
         if ((state & (CLOSE_RECEIVED | CLOSED)) != 0) {
             in.release(); // §5.5.1: nothing after a close frame is processed
             loop.server.budget.release(charge);
