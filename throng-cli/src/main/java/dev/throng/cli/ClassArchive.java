@@ -36,12 +36,20 @@ import org.slf4j.LoggerFactory;
  * wrong costs only the sharing: the workers then start with the JDK's own archive, and the log says why.
  *
  * <pre>
- * List&lt;String&gt; flags = ClassArchive.flags(java, jvmFlags, classPath); // [] or ["-XX:SharedArchiveFile=…"]
+ * List&lt;String&gt; flags = ClassArchive.flags(java, jvmFlags, classPath, ClassArchive.CLASS_LIST); // [] or
+ *                                                                             // ["-XX:SharedArchiveFile=…"]
  * </pre>
  */
 final class ClassArchive {
     private static final Logger LOG = LoggerFactory.getLogger(ClassArchive.class);
     static final String CLASS_LIST = "worker.classlist";
+    /**
+     * The classes of a gateway's worker (a cluster node): the gateway's, Jackson's, Micrometer's, Lettuce's, Reactor's
+     * besides an echo worker's. A list of its own, because an echo worker's archive made from it is 7.5 MiB larger in
+     * RSS (the JDK classes only a gateway loads), while a gateway worker without them keeps ~22 MiB of class metadata
+     * of its own (docs/benchmarks.md, section 22).
+     */
+    static final String GATEWAY_CLASS_LIST = "gateway-worker.classlist";
     /** A dump takes about a second here; past this something is wrong, and the workers start without it. */
     private static final long DUMP_TIMEOUT_SECONDS = 60;
     /**
@@ -61,14 +69,14 @@ final class ClassArchive {
      * {@code -XX:SharedArchiveFile}, e.g. from {@code THRONG_WORKER_JAVA_OPTS}), or when the archive cannot be
      * made.
      */
-    static List<String> flags(String java, List<String> jvmFlags, String classPath) {
+    static List<String> flags(String java, List<String> jvmFlags, String classPath, String classListName) {
         if (jvmFlags.stream().anyMatch(f -> f.startsWith("-Xshare") || f.contains("SharedArchiveFile"))) {
             return List.of();
         }
         try {
-            byte[] classList = classList();
+            byte[] classList = classList(classListName);
             if (classList == null) {
-                LOG.debug("no {} in the jar: workers use the JDK's class archive", CLASS_LIST);
+                LOG.debug("no {} in the jar: workers use the JDK's class archive", classListName);
                 return List.of();
             }
             Path archive = directory().resolve(name(java, jvmFlags, classPath, classList));
@@ -156,8 +164,8 @@ final class ClassArchive {
         }
     }
 
-    private static byte[] classList() throws IOException {
-        try (InputStream in = ClassArchive.class.getResourceAsStream(CLASS_LIST)) {
+    private static byte[] classList(String name) throws IOException {
+        try (InputStream in = ClassArchive.class.getResourceAsStream(name)) {
             return in == null ? null : in.readAllBytes();
         }
     }

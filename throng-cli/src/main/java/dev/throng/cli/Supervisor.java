@@ -71,7 +71,11 @@ final class Supervisor {
         }
         this.classPath = workerClassPath(CLASS_PATH, workerArgs.gateway() != null);
         // Made before the first worker starts (about a second, once per JVM and jar): see ClassArchive.
-        jvmFlags.addAll(ClassArchive.flags(JAVA, jvmFlags, classPath));
+        jvmFlags.addAll(ClassArchive.flags(
+                JAVA,
+                jvmFlags,
+                classPath,
+                workerArgs.gateway() != null ? ClassArchive.GATEWAY_CLASS_LIST : ClassArchive.CLASS_LIST));
         this.workerArgs = workerArgs;
         this.workers = new Worker[count];
         this.staleAfter = HealthFile.staleAfter(config.keepalive().loopStallTimeout());

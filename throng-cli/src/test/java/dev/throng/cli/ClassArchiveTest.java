@@ -17,9 +17,10 @@ class ClassArchiveTest {
 
     @Test
     void leavesClassSharingAloneWhenTheFlagsAlreadyChoose() {
-        assertThat(ClassArchive.flags("java", List.of("-Xmx33m", "-Xshare:off"), "throng.jar"))
+        assertThat(ClassArchive.flags("java", List.of("-Xmx33m", "-Xshare:off"), "throng.jar", ClassArchive.CLASS_LIST))
                 .isEmpty();
-        assertThat(ClassArchive.flags("java", List.of("-XX:SharedArchiveFile=/x.jsa"), "throng.jar"))
+        assertThat(ClassArchive.flags(
+                        "java", List.of("-XX:SharedArchiveFile=/x.jsa"), "throng.jar", ClassArchive.CLASS_LIST))
                 .isEmpty();
     }
 
@@ -77,6 +78,11 @@ class ClassArchiveTest {
                     .isNotNull();
             String list = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
             assertThat(list.lines()).contains("dev/throng/cli/ServerProcess", "dev/throng/core/transport/EpollSession");
+        }
+        try (var in = ClassArchive.class.getResourceAsStream(ClassArchive.GATEWAY_CLASS_LIST)) {
+            assertThat(in).as("gateway-worker.classlist in the jar").isNotNull();
+            String list = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(list.lines()).contains("dev/throng/gateway/Gateway", "dev/throng/redis/RedisBroker");
         }
     }
 }
