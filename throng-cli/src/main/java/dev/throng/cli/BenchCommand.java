@@ -423,8 +423,9 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "64",
             paramLabel = "N",
             description = "subscribe: HTTP requests in flight at most, over all publisher connections (at least "
-                    + "--publish-connections, at most 4096). Default: 16 per connection, thousands of requests a second at "
-                    + "a few milliseconds each.")
+                    + "--publish-connections, at most 4096), shared by the connections in use (one per channel "
+                    + "group). Default: 16 per connection with 4 in use, thousands of requests a second at a few "
+                    + "milliseconds each.")
     int publishConcurrency;
 
     @Option(
