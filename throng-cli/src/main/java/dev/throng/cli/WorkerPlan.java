@@ -233,6 +233,10 @@ final class WorkerPlan {
         // JFR's event machinery (~300 classes, generated handlers): 1.9 MiB more RSS per worker after a ramp
         // (docs/benchmarks.md section 13). A flight recording still works; it just has no Netty buffer events.
         flags.add("-Dio.netty.jfr.enabled=false");
+        // Lettuce (the Redis client of --redis) does the same for its connection and command events: JFR's event
+        // machinery and Lettuce's event classes in every gateway worker of a cluster, 0.9 MiB of live heap
+        // (docs/benchmarks.md section 24). Its own event bus still works.
+        flags.add("-Dio.lettuce.core.jfr=false");
         if (jvm.trimsNativeHeap()) {
             flags.add("-XX:TrimNativeHeapInterval=" + TRIM_NATIVE_HEAP_INTERVAL_MS);
         }

@@ -43,6 +43,7 @@ class WorkerPlanTest {
                         "-XX:-UsePerfData",
                         "-Dio.netty.leakDetection.samplingInterval=4096",
                         "-Dio.netty.jfr.enabled=false",
+                        "-Dio.lettuce.core.jfr=false",
                         "-XX:TrimNativeHeapInterval=30000");
     }
 
@@ -67,6 +68,7 @@ class WorkerPlanTest {
                         "-XX:-UsePerfData",
                         "-Dio.netty.leakDetection.samplingInterval=4096",
                         "-Dio.netty.jfr.enabled=false",
+                        "-Dio.lettuce.core.jfr=false",
                         "-XX:TrimNativeHeapInterval=30000");
         assertThat(WorkerPlan.jvmFlags(WorkerPlan.SERIAL_MAX_CONNECTIONS, MESSAGE, 1_000_000, JDK17))
                 .contains("-XX:+UseSerialGC");

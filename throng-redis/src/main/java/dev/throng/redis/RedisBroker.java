@@ -202,7 +202,7 @@ public final class RedisBroker implements Broker {
                 .reconnectDelay(Delay.exponential(
                         Duration.ofMillis(100), settings.reconnectMaxDelay(), 2, TimeUnit.MILLISECONDS))
                 .build();
-        RedisClient client = RedisClient.create(resources, RedisURI.create(settings.uri()));
+        RedisClient client = new AsyncOnlyRedisClient(resources, RedisURI.create(settings.uri()));
         client.setOptions(ClientOptions.builder()
                 .protocolVersion(ProtocolVersion.RESP3) // commands and pub/sub on one connection, in one order
                 .autoReconnect(true)
