@@ -180,7 +180,7 @@ final class WebhookEndpoint {
                     .header("X-Pusher-Signature", r.signature)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(r.body))
                     .build();
-            response = owner.http.sendAsync(http, HttpResponse.BodyHandlers.discarding());
+            response = owner.http().sendAsync(http, HttpResponse.BodyHandlers.discarding());
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e); // a URL the client cannot use: fails like any attempt
         }

@@ -108,7 +108,6 @@ public final class Webhooks implements AutoCloseable {
     private volatile boolean closed;
 
     // ---- read by the endpoints (webhook thread)
-    final HttpClient http;
     /** Runs HTTP completions on the webhook thread; after close, drops them. */
     final Executor callbacks;
 
@@ -129,6 +128,13 @@ public final class Webhooks implements AutoCloseable {
     final LongAdder requestsFailed = new LongAdder();
 
     // ---- webhook thread only
+    /**
+     * Made on the first request, not here: the JDK client loads the default {@code SSLContext} with its trust store
+     * (1.5 MiB of heap) and starts a selector thread when built, and most gateways (every worker of a cluster) have no
+     * webhook URL. Use {@link #http()}.
+     */
+    private HttpClient http;
+
     /**
      * Pending {@code channel_vacated} (user null) and {@code member_removed} events, oldest first: all wait the same
      * delay, so insertion order is expiry order and one timer for the oldest serves them all.
@@ -184,19 +190,6 @@ public final class Webhooks implements AutoCloseable {
                 new LinkedBlockingQueue<>(),
                 daemon("throng-webhooks-http"));
         httpThreads.allowCoreThreadTimeOut(true);
-        this.http = HttpClient.newBuilder()
-                // HTTP/1.1: plain-http receivers get no h2c upgrade headers, which some proxies refuse.
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(task -> {
-                    try {
-                        httpThreads.execute(task);
-                    } catch (RejectedExecutionException closedMeanwhile) {
-                        task.run(); // after close: the client's bookkeeping of abandoned requests, on its own thread
-                    }
-                })
-                .build();
     }
 
     /** The settings this was made with. */
@@ -555,5 +548,26 @@ public final class Webhooks implements AutoCloseable {
 
     private Runnable guarding(Runnable task) {
         return () -> guarded(task);
+    }
+
+    /** The HTTP client of the endpoints, built on first use. Webhook thread only. */
+    HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    // HTTP/1.1: plain-http receivers get no h2c upgrade headers, which some proxies refuse.
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(settings.connectTimeout())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(task -> {
+                        try {
+                            httpThreads.execute(task);
+                        } catch (RejectedExecutionException closedMeanwhile) {
+                            task.run(); // after close: the client's bookkeeping of abandoned requests, on its own
+                            // thread
+                        }
+                    })
+                    .build();
+        }
+        return http;
     }
 }
