@@ -69,13 +69,11 @@ final class Supervisor {
         if (extra != null && !extra.isBlank()) {
             jvmFlags.addAll(List.of(extra.trim().split("\\s+")));
         }
-        this.classPath = workerClassPath(CLASS_PATH, workerArgs.gateway() != null);
+        boolean gateway = workerArgs.gateway() != null;
+        this.classPath = workerClassPath(CLASS_PATH, gateway);
         // Made before the first worker starts (about a second, once per JVM and jar): see ClassArchive.
         jvmFlags.addAll(ClassArchive.flags(
-                JAVA,
-                jvmFlags,
-                classPath,
-                workerArgs.gateway() != null ? ClassArchive.GATEWAY_CLASS_LIST : ClassArchive.CLASS_LIST));
+                JAVA, jvmFlags, classPath, gateway ? ClassArchive.GATEWAY_CLASS_LIST : ClassArchive.CLASS_LIST));
         this.workerArgs = workerArgs;
         this.workers = new Worker[count];
         this.staleAfter = HealthFile.staleAfter(config.keepalive().loopStallTimeout());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -13,44 +15,44 @@ class SchedStatTest {
 
     @Test
     void aThreadThatMustShareTheCpusWithMoreBusyThreadsThanCoresWaitsOnTheRunQueue() throws Exception {
-        SchedStat[] watched = new SchedStat[1];
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "schedstat is Linux's");
         AtomicBoolean stop = new AtomicBoolean();
-        Thread target = new Thread(() -> {
-            watched[0] = SchedStat.ofCurrentThread();
+        Runnable spin = () -> {
             while (!stop.get()) {
                 Thread.onSpinWait();
             }
-        });
-        target.start();
-        while (target.isAlive() && watched[0] == null) {
-            Thread.sleep(5);
-            if (!System.getProperty("os.name").startsWith("Linux")) {
-                break;
+        };
+        CompletableFuture<SchedStat> watched = new CompletableFuture<>();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(started(() -> {
+            watched.complete(SchedStat.ofCurrentThread());
+            spin.run();
+        }));
+        try {
+            SchedStat stat = watched.get(10, TimeUnit.SECONDS);
+            assumeTrue(stat != null, "the kernel gives no schedstat here");
+            long before = stat.runQueueWaitNanos();
+            assertThat(before).isGreaterThanOrEqualTo(0);
+
+            // More runnable threads than cores: someone waits for a CPU.
+            for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors() + 2; i++) {
+                threads.add(started(spin));
+            }
+            Thread.sleep(500);
+            assertThat(stat.runQueueWaitNanos())
+                    .as("run-queue wait of a spinning thread among spinners")
+                    .isGreaterThan(before);
+        } finally {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
             }
         }
-        assumeTrue(watched[0] != null, "the kernel gives no schedstat here");
-        long before = watched[0].runQueueWaitNanos();
-        assertThat(before).isGreaterThanOrEqualTo(0);
+    }
 
-        List<Thread> spinners = new ArrayList<>(); // more runnable threads than cores: someone waits for a CPU
-        for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors() + 2; i++) {
-            Thread t = new Thread(() -> {
-                while (!stop.get()) {
-                    Thread.onSpinWait();
-                }
-            });
-            t.start();
-            spinners.add(t);
-        }
-        Thread.sleep(500);
-        long after = watched[0].runQueueWaitNanos();
-        stop.set(true);
-        target.join();
-        for (Thread t : spinners) {
-            t.join();
-        }
-        assertThat(after)
-                .as("run-queue wait of a spinning thread among spinners")
-                .isGreaterThan(before);
+    private static Thread started(Runnable task) {
+        Thread t = new Thread(task);
+        t.start();
+        return t;
     }
 }
