@@ -685,7 +685,7 @@ public final class RedisBroker implements Broker {
      * or lost it while running on (this node was reaped: the others announced its members gone), the changes are real
      * and announced; if it restarted without its data (a new run id and no lease), everything put back was there all
      * along, so it is put back quietly, and what left this node meanwhile is announced once the others have had time to
-     * rebuild too (a lease refresh later).
+     * rebuild too (reconnectMaxDelay and a lease refresh later).
      */
     private void rebuild() {
         if (!connected || node == null || closed) {
@@ -739,7 +739,13 @@ public final class RedisBroker implements Broker {
         }
         requestFlush();
         if (quiet) {
-            thread.schedule(this::announceGone, settings.leaseRefresh().toMillis(), TimeUnit.MILLISECONDS);
+            // The others reconnect within reconnectMaxDelay of Redis being back (Lettuce's backoff) and then rebuild
+            // at once: a lease refresh more is their time to subscribe again, so that they hear the announcement.
+            // One lease refresh alone was not enough when it is not above reconnectMaxDelay (RedisBrokerFaultsIT,
+            // 500 ms each, failed once in five on a busy box: the other node missed member_removed).
+            long goneAfter =
+                    settings.reconnectMaxDelay().plus(settings.leaseRefresh()).toMillis();
+            thread.schedule(this::announceGone, goneAfter, TimeUnit.MILLISECONDS);
         }
         LOG.info(
                 "cluster node {} rebuilt its state in Redis at {}{}: {} channel(s) subscribed again",
