@@ -6,14 +6,15 @@
 #   proc_ticks PIDS                  PIDS comma-separated
 #   proc_memory PIDS                 prints "RSS PSS" in KiB
 #
-# hsload_start starts up to LOADERS `hsload --hold` processes in the background (sets hsload_pids; the caller stops
-# them by PID on exit) sharing N connections, ceil(N / LOADERS) each and the rest to the last, and RATE handshakes/s
-# (-r RATE / LOADERS each). Loader i binds the ADDRS source addresses from 127.0.0.(FIRST + i * ADDRS) (ports
-# 10000-29999 on each: keep a loader's connections per address under ~16,000 so that its bind() finds free ports
-# at once), connects to the i-th of TARGETS (HOST:PORT, comma-separated) round-robin, gets --index-base = the connections of the loaders before
-# it (so `--subscribe` indexes are unique over all of them), logs to LOG-i.log and stops by itself: -d bounds its
-# ramp (twice the planned one, plus 2 minutes), then --hold-for HOLD_FOR seconds. Each needs its connections + 64
-# open files (hsload refuses to start otherwise): 19,000 per loader under a 20,000 limit.
+# hsload_start starts up to LOADERS `hsload --hold` processes in the background (sets hsload_pids; the caller stops them
+# by PID on exit) sharing N connections, ceil(N / LOADERS) each and the rest to the last, and RATE handshakes/s (-r RATE
+# / LOADERS each). Loader i binds the ADDRS source addresses from 127.0.0.(FIRST + i * ADDRS) (ports 10000-29999 on
+# each: keep a loader's connections per address under ~16,000 so that its bind() finds free ports at once), connects to
+# the i-th of TARGETS (HOST:PORT, comma-separated) round-robin, gets --index-base = the connections of the loaders
+# before it (so `--subscribe` indexes are unique over all of them), waits in epoll with one thread (-t 1: a ping is read
+# and answered as it arrives), logs to LOG-i.log and stops by itself: -d bounds its ramp (twice the planned one, plus 2
+# minutes), then --hold-for HOLD_FOR seconds. Each needs its connections + 64 open files (hsload refuses to start
+# otherwise): 19,000 per loader under a 20,000 limit.
 # hsload_wait_holding returns when every loader has printed "holding" (all its handshakes done) or has ended,
 # printing the number holding once a minute meanwhile.
 
@@ -30,7 +31,7 @@ hsload_start() {
     k=$(( left < per ? left : per )); left=$(( left - k ))
     ramp=$(awk -v k="$k" -v r="$r" 'BEGIN { printf "%d", k / r * 2 + 120 }')
     lo=$(( first + i * addrs ))
-    "$bin" -q --hold --hold-for "$hold_for" -n "$k" -r "$r" -c 32 -T 20 -d "$ramp" \
+    "$bin" -q -t 1 --hold --hold-for "$hold_for" -n "$k" -r "$r" -c 32 -T 20 -d "$ramp" \
       -s "127.0.0.$lo-$(( lo + addrs - 1 ))" --index-base "$base" "$@" \
       "${targets[$(( i % ${#targets[@]} ))]}" > "$log-$i.log" 2>&1 &
     hsload_pids+=($!)
