@@ -2,14 +2,16 @@
 # The cluster benchmarks of issue #18 ("Benchmark to record"; bench/cluster.md): Throng's gateway as a cluster on
 # Redis, `throng serve --workers auto --redis` (each worker a node), loaded by `throng bench --scenario subscribe`
 # (several worker processes, each under the open-files limit, spread over source addresses 127.0.0.x; the bench's
-# publisher triggers through the REST API of one port, which reaches every node through Redis).
+# publisher triggers through the REST API of one port, which reaches every node through Redis), or for million and
+# two-nodes by hsload (LOADER=hsload, below).
 #
 #   bench/cluster-run.sh fanout [SHAPE] [SIZE]   one channel x 100,000 subscribers (SHAPE 1x100000, the default) or
 #                                                1000x100 (any CxS), SIZE 256 (default) | 1024 | all: the publish rate
 #                                                stepped until a step loses a delivery or its p99 publish -> receive
 #                                                reaches 1 s, then the best passing rate confirmed for 30 s
 #   bench/cluster-run.sh million                 N (1,000,000) subscribers, each on one of 1,000 channels, held HOLD
-#                                                (10 min) with keepalive, then one event to each channel
+#                                                (10 min) with keepalive, then one event to each channel (LOADER: the
+#                                                Java bench or hsload, below)
 #   bench/cluster-run.sh two-nodes               the same with N2 (200,000) subscribers split over two `throng serve
 #                                                --workers auto` trees (two ports) on one Redis, triggered on the first
 #   bench/cluster-run.sh peers [SHAPE] [SIZE]    the fan-out cell for the peers (PEERS: soketi bun), see below
@@ -23,7 +25,8 @@
 #     why not; OUT/subscribe.csv: the time to subscribe everyone.
 #   million, two-nodes: OUT/hold.csv: subscribed, lost during the hold, deliveries expected / received / lost of the
 #     event to each channel, server RSS and PSS summed over every server process and divided by the connections
-#     held, Redis used_memory and RSS (INFO memory, their peak over the run), server and Redis CPU during the hold.
+#     held, Redis used_memory and RSS (INFO memory, their peak over the run), server and Redis CPU during the hold,
+#     and which loader held them.
 #   Every cell: OUT/<cell>/redis.csv (Redis memory and CPU every 5 s), the servers' and the bench's logs, the bench's
 #   JSON report. A fresh Redis (no persistence, loopback, REDIS_PORT) and fresh servers per cell and per
 #   confirmation, so no figure carries the previous cell's state.
@@ -39,14 +42,35 @@
 #     So Bun is measured at its largest single-process configuration: the same shape scaled to BUN_N (18,000)
 #     subscribers (1x18000, or 1000x18 for 1000x100). Its deliveries/s are comparable; its scale is not.
 #
-# Bounded and self-stopping: every bench run is bounded by its own deadlines and by `timeout`; each Redis, server
-# tree and peer started here is stopped by its PID when its cell ends (also on Ctrl-C or an error); nothing else is
-# touched. Loopback only. Needs throng.jar (built here if missing or older than the sources), redis-server, and for
-# the peers bench/peers/setup.sh. A million needs the kernel settings `throng doctor --connections 1000000` names
+# Bounded and self-stopping: every bench run is bounded by its own deadlines and by `timeout`, every hsload loader by
+# its -d and --hold-for, the trigger by `timeout`; each loader, Redis, server tree and peer started here is stopped by
+# its PID when its cell ends (also on Ctrl-C or an error); nothing else is touched. Loopback only. Needs throng.jar
+# (built here if missing or older than the sources, unless JAR names one), redis-server, python3, gcc for hsload, and
+# for the peers bench/peers/setup.sh. A million needs the kernel settings `throng doctor --connections 1000000` names
 # (conntrack, tcp_mem) and source addresses 127.0.0.2-... (loopback answers the whole 127/8 on Linux).
+#
+# The loader of million and two-nodes (LOADER):
+#   - bench (the default): `throng bench --scenario subscribe`, as every other cell: Java, ~56 worker JVMs for a
+#     million; it times each delivery (p99 publish -> receive) and writes a JSON report. On this box's 2 cores it
+#     cannot hold a million beside ~56 server JVMs (its share of the 30 s pings is as large as the server's;
+#     docs/benchmarks.md section 10).
+#   - hsload: bench/hsload in C (bench/hsload/README.md, "Pusher subscribers"), which held a million with 30 s pings on
+#     this box for about half a core (docs/benchmarks.md section 12): ceil(N / 19,000) processes (at least one per tree,
+#     as many per tree), each under the 20,000 open-files limit, with its own source addresses from 127.0.0.2 (one per
+#     16,000 of its connections, rounded up: two at 19,000; bench/hsload/loaders.sh) and its own --index-base, so that
+#     connection i subscribes to bench-(i mod CHANNELS) over all of them; loader k connects to tree k mod TREES. Paced
+#     to HOLD_RATE in all; when every loader holds: HOLD, then the servers' RSS and PSS (summed over every process of
+#     every tree) and Redis INFO memory, then one event of 256 bytes to each channel through the REST API of the first
+#     tree (bench/pusher-trigger.py, 100 channels per request), PUBLISH_GAP, then SIGUSR1 ends the loaders' hold and
+#     their summary lines are summed: subscribed (pusher_internal:subscription_succeeded seen), closed by the server,
+#     and per connection the text frames received (established, subscription_succeeded, then the event: 3 each when
+#     nothing is lost). hsload does not time deliveries (no p99) and sends one event per channel (PUBLISH_RATE,
+#     PUBLISH_DURATION do not apply). Its loader logs are OUT/<cell>/hsload-*.log, its timeline OUT/<cell>/hold.log.
 #
 # Environment (defaults in brackets, and why):
 #   OUT [/tmp/throng-cluster-DATE]   results directory (cells append to its CSV files)
+#   LOADER [bench]                   million, two-nodes: bench | hsload (above)
+#   JAR [throng-cli/target/throng.jar] the throng.jar to run; given, it is used as it is (never rebuilt)
 #   PORT [29800]                     Throng's (first tree's) port; the second tree PORT+10; Soketi PORT+20.. and
 #                                    its metrics ports one above each
 #   REDIS_PORT [PORT+100]            the Redis started for each cell (never one that is already running)
@@ -69,12 +93,13 @@
 #   CONNECT_TIMEOUT [60s]            connect + handshake + every subscription acknowledged, per connection
 #   BENCH_WORKERS [0]                bench worker processes; 0: the fewest under the open-files limit (18,000 each)
 #   SOURCES [127.0.0.2-...]          the bench's source addresses; default one per 16,000 connections plus two,
-#                                    so each worker's (address, port) pairs are plenty
+#                                    so each worker's (address, port) pairs are plenty (not for hsload, above)
 #   HOLD [10m]                       million, two-nodes: how long the subscribers are held before the event
 #   MILLION_N [1000000] N2 [200000]  million's and two-nodes' subscribers
 #   CHANNELS [1000]                  million, two-nodes: channels (each subscriber on one)
-#   HOLD_RATE [2000]                 million, two-nodes: connections per second (the Java bench next to ~56 server
-#                                    JVMs on 2 cores; docs/benchmarks.md section 10 ramped the million at ~1,100/s)
+#   HOLD_RATE [2000; hsload 4000]    million, two-nodes: connections per second (the Java bench next to ~56 server
+#                                    JVMs on 2 cores; docs/benchmarks.md section 10 ramped the million at ~1,100/s;
+#                                    hsload's loaders cost little, hold-run.sh ramps a million at 4,000/s)
 #   PUBLISH_RATE [1] PUBLISH_DURATION [1s]
 #                                    million, two-nodes: the events after the hold, per channel: one each
 #   PUBLISH_GAP [30s]                million, two-nodes: wait after the last trigger before counting (a million
@@ -89,6 +114,7 @@
 #   N=10000 SERVER_WORKERS=3 STEPS=1,4,16 STEP_DURATION=5s CONFIRM=10s bench/cluster-run.sh fanout 1x10000
 #   MILLION_N=20000 SERVER_WORKERS=3 HOLD=60s bench/cluster-run.sh million
 #   N2=10000 SERVER_WORKERS=2 HOLD=30s bench/cluster-run.sh two-nodes
+#   LOADER=hsload bench/cluster-run.sh million                            # the million on this box (~20 min)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cell_arg=${1:?"usage: $0 fanout|million|two-nodes|peers|all [SHAPE] [SIZE]"}
@@ -109,14 +135,16 @@ hold=${HOLD:-10m}
 million_n=${MILLION_N:-1000000}
 n2=${N2:-200000}
 channels_held=${CHANNELS:-1000}
-hold_rate=${HOLD_RATE:-2000}
+loader=${LOADER:-bench}
+case $loader in bench) hold_rate=${HOLD_RATE:-2000} ;; hsload) hold_rate=${HOLD_RATE:-4000} ;;
+  *) echo "cluster-run: LOADER must be bench or hsload" >&2; exit 2 ;; esac
 publish_rate=${PUBLISH_RATE:-1}
 publish_duration=${PUBLISH_DURATION:-1s}
 publish_gap=${PUBLISH_GAP:-30s}
 publish_slack=${PUBLISH_SLACK:-1000}
 peers=${PEERS:-soketi bun}
 bun_n=${BUN_N:-18000}
-jar="$root/throng-cli/target/throng.jar"
+jar="${JAR:-$root/throng-cli/target/throng.jar}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 seconds() { # 10s, 500ms, 2m -> whole seconds (rounded up)
@@ -131,6 +159,14 @@ port_free() { ! (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # ---- what this script started, stopped by PID -------------------------------------------------------------------
 started=()          # PIDs of process trees' roots: redis-server, throng supervisors, peer launchers
+loader_pids=()      # hsload loaders (LOADER=hsload) not yet waited for: stopped first
+nap_pid=""          # nap's sleep
+nap() { # SECONDS: sleep, in the background so that a SIGTERM's trap runs at once (bash defers it past a foreground
+  # command)
+  sleep "$1" & nap_pid=$!
+  wait "$nap_pid" || true
+  nap_pid=""
+}
 stop_pid() { # PID: SIGTERM (a supervisor drains and stops its workers), SIGKILL after 20 s; only what we started
   local pid=$1
   kill "$pid" 2>/dev/null || true
@@ -141,16 +177,22 @@ stop_pid() { # PID: SIGTERM (a supervisor drains and stops its workers), SIGKILL
   fi
   wait "$pid" 2>/dev/null || true
 }
-stop_all() { # every process this script started, newest first (servers before their Redis)
-  local i
+stop_all() { # every process this script started, newest first (loaders, then servers before their Redis)
+  local i p
+  [[ -z $nap_pid ]] || { kill "$nap_pid" 2>/dev/null || true; nap_pid=""; }
+  for p in "${loader_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  loader_pids=()
   for (( i = ${#started[@]} - 1; i >= 0; i-- )); do stop_pid "${started[$i]}"; done
   started=()
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
+# shellcheck source=hsload/loaders.sh
+source "$root/bench/hsload/loaders.sh"  # LOADER=hsload: hsload_start, hsload_wait_holding, proc_ticks, proc_memory
 
 # ---- builds -----------------------------------------------------------------------------------------------------
 build() {
+  if [[ -n ${JAR:-} ]]; then [[ -f $jar ]] || { echo "cluster-run: no $jar" >&2; exit 2; }; return 0; fi
   if [[ ! -f $jar || -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ]]; then
     echo "cluster-run: building throng.jar (mvn package, tests skipped)"
     (cd "$root" && mvn -B -q -DskipTests package -pl throng-cli -am)
@@ -346,16 +388,26 @@ fanout_cell() { # KIND CxS SIZE
 hold_cell() { # NAME N TREES: N subscribers on CHANNELS channels over TREES throng trees, held, then the event
   local name=$1 n=$2 trees=$3 dir t
   dir=$(cell_dir "$name")
-  echo "== $name: $n subscribers on $channels_held channels over $trees tree(s), held $hold, then" \
-    "$publish_rate event/s per channel for $publish_duration"
+  if [[ $loader == hsload ]]; then
+    echo "== $name: $n subscribers on $channels_held channels over $trees tree(s) from hsload, held $hold, then" \
+      "one event to each channel"
+  else
+    echo "== $name: $n subscribers on $channels_held channels over $trees tree(s), held $hold, then" \
+      "$publish_rate event/s per channel for $publish_duration"
+  fi
   tree_pids=""; redis_pid=""; urls=()
   if start_redis "$dir"; then
     local ok=1
     for (( t = 0; t < trees; t++ )); do
+      # hsload's loaders are spread over the trees in whole loaders: a tree may get up to one loader's share of
+      # rounding more than N / TREES (PUBLISH_SLACK covers it)
       start_tree "$dir/server-$t.log" $(( port + 10 * t )) $(( n / trees + publish_slack )) || { ok=0; break; }
       urls+=(--url "ws://127.0.0.1:$(( port + 10 * t ))")
     done
-    if (( ok )); then
+    if (( ok )) && [[ $loader == hsload ]]; then
+      hold_with_hsload "$dir" "$n" "$trees"
+      check_trees
+    elif (( ok )); then
       local hold_s; hold_s=$(seconds "$hold")
       bench "$dir/hold.log" "$dir/hold.json" \
         $(( n / hold_rate * 2 + hold_s + $(seconds "$publish_duration") + $(seconds "$publish_gap") + 600 + n / 2000 )) \
@@ -369,6 +421,71 @@ hold_cell() { # NAME N TREES: N subscribers on CHANNELS channels over TREES thro
   fi
   stop_all
   record_hold "$name" "$n" "$trees" "$dir"
+}
+
+hold_with_hsload() { # DIR N TREES: the hold cell's load from hsload (LOADER=hsload; the header says what it does);
+  # leaves its figures in DIR/hsload.env for record_hold, its timeline in DIR/hold.log
+  local dir=$1 n=$2 trees=$3 t targets=() loaders per addrs hold_s gap_s hold_for t0 t1 p
+  local s0 s1 w0 w1 r0 r1 rss pss rss_after pss_after redis_used redis_rss trigger=0
+  say() { echo "$*" | tee -a "$dir/hold.log"; }
+  for (( t = 0; t < trees; t++ )); do targets+=("127.0.0.1:$(( port + 10 * t ))"); done
+  loaders=$(( (n + 18999) / 19000 ))                      # <= 19,000 each under the 20,000 open-files limit
+  loaders=$(( (loaders + trees - 1) / trees * trees ))     # as many for each tree
+  per=$(( (n + loaders - 1) / loaders ))
+  addrs=$(( (per + 15999) / 16000 ))                       # <= ~16,000 connections per source address
+  hold_s=$(seconds "$hold"); gap_s=$(seconds "$publish_gap")
+  # A bound only (each loader's own ramp bound, the hold, the event and its gap, 5 minutes to spare): SIGUSR1 ends
+  # the hold once the deliveries are counted.
+  hold_for=$(( n / hold_rate * 2 + 120 + hold_s + gap_s + 300 ))
+  say "cluster-run: $loaders hsload loaders of up to $per connections, $addrs source address(es) each from" \
+    "127.0.0.2, $hold_rate connections/s in all, to ${targets[*]}"
+  t0=$(date +%s)
+  hsload_start "$root/bench/hsload/target/hsload" "$dir/hsload" "$n" "$loaders" "$hold_rate" 2 "$addrs" "$hold_for" \
+    "$(IFS=,; echo "${targets[*]}")" --path "/app/app-key?protocol=7&client=hsload&version=1" \
+    --subscribe "$channels_held" --channel-prefix bench-
+  loader_pids=("${hsload_pids[@]}")
+  redis_sampler "$dir" "${hsload_pids[0]}" &
+  local sampler_pid=$!
+  hsload_wait_holding "$dir/hsload" > >(tee -a "$dir/hold.log")  # not in a pipe: a SIGTERM's trap runs at once
+  t1=$(date +%s)
+  for p in "${!hsload_pids[@]}"; do  # a loader that ended already failed to start or lost its connections
+    kill -0 "${hsload_pids[$p]}" 2>/dev/null ||
+      say "cluster-run: WARNING: loader $p ended during the ramp: $(tail -3 "$dir/hsload-$p.log")"
+  done
+  say "cluster-run: ramp $(( t1 - t0 )) s ($(( n / (t1 - t0 > 0 ? t1 - t0 : 1) ))/s); holding $hold"
+  s0=$(proc_ticks "$tree_pids"); w0=$(date +%s.%N)
+  nap "$hold_s"
+  s1=$(proc_ticks "$tree_pids"); w1=$(date +%s.%N)
+  read -r rss pss < <(proc_memory "$tree_pids")
+  read -r redis_used redis_rss < <(redis-cli -p "$redis_port" INFO memory | tr -d '\r' |
+    awk -F: '$1 == "used_memory" { u = $2 } $1 == "used_memory_rss" { r = $2 } END { print u + 0, r + 0 }')
+  say "cluster-run: end of hold: server RSS $(( rss / 1024 )) MiB, PSS $(( pss / 1024 )) MiB; Redis used_memory" \
+    "$(( redis_used / 1048576 )) MiB, RSS $(( redis_rss / 1048576 )) MiB; one event to each of $channels_held channels"
+  r0=$(proc_ticks "$redis_pid")
+  timeout 300 python3 "$root/bench/pusher-trigger.py" bench- "$channels_held" --url "http://127.0.0.1:$port" \
+    --size 256 > "$dir/trigger.log" 2>&1 || trigger=1
+  say "$(cat "$dir/trigger.log")"
+  nap "$gap_s"
+  r1=$(proc_ticks "$redis_pid")
+  read -r rss_after pss_after < <(proc_memory "$tree_pids")
+  for p in "${hsload_pids[@]}"; do kill -USR1 "$p" 2>/dev/null || true; done
+  for p in "${hsload_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  loader_pids=()
+  wait "$sampler_pid" 2>/dev/null || true
+  local hz; hz=$(getconf CLK_TCK)
+  {
+    echo "hold_s=$(awk -v a="$w0" -v b="$w1" 'BEGIN { printf "%.0f", b - a }')"
+    echo "ramp_s=$(( t1 - t0 ))"
+    echo "server_rss_bytes=$(( rss * 1024 ))"
+    echo "server_pss_bytes=$(( pss * 1024 ))"
+    echo "server_rss_after_event_bytes=$(( rss_after * 1024 ))"
+    echo "server_cpu_cores_during_hold=$(awk -v s="$(( s1 - s0 ))" -v hz="$hz" -v a="$w0" -v b="$w1" \
+      'BEGIN { printf "%.3f", s / hz / (b - a) }')"
+    echo "redis_used_memory_end_of_hold=$redis_used"
+    echo "redis_rss_end_of_hold=$redis_rss"
+    echo "redis_cpu_s_of_event=$(awk -v t="$(( r1 - r0 ))" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')"
+    echo "trigger_failed=$trigger"
+  } > "$dir/hsload.env"
 }
 
 passing_rates() { # REPORT: the passing steps' rates, best first
@@ -451,17 +568,10 @@ sys.exit(0 if s["passed"] else 1)
 EOF
 }
 
-record_hold() { # NAME N TREES DIR: the held cell's line in hold.csv
-  python3 - "$out" "$@" <<'EOF'
-import csv, json, os, sys
+record_hold() { # NAME N TREES DIR: the held cell's line in hold.csv (from the bench's report, or hsload's logs)
+  python3 - "$out" "$@" <<'EOF' | tee -a "$4/hold.log"
+import csv, glob, json, os, sys
 out, name, n, trees, d = sys.argv[1:6]
-try:
-    r = json.load(open(os.path.join(d, "hold.json")))
-except Exception as e:
-    print(f"cluster-run: no report in {d}: {e}"); sys.exit(0)
-c, srv, f = r["connections"], r.get("server") or {}, r["fanout"]
-held = c["heldAtEndOfHold"] or 1
-step = (f.get("steps") or [{}])[0]
 redis_used = redis_rss = 0
 try:
     for row in csv.DictReader(open(os.path.join(d, "redis.csv"))):
@@ -469,30 +579,90 @@ try:
         redis_rss = max(redis_rss, int(row["used_memory_rss_bytes"] or 0))
 except Exception:
     pass
-row = {
-    "cell": name, "trees": trees, "requested": n, "subscribed": f["subscribe"]["connections"],
-    "not_subscribed": f["subscribe"]["failed"], "failed": c["failed"], "lost_while_held": c["lost"],
-    "held_at_end": c["heldAtEndOfHold"], "hold_s": r["timing"]["holdSeconds"],
-    "events_expected_deliveries": step.get("expectedDeliveries"), "received": step.get("receivedFinal"),
-    "lost_deliveries": step.get("lostFinal"), "delivery_p99_ms": (step.get("latency") or {}).get("p99"),
-    "server_rss_bytes": srv.get("rssBytesHeld"), "server_rss_per_connection_bytes":
-        round(srv["rssBytesHeld"] / held) if srv.get("rssBytesHeld") else None,
-    "server_pss_per_connection_bytes": srv.get("pssBytesHeldPerConnection"),
-    "server_cpu_cores_during_hold": srv.get("cpuCoresDuringHold"),
-    "redis_used_memory_peak_bytes": redis_used, "redis_rss_peak_bytes": redis_rss,
-    "redis_cpu_s_of_event": step.get("brokerCpuSeconds"),
-}
+extra = ""
+if os.path.exists(os.path.join(d, "hsload.env")):  # LOADER=hsload: the loaders' summary lines, summed
+    env = dict(l.strip().split("=", 1) for l in open(os.path.join(d, "hsload.env")) if "=" in l)
+    tot, by, loaders, summaries = {}, [0] * 5, 0, 0
+    for log in sorted(glob.glob(os.path.join(d, "hsload-*.log"))):
+        loaders += 1
+        for line in open(log, errors="replace"):
+            if not line.startswith("summary "):
+                continue
+            summaries += 1
+            for kv in line.split()[1:]:
+                k, v = kv.split("=", 1)
+                if k == "texts_by_conn":
+                    for i, part in enumerate(v.split(",")):
+                        by[i] += int(part.split(":")[1])
+                elif v.isdigit():
+                    tot[k] = tot.get(k, 0) + int(v)
+    t = lambda k: tot.get(k, 0)
+    held, subscribed = t("held"), t("subscribed")
+    per_conn = lambda key: round(int(env[key]) / held) if held and env.get(key) else None
+    row = {
+        "cell": name, "trees": trees, "requested": n, "subscribed": subscribed,
+        "not_subscribed": int(n) - subscribed,
+        # handshakes that failed, ran out of time, or belong to a loader that wrote no summary
+        "failed": int(n) - t("ok"),
+        "lost_while_held": t("dropped"), "held_at_end": held, "hold_s": env.get("hold_s"),
+        # one event per channel and each subscriber on one channel: a subscriber received its event when it got a
+        # text after its first two (pusher:connection_established, pusher_internal:subscription_succeeded)
+        "events_expected_deliveries": subscribed, "received": t("events"),
+        "lost_deliveries": max(0, subscribed - by[3] - by[4]), "delivery_p99_ms": None,
+        "server_rss_bytes": env.get("server_rss_bytes"),
+        "server_rss_per_connection_bytes": per_conn("server_rss_bytes"),
+        "server_pss_per_connection_bytes": per_conn("server_pss_bytes"),
+        "server_cpu_cores_during_hold": env.get("server_cpu_cores_during_hold"),
+        "redis_used_memory_peak_bytes": redis_used, "redis_rss_peak_bytes": redis_rss,
+        "redis_cpu_s_of_event": env.get("redis_cpu_s_of_event"), "loader": "hsload",
+    }
+    mib = lambda key: int(env.get(key) or 0) / 2**20
+    extra = (f"; texts per held connection 0:{by[0]},1:{by[1]},2:{by[2]},3:{by[3]},4+:{by[4]}, "
+             f"{t('pusher_errors')} pusher:error; {t('pings')} pings, {t('pongs')} answered; ramp {env.get('ramp_s')} s"
+             f"; end of hold: server RSS {mib('server_rss_bytes'):.0f} MiB, Redis used_memory "
+             f"{mib('redis_used_memory_end_of_hold'):.1f} MiB, RSS {mib('redis_rss_end_of_hold'):.1f} MiB; "
+             f"server RSS after the event {mib('server_rss_after_event_bytes'):.0f} MiB")
+    if summaries < loaders:
+        extra += f"; WARNING: {loaders - summaries} of {loaders} loaders wrote no summary"
+    if env.get("trigger_failed") != "0":
+        extra += "; WARNING: the trigger failed (trigger.log)"
+else:
+    try:
+        r = json.load(open(os.path.join(d, "hold.json")))
+    except Exception as e:
+        print(f"cluster-run: no report in {d}: {e}"); sys.exit(0)
+    c, srv, f = r["connections"], r.get("server") or {}, r["fanout"]
+    held = c["heldAtEndOfHold"] or 1
+    step = (f.get("steps") or [{}])[0]
+    row = {
+        "cell": name, "trees": trees, "requested": n, "subscribed": f["subscribe"]["connections"],
+        "not_subscribed": f["subscribe"]["failed"], "failed": c["failed"], "lost_while_held": c["lost"],
+        "held_at_end": c["heldAtEndOfHold"], "hold_s": r["timing"]["holdSeconds"],
+        "events_expected_deliveries": step.get("expectedDeliveries"), "received": step.get("receivedFinal"),
+        "lost_deliveries": step.get("lostFinal"), "delivery_p99_ms": (step.get("latency") or {}).get("p99"),
+        "server_rss_bytes": srv.get("rssBytesHeld"), "server_rss_per_connection_bytes":
+            round(srv["rssBytesHeld"] / held) if srv.get("rssBytesHeld") else None,
+        "server_pss_per_connection_bytes": srv.get("pssBytesHeldPerConnection"),
+        "server_cpu_cores_during_hold": srv.get("cpuCoresDuringHold"),
+        "redis_used_memory_peak_bytes": redis_used, "redis_rss_peak_bytes": redis_rss,
+        "redis_cpu_s_of_event": step.get("brokerCpuSeconds"), "loader": "bench",
+    }
 path = os.path.join(out, "hold.csv")
-new = not os.path.exists(path)
+new = not os.path.exists(path) or os.path.getsize(path) == 0
+fields = list(row)
+if not new:  # a file begun before the loader column keeps its columns
+    with open(path, newline="") as i:
+        fields = next(csv.reader(i), None) or fields
 with open(path, "a", newline="") as o:
-    w = csv.DictWriter(o, fieldnames=list(row))
-    if new: w.writeheader()
+    w = csv.DictWriter(o, fieldnames=fields, extrasaction="ignore")
+    if new:
+        w.writeheader()
     w.writerow(row)
-print(f'{name}: {row["subscribed"]:,} subscribed ({row["not_subscribed"]} not, {row["failed"]} failed), '
-      f'{row["lost_while_held"]} lost while held {row["hold_s"]} s; the event: {row["received"]} of '
+print(f'{name} ({row["loader"]}): {row["subscribed"]:,} subscribed ({row["not_subscribed"]} not, {row["failed"]} '
+      f'failed), {row["lost_while_held"]} lost while held {row["hold_s"]} s; the event: {row["received"]} of '
       f'{row["events_expected_deliveries"]} delivered, {row["lost_deliveries"]} lost; server RSS '
       f'{row["server_rss_per_connection_bytes"]} B per connection (PSS {row["server_pss_per_connection_bytes"]}), '
-      f'Redis used_memory {redis_used / 2**20:.1f} MiB, RSS {redis_rss / 2**20:.1f} MiB')
+      f'Redis used_memory {redis_used / 2**20:.1f} MiB, RSS {redis_rss / 2**20:.1f} MiB (peaks){extra}')
 EOF
 }
 
@@ -509,6 +679,7 @@ scaled() { # SHAPE N: the shape with its subscribers per channel scaled so the t
 mkdir -p "$out"
 build
 command -v "$redis_server" > /dev/null || { echo "cluster-run: no $redis_server" >&2; exit 2; }
+[[ $loader != hsload ]] || "$root/bench/hsload/build.sh" > /dev/null
 {
   echo "date: $(date -Is) cell: $*"
   echo "commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo ' (modified)')"
@@ -517,7 +688,7 @@ command -v "$redis_server" > /dev/null || { echo "cluster-run: no $redis_server"
   echo "java: $("$java" -version 2>&1 | head -1); redis: $("$redis_server" --version | head -1)"
   echo "settings: SERVER_WORKERS=$server_workers STEPS=$steps STEP_DURATION=$step_duration STEP_GAP=$step_gap" \
     "CONFIRM=$confirm MAX_P99=$max_p99 RATE=$rate HOLD=$hold HOLD_RATE=$hold_rate CHANNELS=$channels_held" \
-    "PUBLISH_RATE=$publish_rate PUBLISH_DURATION=$publish_duration SERVE_ARGS=${SERVE_ARGS:-}"
+    "PUBLISH_RATE=$publish_rate PUBLISH_DURATION=$publish_duration SERVE_ARGS=${SERVE_ARGS:-} LOADER=$loader"
 } >> "$out/run-info.txt"
 fanout_shapes() { if [[ -n $shape_arg ]]; then echo "$shape_arg"; else echo "1x${N:-100000}"; fi; }
 run_peers() { # SHAPES

@@ -18,12 +18,14 @@
 # connections; loader i binds source address 127.0.0.(100+i), ports 10000-29999), SERVE_ARGS and
 # THRONG_WORKER_JAVA_OPTS (see serve-lib.sh); PEER (bun, node-ws or netty: that reference server from bench/peers,
 # WORKERS processes, instead of Throng; pings every 30 s too); CLIENT_PING (seconds: while holding, every connection
-# also pings the server that often, and the round trips to its pongs are reported; default 0, off). Logs: /tmp/throng-hold-PORT-*.
+# also pings the server that often, and the round trips to its pongs are reported; default 0, off); JAR (the
+# throng.jar to run; default throng-cli/target/throng.jar, built if missing). Loaders are started and waited for by
+# bench/hsload/loaders.sh (shared with cluster-run.sh). Logs: /tmp/throng-hold-PORT-*.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:?connections}"; workers="${2:?server workers}"; hold="${3:?hold seconds}"; java_home="${4:-}"
 java="${java_home:+$java_home/bin/}java"
-jar="$root/throng-cli/target/throng.jar"
+jar="${JAR:-$root/throng-cli/target/throng.jar}"
 [[ -f "$jar" ]] || (cd "$root" && mvn -B -q -DskipTests package -pl throng-cli -am)
 hsload="$root/bench/hsload/target/hsload"
 "$root/bench/hsload/build.sh" > /dev/null
@@ -36,9 +38,11 @@ log="/tmp/throng-hold-$port"
 
 # shellcheck source=serve-lib.sh
 source "$root/bench/serve-lib.sh"
-loader_pids=()
+# shellcheck source=hsload/loaders.sh
+source "$root/bench/hsload/loaders.sh"
+hsload_pids=()
 stop_all() {
-  for p in "${loader_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${hsload_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   kill "${supervisor:-}" 2>/dev/null || true; wait "${supervisor:-}" 2>/dev/null || true
 }
 trap stop_all EXIT
@@ -56,48 +60,29 @@ else
   [[ $pids == "$supervisor" ]] || pids="$supervisor,$pids"
 fi
 
-ticks() { local t=0 p; for p in ${1//,/ }; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo $t; }
 machine() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }  # user nice system irq softirq
-memory() {  # summed RSS and PSS of the server's processes (a supervisor and its workers), KiB
-  local p; for p in ${pids//,/ }; do cat "/proc/$p/smaps_rollup"; done | awk '/^Rss:/{r+=$2} /^Pss:/{s+=$2} END{print r, s}'
-}
 # Idle is measured once the workers' JVMs have trimmed their native heap for the first time (30 s after start,
 # -XX:TrimNativeHeapInterval): until then the C1 compiler's startup arenas sit in malloc's free lists, ~1 MiB per
 # worker on JDK 17 and ~5 MiB on JDK 25 (docs/benchmarks.md section 14).
 sleep "${IDLE_SETTLE:-30}"
-read -r idle_rss idle_pss < <(memory)
+read -r idle_rss idle_pss < <(proc_memory "$pids")  # summed over the supervisor and its workers, KiB
 echo "server idle: RSS $(( idle_rss / 1024 )) MiB, PSS $(( idle_pss / 1024 )) MiB over $(tr ',' '\n' <<< "$pids" | wc -l) processes"
 
-left=$n; t0=$(date +%s)
-for (( i = 0; i < loaders; i++ )); do
-  k=$(( left < per ? left : per )); left=$(( left - k ))
-  r=$(awk -v r="$rate" -v l="$loaders" 'BEGIN{printf "%.1f", r / l}')
-  ramp=$(awk -v k="$k" -v r="$r" 'BEGIN{printf "%d", k / r * 2 + 120}')  # -d: twice the planned ramp, + 2 min
-  "$hsload" -q --hold --hold-for "$hold" --client-ping "${CLIENT_PING:-0}" -n "$k" -r "$r" -c 32 -T 20 -d "$ramp" \
-    -s "127.0.0.$(( 100 + i ))" \
-    "127.0.0.1:$port" > "$log-loader-$i.log" 2>&1 &
-  loader_pids+=($!)
-done
-lpids=$(IFS=,; echo "${loader_pids[*]}")
+t0=$(date +%s)
+hsload_start "$hsload" "$log-loader" "$n" "$loaders" "$rate" 100 1 "$hold" "127.0.0.1:$port" \
+  --client-ping "${CLIENT_PING:-0}"
+lpids=$(IFS=,; echo "${hsload_pids[*]}")
 echo "loaders: $loaders hsload processes of up to $per connections at $rate handshakes/s in all"
 
-# The ramp is over when every loader holds (prints "holding") or has ended.
-while :; do
-  holding=0
-  for (( i = 0; i < loaders; i++ )); do
-    if grep -q "^holding" "$log-loader-$i.log" || ! kill -0 "${loader_pids[$i]}" 2>/dev/null; then holding=$(( holding + 1 )); fi
-  done
-  (( holding == loaders )) && break
-  sleep 1
-done
+hsload_wait_holding "$log-loader"  # every loader holds (prints "holding") or has ended
 t1=$(date +%s)
 echo "ramp: $(( t1 - t0 )) s ($(( n / (t1 - t0 > 0 ? t1 - t0 : 1) ))/s)"
 
 sleep "${SETTLE:-15}"
-s0=$(ticks "$pids"); l0=$(ticks "$lpids"); m0=$(machine); w0=$(date +%s.%N)
+s0=$(proc_ticks "$pids"); l0=$(proc_ticks "$lpids"); m0=$(machine); w0=$(date +%s.%N)
 sleep "${WINDOW:-60}"
-s1=$(ticks "$pids"); l1=$(ticks "$lpids"); m1=$(machine); w1=$(date +%s.%N)
-read -r rss pss < <(memory)
+s1=$(proc_ticks "$pids"); l1=$(proc_ticks "$lpids"); m1=$(machine); w1=$(date +%s.%N)
+read -r rss pss < <(proc_memory "$pids")
 established=$(ss -s | awk '/^TCP:/{gsub(/,/, ""); for (i = 1; i <= NF; i++) if ($i ~ /estab$/) print $(i + 1)}')
 hz=$(getconf CLK_TCK)
 awk -v s="$(( s1 - s0 ))" -v l="$(( l1 - l0 ))" -v m="$(( m1 - m0 ))" -v w0="$w0" -v w1="$w1" -v hz="$hz" \
@@ -109,7 +94,7 @@ awk -v s="$(( s1 - s0 ))" -v l="$(( l1 - l0 ))" -v m="$(( m1 - m0 ))" -v w0="$w0
   printf "cpu, %% of one core: server %.1f (%.2f per 100k), loaders %.1f, whole machine %.1f of 200\n",
     100 * s / hz / secs, 100 * s / hz / secs / (conns / 100000), 100 * l / hz / secs, 100 * m / hz / secs
 }'
-for p in "${loader_pids[@]}"; do wait "$p" || true; done
+for p in "${hsload_pids[@]}"; do wait "$p" || true; done
 median_of() {  # the median over the loaders of one field of their summary lines
   cat "$log"-loader-*.log | awk -v key="$1=" '/^summary/{for (i = 2; i <= NF; i++) if (index($i, key) == 1)
     print substr($i, length(key) + 1)}' | sort -n | awk '{v[NR] = $1} END{print v[int((NR + 1) / 2)]}'

@@ -7,7 +7,9 @@
 // request (straight after connect when loopback has already finished the TCP handshake, which is the usual case;
 // otherwise on EPOLLOUT), read the response head, verify status 101 and Sec-WebSocket-Accept (RFC 6455 section
 // 4.2.2, SHA-1 below), then close, or with --hold keep it open and answer the server's pings with pongs (which
-// makes it the load generator for holding a million idle connections on a small box: bench/hold-run.sh).
+// makes it the load generator for holding a million idle connections on a small box: bench/hold-run.sh). With
+// --subscribe it speaks just enough of the Pusher protocol to hold subscribers: one pusher:subscribe per connection
+// after the 101, and the server's text frames counted per connection (bench/cluster-run.sh LOADER=hsload).
 // Nothing is allocated per handshake.
 //
 // Why explicit source ports: with the kernel picking, connect() searches the ephemeral range for a free 4-tuple
@@ -107,9 +109,13 @@ static struct {
     double duration_s, timeout_s, hold_for_s;
     double rate;                // -r: handshakes started per second over all threads; 0 = as fast as -c allows
     double client_ping_s;       // --client-ping: while held, each connection pings every S seconds; 0 = never
+    uint64_t subscribe;         // --subscribe: channels; each connection subscribes to prefix + (index mod this)
+    uint64_t index_base;        // --index-base: this process's first connection index (process k of many: k * n)
+    const char *channel_prefix;
     bool hold, graceful, reuse, quiet;
 } cfg = {
     .path = "/",
+    .channel_prefix = "bench-",                  // throng bench's channel names, so either loader fills the same
     .src_lo = 0x7F000001, .src_hi = 0x7F000001,  // 127.0.0.1
     .port_lo = 10000, .port_hi = 29999,          // below the default ephemeral range (32768-60999)
     .total = 10000,
@@ -144,6 +150,22 @@ struct slot {  // one in-flight handshake; 1,080 bytes, allocated once per threa
 #define FD_HELD (-2)  // fd_slot[] value: a completed handshake kept open by --hold
 #define FD_NONE (-1)
 
+// A held connection's frame state and text count, indexed by fd; 8 bytes. A frame cut across two reads is carried:
+// a data frame whose header arrived is counted at once and the rest of its payload skipped (`skip`), without keeping
+// it; a header or a control frame (at most 2 + 125 bytes), or a text's first TEXT_PEEK bytes, are kept in the
+// worker's part[fd] until the rest arrives, so a ping is still answered with its payload and a text still
+// classified. part[] is touched only by connections that ever had a cut frame.
+struct conn {
+    uint32_t skip;   // payload bytes of the current data frame still to come in later reads
+    uint16_t texts;  // text frames received, saturating
+    uint8_t have;    // bytes of a cut frame's start kept in part[fd]
+    uint8_t flags;   // C_SUBSCRIBED
+};
+#define C_SUBSCRIBED 1  // a pusher_internal:subscription_succeeded arrived on this connection
+#define PART_MAX 128    // the longest cut start to keep: a whole control frame, 2 + 125 bytes
+#define TEXT_PEEK 64    // a text's first bytes, enough to see its Pusher event ({"event":"pusher_internal:
+                        // subscription_succeeded" is 49); a text cut before them is kept (<= 10 + 63 bytes)
+
 struct worker {
     pthread_t tid;
     unsigned id;
@@ -164,7 +186,10 @@ struct worker {
     uint64_t hist[HIST_BUCKETS];
     // --hold: the server's pings, answered with pongs; last_ping[fd] is the ms since start (+1) of the last one
     uint32_t *last_ping;
-    uint64_t pings, pongs, pong_failed, partial, server_closes, held_reset;
+    uint64_t pings, pongs, pong_failed, partial, unparsed, server_closes, held_reset;
+    struct conn *conns;                // [fd]
+    uint8_t (*part)[PART_MAX];         // [fd], see struct conn
+    uint64_t texts, pusher_errors, subscribes, subscribe_failed;
     uint64_t ping_hist[PING_BUCKETS];  // time between consecutive pings on one connection, 10 ms steps
     // --client-ping: cping_sent[fd] is when this side's outstanding ping went out (ns, 0: none), cping_due[fd] when
     // the next one is due (ns, 0: not scheduled yet)
@@ -175,6 +200,9 @@ struct worker {
 };
 
 static atomic_bool stop_flag;
+static volatile sig_atomic_t end_hold;    // SIGUSR1: end the hold now (the caller has what it waited for)
+static _Atomic uint64_t next_index;       // connections verified so far: the next one's index above --index-base
+static atomic_bool error_shown;
 static uint64_t start_ns;
 static int nofile;
 
@@ -210,6 +238,33 @@ static void fail(struct worker *w, unsigned idx, enum fail why) {
     atomic_fetch_add_explicit(&w->failed, 1, memory_order_relaxed);
 }
 
+// --subscribe: the connection's one masked text frame (RFC 6455 section 5.3), sent as soon as the 101 is verified.
+// The server sends pusher:connection_established first, but a Pusher server reads a subscribe as soon as the
+// connection is open (pusher-js waits for the socket id only because private channels need it for their auth).
+static void send_subscribe(struct worker *w, int fd) {
+    uint64_t index = cfg.index_base + atomic_fetch_add_explicit(&next_index, 1, memory_order_relaxed);
+    char text[300];
+    int len = snprintf(text, sizeof text, "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"%s%" PRIu64 "\"}}",
+                       cfg.channel_prefix, index % cfg.subscribe);
+    uint8_t frame[4 + 4 + sizeof text];
+    size_t hl = 2;
+    frame[0] = 0x81;  // FIN, text
+    if (len < 126) {
+        frame[1] = (uint8_t)(0x80 | len);
+    } else {
+        frame[1] = 0x80 | 126;
+        frame[2] = (uint8_t)(len >> 8);
+        frame[3] = (uint8_t)len;
+        hl = 4;
+    }
+    uint32_t mask = (uint32_t)xorshift(&w->rng);
+    memcpy(frame + hl, &mask, 4);
+    for (int i = 0; i < len; i++) frame[hl + 4 + (size_t)i] = (uint8_t)text[i] ^ frame[hl + (size_t)(i & 3)];
+    size_t total = hl + 4 + (size_t)len;
+    if (write(fd, frame, total) == (ssize_t)total) w->subscribes++;
+    else w->subscribe_failed++;  // a fresh socket's send buffer is empty: not expected
+}
+
 static void succeed(struct worker *w, unsigned idx, uint64_t now) {
     struct slot *s = &w->slots[idx];
     uint64_t us = (now - s->t0) / 1000;
@@ -220,7 +275,9 @@ static void succeed(struct worker *w, unsigned idx, uint64_t now) {
         w->fd_slot[fd] = FD_HELD;  // stays in the epoll set: pings are answered, a server-side close is noticed
         w->last_ping[fd] = 0;
         w->cping_sent[fd] = w->cping_due[fd] = 0;
+        w->conns[fd] = (struct conn){0};
         atomic_fetch_add_explicit(&w->held, 1, memory_order_relaxed);
+        if (cfg.subscribe) send_subscribe(w, fd);
     } else if (cfg.reuse && w->attempted < w->quota) {
         // connect(AF_UNSPEC) is tcp_disconnect(): an RST like the abortive close, but the socket stays bound to
         // its source port and in the epoll set, ready to connect again (saves socket, 2 x setsockopt, bind,
@@ -454,49 +511,101 @@ static void on_writable(struct worker *w, unsigned idx) {
     if (epoll_ctl(w->ep, EPOLL_CTL_MOD, s->fd, &ev) < 0) fail(w, idx, F_OTHER);
 }
 
+// A text frame from the server: counted, and its bytes in this read (the whole frame, or at least its first
+// TEXT_PEEK bytes when it was cut: a Pusher message names its event first) checked for the two messages that matter.
+static void on_text(struct worker *w, struct conn *c, const uint8_t *p, size_t n) {
+    static const char error[] = "\"pusher:error\"", succeeded[] = "\"pusher_internal:subscription_succeeded\"";
+    w->texts++;
+    if (c->texts < UINT16_MAX) c->texts++;
+    if (!cfg.subscribe) return;
+    if (memmem(p, n, error, sizeof error - 1)) {
+        w->pusher_errors++;
+        if (!atomic_exchange(&error_shown, true))  // the first one says why, once per process
+            fprintf(stderr, "hsload: pusher:error: %.*s\n", (int)(n < 300 ? n : 300), (const char *)p);
+    } else if (!(c->flags & C_SUBSCRIBED) && memmem(p, n, succeeded, sizeof succeeded - 1)) {
+        c->flags |= C_SUBSCRIBED;
+    }
+}
+
 // A held connection's input: the server's frames, unmasked (RFC 6455 section 5.1). Pings get a masked pong with
 // the same payload (section 5.5.3), as any client would send; a close frame is counted and the TCP close that
-// follows ends the connection. An idle server sends only small control frames, so a frame cut across two reads is
-// not reassembled: it is counted as `partial` (never seen on loopback), and a missed pong shows as a server close.
+// follows ends the connection; text frames are counted (on_text). A frame cut across reads is carried to the next
+// read (struct conn) and counted in `partial`; a frame hsload cannot read (masked, a control frame over 125 bytes,
+// a payload over 4 GiB) is counted in `unparsed` and the rest of that read dropped.
 static void on_held_frames(struct worker *w, int fd, const uint8_t *p, size_t n, uint64_t now) {
-    while (n >= 2) {
-        unsigned opcode = p[0] & 0x0F, len = p[1] & 0x7F;
-        if ((p[1] & 0x80) || len > 125 || n < 2 + len) { w->partial++; return; }  // data frames: not expected
-        const uint8_t *payload = p + 2;
-        if (opcode == 0x9) {
-            w->pings++;
-            uint32_t ms = (uint32_t)((now - start_ns) / 1000000u) + 1;
-            if (w->last_ping[fd]) {
-                uint32_t b = (ms - w->last_ping[fd]) / PING_STEP_MS;
-                w->ping_hist[b < PING_BUCKETS ? b : PING_BUCKETS - 1]++;
-            }
-            w->last_ping[fd] = ms;
-            uint8_t pong[2 + 4 + 125];
-            uint32_t mask = (uint32_t)xorshift(&w->rng);
-            pong[0] = 0x8A;
-            pong[1] = (uint8_t)(0x80 | len);
-            memcpy(pong + 2, &mask, 4);
-            for (unsigned i = 0; i < len; i++) pong[6 + i] = payload[i] ^ pong[2 + (i & 3)];
-            if (write(fd, pong, 6 + len) == (ssize_t)(6 + len)) w->pongs++;
-            else w->pong_failed++;
-        } else if (opcode == 0xA && w->cping_sent[fd]) {  // the pong to this side's ping: a round trip
-            w->rtt_hist[hist_index((now - w->cping_sent[fd]) / 1000)]++;
-            w->cpongs++;
-            w->cping_sent[fd] = 0;
-        } else if (opcode == 0x8) {
-            w->server_closes++;
-        }
-        p += 2 + len;
-        n -= 2 + len;
+    struct conn *c = &w->conns[fd];
+    if (c->skip) {  // the rest of a data frame counted in an earlier read
+        size_t k = n < c->skip ? n : c->skip;
+        c->skip -= (uint32_t)k;
+        p += k;
+        n -= k;
     }
-    if (n) w->partial++;
+    while (n >= 2) {
+        unsigned opcode = p[0] & 0x0F, len7 = p[1] & 0x7F;
+        size_t hl = len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
+        if (p[1] & 0x80) { w->unparsed++; c->have = 0; return; }  // a server must not mask (section 5.1)
+        if (n < hl) break;
+        uint64_t len = len7;
+        if (len7 == 126) len = (uint64_t)p[2] << 8 | p[3];
+        if (len7 == 127) { len = 0; for (int i = 2; i < 10; i++) len = len << 8 | p[i]; }
+        if (opcode & 0x8) {  // control frames (section 5.5): whole, or kept until they are
+            if (len > 125) { w->unparsed++; c->have = 0; return; }
+            if (n < 2 + len) break;
+            const uint8_t *payload = p + 2;
+            if (opcode == 0x9) {
+                w->pings++;
+                uint32_t ms = (uint32_t)((now - start_ns) / 1000000u) + 1;
+                if (w->last_ping[fd]) {
+                    uint32_t b = (ms - w->last_ping[fd]) / PING_STEP_MS;
+                    w->ping_hist[b < PING_BUCKETS ? b : PING_BUCKETS - 1]++;
+                }
+                w->last_ping[fd] = ms;
+                uint8_t pong[2 + 4 + 125];
+                uint32_t mask = (uint32_t)xorshift(&w->rng);
+                pong[0] = 0x8A;
+                pong[1] = (uint8_t)(0x80 | len);
+                memcpy(pong + 2, &mask, 4);
+                for (unsigned i = 0; i < len; i++) pong[6 + i] = payload[i] ^ pong[2 + (i & 3)];
+                if (write(fd, pong, 6 + len) == (ssize_t)(6 + len)) w->pongs++;
+                else w->pong_failed++;
+            } else if (opcode == 0xA && w->cping_sent[fd]) {  // the pong to this side's ping: a round trip
+                w->rtt_hist[hist_index((now - w->cping_sent[fd]) / 1000)]++;
+                w->cpongs++;
+                w->cping_sent[fd] = 0;
+            } else if (opcode == 0x8) {
+                w->server_closes++;
+            }
+            p += 2 + len;
+            n -= 2 + len;
+            continue;
+        }
+        size_t here = n - hl < len ? n - hl : (size_t)len;  // data frames: counted at their header
+        if (opcode == 0x1 && here < len && here < TEXT_PEEK) break;  // too little to see its event: kept
+        if (opcode == 0x1) on_text(w, c, p + hl, here);
+        if (here < len) {
+            if (len - here > UINT32_MAX) { w->unparsed++; c->have = 0; return; }
+            c->skip = (uint32_t)(len - here);
+            c->have = 0;
+            w->partial++;
+            return;
+        }
+        p += hl + len;
+        n -= hl + len;
+    }
+    if (n) {  // a header, a control frame or a text's start, cut: at most 2 + 125 bytes (checked above)
+        memcpy(w->part[fd], p, n);
+        w->partial++;
+    }
+    c->have = (uint8_t)n;
 }
 
 static void on_held_event(struct worker *w, int fd, uint64_t now) {
-    uint8_t buf[4096];
-    ssize_t n = read(fd, buf, sizeof buf);
+    uint8_t buf[PART_MAX + 4096];
+    size_t have = w->conns[fd].have;
+    memcpy(buf, w->part[fd], have);  // a cut frame's start, kept from the last read
+    ssize_t n = read(fd, buf + have, sizeof buf - have);
     if (n > 0) {
-        on_held_frames(w, fd, buf, (size_t)n, now);
+        on_held_frames(w, fd, buf, have + (size_t)n, now);
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         if (n < 0) w->held_reset++;  // else a FIN: an orderly close by the server
         w->fd_slot[fd] = FD_NONE;
@@ -601,18 +710,24 @@ static void usage(FILE *f) {
         "  -d SECONDS      stop starting handshakes after this long; in-flight ones count as unfinished (default 60)\n"
         "  -T SECONDS      one handshake's time limit, connect to verified head (default 5)\n"
         "  -r RATE         start at most RATE handshakes a second, over all threads (default 0: as fast as -c allows)\n"
-        "  -P PATH         request path (default /)\n"
+        "  -P, --path PATH the upgrade's request target (default /), e.g.\n"
+        "                  /app/app-key?protocol=7&client=hsload&version=1 for a Pusher gateway\n"
         "  --close         close each connection after its 101 (default)\n"
         "  --hold          keep every connection open until all are done, then close them (N must fit the\n"
         "                  open-files limit); server pings are answered with pongs and their intervals reported\n"
         "  --hold-for S    with --hold, keep them S seconds longer (default 0)\n"
         "  --client-ping S with --hold, each held connection also pings every S seconds (first ones spread over\n"
         "                  one interval) and the round trips to the server's pongs are reported (default 0: off)\n"
+        "  --subscribe N   with --hold, Pusher: after its 101 each connection sends pusher:subscribe to channel\n"
+        "                  PREFIX(i mod N), i its index; text frames from the server are counted per connection\n"
+        "  --channel-prefix P   the channels' names before the number (default bench-)\n"
+        "  --index-base B  the first connection's index i (default 0; process k of a run of n each: k * n)\n"
         "  --reuse         with --close, reconnect each slot's socket after its RST (connect(AF_UNSPEC))\n"
         "                  instead of a new socket: fewer syscalls per handshake; a slot keeps its source port\n"
         "  --graceful      close with FIN instead of an abortive RST (SO_LINGER {1,0}); leaves TIME_WAIT\n"
         "                  on this side for 60 s per 4-tuple, so source tuples run out at high rates\n"
         "  -q              no per-second lines\n"
+        "SIGUSR1 ends the hold at once (the summary follows, as after --hold-for).\n"
         "Exit status: 0 when all N succeeded, 1 otherwise, 2 on bad usage.\n");
 }
 
@@ -676,6 +791,8 @@ static void parse_target(const char *arg) {
     snprintf(cfg.host_header, sizeof cfg.host_header, "%s", arg);
 }
 
+static void on_sigusr1(int sig) { (void)sig; end_hold = 1; }
+
 static double tv_s(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
 
 int main(int argc, char **argv) {
@@ -683,6 +800,8 @@ int main(int argc, char **argv) {
         {"close", no_argument, NULL, 'C'}, {"hold", no_argument, NULL, 'H'},
         {"hold-for", required_argument, NULL, 'F'}, {"graceful", no_argument, NULL, 'G'},
         {"reuse", no_argument, NULL, 'R'}, {"client-ping", required_argument, NULL, 'K'},
+        {"path", required_argument, NULL, 'P'}, {"subscribe", required_argument, NULL, 'S'},
+        {"channel-prefix", required_argument, NULL, 'X'}, {"index-base", required_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int opt;
     uint64_t v;
@@ -710,6 +829,16 @@ int main(int argc, char **argv) {
         case 'H': cfg.hold = true; break;
         case 'K': if (!parse_double(optarg, &cfg.client_ping_s)) die_usage("bad --client-ping", optarg); break;
         case 'F': if (!parse_double(optarg, &cfg.hold_for_s)) die_usage("bad --hold-for", optarg); break;
+        case 'S': if (!parse_u64(optarg, &v) || v == 0) die_usage("bad --subscribe", optarg); cfg.subscribe = v; break;
+        case 'X': {  // Pusher's channel name characters; with the number it must stay within 164
+            size_t len = strlen(optarg);
+            static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-=@,.;";
+            if (len > 100 || strspn(optarg, allowed) != len)
+                die_usage("bad --channel-prefix (at most 100 of A-Z a-z 0-9 _ - = @ , . ;)", optarg);
+            cfg.channel_prefix = optarg;
+            break;
+        }
+        case 'I': if (!parse_u64(optarg, &v)) die_usage("bad --index-base", optarg); cfg.index_base = v; break;
         case 'G': cfg.graceful = true; break;
         case 'R': cfg.reuse = true; break;
         case 'q': cfg.quiet = true; break;
@@ -720,6 +849,8 @@ int main(int argc, char **argv) {
     if (optind != argc - 1) die_usage("want exactly one HOST:PORT", NULL);
     parse_target(argv[optind]);
     if (cfg.reuse && (cfg.hold || cfg.graceful)) die_usage("--reuse goes with --close and an abortive close", NULL);
+    if (cfg.subscribe && !cfg.hold) die_usage("--subscribe goes with --hold", NULL);
+    if (strlen(cfg.path) > 1000) die_usage("path too long", NULL);
     if (cfg.concurrency < cfg.threads) die_usage("-c must be at least -t", NULL);
     if (cfg.port_hi - cfg.port_lo + 1 < cfg.threads) die_usage("fewer source ports than threads", NULL);
     if (cfg.concurrency > cfg.total) cfg.concurrency = (unsigned)cfg.total;
@@ -739,6 +870,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa = {.sa_handler = on_sigusr1};
+    sigaction(SIGUSR1, &sa, NULL);
     char probe[ACCEPT_LEN];  // RFC 6455 section 1.3's example: a wrong SHA-1 must not pass as "bad accept"
     accept_for("dGhlIHNhbXBsZSBub25jZQ==", probe);
     if (memcmp(probe, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", ACCEPT_LEN) != 0) {
@@ -769,7 +902,10 @@ int main(int argc, char **argv) {
         w->last_ping = calloc((size_t)fd_cap, sizeof *w->last_ping);
         w->cping_sent = calloc((size_t)fd_cap, sizeof *w->cping_sent);
         w->cping_due = calloc((size_t)fd_cap, sizeof *w->cping_due);
-        if (w->ep < 0 || !w->slots || !w->free_stack || !w->fd_slot || !w->last_ping || !w->cping_sent || !w->cping_due) { perror("hsload: setup"); return 2; }
+        w->conns = calloc((size_t)fd_cap, sizeof *w->conns);
+        w->part = calloc((size_t)fd_cap, sizeof *w->part);  // untouched pages cost nothing
+        if (w->ep < 0 || !w->slots || !w->free_stack || !w->fd_slot || !w->last_ping || !w->cping_sent ||
+            !w->cping_due || !w->conns || !w->part) { perror("hsload: setup"); return 2; }
         for (int f = 0; f < fd_cap; f++) w->fd_slot[f] = FD_NONE;
         for (unsigned k = 0; k < w->conc; k++) {
             w->slots[k].fd = -1;
@@ -787,6 +923,9 @@ int main(int argc, char **argv) {
            " time bound %gs\n", cfg.total, cfg.host_header, cfg.path, cfg.hold ? "hold" : cfg.graceful ?
            "close (FIN)" : cfg.reuse ? "close (RST, sockets reused)" : "close (RST)", cfg.threads, cfg.threads == 1 ? "" : "s", cfg.concurrency, src_lo, src_hi,
            cfg.port_lo, cfg.port_hi, cfg.duration_s);
+    if (cfg.subscribe)
+        printf("hsload: each subscribes to %s(i mod %" PRIu64 "), i from %" PRIu64 "\n", cfg.channel_prefix,
+               cfg.subscribe, cfg.index_base);
     fflush(stdout);
 
     struct rusage ru0, ru1;
@@ -832,6 +971,7 @@ int main(int argc, char **argv) {
 
     uint64_t reused = 0, end = start_ns, ok = 0, failed = 0, unfinished = 0, skipped = 0, direct = 0, held = 0, dropped = 0;
     uint64_t fails[F_COUNT] = {0}, statuses[600] = {0}, hist[HIST_BUCKETS] = {0};
+    uint64_t by_count[5] = {0}, subscribed = 0, events = 0;  // over the connections held at the end
     for (unsigned i = 0; i < cfg.threads; i++) {
         struct worker *w = &ws[i];
         if (w->end_ns > end) end = w->end_ns;
@@ -848,7 +988,7 @@ int main(int argc, char **argv) {
         if (cfg.hold_for_s > 0) printf("holding %" PRIu64 " connections for %gs\n", held, cfg.hold_for_s);
         fflush(stdout);
         uint64_t last_sweep = 0;
-        while (now_ns() < until) {
+        while (now_ns() < until && !end_hold) {
             if (cfg.threads == 1) {
                 poll_once(&ws[0], 10);  // wait in epoll: a pong is read (and a round trip timed) as it arrives
             } else {
@@ -862,21 +1002,31 @@ int main(int argc, char **argv) {
                 last_sweep = now;
             }
         }
+        if (end_hold) printf("hold ended by SIGUSR1\n");
         held = dropped = 0;
         for (unsigned i = 0; i < cfg.threads; i++) {
             struct worker *w = &ws[i];
             held += w->held;
             dropped += w->held_dropped;
             for (int f = 0; f < w->fd_cap; f++)
-                if (w->fd_slot[f] == FD_HELD) { close_fd(f, !cfg.graceful); w->fd_slot[f] = FD_NONE; }
+                if (w->fd_slot[f] == FD_HELD) {  // the held connections' texts, before they close
+                    const struct conn *c = &w->conns[f];
+                    by_count[c->texts < 4 ? c->texts : 4]++;
+                    if (c->flags & C_SUBSCRIBED) { subscribed++; events += c->texts > 2 ? c->texts - 2u : 0; }
+                    close_fd(f, !cfg.graceful);
+                    w->fd_slot[f] = FD_NONE;
+                }
         }
     }
-    uint64_t pings = 0, pongs = 0, pong_failed = 0, partial = 0, server_closes = 0, held_reset = 0;
+    uint64_t pings = 0, pongs = 0, pong_failed = 0, partial = 0, unparsed = 0, server_closes = 0, held_reset = 0;
+    uint64_t texts = 0, pusher_errors = 0, subscribes = 0, subscribe_failed = 0;
     uint64_t cpings = 0, cpongs = 0, cping_failed = 0, rtt_hist[HIST_BUCKETS] = {0};
     static uint64_t ping_hist[PING_BUCKETS];
     for (unsigned i = 0; i < cfg.threads; i++) {
         struct worker *w = &ws[i];
         pings += w->pings; pongs += w->pongs; pong_failed += w->pong_failed; partial += w->partial;
+        unparsed += w->unparsed; texts += w->texts; pusher_errors += w->pusher_errors; subscribes += w->subscribes;
+        subscribe_failed += w->subscribe_failed;
         server_closes += w->server_closes; held_reset += w->held_reset;
         cpings += w->cpings; cpongs += w->cpongs; cping_failed += w->cping_failed;
         for (int k = 0; k < HIST_BUCKETS; k++) rtt_hist[k] += w->rtt_hist[k];
@@ -903,10 +1053,19 @@ int main(int argc, char **argv) {
     if (cfg.hold) {
         printf("held        %" PRIu64 " at the end, %" PRIu64 " closed by the server while held (%" PRIu64
                " close frames, %" PRIu64 " resets)\n", held, dropped, server_closes, held_reset);
-        printf("pings       %" PRIu64 " received, %" PRIu64 " pongs sent, %" PRIu64 " pongs not written, %" PRIu64
-               " partial frames; interval p50 %.2f s  p99 %.2f s  max %.2f s (%" PRIu64 " intervals, 10 ms steps)\n",
-               pings, pongs, pong_failed, partial, ping_percentile_s(ping_hist, intervals, 0.50),
+        printf("pings       %" PRIu64 " received, %" PRIu64 " pongs sent, %" PRIu64 " pongs not written; interval p50"
+               " %.2f s  p99 %.2f s  max %.2f s (%" PRIu64 " intervals, 10 ms steps)\n",
+               pings, pongs, pong_failed, ping_percentile_s(ping_hist, intervals, 0.50),
                ping_percentile_s(ping_hist, intervals, 0.99), ping_percentile_s(ping_hist, intervals, 1.0), intervals);
+        printf("frames      %" PRIu64 " texts; held connections by texts received: 0: %" PRIu64 ", 1: %" PRIu64
+               ", 2: %" PRIu64 ", 3: %" PRIu64 ", 4+: %" PRIu64 "; %" PRIu64 " reads ended inside a frame (carried),"
+               " %" PRIu64 " frames not understood\n", texts, by_count[0], by_count[1], by_count[2], by_count[3],
+               by_count[4], partial, unparsed);
+        if (cfg.subscribe)
+            printf("pusher      %" PRIu64 " subscribes sent (%" PRIu64 " not written), %" PRIu64 " of %" PRIu64
+                   " held subscribed (subscription_succeeded), %" PRIu64 " events on them after the first two"
+                   " texts, %" PRIu64 " pusher:error\n", subscribes, subscribe_failed, subscribed, held, events,
+                   pusher_errors);
         if (cfg.client_ping_s > 0)
             printf("client ping %" PRIu64 " sent, %" PRIu64 " answered (the rest still in flight at the end), %" PRIu64
                    " not written; round trip p50 %" PRIu64 " us  p90 %" PRIu64 " us  p99 %" PRIu64 " us  max %" PRIu64
@@ -931,10 +1090,18 @@ int main(int argc, char **argv) {
                " partial=%" PRIu64 " ping_p50_s=%.2f ping_p99_s=%.2f ping_max_s=%.2f", held, dropped,
                pings, pongs, pong_failed, partial, ping_percentile_s(ping_hist, intervals, 0.50),
                ping_percentile_s(ping_hist, intervals, 0.99), ping_percentile_s(ping_hist, intervals, 1.0));
+    if (cfg.hold)
+        printf(" unparsed=%" PRIu64 " texts=%" PRIu64 " texts_by_conn=0:%" PRIu64 ",1:%" PRIu64 ",2:%" PRIu64 ",3:%"
+               PRIu64 ",4+:%" PRIu64 " pusher_errors=%" PRIu64, unparsed, texts, by_count[0], by_count[1], by_count[2],
+               by_count[3], by_count[4], pusher_errors);
+    if (cfg.subscribe)
+        printf(" subscribes=%" PRIu64 " subscribe_failed=%" PRIu64 " subscribed=%" PRIu64 " events=%" PRIu64,
+               subscribes, subscribe_failed, subscribed, events);
     if (cfg.client_ping_s > 0)
         printf(" cpings=%" PRIu64 " cpongs=%" PRIu64 " rtt_p50_us=%" PRIu64 " rtt_p99_us=%" PRIu64 " rtt_max_us=%" PRIu64,
                cpings, cpongs, hist_percentile(rtt_hist, cpongs, 0.50), hist_percentile(rtt_hist, cpongs, 0.99),
                hist_percentile(rtt_hist, cpongs, 1.0));
     printf("\n");
-    return ok == cfg.total && dropped == 0 ? 0 : 1;
+    bool pusher_ok = !cfg.subscribe || (pusher_errors == 0 && subscribed == held);
+    return ok == cfg.total && dropped == 0 && pusher_ok ? 0 : 1;
 }
