@@ -25,15 +25,6 @@ public interface IoLoop {
     /** Runs {@code task} on this loop, after what is queued before it (tasks run in the order given). */
     void execute(Runnable task);
 
-    /**
-     * Runs {@code task} on this loop once it has next looked for I/O and served what was ready. A task given to
-     * {@link #execute} from the loop itself may run before any I/O: the loop runs its queued tasks until none is left,
-     * including those they queue. So a task that continues a long job in parts gives the loop's sockets their turn
-     * between the parts with this method (issue #17: the gateway's inbox drains, so that the REST API is read between
-     * two drains and not after all of them). On the loop only; not ordered with {@link #execute}.
-     */
-    void executeAfterIo(Runnable task);
-
     /** The application's object for this loop, or {@code null}. On the loop only. */
     <T> T attachment();
 

@@ -114,7 +114,6 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         server.close();
         broker.close();
-        hub.discardPending(); // after the broker: nothing delivers into the inboxes any more
         webhooks.close();
     }
 }

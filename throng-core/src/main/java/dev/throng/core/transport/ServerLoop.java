@@ -114,19 +114,6 @@ final class ServerLoop implements IoLoop {
         executor.execute(task);
     }
 
-    /**
-     * A scheduled task, due at once: Netty moves due scheduled tasks into the task queue once per pass over its tasks,
-     * before running them, so one scheduled while the pass runs waits for the next pass, after the loop's next look
-     * for I/O (SingleThreadIoEventLoop.run: runIo, then runAllTasks).
-     */
-    @Override
-    public void executeAfterIo(Runnable task) {
-        if (!executor.inEventLoop()) {
-            throw new IllegalStateException("executeAfterIo() is for the loop's own thread");
-        }
-        executor.schedule(task, 0, TimeUnit.NANOSECONDS);
-    }
-
     @Override
     @SuppressWarnings("unchecked")
     public <T> T attachment() {

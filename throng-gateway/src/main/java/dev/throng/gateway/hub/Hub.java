@@ -279,18 +279,6 @@ public final class Hub implements Broker.Node {
         }
     }
 
-    /**
-     * Releases the publications still waiting in the loops' inboxes once the server's loops have ended (a shutdown
-     * with a backlog): what a cancelled drain would have written. Call after the server is closed.
-     */
-    public void discardPending() {
-        for (Inbox inbox : inboxes) {
-            if (inbox != null) {
-                inbox.discard();
-            }
-        }
-    }
-
     /** A loop's drain took {@code bytes} of frames out of its inbox (written, or nobody left to write them to). */
     void drained(long bytes) {
         backlog.addAndGet(-bytes);

@@ -78,19 +78,6 @@ final class Inbox {
         }
     }
 
-    /**
-     * Releases what still waits, once the loop has ended: a drain continued with {@link IoLoop#executeAfterIo} is a
-     * scheduled task, which a loop that shuts down cancels instead of running. Not on the loop (it has ended).
-     */
-    void discard() {
-        long bytes = 0;
-        for (Delivery d; (d = queue.poll()) != null; ) {
-            bytes += d.message().frame().readableBytes();
-            d.message().release();
-        }
-        hub.drained(bytes);
-    }
-
     private void drain() {
         int n = 0;
         try {
@@ -109,11 +96,7 @@ final class Inbox {
             }
             hub.drained(bytes);
             if (!queue.isEmpty()) {
-                // Still scheduled: the rest goes after the loop's next I/O. With execute() it would run in the same
-                // pass over the loop's tasks, before any I/O, and a loop kept busy by the other loops' publications
-                // would drain on without reading its REST connections (issue #17: the publisher's requests waited
-                // 110-170 ms, against Bun's 60 ms, and it fell behind at 32 events/s x 1,000 channels).
-                loop.executeAfterIo(drain);
+                loop.execute(drain); // still scheduled: the rest goes after the I/O and tasks waiting meanwhile
             } else {
                 scheduled.set(false);
                 if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
