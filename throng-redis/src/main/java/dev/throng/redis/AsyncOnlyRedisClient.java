@@ -16,9 +16,9 @@ import java.time.Duration;
  * A {@link RedisClient} whose pub/sub connections have the asynchronous API only, the one the broker uses.
  *
  * <p>Lettuce builds all three APIs of a connection when it makes it. The synchronous one is a proxy whose method map
- * holds a {@code Method} object for each of its commands and their asynchronous twins (about 7,000), and the reactive
- * one loads Reactor: 3.4 MiB of live heap in every gateway worker, which idles at 11 MiB, and a cluster on this box runs
- * 53 of them. Lettuce documents these factory methods as the ones to override.
+ * holds a {@code Method} object for each of its commands and their asynchronous twins (about 7,000); with the reactive
+ * one, 3.4 MiB of live heap in every gateway worker (docs/benchmarks.md section 24), and a cluster on this box runs 53
+ * of them. Lettuce documents these factory methods as the ones to override.
  */
 final class AsyncOnlyRedisClient extends RedisClient {
     AsyncOnlyRedisClient(ClientResources resources, RedisURI uri) {

@@ -562,8 +562,8 @@ public final class Webhooks implements AutoCloseable {
                         try {
                             httpThreads.execute(task);
                         } catch (RejectedExecutionException closedMeanwhile) {
-                            task.run(); // after close: the client's bookkeeping of abandoned requests, on its own
-                            // thread
+                            // After close: the client's bookkeeping of abandoned requests, on its own thread.
+                            task.run();
                         }
                     })
                     .build();
