@@ -63,8 +63,8 @@ final class Supervisor {
         this.count = count;
         this.drainWindow = workerArgs.drainWindow();
         ServerConfig config = workerArgs.config();
-        this.jvmFlags = new ArrayList<>(
-                WorkerPlan.jvmFlags(WorkerPlan.Load.of(config), WorkerPlan.openFilesLimit(), WorkerPlan.Jvm.current()));
+        this.jvmFlags = new ArrayList<>(WorkerPlan.jvmFlags(
+                WorkerPlan.Load.of(config, false), WorkerPlan.openFilesLimit(), WorkerPlan.Jvm.current()));
         String extra = System.getenv("THRONG_WORKER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             jvmFlags.addAll(List.of(extra.trim().split("\\s+")));

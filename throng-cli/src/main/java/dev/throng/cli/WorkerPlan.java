@@ -96,6 +96,12 @@ final class WorkerPlan {
     static final int TRIM_NATIVE_HEAP_INTERVAL_MS = 30_000;
 
     /**
+     * The code cache of a Serial process that runs C1 + C2 (tiered): C1's profiled code and C2's code for the server
+     * fit with room; a reservation, not RSS (the JVM's default with C2 is 240 MiB, whose bookkeeping is larger).
+     */
+    static final int C2_CODE_CACHE_MB = 48;
+
+    /**
      * The JVM the flags are for: its feature version, and whether it has {@code -XX:TrimNativeHeapInterval}
      * (JDK 22, and backported to some 17 and 21 updates; an unknown flag would stop the JVM from starting).
      */
@@ -151,10 +157,12 @@ final class WorkerPlan {
      * @param maxMessageSize its largest message, in bytes
      * @param memoryBudget its budget for bytes in flight (ServerConfig.memoryBudget), in bytes
      * @param ioThreads its event loops, each of which may be handling one message at a time
+     * @param alone whether it is the only server process ({@code serve} without workers), not one of the workers
+     *     of a supervisor: it pays the JVM's fixed costs once, where workers pay them once each
      */
-    record Load(long connections, int maxMessageSize, long memoryBudget, int ioThreads) {
+    record Load(long connections, int maxMessageSize, long memoryBudget, int ioThreads, boolean alone) {
         /** The load of a process running {@code config} (whose memory budget the CLI always sets). */
-        static Load of(ServerConfig config) {
+        static Load of(ServerConfig config, boolean alone) {
             int maxMessageSize = config.limits().maxMessageSize();
             long given = config.limits().memoryBudget();
             long budget = given > 0 ? given : WorkerPlan.memoryBudget(maxMessageSize);
@@ -162,7 +170,8 @@ final class WorkerPlan {
                     config.admission().maxConnections(),
                     maxMessageSize,
                     budget,
-                    config.listen().ioThreads());
+                    config.listen().ioThreads(),
+                    alone);
         }
     }
 
@@ -172,17 +181,18 @@ final class WorkerPlan {
     }
 
     /**
-     * The JVM flags of a process of {@code connections} connections and messages up to {@code maxMessageSize} bytes,
+     * The JVM flags of a worker of {@code connections} connections and messages up to {@code maxMessageSize} bytes,
      * with the budget {@code throng serve} derives from that size and one event loop.
      */
     static List<String> jvmFlags(int connections, int maxMessageSize, long openFiles, Jvm jvm) {
-        return jvmFlags(new Load(connections, maxMessageSize, memoryBudget(maxMessageSize), 1), openFiles, jvm);
+        return jvmFlags(new Load(connections, maxMessageSize, memoryBudget(maxMessageSize), 1, false), openFiles, jvm);
     }
 
     /**
      * The JVM flags of a process carrying {@code load}. Up to {@link #SERIAL_MAX_CONNECTIONS}: Serial, a fixed heap
      * sized from the cap (and, for messages above 1 MiB, from the message size per event loop) with a small young
-     * generation sized from the message size, C1 only with a 16 MiB code cache; above: G1 with a 10 ms pause goal and
+     * generation sized from the message size, C1 only with a 16 MiB code cache for a supervisor's workers and C1 + C2
+     * for a process that runs alone ({@link #C2_CODE_CACHE_MB}); above: G1 with a 10 ms pause goal, C1 + C2, and
      * a heap sized the same way. Direct memory is the memory budget plus {@link #DIRECT_MEMORY_HEADROOM}, so every
      * configuration that {@code throng serve} accepts can carry its largest message. Compact object headers where the
      * JVM has them. The measurements behind each flag are in docs/configuration.md ("JVM flags").
@@ -203,12 +213,18 @@ final class WorkerPlan {
                     // the old generation that hold nothing are never touched, so a fixed size costs no RSS.
                     "-Xms" + heapMb + "m",
                     "-Xmx" + heapMb + "m",
-                    "-Xmn" + youngMb(load.maxMessageSize()) + "m",
-                    // C1 only: C2's compiler arenas and code cost 12 MiB idle and 34 MiB at 18k connections, and
-                    // handshakes cost no more server CPU without it.
-                    "-XX:TieredStopAtLevel=1",
-                    // JDK 25 starts with more code: 16 MiB there triggered a 31 ms "CodeCache GC Threshold" full GC.
-                    "-XX:ReservedCodeCacheSize=" + (jvm.feature() >= 25 ? 32 : 16) + "m"));
+                    "-Xmn" + youngMb(load.maxMessageSize()) + "m"));
+            if (load.alone()) {
+                // C1 + C2: under traffic C2 halves the CPU per message (echo at 10,000 messages/s: 31 -> 17 us, Bun
+                // 15 us), for ~10 MiB more once a ramp made the handshake path hot. One process pays that once.
+                flags.add("-XX:ReservedCodeCacheSize=" + C2_CODE_CACHE_MB + "m");
+            } else {
+                // C1 only: C2's profiles, compiler arenas and code cost each worker ~10 MiB at 9,000 connections
+                // (0.5 GiB over the million's 53 workers), and handshakes cost no more server CPU without it.
+                flags.add("-XX:TieredStopAtLevel=1");
+                // JDK 25 starts with more code: 16 MiB there triggered a 31 ms "CodeCache GC Threshold" full GC.
+                flags.add("-XX:ReservedCodeCacheSize=" + (jvm.feature() >= 25 ? 32 : 16) + "m");
+            }
         } else {
             long heapMb = BASE_HEAP_MB + expected * HEAP_BYTES_PER_CONNECTION / (1024 * 1024) + textMb;
             flags.addAll(List.of(
@@ -264,9 +280,10 @@ final class WorkerPlan {
         List<String> options = !args.isEmpty() && args.get(0).equals("serve") ? args.subList(1, args.size()) : args;
         new CommandLine(serve).parseArgs(options.toArray(String[]::new));
         if (serve.workerCount(openFiles) > 1) {
-            return jvmFlags(new Load(1, 1, MIN_MEMORY_BUDGET, 1), openFiles, jvm); // no connections, no messages
+            // No connections, no messages, no traffic: the leanest flags, a worker's.
+            return jvmFlags(new Load(1, 1, MIN_MEMORY_BUDGET, 1, false), openFiles, jvm);
         }
-        return jvmFlags(Load.of(serve.config(1, openFiles)), openFiles, jvm);
+        return jvmFlags(Load.of(serve.config(1, openFiles), true), openFiles, jvm);
     }
 
     /** {@code --max-message-size}'s default: ServerConfig's, stated there only. */

@@ -25,6 +25,14 @@ class WorkerPlanTest {
         return WorkerPlan.launcherFlags(List.of(args), Map.of(), OPEN_FILES, JDK17);
     }
 
+    /** The flags of a {@code serve} that runs alone (no workers) with this cap and message size, on JDK 17. */
+    private static List<String> alone(int connections, int maxMessageSize) {
+        return WorkerPlan.jvmFlags(
+                new WorkerPlan.Load(connections, maxMessageSize, WorkerPlan.memoryBudget(maxMessageSize), 1, true),
+                OPEN_FILES,
+                JDK17);
+    }
+
     @Test
     void aWorkerCappedByTheOpenFilesLimitGetsSerialWithAFixedHeapSizedFromItsCap() {
         // 24 MiB + 512 B x 19,744 connections (9.64 MiB, rounded up)
@@ -45,6 +53,19 @@ class WorkerPlanTest {
                         "-Dio.netty.jfr.enabled=false",
                         "-Dio.lettuce.core.jfr=false",
                         "-XX:TrimNativeHeapInterval=30000");
+    }
+
+    @Test
+    void aProcessThatRunsAloneGetsC2AndASupervisorsWorkersC1Only() {
+        // One process pays C2's ~10 MiB once and halves its CPU per message under traffic; 53 workers would pay it
+        // 53 times (docs/configuration.md, "JVM flags").
+        assertThat(launcher("serve", "--mode", "echo"))
+                .doesNotContain("-XX:TieredStopAtLevel=1")
+                .contains("-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=48m");
+        assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17))
+                .contains("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m");
+        // The supervisor itself handles no traffic: C1 only.
+        assertThat(launcher("serve", "--mode", "echo", "--workers", "3")).contains("-XX:TieredStopAtLevel=1");
     }
 
     @Test
@@ -115,14 +136,12 @@ class WorkerPlanTest {
 
     @Test
     void aSingleServeIsSizedFromMaxConnectionsInEitherSpelling() {
-        assertThat(launcher("serve", "--max-connections", "18000"))
-                .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
-        assertThat(launcher("serve", "--max-connections=18000"))
-                .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
-        assertThat(launcher("serve", "--port", "9000")).isEqualTo(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17));
+        assertThat(launcher("serve", "--max-connections", "18000")).isEqualTo(alone(18_000, MESSAGE));
+        assertThat(launcher("serve", "--max-connections=18000")).isEqualTo(alone(18_000, MESSAGE));
+        assertThat(launcher("serve", "--port", "9000")).isEqualTo(alone(0, MESSAGE));
         // A cap above the open-files limit: sized for what the process can hold (Serial), not for the cap (G1).
         assertThat(launcher("serve", "--max-connections", "50000"))
-                .isEqualTo(WorkerPlan.jvmFlags(19_744, MESSAGE, OPEN_FILES, JDK17))
+                .isEqualTo(alone(19_744, MESSAGE))
                 .contains("-XX:+UseSerialGC");
     }
 
@@ -138,7 +157,7 @@ class WorkerPlanTest {
     @Test
     void autoWorkersThatComeToOneProcessAreASingleServe() {
         assertThat(launcher("serve", "--workers", "auto", "--max-connections", "10000"))
-                .isEqualTo(WorkerPlan.jvmFlags(10_000, MESSAGE, OPEN_FILES, JDK17));
+                .isEqualTo(alone(10_000, MESSAGE));
     }
 
     @Test
@@ -154,7 +173,7 @@ class WorkerPlanTest {
     @Test
     void aSingleServeIsSizedFromItsMessageSizeInEitherSpelling() {
         assertThat(launcher("serve", "--max-message-size", "64k", "--max-frame-size", "64k"))
-                .isEqualTo(WorkerPlan.jvmFlags(0, 64 * 1024, OPEN_FILES, JDK17));
+                .isEqualTo(alone(0, 64 * 1024));
         assertThat(launcher("serve", "--max-message-size=256KiB", "--max-frame-size=256k"))
                 .contains("-Xmn2m");
     }
@@ -245,10 +264,10 @@ class WorkerPlanTest {
     @Test
     void messagesAbove1MiBGrowTheHeapByThreeOfThemPerEventLoop() {
         // 24 MiB + 9.64 MiB for 19,744 connections, + 2 loops x 3 x (20 - 1) MiB for text messages of 20 MiB.
-        assertThat(WorkerPlan.jvmFlags(new WorkerPlan.Load(0, 20 << 20, 60L << 20, 2), OPEN_FILES, JDK17))
+        assertThat(WorkerPlan.jvmFlags(new WorkerPlan.Load(0, 20 << 20, 60L << 20, 2, false), OPEN_FILES, JDK17))
                 .contains("-Xms148m", "-Xmx148m");
         // The default 1 MiB messages change nothing, whatever the loops.
-        assertThat(WorkerPlan.jvmFlags(new WorkerPlan.Load(0, MESSAGE, 16L << 20, 2), OPEN_FILES, JDK17))
+        assertThat(WorkerPlan.jvmFlags(new WorkerPlan.Load(0, MESSAGE, 16L << 20, 2, false), OPEN_FILES, JDK17))
                 .contains("-Xms34m", "-Xmx34m");
     }
 
