@@ -815,6 +815,11 @@ static void stats_write(const struct worker *w, const char *phase) {
             w->unknown_channel, w->unreadable);
     fprintf(f, "frames texts %" PRIu64 " pings %" PRIu64 " pongs %" PRIu64 " pong_failed %" PRIu64 " partial %"
             PRIu64 " unparsed %" PRIu64 "\n", w->texts, w->pings, w->pongs, w->pong_failed, w->partial, w->unparsed);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(f, "cpu user_us %" PRIu64 " sys_us %" PRIu64 " maxrss_kb %ld\n",
+            (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec,
+            (uint64_t)ru.ru_stime.tv_sec * 1000000u + (uint64_t)ru.ru_stime.tv_usec, ru.ru_maxrss);
     fprintf(f, "handshake hist ");
     const char *sep = "";
     for (int i = 0; i < HIST_BUCKETS; i++)
