@@ -2,8 +2,8 @@
 # The cluster benchmarks of issue #18 ("Benchmark to record"; bench/cluster.md): Throng's gateway as a cluster on
 # Redis, `throng serve --workers auto --redis` (each worker a node), loaded by `throng bench --scenario subscribe`
 # (several worker processes, each under the open-files limit, spread over source addresses 127.0.0.x; the bench's
-# publisher triggers through the REST API of one port, which reaches every node through Redis), or for million and
-# two-nodes by hsload (LOADER=hsload, below).
+# publisher triggers through the REST API of one port, which reaches every node through Redis), its subscribers Java
+# workers or hsload processes (LOADER, below).
 #
 #   bench/cluster-run.sh fanout [SHAPE] [SIZE]   one channel x 100,000 subscribers (SHAPE 1x100000, the default) or
 #                                                1000x100 (any CxS), SIZE 256 (default) | 1024 | all: the publish rate
@@ -49,8 +49,16 @@
 # for the peers bench/peers/setup.sh. A million needs the kernel settings `throng doctor --connections 1000000` names
 # (conntrack, tcp_mem) and source addresses 127.0.0.2-... (loopback answers the whole 127/8 on Linux).
 #
+# The loader of fanout and peers (LOADER):
+#   - java (the default): the bench's Java worker processes hold the subscribers.
+#   - hsload: `throng bench --loader hsload`: each worker runs one hsload process (bench/hsload, C) of up to 19,000
+#     subscribers (ceil(N / 19,000) workers unless BENCH_WORKERS says otherwise) that times and checks every delivery
+#     as the Java workers do; the coordinator publishes, judges the steps and writes the reports as with java. On 2
+#     cores the Java subscribers took 2-3 of them at 100k-400k deliveries/s; hsload's cost a fraction of that. With
+#     several URLs (Soketi's processes) hsload worker k connects to URL k mod U.
+#
 # The loader of million and two-nodes (LOADER):
-#   - bench (the default): `throng bench --scenario subscribe`, as every other cell: Java, ~56 worker JVMs for a
+#   - java (the default; `bench` is the same): `throng bench --scenario subscribe`, as every other cell: Java, ~56 worker JVMs for a
 #     million; it times each delivery (p99 publish -> receive) and writes a JSON report. On this box's 2 cores it
 #     cannot hold a million beside ~56 server JVMs (its share of the 30 s pings is as large as the server's;
 #     docs/benchmarks.md section 10).
@@ -69,7 +77,7 @@
 #
 # Environment (defaults in brackets, and why):
 #   OUT [/tmp/throng-cluster-DATE]   results directory (cells append to its CSV files)
-#   LOADER [bench]                   million, two-nodes: bench | hsload (above)
+#   LOADER [java]                    java | hsload (above; `bench` is an old name of java)
 #   JAR [throng-cli/target/throng.jar] the throng.jar to run; given, it is used as it is (never rebuilt)
 #   PORT [29800]                     Throng's (first tree's) port; the second tree PORT+10; Soketi PORT+20.. and
 #                                    its metrics ports one above each
@@ -91,7 +99,8 @@
 #                                    subscribe time is the first subscriber of a channel on each node waiting for
 #                                    Redis's confirmation, the rest is the workers' handshakes on 2 cores
 #   CONNECT_TIMEOUT [60s]            connect + handshake + every subscription acknowledged, per connection
-#   BENCH_WORKERS [0]                bench worker processes; 0: the fewest under the open-files limit (18,000 each)
+#   BENCH_WORKERS [0]                bench worker processes; 0: the fewest under the open-files limit (18,000 each;
+#                                    LOADER=hsload: 19,000 each)
 #   SOURCES [127.0.0.2-...]          the bench's source addresses; default one per 16,000 connections plus two,
 #                                    so each worker's (address, port) pairs are plenty (not for hsload, above)
 #   HOLD [10m]                       million, two-nodes: how long the subscribers are held before the event
@@ -135,9 +144,11 @@ hold=${HOLD:-10m}
 million_n=${MILLION_N:-1000000}
 n2=${N2:-200000}
 channels_held=${CHANNELS:-1000}
-loader=${LOADER:-bench}
-case $loader in bench) hold_rate=${HOLD_RATE:-2000} ;; hsload) hold_rate=${HOLD_RATE:-4000} ;;
-  *) echo "cluster-run: LOADER must be bench or hsload" >&2; exit 2 ;; esac
+loader=${LOADER:-java}
+[[ $loader != bench ]] || loader=java
+case $loader in java) hold_rate=${HOLD_RATE:-2000} ;; hsload) hold_rate=${HOLD_RATE:-4000} ;;
+  *) echo "cluster-run: LOADER must be java or hsload" >&2; exit 2 ;; esac
+hsload="$root/bench/hsload/target/hsload"
 publish_rate=${PUBLISH_RATE:-1}
 publish_duration=${PUBLISH_DURATION:-1s}
 publish_gap=${PUBLISH_GAP:-30s}
@@ -313,8 +324,13 @@ start_bun() { # DIR: one Bun pub/sub process on PORT+20
 bench() { # LOG REPORT TIMEOUT_SECONDS N ARGS...: throng bench -s subscribe, bounded; samples Redis meanwhile
   local log=$1 report=$2 limit=$3 n=$4; shift 4
   local broker=(); [[ -n $redis_pid ]] && broker=(--broker-pid "$redis_pid")
+  local loader_args=(--workers "$bench_workers")
+  if [[ $loader == hsload ]]; then # the fanout cells (million and two-nodes run hsload without the bench)
+    (( bench_workers > 0 )) || loader_args=(--workers $(( (n + 18999) / 19000 )))
+    loader_args+=(--loader hsload --hsload "$hsload")
+  fi
   timeout --kill-after=30 "$limit" "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" \
-    bench --scenario subscribe -n "$n" --source "$(sources_for "$n")" --workers "$bench_workers" \
+    bench --scenario subscribe -n "$n" --source "$(sources_for "$n")" "${loader_args[@]}" \
     --connect-timeout "$connect_timeout" --server-pid "$tree_pids" "${broker[@]}" --report "$report" "$@" \
     > "$log" 2>&1 &
   local bench_pid=$!
@@ -679,7 +695,11 @@ scaled() { # SHAPE N: the shape with its subscribers per channel scaled so the t
 mkdir -p "$out"
 build
 command -v "$redis_server" > /dev/null || { echo "cluster-run: no $redis_server" >&2; exit 2; }
-[[ $loader != hsload ]] || "$root/bench/hsload/build.sh" > /dev/null
+if [[ $loader == hsload && ( ! -x $hsload || -n "$(find "$root/bench/hsload" -maxdepth 1 -name '*.[ch]' \
+      -newer "$hsload" -print -quit)" ) ]]; then
+  echo "cluster-run: building hsload (bench/hsload/build.sh)"
+  "$root/bench/hsload/build.sh" > /dev/null
+fi
 {
   echo "date: $(date -Is) cell: $*"
   echo "commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo ' (modified)')"

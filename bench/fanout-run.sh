@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fan-out benchmark of issue #17: one Pusher-protocol server process (Throng's gateway, Soketi, Bun or Node ws),
-# N subscribers from bench worker processes, and a publisher stepping its rate through the HTTP API until a step
+# N subscribers from bench worker processes (Java, or hsload with LOADER=hsload), and a publisher stepping its rate through the HTTP API until a step
 # loses a delivery or its p99 publish -> receive reaches 1 s; then a confirmation at the best passing rate for 30 s.
 # Or, with the `idle` scenario, N subscribers held without publishing: RSS (and for Throng the live heap) per
 # subscribed connection and idle CPU.
@@ -13,6 +13,7 @@
 #
 #   bench/fanout-run.sh all all all                      # the whole measurement (bench/fanout.md)
 #   STEPS=1,2,4 STEP_DURATION=5s CONFIRM=0 bench/fanout-run.sh throng 1x1000    # a smoke run
+#   LOADER=hsload bench/fanout-run.sh throng 1x15000    # subscribers from hsload (C): less CPU beside the server
 #
 # Every run goes into OUT (default /tmp/throng-fanout-<date>), one directory per cell (SERVER-SCENARIO-SIZE, then
 # -run2, -run3 for repeats) with the server's log (and for Throng the throng.yaml it ran with: `throng serve --mode
@@ -22,7 +23,8 @@
 #
 # Bounded and self-stopping: every bench run is bounded by its own deadlines and by `timeout`; the server started
 # for a cell is stopped by its PID when the cell ends (also on Ctrl-C or an error); nothing else is touched.
-# Loopback only. Run bench/peers/setup.sh once first (Soketi, Bun, ws); Throng is built here if needed.
+# Loopback only. Run bench/peers/setup.sh once first (Soketi, Bun, ws); Throng is built here if needed, and hsload
+# (bench/hsload/build.sh, gcc) with LOADER=hsload when it is missing or older than its source.
 #
 # Environment (defaults in brackets):
 #   OUT [/tmp/throng-fanout-DATE]   results directory (cells append to its CSV files)
@@ -38,8 +40,15 @@
 #                                   of the servers accepts, so the subscribe time is the server's
 #   CONNECT_TIMEOUT [60s]           connect + handshake + every subscription acknowledged, per connection (Soketi
 #                                   takes over 20 s to subscribe 15,000 clients to one channel)
-#   BENCH_WORKERS [1]               bench worker processes (subscribers are split among them)
-#   BENCH_IO_THREADS [2]            event loops per bench worker: one worker JVM with two loops uses both cores as two
+#   LOADER [java]                   who holds the subscribers: java (the bench's Netty workers) or hsload (bench/hsload
+#                                   in C, one process per worker, `throng bench --loader hsload`: it times and checks
+#                                   every delivery as the Java workers do, for a fraction of their CPU; on 2 cores the
+#                                   Java subscribers took 2-3 of them at 100k-400k deliveries/s). The publisher, the
+#                                   steps' verdicts and the reports are the same either way.
+#   BENCH_WORKERS [1; hsload: N/19000 rounded up]
+#                                   bench worker processes (subscribers are split among them); an hsload worker holds
+#                                   up to 19,000 under the 20,000 open-files limit
+#   BENCH_IO_THREADS [2]            event loops per Java bench worker (hsload has one thread): one worker JVM with two loops uses both cores as two
 #                                   workers did, but compiles the client's code once: 15,000 subscribes took 1.8-2.0 s
 #                                   instead of 2.3-2.4 s against Throng (issue #17; the JIT of a second JVM competed
 #                                   with the server for the 2 cores during the ramp)
@@ -63,7 +72,9 @@ confirm=${CONFIRM:-30s}
 max_p99=${MAX_P99:-1s}
 rate=${RATE:-30000}
 connect_timeout=${CONNECT_TIMEOUT:-60s}
-bench_workers=${BENCH_WORKERS:-1}
+loader=${LOADER:-java}
+case $loader in java|hsload) ;; *) echo "fanout-run: LOADER must be java or hsload" >&2; exit 2 ;; esac
+hsload="$root/bench/hsload/target/hsload"
 bench_io_threads=${BENCH_IO_THREADS:-2}
 sources=${SOURCES:-127.0.0.2-127.0.0.3}
 idle_hold=${IDLE_HOLD:-60s}
@@ -86,6 +97,11 @@ build() { # throng.jar carries `throng serve` (the gateway) and `throng bench`; 
   if [[ ! -f $jar || -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ]]; then
     echo "fanout-run: building throng.jar (mvn package, tests skipped)"
     (cd "$root" && mvn -B -q -DskipTests package -pl throng-cli -am)
+  fi
+  if [[ $loader == hsload && ( ! -x $hsload || -n "$(find "$root/bench/hsload" -maxdepth 1 -name '*.[ch]' \
+        -newer "$hsload" -print -quit)" ) ]]; then
+    echo "fanout-run: building hsload (bench/hsload/build.sh)"
+    "$root/bench/hsload/build.sh" > /dev/null
   fi
 }
 
@@ -162,12 +178,22 @@ stop_server() { # PID: SIGTERM, then SIGKILL after 10 s; only the process this s
 trap 'stop_server' EXIT
 trap 'exit 130' INT TERM
 
-bench() { # LOG REPORT TIMEOUT_SECONDS ARGS...: one bench run, bounded
-  local log=$1 report=$2 limit=$3; shift 3
+loader_args() { # N: the bench's loader options for N subscribers
+  if [[ $loader == hsload ]]; then
+    echo --loader hsload --hsload "$hsload" --workers "${BENCH_WORKERS:-$(( ($1 + 18999) / 19000 ))}"
+  else
+    echo --workers "${BENCH_WORKERS:-1}" --io-threads "$bench_io_threads"
+  fi
+}
+
+bench() { # LOG REPORT TIMEOUT_SECONDS ARGS...: one bench run, bounded (ARGS include -n N)
+  local log=$1 report=$2 limit=$3 n="" prev="" a; shift 3
+  for a in "$@"; do [[ $prev == -n ]] && n=$a; prev=$a; done
+  # shellcheck disable=SC2046
   timeout --kill-after=15 "$limit" "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" \
     bench --scenario subscribe --url "ws://127.0.0.1:$port" --rate "$rate" \
     --connect-timeout "$connect_timeout" \
-    --workers "$bench_workers" --io-threads "$bench_io_threads" --source "$sources" --server-pid "$server_pid" --report "$report" "$@" \
+    $(loader_args "$n") --source "$sources" --server-pid "$server_pid" --report "$report" "$@" \
     > "$log" 2>&1 || echo "fanout-run: bench exited with status $? (see $log)"
   grep -E '^(warm-up|step [0-9]|subscribe |best |result |warning )' "$log" || true
 }
@@ -342,7 +368,8 @@ build
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r)"
   echo "java: $("$java" -version 2>&1 | head -1); node: $(node -v)"
   echo "settings: STEPS=$steps STEP_DURATION=$step_duration STEP_GAP=$step_gap CONFIRM=$confirm MAX_P99=$max_p99" \
-    "RATE=$rate CONNECT_TIMEOUT=$connect_timeout BENCH_WORKERS=$bench_workers BENCH_IO_THREADS=$bench_io_threads IDLE_N=$idle_n IDLE_HOLD=$idle_hold"
+    "RATE=$rate CONNECT_TIMEOUT=$connect_timeout LOADER=$loader BENCH_WORKERS=${BENCH_WORKERS:-auto}" \
+    "BENCH_IO_THREADS=$bench_io_threads IDLE_N=$idle_n IDLE_HOLD=$idle_hold"
 } >> "$out/run-info.txt"
 for kind in $servers; do
   for scenario in $scenarios; do

@@ -9,8 +9,11 @@
 // 4.2.2, SHA-1 below), then close, or with --hold keep it open and answer the server's pings with pongs (which
 // makes it the load generator for holding a million idle connections on a small box: bench/hold-run.sh). With
 // --subscribe it speaks just enough of the Pusher protocol to hold subscribers: one pusher:subscribe per connection
-// after the 101, and the server's text frames counted per connection (bench/cluster-run.sh LOADER=hsload).
-// Nothing is allocated per handshake.
+// after the 101, and the server's text frames counted per connection (bench/cluster-run.sh LOADER=hsload); with
+// --stats it also times and checks the benchmark events of `throng bench --scenario subscribe` (publish time, sequence
+// and step in each event's data) and writes per-step counts and latency histograms to a file once a second, which is
+// how the bench's coordinator uses hsload as its subscriber workers (throng-bench's HsloadWorker).
+// Nothing is allocated per handshake or per event.
 //
 // Why explicit source ports: with the kernel picking, connect() searches the ephemeral range for a free 4-tuple
 // and gets slow past ~15k connections per source address. Why an abortive close (SO_LINGER {1, 0}) by default:
@@ -76,6 +79,31 @@ static uint64_t hist_percentile(const uint64_t *h, uint64_t total, double p) {
     return hist_upper(HIST_BUCKETS - 1);
 }
 
+// Delivery latencies (--stats) want percentiles within ~1.5 %: 64 sub-buckets per power of two, up to 2^32 us
+// (71 minutes; anything above lands in the last bucket): 27 * 64 buckets. A bucket's low bound is what --stats writes.
+#define LAT_SUB 6
+#define LAT_MAX_US ((1ull << 32) - 1)
+#define LAT_BUCKETS ((32 - LAT_SUB + 1) << LAT_SUB)
+
+static int lat_index(uint64_t us) {
+    if (us > LAT_MAX_US) us = LAT_MAX_US;
+    if (us < (1u << LAT_SUB)) return (int)us;
+    int msb = 63 - __builtin_clzll(us);
+    return (msb - LAT_SUB + 1) << LAT_SUB | (int)(us >> (msb - LAT_SUB) & ((1 << LAT_SUB) - 1));
+}
+
+static uint64_t lat_low(int idx) {  // smallest value that lands in bucket idx
+    if (idx < (1 << LAT_SUB)) return (uint64_t)idx;
+    int msb = (idx >> LAT_SUB) + LAT_SUB - 1, sub = idx & ((1 << LAT_SUB) - 1);
+    return (1ull << msb) | ((uint64_t)sub << (msb - LAT_SUB));
+}
+
+static uint64_t hist_lower(int idx) {  // smallest value that lands in bucket idx of the 8-per-power histogram
+    if (idx < (1 << HIST_SUB)) return (uint64_t)idx;
+    int msb = (idx >> HIST_SUB) + HIST_SUB - 1, sub = idx & ((1 << HIST_SUB) - 1);
+    return (1ull << msb) | ((uint64_t)sub << (msb - HIST_SUB));
+}
+
 // Ping intervals want finer steps than 12.5 % (30.0 s against 30.4 s): linear 10 ms buckets up to 5 minutes,
 // the last one holding anything longer.
 #define PING_STEP_MS 10
@@ -112,7 +140,8 @@ static struct {
     uint64_t subscribe;         // --subscribe: channels; each connection subscribes to prefix + (index mod this)
     uint64_t index_base;        // --index-base: this process's first connection index (process k of many: k * n)
     const char *channel_prefix;
-    bool hold, graceful, reuse, quiet;
+    const char *stats_path;     // --stats: where the per-second statistics file goes (written atomically)
+    bool hold, graceful, reuse, quiet, stop_with_parent;
 } cfg = {
     .path = "/",
     .channel_prefix = "bench-",                  // throng bench's channel names, so either loader fills the same
@@ -150,21 +179,33 @@ struct slot {  // one in-flight handshake; 1,080 bytes, allocated once per threa
 #define FD_HELD (-2)  // fd_slot[] value: a completed handshake kept open by --hold
 #define FD_NONE (-1)
 
-// A held connection's frame state and text count, indexed by fd; 8 bytes. A frame cut across two reads is carried:
+// A held connection's frame state, text count and last event sequence, indexed by fd; 12 bytes. A frame cut across two reads is carried:
 // a data frame whose header arrived is counted at once and the rest of its payload skipped (`skip`), without keeping
 // it; a header or a control frame (at most 2 + 125 bytes), or a text's first TEXT_PEEK bytes, are kept in the
 // worker's part[fd] until the rest arrives, so a ping is still answered with its payload and a text still
 // classified. part[] is touched only by connections that ever had a cut frame.
 struct conn {
-    uint32_t skip;   // payload bytes of the current data frame still to come in later reads
-    uint16_t texts;  // text frames received, saturating
-    uint8_t have;    // bytes of a cut frame's start kept in part[fd]
-    uint8_t flags;   // C_SUBSCRIBED
+    uint32_t skip;      // payload bytes of the current data frame still to come in later reads
+    uint32_t last_seq;  // --stats: the sequence number (s) of the last benchmark event in order on this connection
+    uint16_t texts;     // text frames received, saturating
+    uint8_t have;       // bytes of a cut frame's start kept in part[fd]
+    uint8_t flags;      // C_SUBSCRIBED, C_SUB_FAILED
 };
 #define C_SUBSCRIBED 1  // a pusher_internal:subscription_succeeded arrived on this connection
-#define PART_MAX 128    // the longest cut start to keep: a whole control frame, 2 + 125 bytes
-#define TEXT_PEEK 64    // a text's first bytes, enough to see its Pusher event ({"event":"pusher_internal:
-                        // subscription_succeeded" is 49); a text cut before them is kept (<= 10 + 63 bytes)
+#define C_SUB_FAILED 2  // a pusher:error arrived before it (counted once in sub_errors)
+#define PART_MAX 208    // the longest cut start to keep: a text's header and TEXT_PEEK - 1 bytes (<= 10 + 191)
+#define TEXT_PEEK 192   // a text's first bytes, enough to see its Pusher event and a benchmark event's t, s and k:
+                        // {"event":"bench","channel":"<prefix><i>","data":"{\"t\":<16 digits>,\"s\":…,\"k\":…, is
+                        // ~110 bytes with the default prefix; a text cut before them is kept (<= 10 + 191 bytes)
+
+// --stats: the benchmark events of one publish step (the data's k), as throng-bench's subscribers count them.
+#define STEP_MAX 64
+struct step_stats {
+    uint64_t recv;                 // events of this step received
+    uint64_t ooo;                  // of those, with a sequence not above the last on their connection (s <= last)
+    uint64_t gaps;                 // sequence numbers skipped before events of this step (s > last + 1: s - last - 1)
+    uint64_t hist[LAT_BUCKETS];    // publish -> receive latency, us (CLOCK_REALTIME now - t)
+};
 
 struct worker {
     pthread_t tid;
@@ -195,6 +236,12 @@ struct worker {
     // the next one is due (ns, 0: not scheduled yet)
     uint64_t *cping_sent, *cping_due;
     uint64_t cpings, cpongs, cping_failed, rtt_hist[HIST_BUCKETS];
+    // --stats (with --subscribe and -t 1): benchmark events per step, subscriptions per channel; allocated at start,
+    // ~0.9 MB for the steps plus 4 bytes per channel, nothing per connection or event
+    struct step_stats *steps;          // [STEP_MAX]
+    uint32_t *chan_acks;               // [cfg.subscribe]: subscription_succeeded per channel index
+    uint64_t subscribed, acks, sub_errors, sub_lost, unknown_channel, unreadable, last_ack_ns, next_stats_ns;
+    uint64_t wall_us;                  // CLOCK_REALTIME of the read being parsed, us
     uint64_t end_ns;
     _Atomic bool done;
 };
@@ -511,19 +558,99 @@ static void on_writable(struct worker *w, unsigned idx) {
     if (epoll_ctl(w->ep, EPOLL_CTL_MOD, s->fd, &ev) < 0) fail(w, idx, F_OTHER);
 }
 
+static uint64_t wall_us(void) {  // the publisher stamps t from the same machine's wall clock (EpochClock)
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+// Where the value of the member KEY ("\"data\":") starts in p[0, n), spaces skipped; NULL: absent.
+static const uint8_t *value_of(const uint8_t *p, size_t n, const char *key, size_t key_len) {
+    const uint8_t *at = memmem(p, n, key, key_len), *end = p + n;
+    if (!at) return NULL;
+    for (at += key_len; at < end && *at == ' '; at++) {}
+    return at < end ? at : NULL;
+}
+
+// The index i of a "channel":"<prefix><i>" member, or -1 (absent, another name, or i >= --subscribe).
+static int64_t channel_index(const uint8_t *p, size_t n) {
+    static const char key[] = "\"channel\":";
+    const uint8_t *at = value_of(p, n, key, sizeof key - 1), *end = p + n;
+    size_t pl = strlen(cfg.channel_prefix);
+    if (!at || (size_t)(end - at) < 1 + pl || *at != '"' || memcmp(at + 1, cfg.channel_prefix, pl) != 0) return -1;
+    uint64_t i = 0;
+    const uint8_t *digits = at += 1 + pl;
+    for (; at < end && *at >= '0' && *at <= '9' && at - digits < 18; at++) i = i * 10 + (uint64_t)(*at - '0');
+    return at == digits || at >= end || *at != '"' || i >= cfg.subscribe ? -1 : (int64_t)i;
+}
+
+// Reads t, s and k of a benchmark event's data, {"t":<us>,"s":<seq>,"k":<step>,"p":"…"} (throng-bench's EventData),
+// whether the server sent it as a JSON string (as Pusher does: its quotes escaped, \"t\") or as an object; as
+// throng-bench's MessageScanner.readData does. False unless all three come first, in that order, within p[0, n).
+static bool read_event_data(const uint8_t *p, size_t n, uint64_t v[3]) {
+    static const char key[] = "\"data\":", fields[3] = {'t', 's', 'k'};
+    const uint8_t *at = value_of(p, n, key, sizeof key - 1), *end = p + n;
+    if (!at) return false;
+    bool escaped = *at == '"';
+    if (escaped) at++;
+    if (at >= end || *at++ != '{') return false;
+    for (int f = 0; f < 3; f++) {
+        if (escaped && (at >= end || *at++ != '\\')) return false;
+        if (end - at < 2 || *at++ != '"' || *at++ != fields[f]) return false;
+        if (escaped && (at >= end || *at++ != '\\')) return false;
+        if (end - at < 2 || *at++ != '"' || *at++ != ':') return false;
+        const uint8_t *digits = at;
+        uint64_t x = 0;
+        for (; at < end && *at >= '0' && *at <= '9'; at++) x = x * 10 + (uint64_t)(*at - '0');
+        if (at == digits || at - digits > 18 || at >= end || *at++ != ',') return false;  // each ends with a comma
+        v[f] = x;
+    }
+    return true;
+}
+
+// --stats: a benchmark event (any event not named pusher*): its latency and sequence, counted under its step.
+static void on_bench_event(struct worker *w, struct conn *c, const uint8_t *p, size_t n) {
+    uint64_t v[3];
+    if (!read_event_data(p, n, v) || v[2] >= STEP_MAX || v[1] > UINT32_MAX) { w->unreadable++; return; }
+    struct step_stats *st = &w->steps[v[2]];
+    st->recv++;
+    st->hist[lat_index(w->wall_us > v[0] ? w->wall_us - v[0] : 0)]++;  // a clock step backwards reads as 0
+    uint32_t seq = (uint32_t)v[1];
+    if (seq <= c->last_seq) { st->ooo++; return; }  // a duplicate, or overtaken by a later one
+    st->gaps += seq - c->last_seq - 1;
+    c->last_seq = seq;
+}
+
 // A text frame from the server: counted, and its bytes in this read (the whole frame, or at least its first
-// TEXT_PEEK bytes when it was cut: a Pusher message names its event first) checked for the two messages that matter.
+// TEXT_PEEK bytes when it was cut: a Pusher message names its event first) checked for the messages that matter.
 static void on_text(struct worker *w, struct conn *c, const uint8_t *p, size_t n) {
-    static const char error[] = "\"pusher:error\"", succeeded[] = "\"pusher_internal:subscription_succeeded\"";
+    static const char error[] = "\"pusher:error\"", succeeded[] = "\"pusher_internal:subscription_succeeded\"",
+                      event[] = "\"event\":";
     w->texts++;
     if (c->texts < UINT16_MAX) c->texts++;
     if (!cfg.subscribe) return;
+    if (w->steps) {  // --stats: an event not named pusher* is a benchmark event
+        const uint8_t *name = value_of(p, n, event, sizeof event - 1);
+        if (name && (size_t)(p + n - name) > 7 && memcmp(name, "\"pusher", 7) != 0) {
+            on_bench_event(w, c, p, n);
+            return;
+        }
+    }
     if (memmem(p, n, error, sizeof error - 1)) {
         w->pusher_errors++;
+        if (!(c->flags & (C_SUBSCRIBED | C_SUB_FAILED))) { c->flags |= C_SUB_FAILED; w->sub_errors++; }
         if (!atomic_exchange(&error_shown, true))  // the first one says why, once per process
             fprintf(stderr, "hsload: pusher:error: %.*s\n", (int)(n < 300 ? n : 300), (const char *)p);
     } else if (!(c->flags & C_SUBSCRIBED) && memmem(p, n, succeeded, sizeof succeeded - 1)) {
         c->flags |= C_SUBSCRIBED;
+        w->subscribed++;
+        w->acks++;
+        if (w->chan_acks) {
+            int64_t ch = channel_index(p, n);
+            if (ch >= 0) w->chan_acks[ch]++;
+            else w->unknown_channel++;
+            w->last_ack_ns = now_ns();
+        }
     }
 }
 
@@ -534,6 +661,7 @@ static void on_text(struct worker *w, struct conn *c, const uint8_t *p, size_t n
 // a payload over 4 GiB) is counted in `unparsed` and the rest of that read dropped.
 static void on_held_frames(struct worker *w, int fd, const uint8_t *p, size_t n, uint64_t now) {
     struct conn *c = &w->conns[fd];
+    if (w->steps) w->wall_us = wall_us();  // one reading per read: the events in it arrived together
     if (c->skip) {  // the rest of a data frame counted in an earlier read
         size_t k = n < c->skip ? n : c->skip;
         c->skip -= (uint32_t)k;
@@ -608,6 +736,7 @@ static void on_held_event(struct worker *w, int fd, uint64_t now) {
         on_held_frames(w, fd, buf, have + (size_t)n, now);
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         if (n < 0) w->held_reset++;  // else a FIN: an orderly close by the server
+        if (cfg.subscribe && !(w->conns[fd].flags & (C_SUBSCRIBED | C_SUB_FAILED))) w->sub_lost++;
         w->fd_slot[fd] = FD_NONE;
         close_fd(fd, true);
         w->held_dropped++;
@@ -657,6 +786,73 @@ static void sweep_timeouts(struct worker *w, uint64_t now) {
         if (w->slots[i].state != S_FREE && now - w->slots[i].t0 > limit) fail(w, i, F_TIMEOUT);
 }
 
+// --stats: writes everything a caller needs to follow the run to cfg.stats_path, through a temporary file renamed over
+// it, so a reader never sees half a file. Only the thread that owns w calls it (hence -t 1): the worker thread while
+// connecting, the main thread while holding and at the end. The format is bench/hsload/README.md's "Statistics file".
+static void stats_write(const struct worker *w, const char *phase) {
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.tmp", cfg.stats_path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) { fprintf(stderr, "hsload: --stats %s: %s\n", tmp, strerror(errno)); return; }
+    uint64_t now = now_ns(), end = w->end_ns ? w->end_ns : now;
+    fprintf(f, "hsload-stats 1 lat_sub_bits %d handshake_sub_bits %d\n", LAT_SUB, HIST_SUB);
+    fprintf(f, "time time_us %" PRIu64 " elapsed_us %" PRIu64 " phase %s\n", wall_us(), (now - start_ns) / 1000,
+            phase);
+    fprintf(f, "handshakes total %" PRIu64 " attempted %" PRIu64 " ok %" PRIu64 " failed %" PRIu64 " unfinished %"
+            PRIu64 " inflight %" PRIu64 " held %" PRIu64 " dropped %" PRIu64 " resets %" PRIu64 " close_frames %"
+            PRIu64 " skipped %" PRIu64 " connect_us %" PRIu64 "\n", cfg.total, w->attempted, (uint64_t)w->ok,
+            (uint64_t)w->failed, w->unfinished, (uint64_t)w->inflight, (uint64_t)w->held, w->held_dropped,
+            w->held_reset, w->server_closes, w->skipped, (end - start_ns) / 1000);
+    fprintf(f, "fails");
+    for (int k = 0; k < F_COUNT; k++) fprintf(f, " %s %" PRIu64, fail_names[k], w->fails[k]);
+    fprintf(f, "\nstatus");
+    for (int k = 0; k < 600; k++)
+        if (w->statuses[k]) fprintf(f, " %d %" PRIu64, k, w->statuses[k]);
+    fprintf(f, "\npusher subscribes %" PRIu64 " subscribe_failed %" PRIu64 " subscribed %" PRIu64 " acks %" PRIu64
+            " errors %" PRIu64 " sub_errors %" PRIu64 " sub_lost %" PRIu64 " ramp_us %" PRIu64 " unknown_channel %"
+            PRIu64 " unreadable %" PRIu64 "\n", w->subscribes, w->subscribe_failed, w->subscribed, w->acks,
+            w->pusher_errors, w->sub_errors, w->sub_lost, w->last_ack_ns ? (w->last_ack_ns - start_ns) / 1000 : 0,
+            w->unknown_channel, w->unreadable);
+    fprintf(f, "frames texts %" PRIu64 " pings %" PRIu64 " pongs %" PRIu64 " pong_failed %" PRIu64 " partial %"
+            PRIu64 " unparsed %" PRIu64 "\n", w->texts, w->pings, w->pongs, w->pong_failed, w->partial, w->unparsed);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(f, "cpu user_us %" PRIu64 " sys_us %" PRIu64 " maxrss_kb %ld\n",
+            (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec,
+            (uint64_t)ru.ru_stime.tv_sec * 1000000u + (uint64_t)ru.ru_stime.tv_usec, ru.ru_maxrss);
+    fprintf(f, "handshake hist ");
+    const char *sep = "";
+    for (int i = 0; i < HIST_BUCKETS; i++)
+        if (w->hist[i]) { fprintf(f, "%s%" PRIu64 ":%" PRIu64, sep, hist_lower(i), w->hist[i]); sep = ","; }
+    fprintf(f, "\nchannels %" PRIu64 " acks ", cfg.subscribe);
+    sep = "";
+    for (uint64_t c = 0; c < cfg.subscribe; c++)
+        if (w->chan_acks[c]) { fprintf(f, "%s%" PRIu64 ":%" PRIu32, sep, c, w->chan_acks[c]); sep = ","; }
+    fprintf(f, "\n");
+    for (int k = 0; k < STEP_MAX; k++) {
+        const struct step_stats *st = &w->steps[k];
+        if (!st->recv) continue;
+        fprintf(f, "step %d recv %" PRIu64 " ooo %" PRIu64 " gaps %" PRIu64 " hist ", k, st->recv, st->ooo, st->gaps);
+        sep = "";
+        for (int i = 0; i < LAT_BUCKETS; i++)
+            if (st->hist[i]) { fprintf(f, "%s%" PRIu64 ":%" PRIu64, sep, lat_low(i), st->hist[i]); sep = ","; }
+        fprintf(f, "\n");
+    }
+    fprintf(f, "end\n");
+    if (fclose(f) != 0 || rename(tmp, cfg.stats_path) != 0)
+        fprintf(stderr, "hsload: --stats %s: %s\n", cfg.stats_path, strerror(errno));
+}
+
+static void stats_tick(struct worker *w, uint64_t now, const char *phase) {  // once a second
+    if (!cfg.stats_path || now < w->next_stats_ns) return;
+    w->next_stats_ns = now + 1000000000u;
+    stats_write(w, phase);
+}
+
+static pid_t parent;  // --stop-with-parent: the parent at start; getppid() changes when it exits
+
+static bool parent_gone(void) { return cfg.stop_with_parent && getppid() != parent; }
+
 static void *worker_main(void *arg) {
     struct worker *w = arg;
     uint64_t last_sweep = now_ns();
@@ -678,6 +874,7 @@ static void *worker_main(void *arg) {
         poll_once(w, wait_ms);
         uint64_t now = now_ns();
         if (now - last_sweep > 50000000u) { sweep_timeouts(w, now); last_sweep = now; }
+        stats_tick(w, now, "connecting");
     }
     w->end_ns = now_ns();
     for (unsigned i = 0; i < w->conc; i++)  // stopped by -d: what is still in flight did not finish
@@ -722,12 +919,17 @@ static void usage(FILE *f) {
         "                  PREFIX(i mod N), i its index; text frames from the server are counted per connection\n"
         "  --channel-prefix P   the channels' names before the number (default bench-)\n"
         "  --index-base B  the first connection's index i (default 0; process k of a run of n each: k * n)\n"
+        "  --stats FILE    with --subscribe and -t 1: time and check throng bench's events (publish time, sequence\n"
+        "                  and step in their data) and write counts, per-step latency histograms and subscriptions\n"
+        "                  per channel to FILE once a second and at the end (written to FILE.tmp, then renamed)\n"
+        "  --stop-with-parent  end the ramp and the hold (as SIGUSR2 and SIGUSR1 do) once the parent process exits\n"
         "  --reuse         with --close, reconnect each slot's socket after its RST (connect(AF_UNSPEC))\n"
         "                  instead of a new socket: fewer syscalls per handshake; a slot keeps its source port\n"
         "  --graceful      close with FIN instead of an abortive RST (SO_LINGER {1,0}); leaves TIME_WAIT\n"
         "                  on this side for 60 s per 4-tuple, so source tuples run out at high rates\n"
         "  -q              no per-second lines\n"
-        "SIGUSR1 ends the hold at once (the summary follows, as after --hold-for).\n"
+        "SIGUSR1 ends the hold at once (the summary follows, as after --hold-for); SIGUSR2 stops starting\n"
+        "handshakes (as -d running out).\n"
         "Exit status: 0 when all N succeeded, 1 otherwise, 2 on bad usage.\n");
 }
 
@@ -793,6 +995,8 @@ static void parse_target(const char *arg) {
 
 static void on_sigusr1(int sig) { (void)sig; end_hold = 1; }
 
+static void on_sigusr2(int sig) { (void)sig; atomic_store(&stop_flag, true); }  // lock-free: async-signal-safe
+
 static double tv_s(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
 
 int main(int argc, char **argv) {
@@ -802,6 +1006,7 @@ int main(int argc, char **argv) {
         {"reuse", no_argument, NULL, 'R'}, {"client-ping", required_argument, NULL, 'K'},
         {"path", required_argument, NULL, 'P'}, {"subscribe", required_argument, NULL, 'S'},
         {"channel-prefix", required_argument, NULL, 'X'}, {"index-base", required_argument, NULL, 'I'},
+        {"stats", required_argument, NULL, 'Y'}, {"stop-with-parent", no_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int opt;
     uint64_t v;
@@ -839,6 +1044,8 @@ int main(int argc, char **argv) {
             break;
         }
         case 'I': if (!parse_u64(optarg, &v)) die_usage("bad --index-base", optarg); cfg.index_base = v; break;
+        case 'Y': cfg.stats_path = optarg; break;
+        case 'W': cfg.stop_with_parent = true; break;
         case 'G': cfg.graceful = true; break;
         case 'R': cfg.reuse = true; break;
         case 'q': cfg.quiet = true; break;
@@ -850,6 +1057,9 @@ int main(int argc, char **argv) {
     parse_target(argv[optind]);
     if (cfg.reuse && (cfg.hold || cfg.graceful)) die_usage("--reuse goes with --close and an abortive close", NULL);
     if (cfg.subscribe && !cfg.hold) die_usage("--subscribe goes with --hold", NULL);
+    if (cfg.stats_path && (!cfg.subscribe || cfg.threads != 1))
+        die_usage("--stats goes with --subscribe and -t 1 (one thread owns the counters it writes)", NULL);
+    if (cfg.stats_path && strlen(cfg.stats_path) > PATH_MAX - 8) die_usage("--stats path too long", NULL);
     if (strlen(cfg.path) > 1000) die_usage("path too long", NULL);
     if (cfg.concurrency < cfg.threads) die_usage("-c must be at least -t", NULL);
     if (cfg.port_hi - cfg.port_lo + 1 < cfg.threads) die_usage("fewer source ports than threads", NULL);
@@ -872,6 +1082,9 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     struct sigaction sa = {.sa_handler = on_sigusr1};
     sigaction(SIGUSR1, &sa, NULL);
+    struct sigaction sa2 = {.sa_handler = on_sigusr2};
+    sigaction(SIGUSR2, &sa2, NULL);
+    parent = getppid();
     char probe[ACCEPT_LEN];  // RFC 6455 section 1.3's example: a wrong SHA-1 must not pass as "bad accept"
     accept_for("dGhlIHNhbXBsZSBub25jZQ==", probe);
     if (memcmp(probe, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", ACCEPT_LEN) != 0) {
@@ -904,6 +1117,11 @@ int main(int argc, char **argv) {
         w->cping_due = calloc((size_t)fd_cap, sizeof *w->cping_due);
         w->conns = calloc((size_t)fd_cap, sizeof *w->conns);
         w->part = calloc((size_t)fd_cap, sizeof *w->part);  // untouched pages cost nothing
+        if (cfg.stats_path) {
+            w->steps = calloc(STEP_MAX, sizeof *w->steps);
+            w->chan_acks = calloc(cfg.subscribe, sizeof *w->chan_acks);
+            if (!w->steps || !w->chan_acks) { perror("hsload: --stats"); return 2; }
+        }
         if (w->ep < 0 || !w->slots || !w->free_stack || !w->fd_slot || !w->last_ping || !w->cping_sent ||
             !w->cping_due || !w->conns || !w->part) { perror("hsload: setup"); return 2; }
         for (int f = 0; f < fd_cap; f++) w->fd_slot[f] = FD_NONE;
@@ -942,6 +1160,7 @@ int main(int argc, char **argv) {
             uint64_t now = now_ns();
             if (now >= tick) break;
             if (now >= deadline) atomic_store(&stop_flag, true);
+            if (parent_gone()) { atomic_store(&stop_flag, true); end_hold = 1; }
             all_done = true;
             for (unsigned i = 0; i < cfg.threads; i++) all_done &= atomic_load(&ws[i].done);
             uint64_t wait = tick - now > 20000000u ? 20000000u : tick - now;
@@ -988,7 +1207,8 @@ int main(int argc, char **argv) {
         if (cfg.hold_for_s > 0) printf("holding %" PRIu64 " connections for %gs\n", held, cfg.hold_for_s);
         fflush(stdout);
         uint64_t last_sweep = 0;
-        while (now_ns() < until && !end_hold) {
+        if (cfg.stats_path) { ws[0].next_stats_ns = now_ns() + 1000000000u; stats_write(&ws[0], "holding"); }
+        while (now_ns() < until && !end_hold && !parent_gone()) {
             if (cfg.threads == 1) {
                 poll_once(&ws[0], 10);  // wait in epoll: a pong is read (and a round trip timed) as it arrives
             } else {
@@ -1001,8 +1221,10 @@ int main(int argc, char **argv) {
                 for (unsigned i = 0; i < cfg.threads; i++) send_client_pings(&ws[i], now);
                 last_sweep = now;
             }
+            stats_tick(&ws[0], now, "holding");
         }
         if (end_hold) printf("hold ended by SIGUSR1\n");
+        else if (parent_gone()) printf("hold ended: the parent process exited\n");
         held = dropped = 0;
         for (unsigned i = 0; i < cfg.threads; i++) {
             struct worker *w = &ws[i];
@@ -1102,6 +1324,7 @@ int main(int argc, char **argv) {
                cpings, cpongs, hist_percentile(rtt_hist, cpongs, 0.50), hist_percentile(rtt_hist, cpongs, 0.99),
                hist_percentile(rtt_hist, cpongs, 1.0));
     printf("\n");
+    if (cfg.stats_path) stats_write(&ws[0], "done");  // the last one: the caller reads it once hsload has exited
     bool pusher_ok = !cfg.subscribe || (pusher_errors == 0 && subscribed == held);
     return ok == cfg.total && dropped == 0 && pusher_ok ? 0 : 1;
 }

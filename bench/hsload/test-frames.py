@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""hsload's held-connection frame reader against frames cut across reads (stdlib only).
+"""hsload's held-connection frame reader against frames cut across reads, and its --stats (stdlib only).
 
     bench/hsload/test-frames.py [HSLOAD]        (default bench/hsload/target/hsload; exit 0 when every case passes)
 
@@ -14,6 +14,18 @@ same payload. The cases, in order on one connection:
   - a whole pusher:error text, then a pusher_internal:subscription_succeeded cut after its first 30 bytes (before its
     event's name ended: kept until more arrives);
   - a ping cut after its first byte.
+
+Then --stats, on a second connection (--subscribe 5 --index-base 3: channel bench-3): a subscription_succeeded for
+bench-3, then benchmark events as `throng bench` publishes them (data {"t":…,"s":…,"k":…,"p":"…"} escaped in a JSON
+string), each stamped 5 ms before it is sent:
+  - step 0: s 1 whole; s 2 cut after 40 bytes (before its t); s 3 (3,000 bytes, the channel before the data) cut
+    after 74 bytes, inside its numbers (kept, under the 192 bytes hsload keeps of a cut text, until the rest comes);
+    s 3 again (a duplicate: out of order); s 6 (a gap of 2); s 7 with the data as a JSON object instead of a string;
+  - step 2: s 8 and s 9 in one piece, with the channel before the data (Soketi's order);
+  - an event whose data has no stamps (unreadable), a pusher:ping and a connection_established (not benchmark events).
+The statistics file must count 6 events in step 0 (1 out of order, 2 missing), 2 in step 2 (none missing), 1
+unreadable, one subscription on channel 3, and latencies of 5 ms and more (the pauses between pieces add to them: an
+event is stamped when the case is built), none below 5 ms nor above 1 s.
 """
 import base64
 import hashlib
@@ -22,6 +34,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -105,6 +118,98 @@ def serve(listener, result):
     conn.close()
 
 
+def stats_case(hsload):
+    """--stats against a fake server: the counts and latencies of the statistics file (the docstring's cases)."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    result = {}
+
+    def event(seq, step, size=256, as_object=False, channel_first=False):
+        t = time.time_ns() // 1000 - 5000  # published 5 ms ago
+        data = '{"t":%d,"s":%d,"k":%d,"p":"' % (t, seq, step)
+        data += "x" * max(0, size - len(data) - 2) + '"}'
+        value = data if as_object else '"' + data.replace('"', '\\"') + '"'
+        if channel_first:
+            return frame(1, ('{"event":"bench","channel":"bench-3","data":%s}' % value).encode())
+        return frame(1, ('{"event":"bench","data":%s,"channel":"bench-3"}' % value).encode())
+
+    def serve_stats():
+        conn, _ = listener.accept()
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += conn.recv(4096)
+        head, rest = head.split(b"\r\n\r\n", 1)
+        key = re.search(rb"Sec-WebSocket-Key: *(\S+)", head).group(1)
+        accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
+        conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+        result["subscribe"] = read_frame(conn, rest)[1]
+
+        def pieces(*parts):
+            for part in parts:
+                conn.sendall(part)
+                time.sleep(0.15)
+
+        pieces(frame(1, b'{"event":"pusher:connection_established","data":"{\\"socket_id\\":\\"1.2\\"}"}'),
+               frame(1, b'{"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"bench-3"}'))
+        pieces(event(1, 0))
+        e2 = event(2, 0)
+        pieces(e2[:40], e2[40:])
+        e3 = event(3, 0, size=3000, channel_first=True)  # its numbers end ~85 bytes in
+        pieces(e3[:74], e3[74:])
+        pieces(event(3, 0), event(6, 0), event(7, 0, as_object=True))
+        pieces(event(8, 2, channel_first=True) + event(9, 2, channel_first=True))
+        pieces(frame(1, b'{"event":"bench","data":"{\\"hello\\":1}","channel":"bench-3"}'),
+               frame(1, b'{"event":"pusher:ping","data":"{}"}'))
+        try:
+            while conn.recv(4096):
+                pass
+        except OSError:
+            pass
+        conn.close()
+
+    server = threading.Thread(target=serve_stats, daemon=True)
+    server.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "stats")
+        run = subprocess.run([hsload, "-q", "--hold", "--hold-for", "3", "-n", "1", "-c", "1", "--subscribe", "5",
+                              "--index-base", "3", "--stats", path, "--path", "/app/k", f"127.0.0.1:{port}"],
+                             capture_output=True, text=True, timeout=30)
+        server.join(5)
+        lines = open(path).read().splitlines()
+    failures = []
+    if result.get("subscribe") != b'{"event":"pusher:subscribe","data":{"channel":"bench-3"}}':
+        failures.append(f"subscribe frame {result.get('subscribe')}")
+    if not lines or lines[0].split()[:2] != ["hsload-stats", "1"] or lines[-1] != "end":
+        failures.append(f"not a whole statistics file: {lines[:1]} ... {lines[-1:]}")
+    pairs = {}  # "step 0" -> {"recv": "5", ...}
+    for line in lines[1:-1]:
+        words = line.split()
+        name, words = (words[0] + " " + words[1], words[2:]) if words[0] in ("step", "channels") else (words[0], words[1:])
+        pairs[name] = dict(zip(words[0::2], words[1::2]))
+    want = {("time", "phase"): "done", ("handshakes", "ok"): "1", ("pusher", "subscribed"): "1",
+            ("pusher", "unreadable"): "1", ("pusher", "unknown_channel"): "0", ("channels 5", "acks"): "3:1",
+            ("step 0", "recv"): "6", ("step 0", "ooo"): "1", ("step 0", "gaps"): "2",
+            ("step 2", "recv"): "2", ("step 2", "ooo"): "0", ("step 2", "gaps"): "0"}
+    for (line, key), value in want.items():
+        got = pairs.get(line, {}).get(key)
+        if got != value:
+            failures.append(f"{line} {key} = {got}, want {value}")
+    if int(pairs.get("pusher", {}).get("ramp_us", 0)) <= 0:
+        failures.append("ramp_us not set")
+    for step, n in (("step 0", 6), ("step 2", 2)):
+        buckets = [tuple(map(int, b.split(":"))) for b in pairs.get(step, {}).get("hist", "").split(",") if b]
+        if sum(c for _, c in buckets) != n or any(low < 4900 or low > 1000000 for low, _ in buckets):
+            failures.append(f"{step} latency buckets {buckets}: want {n} between 5 ms and 1 s")
+    if failures:
+        print("\n".join(lines), run.stdout, run.stderr)
+    return failures
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     hsload = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "target", "hsload")
@@ -131,13 +236,16 @@ def main():
         failures.append(f"subscribe frame {sub}")
     if result.get("pongs") != [(10, bytes(range(20))), (10, b""), (10, b"xy")]:
         failures.append(f"pongs {result.get('pongs')}")
-    for f in failures:
-        print("FAIL", f)
     if failures:
         print(run.stdout, run.stderr)
+    stats_failures = stats_case(hsload)
+    for f in failures + stats_failures:
+        print("FAIL", f)
+    if failures or stats_failures:
         return 1
     print("test-frames: every case passed (texts 5, pusher:error 1, subscribed, 3 pongs with their payloads, "
-          f"{summary['partial']} reads ended inside a frame)")
+          f"{summary['partial']} reads ended inside a frame; --stats: steps 0 and 2 counted and timed, 1 out of "
+          "order, 2 missing, 1 unreadable, channel 3 subscribed)")
     return 0
 
 

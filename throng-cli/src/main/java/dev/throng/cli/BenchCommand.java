@@ -1,6 +1,7 @@
 package dev.throng.cli;
 
 import dev.throng.bench.plan.FailureBudget;
+import dev.throng.bench.plan.Loader;
 import dev.throng.bench.plan.PayloadType;
 import dev.throng.bench.plan.PortRange;
 import dev.throng.bench.plan.Scenario;
@@ -269,6 +270,27 @@ public final class BenchCommand implements Callable<Integer> {
                     + "repeatable. Default: none.")
     List<String> workerJvmOptions = new ArrayList<>();
 
+    @Option(
+            names = "--loader",
+            defaultValue = "java",
+            paramLabel = "java|hsload",
+            converter = LoaderConverter.class,
+            description = "What holds the connections: java (the bench's Netty workers, every scenario) or hsload "
+                    + "(bench/hsload, C; --scenario subscribe with one subscription per connection): each worker "
+                    + "runs one hsload process of up to 19,000 subscribers and reports what it counts. Default java: "
+                    + "it needs nothing built; hsload costs the box a fraction of the CPU per delivery, so the "
+                    + "subscribers stop being what limits a fan-out run on few cores.")
+    Loader loader;
+
+    @Option(
+            names = "--hsload",
+            defaultValue = "${env:THRONG_HSLOAD:-bench/hsload/target/hsload}",
+            paramLabel = "PATH",
+            description = "The hsload binary of --loader hsload. Default: THRONG_HSLOAD, else where "
+                    + "bench/hsload/build.sh puts it, relative to the working directory (the repository's root, "
+                    + "where the bench scripts run).")
+    Path hsload;
+
     // The subscribe scenario. Every description starts with "subscribe:", which is what marks an option as this
     // scenario's (subscribeOnlyOptionsGiven).
 
@@ -511,6 +533,8 @@ public final class BenchCommand implements Callable<Integer> {
                 .report(report)
                 .serverPids(serverPids)
                 .workerJvmOptions(workerJvmOptions)
+                .loader(loader)
+                .hsload(hsload)
                 .subscribe(scenario == Scenario.SUBSCRIBE ? subscribeSettings() : null)
                 .build();
     }
@@ -587,6 +611,14 @@ public final class BenchCommand implements Callable<Integer> {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** {@code java} or {@code hsload} ({@link Loader}). */
+    static final class LoaderConverter implements CommandLine.ITypeConverter<Loader> {
+        @Override
+        public Loader convert(String value) {
+            return parsed(value, Loader::parse);
         }
     }
 

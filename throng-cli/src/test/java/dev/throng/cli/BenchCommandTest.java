@@ -2,12 +2,14 @@ package dev.throng.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.throng.bench.plan.Loader;
 import dev.throng.bench.plan.PayloadType;
 import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.run.BenchSettings;
 import dev.throng.bench.run.SubscribeSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -220,6 +222,22 @@ class BenchCommandTest {
     void anUnplannableRunExitsWithTwoBeforeStartingAnything() {
         assertThat(run("--connections", "100000", "--workers", "10")).isEqualTo(2);
         assertThat(err.toString()).contains("source addresses");
+        assertThat(out.toString()).doesNotContain("open");
+    }
+
+    @Test
+    void theLoaderIsJavaUnlessToldAndHsloadNeedsTheSubscribeScenarioAndItsBinary() {
+        assertThat(settings().loader()).isEqualTo(Loader.JAVA);
+        BenchSettings s = settings("--scenario", "subscribe", "--loader", "hsload", "--hsload", "/opt/hsload");
+        assertThat(s.loader()).isEqualTo(Loader.HSLOAD);
+        assertThat(s.hsload()).isEqualTo(Path.of("/opt/hsload"));
+        assertThat(run("--loader", "hsload")).isEqualTo(2);
+        assertThat(err.toString()).contains("the subscribe scenario only");
+        assertThat(run("--loader", "c")).isEqualTo(2);
+        assertThat(err.toString()).contains("--loader must be java or hsload");
+        assertThat(run("--scenario", "subscribe", "--loader", "hsload", "--hsload", "/nonexistent/hsload"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("no hsload at /nonexistent/hsload");
         assertThat(out.toString()).doesNotContain("open");
     }
 

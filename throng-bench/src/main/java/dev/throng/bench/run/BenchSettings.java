@@ -1,6 +1,7 @@
 package dev.throng.bench.run;
 
 import dev.throng.bench.plan.FailureBudget;
+import dev.throng.bench.plan.Loader;
 import dev.throng.bench.plan.PayloadType;
 import dev.throng.bench.plan.PortRange;
 import dev.throng.bench.plan.Scenario;
@@ -13,6 +14,9 @@ import java.util.Objects;
 /**
  * A whole run's configuration, validated when built so a bad run fails before any process starts. The defaults and
  * their reasons are those of {@code throng bench}'s options (and docs/bench.md).
+ *
+ * <p>{@code loader} says what holds the connections ({@link Loader}); {@code hsload} is the hsload binary that
+ * {@link Loader#HSLOAD} runs (whether it is there is checked when the run starts, {@code Coordinator#run}).
  */
 public record BenchSettings(
         int connections,
@@ -38,7 +42,17 @@ public record BenchSettings(
         Path report,
         List<Long> serverPids,
         List<String> workerJvmOptions,
-        SubscribeSettings subscribe) {
+        SubscribeSettings subscribe,
+        Loader loader,
+        Path hsload) {
+
+    /**
+     * The hsload binary when neither {@code --hsload} nor {@code THRONG_HSLOAD} names one: where bench/hsload/build.sh
+     * puts it, relative to the working directory (the repository's root, where the bench scripts run).
+     */
+    public static final Path DEFAULT_HSLOAD = Path.of("bench", "hsload", "target", "hsload");
+    /** Step numbers hsload keeps apart (its STEP_MAX): the steps plus the warm-up must fit. */
+    public static final int HSLOAD_MAX_STEPS = 64;
 
     /** Far beyond one box, but catches a stray digit before 60 processes start. */
     public static final int MAX_CONNECTIONS = 10_000_000;
@@ -90,6 +104,20 @@ public record BenchSettings(
                     "--client-ping applies to the idle scenario; subscribers send pusher:ping as " + "pusher-js does");
         } else {
             check(subscribe == null, "subscribe settings apply to the subscribe scenario only");
+        }
+        Objects.requireNonNull(loader, "loader");
+        Objects.requireNonNull(hsload, "hsload");
+        if (loader == Loader.HSLOAD) {
+            check(
+                    scenario == Scenario.SUBSCRIBE,
+                    "--loader hsload holds Pusher subscribers: the subscribe scenario only");
+            check(
+                    subscribe.plan().perClient() == 1,
+                    "--loader hsload subscribes each connection to one channel: --subscriptions-per-client must be 1");
+            check(
+                    subscribe.stepSlots() <= HSLOAD_MAX_STEPS,
+                    "--loader hsload counts at most " + HSLOAD_MAX_STEPS + " steps (the warm-up included), got "
+                            + subscribe.stepSlots());
         }
     }
 
@@ -151,6 +179,8 @@ public record BenchSettings(
         private List<Long> serverPids = List.of();
         private List<String> workerJvmOptions = List.of();
         private SubscribeSettings subscribe;
+        private Loader loader = Loader.JAVA;
+        private Path hsload = DEFAULT_HSLOAD;
 
         private Builder() {}
 
@@ -275,6 +305,16 @@ public record BenchSettings(
             return this;
         }
 
+        public Builder loader(Loader v) {
+            loader = v;
+            return this;
+        }
+
+        public Builder hsload(Path v) {
+            hsload = v;
+            return this;
+        }
+
         public BenchSettings build() {
             SubscribeSettings sub = scenario != Scenario.SUBSCRIBE
                     ? null
@@ -305,7 +345,9 @@ public record BenchSettings(
                     report,
                     serverPids,
                     workerJvmOptions,
-                    sub);
+                    sub,
+                    loader,
+                    hsload);
         }
     }
 }

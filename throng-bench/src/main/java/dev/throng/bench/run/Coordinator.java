@@ -1,5 +1,6 @@
 package dev.throng.bench.run;
 
+import dev.throng.bench.plan.Loader;
 import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.protocol.HistogramKind;
 import dev.throng.bench.protocol.Json;
@@ -11,11 +12,13 @@ import dev.throng.bench.report.Observations;
 import dev.throng.bench.report.ReportBuilder;
 import dev.throng.bench.report.RunReport;
 import dev.throng.bench.report.SummaryPrinter;
+import dev.throng.bench.worker.HsloadWorker;
 import dev.throng.bench.worker.WorkerMain;
 import dev.throng.doctor.OpenFilesLimit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -48,6 +51,11 @@ public final class Coordinator {
     static final long HEAP_BYTES_PER_CONNECTION = 4096;
     /** Heap a worker needs with no connection: Netty, Jackson, histograms, with headroom. */
     static final long BASE_HEAP_MB = 48;
+    /**
+     * Heap of an hsload worker: it holds no connection, only hsload's statistics once a second (a file of tens of
+     * kilobytes) and the run's step histograms.
+     */
+    static final long HSLOAD_WORKER_HEAP_MB = 64;
     /** Slack added to every bounded wait, for a slow or busy machine. */
     private static final long SLACK_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -80,6 +88,11 @@ public final class Coordinator {
         // A worker JVM raises its soft limit to the hard one at start (-XX:+MaxFDLimit): the hard limit is its own.
         long fileLimit = OpenFilesLimit.ofThisProcess().hard();
         List<WorkerSpec> specs = WorkerPlanner.plan(s, fileLimit);
+        if (s.loader() == Loader.HSLOAD && !Files.isExecutable(s.hsload())) {
+            throw new IllegalArgumentException(
+                    "--loader hsload: no hsload at " + s.hsload().toAbsolutePath()
+                            + " (build it with bench/hsload/build.sh, or give --hsload PATH or THRONG_HSLOAD)");
+        }
         ServerSampler sampler = s.serverPids().isEmpty() ? null : new ServerSampler(s.serverPids());
         if (s.subscribe() != null) {
             SubscribeSettings sub = s.subscribe();
@@ -135,8 +148,8 @@ public final class Coordinator {
             return EXIT_BENCH_ERROR;
         }
         for (WorkerProcess w : workers) {
-            long needed = (long) Math.ceil(w.spec.connections() / 0.9);
-            if (w.openFilesLimit != null && w.openFilesLimit < needed) {
+            if (w.openFilesLimit != null
+                    && WorkerPlanner.connectionsPerWorker(w.openFilesLimit, s.loader()) < w.spec.connections()) {
                 err.println("throng bench: worker " + w.spec.worker() + " may open only " + w.openFilesLimit
                         + " files but holds " + w.spec.connections() + " connections; use more --workers");
                 return EXIT_BENCH_ERROR;
@@ -439,6 +452,25 @@ public final class Coordinator {
                 .info()
                 .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (s.loader() == Loader.HSLOAD) {
+            // A lean JVM: it reads one file a second. C1 only and one compiler thread (no C2 to pay for at start
+            // beside the server on few cores), the serial GC, no perf data file.
+            List<String> cmd = new ArrayList<>(List.of(
+                    java,
+                    "-Xmx" + HSLOAD_WORKER_HEAP_MB + "m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:CICompilerCount=1",
+                    "-Xss512k",
+                    "-XX:-UsePerfData"));
+            cmd.addAll(s.workerJvmOptions());
+            cmd.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    HsloadWorker.class.getName(),
+                    s.hsload().toAbsolutePath().toString()));
+            return cmd;
+        }
         long heapMb = BASE_HEAP_MB + (spec.connections() * HEAP_BYTES_PER_CONNECTION + (1 << 20) - 1) / (1 << 20);
         List<String> cmd = new ArrayList<>(List.of(
                 java,

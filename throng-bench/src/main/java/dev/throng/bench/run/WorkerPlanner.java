@@ -1,5 +1,6 @@
 package dev.throng.bench.run;
 
+import dev.throng.bench.plan.Loader;
 import dev.throng.bench.plan.PortRange;
 import dev.throng.bench.protocol.SourceSlice;
 import dev.throng.bench.protocol.SubscribeSpec;
@@ -23,17 +24,33 @@ public final class WorkerPlanner {
      * epoll and event fds, pipes to the coordinator) with a wide margin.
      */
     static final double CONNECTION_SHARE_OF_FILES = 0.9;
+    /**
+     * Files an hsload process needs beside its connections: its -c handshakes in flight (32), stdio, the statistics
+     * file, with room to spare (hsload refuses to start when connections + -c + 32 exceed its limit).
+     */
+    static final int HSLOAD_RESERVED_FILES = 1000;
 
     private WorkerPlanner() {}
 
-    /** Connections one worker may hold under an open-files limit of {@code fileLimit}. */
+    /** Connections one Java worker may hold under an open-files limit of {@code fileLimit}. */
     public static int connectionsPerWorker(long fileLimit) {
-        return (int) Math.min(Integer.MAX_VALUE / 2, (long) (fileLimit * CONNECTION_SHARE_OF_FILES));
+        return connectionsPerWorker(fileLimit, Loader.JAVA);
+    }
+
+    /**
+     * Connections one worker of {@code loader} may hold under an open-files limit of {@code fileLimit}: 90 % of it
+     * for a JVM, all but {@link #HSLOAD_RESERVED_FILES} for hsload (19,000 under 20,000).
+     */
+    public static int connectionsPerWorker(long fileLimit, Loader loader) {
+        long n = loader == Loader.HSLOAD
+                ? Math.max(1, fileLimit - HSLOAD_RESERVED_FILES)
+                : (long) (fileLimit * CONNECTION_SHARE_OF_FILES);
+        return (int) Math.min(Integer.MAX_VALUE / 2, n);
     }
 
     /** The worker count: {@code --workers}, or else the fewest whose shares fit the open-files limit. */
     public static int workerCount(BenchSettings s, long fileLimit) {
-        int perWorker = connectionsPerWorker(fileLimit);
+        int perWorker = connectionsPerWorker(fileLimit, s.loader());
         int workers = s.workers() > 0 ? s.workers() : (int) ((s.connections() + (long) perWorker - 1) / perWorker);
         return Math.max(1, Math.min(workers, s.connections()));
     }
@@ -45,7 +62,7 @@ public final class WorkerPlanner {
      */
     public static List<WorkerSpec> plan(BenchSettings s, long fileLimit) {
         int workers = workerCount(s, fileLimit);
-        int perWorker = connectionsPerWorker(fileLimit);
+        int perWorker = connectionsPerWorker(fileLimit, s.loader());
         int largestShare = (int) ((s.connections() + (long) workers - 1) / workers);
         if (largestShare > perWorker) {
             long needed = (s.connections() + (long) perWorker - 1) / perWorker;
@@ -54,12 +71,13 @@ public final class WorkerPlanner {
                     + " per worker: use --workers " + needed + " or more");
         }
         PortRange ports = s.ports();
-        int slicesNeeded = workers * s.ioThreads();
+        int threads = s.loader() == Loader.HSLOAD ? 1 : s.ioThreads(); // hsload: one thread, one slice
+        int slicesNeeded = workers * threads;
         if (ports.size() < slicesNeeded) {
             throw new IllegalArgumentException("--ports " + ports + " has " + ports.size() + " ports, fewer than the "
                     + slicesNeeded + " slices needed (one per worker event loop)");
         }
-        long pairsPerWorker = (long) s.sources().size() * (ports.size() / slicesNeeded) * s.ioThreads();
+        long pairsPerWorker = (long) s.sources().size() * (ports.size() / slicesNeeded) * threads;
         if (pairsPerWorker < largestShare) {
             long perAddress = ports.size();
             long addressesNeeded = (s.connections() + perAddress - 1) / perAddress;
@@ -104,7 +122,7 @@ public final class WorkerPlanner {
                     s.clientPing().toMillis(),
                     s.connectTimeout().toMillis(),
                     s.closeTimeout().toMillis(),
-                    s.ioThreads(),
+                    threads,
                     s.transport(),
                     subscribe));
             first += share;

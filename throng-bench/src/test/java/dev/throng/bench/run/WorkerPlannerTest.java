@@ -3,7 +3,9 @@ package dev.throng.bench.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.throng.bench.plan.Loader;
 import dev.throng.bench.plan.PortRange;
+import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.plan.SourceAddresses;
 import dev.throng.bench.protocol.SourceSlice;
 import dev.throng.bench.protocol.WorkerSpec;
@@ -28,6 +30,38 @@ class WorkerPlannerTest {
         assertThat(specs).hasSize(56);
         assertThat(specs.stream().mapToLong(WorkerSpec::connections).sum()).isEqualTo(1_000_000);
         assertThat(specs).allSatisfy(w -> assertThat(w.connections()).isLessThanOrEqualTo(18_000));
+    }
+
+    @Test
+    void hsloadWorkersHold19000EachSoAHundredThousandNeedSix() {
+        BenchSettings s = BenchSettings.builder()
+                .connections(100_000)
+                .scenario(Scenario.SUBSCRIBE)
+                .ioThreads(2)
+                .loader(Loader.HSLOAD)
+                .sources(SourceAddresses.parse("127.0.0.2-127.0.0.9"))
+                .build();
+        assertThat(WorkerPlanner.connectionsPerWorker(HARD_LIMIT, Loader.HSLOAD))
+                .isEqualTo(19_000);
+        List<WorkerSpec> specs = WorkerPlanner.plan(s, HARD_LIMIT);
+        assertThat(specs).hasSize(6);
+        assertThat(specs).allSatisfy(w -> assertThat(w.ioThreads()).isEqualTo(1)); // one hsload thread
+        assertThat(specs.get(1).firstIndex()).isEqualTo(specs.get(0).connections());
+    }
+
+    @Test
+    void hsloadSubscribesEachConnectionToOneChannelOnly() {
+        assertThatThrownBy(() -> BenchSettings.builder()
+                        .scenario(Scenario.SUBSCRIBE)
+                        .subscribe(SubscribeSettings.builder()
+                                .channels(4)
+                                .subscriptionsPerClient(2)
+                                .build())
+                        .loader(Loader.HSLOAD)
+                        .build())
+                .hasMessageContaining("--subscriptions-per-client must be 1");
+        assertThatThrownBy(() -> BenchSettings.builder().loader(Loader.HSLOAD).build())
+                .hasMessageContaining("the subscribe scenario only");
     }
 
     @Test
