@@ -157,12 +157,12 @@ final class WorkerPlan {
      * @param maxMessageSize its largest message, in bytes
      * @param memoryBudget its budget for bytes in flight (ServerConfig.memoryBudget), in bytes
      * @param ioThreads its event loops, each of which may be handling one message at a time
-     * @param alone whether it is the only server process ({@code serve} without workers), not one of the workers
-     *     of a supervisor: it pays the JVM's fixed costs once, where workers pay them once each
+     * @param c2 whether its JIT runs C2 as well as C1 (Serial processes; G1 ones always do): only an echo server that
+     *     runs alone, see {@link #launcherFlags}
      */
-    record Load(long connections, int maxMessageSize, long memoryBudget, int ioThreads, boolean alone) {
+    record Load(long connections, int maxMessageSize, long memoryBudget, int ioThreads, boolean c2) {
         /** The load of a process running {@code config} (whose memory budget the CLI always sets). */
-        static Load of(ServerConfig config, boolean alone) {
+        static Load of(ServerConfig config, boolean c2) {
             int maxMessageSize = config.limits().maxMessageSize();
             long given = config.limits().memoryBudget();
             long budget = given > 0 ? given : WorkerPlan.memoryBudget(maxMessageSize);
@@ -171,7 +171,7 @@ final class WorkerPlan {
                     maxMessageSize,
                     budget,
                     config.listen().ioThreads(),
-                    alone);
+                    c2);
         }
     }
 
@@ -191,8 +191,8 @@ final class WorkerPlan {
     /**
      * The JVM flags of a process carrying {@code load}. Up to {@link #SERIAL_MAX_CONNECTIONS}: Serial, a fixed heap
      * sized from the cap (and, for messages above 1 MiB, from the message size per event loop) with a small young
-     * generation sized from the message size, C1 only with a 16 MiB code cache for a supervisor's workers and C1 + C2
-     * for a process that runs alone ({@link #C2_CODE_CACHE_MB}); above: G1 with a 10 ms pause goal, C1 + C2, and
+     * generation sized from the message size, C1 only with a 16 MiB code cache (C1 + C2 with
+     * {@link #C2_CODE_CACHE_MB} where {@link Load#c2}); above: G1 with a 10 ms pause goal, C1 + C2, and
      * a heap sized the same way. Direct memory is the memory budget plus {@link #DIRECT_MEMORY_HEADROOM}, so every
      * configuration that {@code throng serve} accepts can carry its largest message. Compact object headers where the
      * JVM has them. The measurements behind each flag are in docs/configuration.md ("JVM flags").
@@ -214,9 +214,7 @@ final class WorkerPlan {
                     "-Xms" + heapMb + "m",
                     "-Xmx" + heapMb + "m",
                     "-Xmn" + youngMb(load.maxMessageSize()) + "m"));
-            if (load.alone()) {
-                // C1 + C2: under traffic C2 halves the CPU per message (echo at 10,000 messages/s: 31 -> 17 us, Bun
-                // 15 us), for ~10 MiB more once a ramp made the handshake path hot. One process pays that once.
+            if (load.c2()) {
                 flags.add("-XX:ReservedCodeCacheSize=" + C2_CODE_CACHE_MB + "m");
             } else {
                 // C1 only: C2's profiles, compiler arenas and code cost each worker ~10 MiB at 9,000 connections
@@ -283,7 +281,13 @@ final class WorkerPlan {
             // No connections, no messages, no traffic: the leanest flags, a worker's.
             return jvmFlags(new Load(1, 1, MIN_MEMORY_BUDGET, 1, false), openFiles, jvm);
         }
-        return jvmFlags(Load.of(serve.config(1, openFiles), true), openFiles, jvm);
+        // C2 for an echo server that runs alone: it handles every message itself, and C2 halves its CPU per message
+        // (31 -> 17-20 us at 10,000 messages/s; Bun 13-16), for ~10 MiB paid once. Not for the gateway, whose work is
+        // system calls (fan-out writes, accepts, subscribes): there C2 saved nothing measured, and its compiles on a
+        // fresh process slowed a ramp of 15,000 subscribes from ~1.05 to ~1.5 s. Not for workers, which would pay
+        // the 10 MiB each (docs/configuration.md, "JVM flags").
+        boolean c2 = serve.settings().mode() == ServeSettings.Mode.ECHO;
+        return jvmFlags(Load.of(serve.config(1, openFiles), c2), openFiles, jvm);
     }
 
     /** {@code --max-message-size}'s default: ServerConfig's, stated there only. */

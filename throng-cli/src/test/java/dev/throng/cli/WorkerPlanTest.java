@@ -25,14 +25,6 @@ class WorkerPlanTest {
         return WorkerPlan.launcherFlags(List.of(args), Map.of(), OPEN_FILES, JDK17);
     }
 
-    /** The flags of a {@code serve} that runs alone (no workers) with this cap and message size, on JDK 17. */
-    private static List<String> alone(int connections, int maxMessageSize) {
-        return WorkerPlan.jvmFlags(
-                new WorkerPlan.Load(connections, maxMessageSize, WorkerPlan.memoryBudget(maxMessageSize), 1, true),
-                OPEN_FILES,
-                JDK17);
-    }
-
     @Test
     void aWorkerCappedByTheOpenFilesLimitGetsSerialWithAFixedHeapSizedFromItsCap() {
         // 24 MiB + 512 B x 19,744 connections (9.64 MiB, rounded up)
@@ -56,14 +48,18 @@ class WorkerPlanTest {
     }
 
     @Test
-    void aProcessThatRunsAloneGetsC2AndASupervisorsWorkersC1Only() {
-        // One process pays C2's ~10 MiB once and halves its CPU per message under traffic; 53 workers would pay it
-        // 53 times (docs/configuration.md, "JVM flags").
-        assertThat(launcher("serve", "--mode", "echo"))
+    void anEchoServerThatRunsAloneGetsC2AndTheGatewayAndWorkersC1Only() {
+        // One echo process pays C2's ~10 MiB once and halves its CPU per message; the gateway's work is system calls
+        // (C2 saved nothing and slowed a fresh ramp); 53 workers would pay it 53 times (docs/configuration.md).
+        assertThat(launcher("serve", "--mode", "echo", "--max-connections", "18000"))
+                .isEqualTo(WorkerPlan.jvmFlags(
+                        new WorkerPlan.Load(18_000, MESSAGE, WorkerPlan.memoryBudget(MESSAGE), 2, true),
+                        OPEN_FILES,
+                        JDK17))
                 .doesNotContain("-XX:TieredStopAtLevel=1")
                 .contains("-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=48m");
-        assertThat(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17))
-                .contains("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m");
+        assertThat(launcher("serve")).contains("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m");
+        assertThat(launcher("serve", "--mode", "gateway")).contains("-XX:TieredStopAtLevel=1");
         // The supervisor itself handles no traffic: C1 only.
         assertThat(launcher("serve", "--mode", "echo", "--workers", "3")).contains("-XX:TieredStopAtLevel=1");
     }
@@ -136,12 +132,14 @@ class WorkerPlanTest {
 
     @Test
     void aSingleServeIsSizedFromMaxConnectionsInEitherSpelling() {
-        assertThat(launcher("serve", "--max-connections", "18000")).isEqualTo(alone(18_000, MESSAGE));
-        assertThat(launcher("serve", "--max-connections=18000")).isEqualTo(alone(18_000, MESSAGE));
-        assertThat(launcher("serve", "--port", "9000")).isEqualTo(alone(0, MESSAGE));
+        assertThat(launcher("serve", "--max-connections", "18000"))
+                .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
+        assertThat(launcher("serve", "--max-connections=18000"))
+                .isEqualTo(WorkerPlan.jvmFlags(18_000, MESSAGE, OPEN_FILES, JDK17));
+        assertThat(launcher("serve", "--port", "9000")).isEqualTo(WorkerPlan.jvmFlags(0, MESSAGE, OPEN_FILES, JDK17));
         // A cap above the open-files limit: sized for what the process can hold (Serial), not for the cap (G1).
         assertThat(launcher("serve", "--max-connections", "50000"))
-                .isEqualTo(alone(19_744, MESSAGE))
+                .isEqualTo(WorkerPlan.jvmFlags(19_744, MESSAGE, OPEN_FILES, JDK17))
                 .contains("-XX:+UseSerialGC");
     }
 
@@ -157,7 +155,7 @@ class WorkerPlanTest {
     @Test
     void autoWorkersThatComeToOneProcessAreASingleServe() {
         assertThat(launcher("serve", "--workers", "auto", "--max-connections", "10000"))
-                .isEqualTo(alone(10_000, MESSAGE));
+                .isEqualTo(WorkerPlan.jvmFlags(10_000, MESSAGE, OPEN_FILES, JDK17));
     }
 
     @Test
@@ -173,7 +171,7 @@ class WorkerPlanTest {
     @Test
     void aSingleServeIsSizedFromItsMessageSizeInEitherSpelling() {
         assertThat(launcher("serve", "--max-message-size", "64k", "--max-frame-size", "64k"))
-                .isEqualTo(alone(0, 64 * 1024));
+                .isEqualTo(WorkerPlan.jvmFlags(0, 64 * 1024, OPEN_FILES, JDK17));
         assertThat(launcher("serve", "--max-message-size=256KiB", "--max-frame-size=256k"))
                 .contains("-Xmn2m");
     }
