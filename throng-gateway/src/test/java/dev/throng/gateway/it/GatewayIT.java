@@ -260,7 +260,10 @@ class GatewayIT {
             assertThat(metrics.body())
                     .contains("throng_connections{app=\"1\"} 1.0")
                     .contains("throng_subscriptions{app=\"1\"} 1.0")
-                    .contains("throng_broker_degraded 0.0");
+                    .contains("throng_broker_degraded 0.0")
+                    .contains("jvm_gc_collections_total{gc=\"")
+                    .contains("jvm_gc_collection_seconds_total{gc=\"")
+                    .contains("jvm_memory_used_bytes{");
             HttpResponse<String> cluster = java.net.http.HttpClient.newHttpClient()
                     .send(
                             java.net.http.HttpRequest.newBuilder(
