@@ -25,6 +25,9 @@ public interface IoLoop {
     /** Runs {@code task} on this loop, after what is queued before it (tasks run in the order given). */
     void execute(Runnable task);
 
+    /** Runs {@code task} on this loop once {@code delayNanos} have passed (at the loop's next turn after that). */
+    void schedule(Runnable task, long delayNanos);
+
     /** The application's object for this loop, or {@code null}. On the loop only. */
     <T> T attachment();
 

@@ -58,7 +58,7 @@ public final class Gateway implements AutoCloseable {
         Apps apps = new Apps(config.apps());
         GatewayMetrics metrics = new GatewayMetrics(apps);
         Webhooks webhooks = new Webhooks(config.webhookSettings());
-        Hub hub = new Hub(apps, broker, metrics, webhooks, config.maxPendingPublicationBytes());
+        Hub hub = new Hub(apps, broker, metrics, webhooks, config.maxPendingPublicationBytes(), config.writeDelay());
         PusherHandler handler = new PusherHandler(hub, broker, apps, config.activityTimeout(), webhooks, metrics);
         ApiService api = new ApiService(
                 new ApiHandler(apps, config.requestTimestampWindow(), config.cacheTtl(), hub, broker, metrics),

@@ -32,6 +32,12 @@ import java.util.List;
  *     ~400 full-size or ~20,000 small events waiting, which for a channel of thousands of subscribers is seconds of
  *     writing already (an estimate, not a measurement), so accepting more would only add latency. Process-wide, not
  *     per app: the loops and the memory are shared by every app
+ * @param writeDelay how long an event loop lets publications gather before it writes them, so that each subscriber
+ *     gets several in one write (Centrifugo's {@code write_delay} does the same). 0, the default: a loop writes a
+ *     publication as soon as it gets to it, and at a high rate publications that arrived while it was busy share a
+ *     write anyway; a real-time gateway adds no latency on purpose. Worth setting where per-channel rates are low and
+ *     the channels large, e.g. a channel of 100,000 subscribers at 12 events/s: each event is otherwise one system
+ *     call per subscriber (docs/benchmarks.md section 29). At most 1 s
  */
 public record GatewayConfig(
         List<App> apps,
@@ -43,7 +49,8 @@ public record GatewayConfig(
         Duration webhookVacancyDelay,
         Duration webhookRetryFor,
         int webhookQueueSize,
-        int maxPendingPublicationBytes) {
+        int maxPendingPublicationBytes,
+        Duration writeDelay) {
 
     /** Default {@link #maxPendingPublicationBytes}: 4 MiB (the reason is in the record's javadoc). */
     public static final int MAX_PENDING_PUBLICATION_BYTES = 4 << 20;
@@ -59,9 +66,10 @@ public record GatewayConfig(
             Duration.ofSeconds(3),
             Duration.ofMinutes(5),
             10_000,
-            MAX_PENDING_PUBLICATION_BYTES);
+            MAX_PENDING_PUBLICATION_BYTES,
+            Duration.ZERO);
 
-    /** As the canonical constructor, with the default {@link #maxPendingPublicationBytes}. */
+    /** As the canonical constructor, with the default {@link #maxPendingPublicationBytes} and {@link #writeDelay}. */
     public GatewayConfig(
             List<App> apps,
             Duration activityTimeout,
@@ -82,7 +90,8 @@ public record GatewayConfig(
                 webhookVacancyDelay,
                 webhookRetryFor,
                 webhookQueueSize,
-                MAX_PENDING_PUBLICATION_BYTES);
+                MAX_PENDING_PUBLICATION_BYTES,
+                Duration.ZERO);
     }
 
     public GatewayConfig {
@@ -113,6 +122,9 @@ public record GatewayConfig(
                 maxPendingPublicationBytes >= 64 * 1024,
                 "maxPendingPublicationBytes must be at least 64k (a few " + "full-size events), got "
                         + maxPendingPublicationBytes);
+        check(
+                writeDelay != null && !writeDelay.isNegative() && writeDelay.compareTo(Duration.ofSeconds(1)) <= 0,
+                "writeDelay must be 0-1s, got " + writeDelay);
     }
 
     /** The webhook settings of {@link #webhookBatchWindow} and the three after it, the rest fixed. */
@@ -132,7 +144,8 @@ public record GatewayConfig(
                 webhookVacancyDelay,
                 webhookRetryFor,
                 webhookQueueSize,
-                maxPendingPublicationBytes);
+                maxPendingPublicationBytes,
+                writeDelay);
     }
 
     /** The same configuration with {@code maxPendingPublicationBytes}. */
@@ -147,7 +160,24 @@ public record GatewayConfig(
                 webhookVacancyDelay,
                 webhookRetryFor,
                 webhookQueueSize,
-                maxPendingPublicationBytes);
+                maxPendingPublicationBytes,
+                writeDelay);
+    }
+
+    /** The same configuration with {@code writeDelay}. */
+    public GatewayConfig withWriteDelay(Duration writeDelay) {
+        return new GatewayConfig(
+                apps,
+                activityTimeout,
+                requestTimestampWindow,
+                maxRequestBodyBytes,
+                cacheTtl,
+                webhookBatchWindow,
+                webhookVacancyDelay,
+                webhookRetryFor,
+                webhookQueueSize,
+                maxPendingPublicationBytes,
+                writeDelay);
     }
 
     private static void check(boolean ok, String message) {

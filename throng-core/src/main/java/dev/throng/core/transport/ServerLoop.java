@@ -115,6 +115,11 @@ final class ServerLoop implements IoLoop {
     }
 
     @Override
+    public void schedule(Runnable task, long delayNanos) {
+        executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public <T> T attachment() {
         return (T) attachment;

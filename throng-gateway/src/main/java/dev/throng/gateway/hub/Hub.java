@@ -57,6 +57,8 @@ public final class Hub implements Broker.Node {
     private final AtomicLong backlog = new AtomicLong();
 
     private final long maxBacklogBytes;
+    /** GatewayConfig.writeDelay, for the inboxes. */
+    private final long writeDelayNanos;
     /**
      * The inboxes of the loops that have had subscribers, at their {@link IoLoop#index()}: learned from the
      * subscriptions themselves (a loop joins before its first channel bit is set), so that nothing needs to be told the
@@ -66,12 +68,22 @@ public final class Hub implements Broker.Node {
 
     /** A hub whose backlog limit is the default {@link GatewayConfig#MAX_PENDING_PUBLICATION_BYTES}. */
     public Hub(Apps configured, Broker broker, GatewayMetrics metrics, Webhooks webhooks) {
-        this(configured, broker, metrics, webhooks, GatewayConfig.MAX_PENDING_PUBLICATION_BYTES);
+        this(configured, broker, metrics, webhooks, GatewayConfig.MAX_PENDING_PUBLICATION_BYTES, Duration.ZERO);
     }
 
-    /** @param maxBacklogBytes the backlog at which {@link #backlogged} says so (GatewayConfig's setting) */
-    public Hub(Apps configured, Broker broker, GatewayMetrics metrics, Webhooks webhooks, long maxBacklogBytes) {
+    /**
+     * @param maxBacklogBytes the backlog at which {@link #backlogged} says so (GatewayConfig's setting)
+     * @param writeDelay how long a loop lets publications gather before writing them (GatewayConfig's setting)
+     */
+    public Hub(
+            Apps configured,
+            Broker broker,
+            GatewayMetrics metrics,
+            Webhooks webhooks,
+            long maxBacklogBytes,
+            Duration writeDelay) {
         this.maxBacklogBytes = maxBacklogBytes;
+        this.writeDelayNanos = writeDelay.toNanos();
         this.configured = configured;
         this.broker = broker;
         this.metrics = metrics;
@@ -176,7 +188,7 @@ public final class Hub implements Broker.Node {
                 return;
             }
             Inbox[] grown = Arrays.copyOf(known, Math.max(known.length, i + 1));
-            grown[i] = new Inbox(this, loop, apps.length);
+            grown[i] = new Inbox(this, loop, apps.length, writeDelayNanos);
             inboxes = grown;
         }
     }

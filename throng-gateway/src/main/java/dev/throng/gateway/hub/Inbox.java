@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * waiting publications in one gathering write ({@link WebSocketConnection#offer(PreparedMessage[], int)}). So the
  * busier the loop, the more publications a system call carries: at a low rate every publication is written on its
  * own as soon as the loop runs the task, at a high rate many share a write (uWebSockets drains its topics once per
- * loop iteration for the same reason). Nothing waits on purpose: a drain starts as soon as the loop gets to it.
+ * loop iteration for the same reason). Nothing waits on purpose unless {@code gateway.writeDelay} says so: then the
+ * first publication of a batch waits that long for others to join it (a drain started by a backlog does not wait).
  *
  * <p>Order: a channel's publications are enqueued under its group's lock, in the channel's order, and a drain takes
  * them in queue order; so every subscriber gets a channel's publications in that order, once.
@@ -42,6 +43,9 @@ final class Inbox {
     private final Hub hub;
     private final IoLoop loop;
     private final int apps;
+    /** GatewayConfig.writeDelay: how long the first publication of a batch waits for others (0: not at all). */
+    private final long writeDelayNanos;
+
     private final Queue<Delivery> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
@@ -60,10 +64,11 @@ final class Inbox {
     /** Which drain this is (LocalChannel.drainStamp): a channel's marks from earlier drains are stale. */
     private long stamp;
 
-    Inbox(Hub hub, IoLoop loop, int apps) {
+    Inbox(Hub hub, IoLoop loop, int apps, long writeDelayNanos) {
         this.hub = hub;
         this.loop = loop;
         this.apps = apps;
+        this.writeDelayNanos = writeDelayNanos;
     }
 
     IoLoop loop() {
@@ -74,6 +79,15 @@ final class Inbox {
     void add(Delivery delivery) {
         queue.offer(delivery);
         if (scheduled.compareAndSet(false, true)) {
+            startDrain();
+        }
+    }
+
+    /** Runs a drain now, or after the write delay when there is one. */
+    private void startDrain() {
+        if (writeDelayNanos > 0) {
+            loop.schedule(drain, writeDelayNanos);
+        } else {
             loop.execute(drain);
         }
     }
@@ -100,7 +114,7 @@ final class Inbox {
             } else {
                 scheduled.set(false);
                 if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-                    loop.execute(drain); // added between the look and the reset
+                    startDrain(); // added between the look and the reset
                 }
             }
         }
