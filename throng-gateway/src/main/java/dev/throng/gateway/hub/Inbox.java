@@ -5,6 +5,7 @@ import dev.throng.core.PreparedMessage;
 import dev.throng.core.WebSocketConnection;
 import dev.throng.gateway.broker.Publication;
 import io.netty.util.internal.PlatformDependent;
+import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -29,13 +30,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Inbox {
     /**
      * A drain takes at most this many publications before the loop does I/O again (the rest: the next drain). Large
-     * enough that the publications of several REST requests read in one turn share a drain, so a subscriber gets its
-     * channel's events of all of them in one write even when each request names hundreds of channels (1,000 channels
-     * x 15 subscribers: with 256, about two requests per drain, so one event per write); small enough that a drain
-     * of one busy channel leaves the loop to its I/O after at most this many events per subscriber (within one
-     * gathering write, under the kernel's 1,024 buffers per call).
+     * enough that a loop that fell behind on many channels catches up with several events per subscriber per write:
+     * with 1,000 channels each waiting publications of a few requests, a drain of 1,024 held about one per channel,
+     * so every event cost a system call per subscriber however far behind the loop was (issue #17: 1,000 x 15 at half
+     * of Bun, docs/benchmarks.md section 29). The scratch arrays start at {@link #INITIAL_SCRATCH} and grow to this
+     * only on a loop that has had so many waiting at once (~0.7 MiB at most), so an idle worker pays nothing.
      */
-    static final int MAX_PER_DRAIN = 1024;
+    static final int MAX_PER_DRAIN = 16_384;
+    /** The scratch arrays' first size: a drain of a loop that never falls far behind. */
+    static final int INITIAL_SCRATCH = 1024;
+    /**
+     * A subscriber gets at most this many of a channel's publications in one write (the kernel takes 1,024 buffers per
+     * call); a channel with more waiting gets them in several writes, in order.
+     */
+    static final int MAX_PER_WRITE = 1024;
 
     /** One publication for this loop: its frame (retained for the loop), and the socket skipped (-1: none). */
     record Delivery(AppHub app, Publication publication, PreparedMessage message, long excluded) {}
@@ -50,17 +58,20 @@ final class Inbox {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
-    // On the loop only: one drain's publications, their channels, and one subscriber's share.
-    private final Delivery[] batch = new Delivery[MAX_PER_DRAIN];
-    private final LocalChannel[] channels = new LocalChannel[MAX_PER_DRAIN];
-    private final PreparedMessage[] group = new PreparedMessage[MAX_PER_DRAIN];
-    private final long[] groupExcluded = new long[MAX_PER_DRAIN];
-    private final int[] groupIndex = new int[MAX_PER_DRAIN];
-    private final int[] groupDelivered = new int[MAX_PER_DRAIN];
-    private final boolean[] done = new boolean[MAX_PER_DRAIN];
-    private final PreparedMessage[] share = new PreparedMessage[MAX_PER_DRAIN];
+    // On the loop only: one drain's publications, their channels, and one subscriber's share (grown by scratch()).
+    private Delivery[] batch = new Delivery[INITIAL_SCRATCH];
+    private LocalChannel[] channels = new LocalChannel[INITIAL_SCRATCH];
+    private boolean[] done = new boolean[INITIAL_SCRATCH];
     /** For each publication of a drain, the next of its channel's (-1: none): a channel's group in one pass. */
-    private final int[] next = new int[MAX_PER_DRAIN];
+    private int[] next = new int[INITIAL_SCRATCH];
+    /** For each publication of a drain, its place in its channel's group (1: the first). */
+    private int[] place = new int[INITIAL_SCRATCH];
+    // One group: at most MAX_PER_WRITE.
+    private final PreparedMessage[] group = new PreparedMessage[MAX_PER_WRITE];
+    private final long[] groupExcluded = new long[MAX_PER_WRITE];
+    private final int[] groupIndex = new int[MAX_PER_WRITE];
+    private final int[] groupDelivered = new int[MAX_PER_WRITE];
+    private final PreparedMessage[] share = new PreparedMessage[MAX_PER_WRITE];
     /** Which drain this is (LocalChannel.drainStamp): a channel's marks from earlier drains are stale. */
     private long stamp;
 
@@ -97,6 +108,9 @@ final class Inbox {
         try {
             Delivery d;
             while (n < MAX_PER_DRAIN && (d = queue.poll()) != null) {
+                if (n == batch.length) {
+                    grow();
+                }
                 batch[n++] = d;
             }
             deliver(n);
@@ -120,6 +134,16 @@ final class Inbox {
         }
     }
 
+    /** Doubles the drain's scratch arrays, up to MAX_PER_DRAIN: this loop has had more waiting than they hold. */
+    private void grow() {
+        int size = Math.min(MAX_PER_DRAIN, batch.length * 2);
+        batch = Arrays.copyOf(batch, size);
+        channels = Arrays.copyOf(channels, size);
+        done = new boolean[size];
+        next = new int[size];
+        place = new int[size];
+    }
+
     /** Writes {@code batch[0..n)}, channel by channel; within a channel, in order. */
     private void deliver(int n) {
         Shard shard = Shard.of(loop, apps);
@@ -130,10 +154,12 @@ final class Inbox {
             done[i] = false;
             next[i] = -1;
             if (lc != null) {
-                if (lc.drainStamp == drain) {
+                if (lc.drainStamp == drain && place[lc.drainLast] < MAX_PER_WRITE) {
                     next[lc.drainLast] = i; // chained behind the channel's previous publication in this drain
+                    place[i] = place[lc.drainLast] + 1;
                 } else {
-                    lc.drainStamp = drain;
+                    lc.drainStamp = drain; // the channel's first in this drain, or the first of its next group
+                    place[i] = 1;
                 }
                 lc.drainLast = i;
             }
