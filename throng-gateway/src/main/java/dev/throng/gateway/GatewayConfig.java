@@ -134,38 +134,20 @@ public record GatewayConfig(
 
     /** The same configuration with {@code apps}. */
     public GatewayConfig withApps(List<App> apps) {
-        return new GatewayConfig(
-                apps,
-                activityTimeout,
-                requestTimestampWindow,
-                maxRequestBodyBytes,
-                cacheTtl,
-                webhookBatchWindow,
-                webhookVacancyDelay,
-                webhookRetryFor,
-                webhookQueueSize,
-                maxPendingPublicationBytes,
-                writeDelay);
+        return with(apps, maxPendingPublicationBytes, writeDelay);
     }
 
     /** The same configuration with {@code maxPendingPublicationBytes}. */
     public GatewayConfig withMaxPendingPublicationBytes(int maxPendingPublicationBytes) {
-        return new GatewayConfig(
-                apps,
-                activityTimeout,
-                requestTimestampWindow,
-                maxRequestBodyBytes,
-                cacheTtl,
-                webhookBatchWindow,
-                webhookVacancyDelay,
-                webhookRetryFor,
-                webhookQueueSize,
-                maxPendingPublicationBytes,
-                writeDelay);
+        return with(apps, maxPendingPublicationBytes, writeDelay);
     }
 
     /** The same configuration with {@code writeDelay}. */
     public GatewayConfig withWriteDelay(Duration writeDelay) {
+        return with(apps, maxPendingPublicationBytes, writeDelay);
+    }
+
+    private GatewayConfig with(List<App> apps, int maxPendingPublicationBytes, Duration writeDelay) {
         return new GatewayConfig(
                 apps,
                 activityTimeout,
