@@ -74,7 +74,15 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson's tree mapper, made on the first request that needs it: most workers of a cluster never serve the REST
+     * API (the balancer sends it to a few), and an ObjectMapper with its date format's locale data is ~0.7 MiB of heap
+     * and a few hundred classes in each of them (docs/benchmarks.md sections 24 and 29).
+     */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
+
     private static final Pattern SOCKET_ID = Pattern.compile("\\d+\\.\\d+");
     private static final Set<String> TRIGGER_INFO = Set.of("user_count", "subscription_count");
     /** The header every answer carries while the broker is degraded. */
@@ -206,7 +214,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private static FullHttpResponse failure(Throwable e, String method, String uri) {
         if (e instanceof ApiError api) {
-            FullHttpResponse response = json(api.status, JSON.createObjectNode().put("error", api.getMessage()));
+            FullHttpResponse response =
+                    json(api.status, Mapper.JSON.createObjectNode().put("error", api.getMessage()));
             if (api.retryAfter > 0) {
                 response.headers().set(HttpHeaderNames.RETRY_AFTER, api.retryAfter);
             }
@@ -215,12 +224,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (e instanceof BrokerUnavailableException unavailable) {
             return json(
                     HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    JSON.createObjectNode().put("error", "cluster state unavailable: " + unavailable.getMessage()));
+                    Mapper.JSON
+                            .createObjectNode()
+                            .put("error", "cluster state unavailable: " + unavailable.getMessage()));
         }
         LOG.warn("REST {} {} failed", method, uri, e);
         return json(
                 HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                JSON.createObjectNode().put("error", "internal error"));
+                Mapper.JSON.createObjectNode().put("error", "internal error"));
     }
 
     private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
@@ -260,10 +271,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                     degraded == null
                             ? json(
                                     HttpResponseStatus.OK,
-                                    JSON.createObjectNode().put("state", "ok"))
+                                    Mapper.JSON.createObjectNode().put("state", "ok"))
                             : json(
                                     HttpResponseStatus.SERVICE_UNAVAILABLE,
-                                    JSON.createObjectNode()
+                                    Mapper.JSON
+                                            .createObjectNode()
                                             .put("state", "degraded")
                                             .put("reason", degraded)));
         }
@@ -310,7 +322,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 && parts[5].equals("terminate_connections")
                 && method.equals(HttpMethod.POST)) {
             broker.terminateUser(app, decode(parts[4]));
-            return done(ok(JSON.createObjectNode()));
+            return done(ok(Mapper.JSON.createObjectNode()));
         }
         throw new ApiError(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + method + " " + path);
     }
@@ -355,7 +367,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         for (String channel : unique) {
             publish(app, channel, name, data, socketId, now);
         }
-        ObjectNode response = JSON.createObjectNode();
+        ObjectNode response = Mapper.JSON.createObjectNode();
         if (info.isEmpty()) {
             return CompletableFuture.completedFuture(response);
         }
@@ -406,7 +418,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         for (Item item : items) { // all checked first: a bad entry publishes nothing
             publish(app, item.channel(), item.name(), item.data(), item.socketId(), now);
         }
-        ObjectNode response = JSON.createObjectNode();
+        ObjectNode response = Mapper.JSON.createObjectNode();
         if (items.stream().allMatch(i -> i.info().isEmpty())) {
             return CompletableFuture.completedFuture(response);
         }
@@ -414,7 +426,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         for (Item item : items) {
             answers.add(
                     item.info().isEmpty()
-                            ? CompletableFuture.completedFuture(JSON.createObjectNode())
+                            ? CompletableFuture.completedFuture(Mapper.JSON.createObjectNode())
                             : attributes(app, item.channel(), item.info()));
         }
         return all(answers).thenApply(nodes -> {
@@ -527,7 +539,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private CompletionStage<ObjectNode> attributes(App app, String channel, Set<String> info) {
         boolean presence = ChannelType.of(channel).isPresence();
         return broker.channel(app, channel).thenApply(counts -> {
-            ObjectNode node = JSON.createObjectNode();
+            ObjectNode node = Mapper.JSON.createObjectNode();
             if (info.contains("user_count") && presence) {
                 node.put("user_count", counts.userCount());
             }
@@ -563,7 +575,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             throw bad("user_count needs filter_by_prefix=presence-");
         }
         return broker.channels(app, p).thenApply(occupied -> {
-            ObjectNode response = JSON.createObjectNode();
+            ObjectNode response = Mapper.JSON.createObjectNode();
             ObjectNode channels = response.putObject("channels");
             for (Map.Entry<String, Broker.ChannelInfo> e : occupied.entrySet()) {
                 if (ChannelType.of(e.getKey()) == ChannelType.SERVER_TO_USER) {
@@ -597,7 +609,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         CompletionStage<Broker.Cached> cache =
                 info.contains("cache") ? broker.cached(app, channel) : CompletableFuture.completedFuture(null);
         return broker.channel(app, channel).thenCombine(cache, (counts, cached) -> {
-            ObjectNode response = JSON.createObjectNode().put("occupied", counts.subscriptionCount() > 0);
+            ObjectNode response = Mapper.JSON.createObjectNode().put("occupied", counts.subscriptionCount() > 0);
             if (info.contains("user_count")) {
                 response.put("user_count", counts.userCount());
             }
@@ -624,7 +636,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             throw bad("users are listed for presence channels only");
         }
         return broker.members(app, channel).thenApply(members -> {
-            ObjectNode response = JSON.createObjectNode();
+            ObjectNode response = Mapper.JSON.createObjectNode();
             ArrayNode users = response.putArray("users");
             for (Broker.Member member : members) {
                 users.addObject().put("id", member.id());
@@ -637,7 +649,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private static JsonNode parse(byte[] body) {
         try {
-            JsonNode node = JSON.readTree(body);
+            JsonNode node = Mapper.JSON.readTree(body);
             if (node == null || !node.isObject()) {
                 throw bad("the body must be a JSON object");
             }
@@ -672,7 +684,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private static FullHttpResponse json(HttpResponseStatus status, JsonNode body) {
         try {
-            return response(status, JSON.writeValueAsBytes(body), "application/json");
+            return response(status, Mapper.JSON.writeValueAsBytes(body), "application/json");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e); // a tree of our own always serialises
         }
