@@ -58,7 +58,7 @@ final class Inbox {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
-    // On the loop only: one drain's publications, their channels, and one subscriber's share (grown by scratch()).
+    // On the loop only: one drain's publications, their channels, and one subscriber's share (grown by grow()).
     private Delivery[] batch = new Delivery[INITIAL_SCRATCH];
     private LocalChannel[] channels = new LocalChannel[INITIAL_SCRATCH];
     private boolean[] done = new boolean[INITIAL_SCRATCH];
