@@ -1,15 +1,18 @@
 package dev.throng.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.plan.TargetUrl;
 import dev.throng.bench.protocol.Json;
 import dev.throng.bench.run.BenchSettings;
 import dev.throng.bench.run.Coordinator;
+import dev.throng.bench.run.SubscribeSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -54,6 +57,21 @@ final class BenchRun {
                 .connections(connections)
                 .workers(workers)
                 .urls(Arrays.stream(urls).map(TargetUrl::parse).toList());
+    }
+
+    /**
+     * The subscribe scenario's settings against a Pusher server on loopback {@code port} (its app key {@code app-key}):
+     * two workers, 2,000 connections a second, and short steps (2 s, 1 s apart, after a 1 s warm-up).
+     */
+    static BenchSettings.Builder subscribe(int port, int connections, SubscribeSettings.Builder subscribe) {
+        return settings(connections, 2, "ws://127.0.0.1:" + port + "/app/app-key?protocol=7")
+                .scenario(Scenario.SUBSCRIBE)
+                .rate(2000)
+                .subscribe(subscribe
+                        .stepDuration(Duration.ofSeconds(2))
+                        .stepGap(Duration.ofSeconds(1))
+                        .warmup(Duration.ofSeconds(1))
+                        .build());
     }
 
     long count(String section, String field) {

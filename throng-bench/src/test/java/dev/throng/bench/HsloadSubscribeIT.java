@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.throng.bench.plan.Loader;
-import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.run.SubscribeSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,16 +46,9 @@ class HsloadSubscribeIT {
         return BenchRun.run(
                 dir,
                 "disabled",
-                BenchRun.settings(connections, 2, "ws://127.0.0.1:" + server.port() + "/app/app-key?protocol=7")
-                        .scenario(Scenario.SUBSCRIBE)
+                BenchRun.subscribe(server.port(), connections, subscribe)
                         .loader(Loader.HSLOAD)
-                        .hsload(HSLOAD)
-                        .rate(2000)
-                        .subscribe(subscribe
-                                .stepDuration(Duration.ofSeconds(2))
-                                .stepGap(Duration.ofSeconds(1))
-                                .warmup(Duration.ofSeconds(1))
-                                .build()));
+                        .hsload(HSLOAD));
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.throng.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.throng.bench.plan.Scenario;
 import dev.throng.bench.run.SubscribeSettings;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
@@ -43,17 +42,7 @@ class SubscribeIT {
     }
 
     private BenchRun run(int connections, SubscribeSettings.Builder subscribe) throws Exception {
-        return BenchRun.run(
-                dir,
-                "simple",
-                BenchRun.settings(connections, 2, "ws://127.0.0.1:" + server.port() + "/app/app-key?protocol=7")
-                        .scenario(Scenario.SUBSCRIBE)
-                        .rate(2000)
-                        .subscribe(subscribe
-                                .stepDuration(Duration.ofSeconds(2))
-                                .stepGap(Duration.ofSeconds(1))
-                                .warmup(Duration.ofSeconds(1))
-                                .build()));
+        return BenchRun.run(dir, "simple", BenchRun.subscribe(server.port(), connections, subscribe));
     }
 
     @Test

@@ -7,10 +7,11 @@ import java.util.Locale;
  * load generator, driven by a small Java worker each (subscribe scenario only; bench/hsload/README.md).
  */
 public enum Loader {
-    /** {@code dev.throng.bench.worker.WorkerMain}: Netty event loops in one JVM per worker. */
+    /** {@code dev.throng.bench.worker.Worker}: Netty event loops in one JVM per worker. */
     JAVA,
     /**
-     * {@code dev.throng.bench.worker.HsloadWorker}, which runs one hsload process and reports what it counts: a
+     * {@code dev.throng.bench.worker.HsloadWorker} (the same entry point, {@code WorkerMain}, given hsload's path),
+     * which runs one hsload process and reports what it counts: a
      * subscriber there costs a fraction of a Java one's CPU, so the subscribers stop being what limits a fan-out run.
      */
     HSLOAD;

@@ -12,7 +12,6 @@ import dev.throng.bench.report.Observations;
 import dev.throng.bench.report.ReportBuilder;
 import dev.throng.bench.report.RunReport;
 import dev.throng.bench.report.SummaryPrinter;
-import dev.throng.bench.worker.HsloadWorker;
 import dev.throng.bench.worker.WorkerMain;
 import dev.throng.doctor.OpenFilesLimit;
 import java.io.IOException;
@@ -467,7 +466,7 @@ public final class Coordinator {
             cmd.addAll(List.of(
                     "-cp",
                     System.getProperty("java.class.path"),
-                    HsloadWorker.class.getName(),
+                    WorkerMain.class.getName(),
                     s.hsload().toAbsolutePath().toString()));
             return cmd;
         }

@@ -10,12 +10,9 @@ import dev.throng.bench.protocol.WorkerSnapshot;
 import dev.throng.bench.protocol.WorkerSpec;
 import dev.throng.doctor.OpenFilesLimit;
 import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,13 +26,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A worker process of the subscribe scenario whose subscribers are one {@code hsload} process (bench/hsload, C)
  * instead of Netty event loops: {@code throng bench --loader hsload}. It speaks the coordinator's protocol as
- * {@link WorkerMain} does ({@link WorkerMessage}), and does little itself: on {@code go} it starts hsload with the
+ * {@link Worker} does ({@link WorkerMessage}, through {@link ProtocolOut}), and does little itself: on {@code go} it starts hsload with the
  * spec's share ({@link HsloadArgs}), then once a second reads hsload's statistics file and reports it
  * ({@link HsloadSnapshots}); on {@code close} or {@code drop} it ends hsload's hold (SIGUSR1; SIGTERM then SIGKILL,
  * by its PID, if it does not exit) and sends the {@code report} from hsload's last statistics. hsload runs with
  * {@code --stop-with-parent}, so it does not outlive this process.
  *
- * <p>Usage (by the coordinator, with its class path): {@code java … dev.throng.bench.worker.HsloadWorker HSLOAD}.
+ * <p>Started by the coordinator, with its class path, as {@code java … dev.throng.bench.worker.WorkerMain HSLOAD}.
  *
  * <p>The subscription of a connection hsload opened is resolved by its {@code subscription_succeeded}, a
  * {@code pusher:error} or the server closing it; those still unresolved {@code --connect-timeout} after hsload's last
@@ -53,7 +50,7 @@ public final class HsloadWorker {
 
     private final WorkerSpec spec;
     private final Path hsloadBinary;
-    private final PrintStream protocol;
+    private final ProtocolOut protocol;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hsload-worker");
         t.setDaemon(true);
@@ -78,7 +75,7 @@ public final class HsloadWorker {
     private boolean termSent;
     private boolean exitWhenDone;
 
-    HsloadWorker(WorkerSpec spec, Path hsloadBinary, PrintStream protocol) throws IOException {
+    HsloadWorker(WorkerSpec spec, Path hsloadBinary, ProtocolOut protocol) throws IOException {
         this.spec = spec;
         this.hsloadBinary = hsloadBinary;
         this.protocol = protocol;
@@ -87,34 +84,10 @@ public final class HsloadWorker {
         this.statsFile = dir.resolve("stats");
     }
 
-    public static void main(String[] args) {
-        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-        System.setOut(System.err);
-        int status;
-        try {
-            if (args.length != 1) {
-                throw new IllegalArgumentException("usage: HsloadWorker HSLOAD (the hsload binary)");
-            }
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String first = in.readLine();
-            if (first == null) {
-                throw new IllegalStateException("no worker spec on stdin");
-            }
-            WorkerSpec spec = Json.MAPPER.readValue(first, WorkerSpec.class);
-            status = new HsloadWorker(spec, Path.of(args[0]), protocol).run(in);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            protocol.println("{\"type\":\"error\",\"error\":" + quote(t.toString()) + "}");
-            protocol.flush();
-            status = 1;
-        }
-        System.exit(status);
-    }
-
     /** Announces readiness, then follows the commands until input ends; the report exits the process itself. */
     int run(BufferedReader commands) throws Exception {
         HsloadArgs.command(hsloadBinary, spec, statsFile); // refuses a spec hsload cannot run, before `ready`
-        emit(new WorkerMessage(
+        protocol.emit(new WorkerMessage(
                 WorkerMessage.TYPE_READY,
                 snapshot(false),
                 OpenFilesLimit.ofThisProcess().hard(), // hsload raises its soft limit to the hard one
@@ -180,12 +153,12 @@ public final class HsloadWorker {
             return; // no progress while closing: the counts stand until the report
         }
         resolveSubscriptions();
-        emit(WorkerMessage.of(WorkerMessage.TYPE_PROGRESS, snapshot(true)));
+        protocol.emit(WorkerMessage.of(WorkerMessage.TYPE_PROGRESS, snapshot(true)));
         if (rampedSent || rampMillis == 0) {
             return;
         }
         rampedSent = true;
-        emit(WorkerMessage.of(WorkerMessage.TYPE_RAMPED, snapshot(true)));
+        protocol.emit(WorkerMessage.of(WorkerMessage.TYPE_RAMPED, snapshot(true)));
     }
 
     /**
@@ -227,9 +200,8 @@ public final class HsloadWorker {
     /** hsload has exited (or never started): the report from its last statistics, then exit. */
     private void finish() {
         if (!exitWhenDone) {
-            emit(WorkerMessage.of(WorkerMessage.TYPE_REPORT, snapshot(false)));
+            protocol.emit(WorkerMessage.of(WorkerMessage.TYPE_REPORT, snapshot(false)));
         }
-        protocol.flush();
         try {
             Files.deleteIfExists(statsFile);
             Files.deleteIfExists(dir.resolve("stats.tmp"));
@@ -313,29 +285,11 @@ public final class HsloadWorker {
             step.run();
         } catch (Throwable t) {
             t.printStackTrace();
-            emit(new WorkerMessage(WorkerMessage.TYPE_ERROR, null, null, "hsload worker: " + t));
+            protocol.error("hsload worker: " + t);
             if (hsload != null) {
                 hsload.destroyForcibly();
             }
             System.exit(1);
-        }
-    }
-
-    /** Writes one protocol line; the only writer of the real stdout. */
-    private synchronized void emit(WorkerMessage message) {
-        try {
-            protocol.println(Json.MAPPER.writeValueAsString(message));
-            protocol.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String quote(String s) {
-        try {
-            return Json.MAPPER.writeValueAsString(s);
-        } catch (Exception e) {
-            return "\"?\"";
         }
     }
 }

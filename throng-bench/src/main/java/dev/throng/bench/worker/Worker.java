@@ -19,8 +19,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +35,7 @@ import org.HdrHistogram.Histogram;
 public final class Worker {
 
     private final WorkerSpec spec;
-    private final PrintStream protocol;
+    private final ProtocolOut protocol;
     private final List<LoopDriver> drivers = new ArrayList<>();
     private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-reporter");
@@ -48,7 +46,7 @@ public final class Worker {
     private boolean rampedSent;
     private volatile boolean reportSent;
 
-    public Worker(WorkerSpec spec, PrintStream protocol) {
+    Worker(WorkerSpec spec, ProtocolOut protocol) {
         this.spec = spec;
         this.protocol = protocol;
     }
@@ -91,7 +89,8 @@ public final class Worker {
             none.fanout = new FanoutStats(
                     spec.subscribe().channels(), spec.subscribe().steps());
         }
-        emit(new WorkerMessage(WorkerMessage.TYPE_READY, snapshot(none, false, heapUsedAfterGc()), openFiles, null));
+        protocol.emit(
+                new WorkerMessage(WorkerMessage.TYPE_READY, snapshot(none, false, heapUsedAfterGc()), openFiles, null));
 
         for (String line; (line = commands.readLine()) != null; ) {
             String cmd = Json.MAPPER.readValue(line, WorkerMessage.class).type();
@@ -122,7 +121,7 @@ public final class Worker {
         try {
             report();
         } catch (Throwable t) {
-            emit(new WorkerMessage(WorkerMessage.TYPE_ERROR, null, null, "reporter failed: " + t));
+            protocol.error("reporter failed: " + t);
             t.printStackTrace();
             System.exit(1);
         }
@@ -142,17 +141,16 @@ public final class Worker {
             // 10 s without being stuck; only a loop that answers nothing for two minutes fails the run.
             d.snapshot(true).get(SNAPSHOT_TIMEOUT_SECONDS, TimeUnit.SECONDS).addTo(sum);
         }
-        emit(WorkerMessage.of(WorkerMessage.TYPE_PROGRESS, snapshot(sum, true, 0)));
+        protocol.emit(WorkerMessage.of(WorkerMessage.TYPE_PROGRESS, snapshot(sum, true, 0)));
         if (ramped && !rampedSent) {
             rampedSent = true;
             // A full GC here makes "heap per connection" a retained-size figure; one short pause per run.
-            emit(WorkerMessage.of(WorkerMessage.TYPE_RAMPED, snapshot(sum, true, heapUsedAfterGc())));
+            protocol.emit(WorkerMessage.of(WorkerMessage.TYPE_RAMPED, snapshot(sum, true, heapUsedAfterGc())));
         }
         if (closed) {
-            emit(WorkerMessage.of(WorkerMessage.TYPE_REPORT, snapshot(sum, false, 0)));
+            protocol.emit(WorkerMessage.of(WorkerMessage.TYPE_REPORT, snapshot(sum, false, 0)));
             reportSent = true;
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-            protocol.flush();
             System.exit(0); // the main thread is blocked reading stdin
         }
     }
@@ -200,15 +198,5 @@ public final class Worker {
         System.gc();
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    /** Writes one protocol line; the only writer of the real stdout. */
-    synchronized void emit(WorkerMessage message) {
-        try {
-            protocol.println(Json.MAPPER.writeValueAsString(message));
-            protocol.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
