@@ -50,22 +50,28 @@
 
 // ---------------------------------------------------------------- latency histogram
 
-// Log-linear buckets over microseconds: 8 sub-buckets per power of two, so a reported percentile is within
-// 12.5 % of the true value. 64 * 8 buckets cover any uint64.
+// Log-linear buckets over microseconds: 2^sub sub-buckets per power of two, values below 2^sub exact.
+static int log_index(uint64_t us, int sub) {
+    if (us < (1u << sub)) return (int)us;
+    int msb = 63 - __builtin_clzll(us);
+    return (msb - sub + 1) << sub | (int)(us >> (msb - sub) & ((1 << sub) - 1));
+}
+
+static uint64_t log_low(int idx, int sub) {  // smallest value that lands in bucket idx
+    if (idx < (1 << sub)) return (uint64_t)idx;
+    int msb = (idx >> sub) + sub - 1;
+    return (1ull << msb) | ((uint64_t)(idx & ((1 << sub) - 1)) << (msb - sub));
+}
+
+// Handshakes and pings: 8 sub-buckets per power of two, so a reported percentile is within 12.5 % of the true value.
+// 64 * 8 buckets cover any uint64.
 #define HIST_SUB 3
 #define HIST_BUCKETS (64 << HIST_SUB)
 
-static int hist_index(uint64_t us) {
-    if (us < (1u << HIST_SUB)) return (int)us;
-    int msb = 63 - __builtin_clzll(us);
-    return (msb - HIST_SUB + 1) << HIST_SUB | (int)(us >> (msb - HIST_SUB) & ((1 << HIST_SUB) - 1));
-}
+static int hist_index(uint64_t us) { return log_index(us, HIST_SUB); }
 
 static uint64_t hist_upper(int idx) {  // largest value that lands in bucket idx
-    if (idx < (1 << HIST_SUB)) return (uint64_t)idx;
-    int msb = (idx >> HIST_SUB) + HIST_SUB - 1, sub = idx & ((1 << HIST_SUB) - 1);
-    uint64_t lo = (1ull << msb) | ((uint64_t)sub << (msb - HIST_SUB));
-    return lo + (1ull << (msb - HIST_SUB)) - 1;
+    return idx < (1 << HIST_SUB) ? (uint64_t)idx : log_low(idx, HIST_SUB) + (1ull << ((idx >> HIST_SUB) - 1)) - 1;
 }
 
 static uint64_t hist_percentile(const uint64_t *h, uint64_t total, double p) {
@@ -85,24 +91,7 @@ static uint64_t hist_percentile(const uint64_t *h, uint64_t total, double p) {
 #define LAT_MAX_US ((1ull << 32) - 1)
 #define LAT_BUCKETS ((32 - LAT_SUB + 1) << LAT_SUB)
 
-static int lat_index(uint64_t us) {
-    if (us > LAT_MAX_US) us = LAT_MAX_US;
-    if (us < (1u << LAT_SUB)) return (int)us;
-    int msb = 63 - __builtin_clzll(us);
-    return (msb - LAT_SUB + 1) << LAT_SUB | (int)(us >> (msb - LAT_SUB) & ((1 << LAT_SUB) - 1));
-}
-
-static uint64_t lat_low(int idx) {  // smallest value that lands in bucket idx
-    if (idx < (1 << LAT_SUB)) return (uint64_t)idx;
-    int msb = (idx >> LAT_SUB) + LAT_SUB - 1, sub = idx & ((1 << LAT_SUB) - 1);
-    return (1ull << msb) | ((uint64_t)sub << (msb - LAT_SUB));
-}
-
-static uint64_t hist_lower(int idx) {  // smallest value that lands in bucket idx of the 8-per-power histogram
-    if (idx < (1 << HIST_SUB)) return (uint64_t)idx;
-    int msb = (idx >> HIST_SUB) + HIST_SUB - 1, sub = idx & ((1 << HIST_SUB) - 1);
-    return (1ull << msb) | ((uint64_t)sub << (msb - HIST_SUB));
-}
+static int lat_index(uint64_t us) { return log_index(us > LAT_MAX_US ? LAT_MAX_US : us, LAT_SUB); }
 
 // Ping intervals want finer steps than 12.5 % (30.0 s against 30.4 s): linear 10 ms buckets up to 5 minutes,
 // the last one holding anything longer.
@@ -823,7 +812,7 @@ static void stats_write(const struct worker *w, const char *phase) {
     fprintf(f, "handshake hist ");
     const char *sep = "";
     for (int i = 0; i < HIST_BUCKETS; i++)
-        if (w->hist[i]) { fprintf(f, "%s%" PRIu64 ":%" PRIu64, sep, hist_lower(i), w->hist[i]); sep = ","; }
+        if (w->hist[i]) { fprintf(f, "%s%" PRIu64 ":%" PRIu64, sep, log_low(i, HIST_SUB), w->hist[i]); sep = ","; }
     fprintf(f, "\nchannels %" PRIu64 " acks ", cfg.subscribe);
     sep = "";
     for (uint64_t c = 0; c < cfg.subscribe; c++)
@@ -835,7 +824,7 @@ static void stats_write(const struct worker *w, const char *phase) {
         fprintf(f, "step %d recv %" PRIu64 " ooo %" PRIu64 " gaps %" PRIu64 " hist ", k, st->recv, st->ooo, st->gaps);
         sep = "";
         for (int i = 0; i < LAT_BUCKETS; i++)
-            if (st->hist[i]) { fprintf(f, "%s%" PRIu64 ":%" PRIu64, sep, lat_low(i), st->hist[i]); sep = ","; }
+            if (st->hist[i]) { fprintf(f, "%s%" PRIu64 ":%" PRIu64, sep, log_low(i, LAT_SUB), st->hist[i]); sep = ","; }
         fprintf(f, "\n");
     }
     fprintf(f, "end\n");
