@@ -63,6 +63,8 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
     private static final int LEVEL_TRIGGERED = 1 << (WIRE_SHIFT + 1);
     /** The descriptor is closed (read with acquire from other threads: {@link #wireCloseFuture()}). */
     private static final int FD_CLOSED = 1 << (WIRE_SHIFT + 2);
+    /** Writes wait in the queue for one gathering write: the 101 and what the handler sends when it opens. */
+    private static final int CORKED = 1 << (WIRE_SHIFT + 3);
 
     /**
      * The socket. A plain {@link FileDescriptor} does all this class needs (read, write, close); Netty's
@@ -144,8 +146,14 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         } else {
             OpeningHandshake.Upgrade upgrade = (OpeningHandshake.Upgrade) step;
             accepted(upgrade.accept());
+            // The 101 and what the handler sends on open (the gateway's connection_established) leave in one
+            // write, as uWebSockets corks its upgrade: one system call per connection less, and the client reads
+            // both at once.
+            state |= CORKED;
             writeToWire(HttpReplies.switchingProtocols(alloc(), upgrade.accept()), null);
             open();
+            state &= ~CORKED;
+            flushWire();
             if (upgrade.rest().isReadable() && !closed()) {
                 frames(upgrade.rest(), 0); // frames the client sent right behind its request
             } else {
@@ -414,6 +422,10 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
             frame = toDirect(frame); // the native write takes memory addresses, as Netty's channels arrange too
         }
         ArrayDeque<Object> outbound = outbound();
+        if (outbound == null && (state & CORKED) != 0) {
+            outbound = new ArrayDeque<>(4); // flushWire() writes it once the cork is off
+            pending().outbound = outbound;
+        }
         if (outbound == null) {
             // Nothing queued: hand the frame to the kernel now. Most writes (pings, pongs, small messages) end
             // here, so an idle or lightly used connection never allocates a queue.
@@ -457,39 +469,65 @@ final class EpollSession extends WebSocketSession implements EpollIoHandle {
         outboundQueued(frame.readableBytes());
     }
 
+    /**
+     * Writes what is queued, several frames per gathering write, until the queue is empty (then it is dropped) or
+     * the kernel refuses bytes (then EPOLLOUT is asked for). Nothing while corked.
+     */
     @Override
     void flushWire() {
+        if ((state & CORKED) != 0) {
+            return;
+        }
         for (ArrayDeque<Object> outbound; (outbound = outbound()) != null && !closed(); ) {
-            ByteBuf frame = (ByteBuf) outbound.peek();
-            int before = frame.readableBytes();
-            boolean all;
-            try {
-                all = writeSome(frame);
-            } catch (IOException e) {
-                closeWire(); // broken pipe, reset
-                return;
+            IovArray iov = loop.iov();
+            for (Object o : outbound) { // frames and promises alternate
+                if (o instanceof ByteBuf frame
+                        && frame.isReadable()
+                        && !iov.add(frame, frame.readerIndex(), frame.readableBytes())) {
+                    break; // the iovec is full: the rest in the next write
+                }
             }
-            int written = before - frame.readableBytes();
-            if (written > 0) {
+            long attempted = iov.size();
+            long taken = 0;
+            if (attempted > 0) {
+                try {
+                    taken = Math.max(0, socket.writevAddresses(iov.memoryAddress(0), iov.count()));
+                } catch (IOException e) {
+                    closeWire(); // broken pipe, reset
+                    return;
+                }
+            } else if (((ByteBuf) outbound.peek()).isReadable()) {
+                throw new IllegalStateException("a queued frame fits no iovec"); // direct frames always do
+            }
+            if (taken > 0) {
                 state |= WRITE_PROGRESS;
-                outboundQueued(-written);
+                outboundQueued(-taken);
             }
-            if (!all) {
+            long left = taken;
+            while (outbound == outbound() && !closed()) { // what the kernel took leaves the queue, in order
+                ByteBuf frame = (ByteBuf) outbound.peek();
+                if (left < frame.readableBytes()) {
+                    frame.skipBytes((int) left);
+                    break;
+                }
+                left -= frame.readableBytes();
+                outbound.poll();
+                Object promise = outbound.poll();
+                if (outbound.isEmpty()) {
+                    pending.outbound = null; // an idle connection holds no queue
+                    dropPendingIfIdle();
+                }
+                frame.release();
+                if (promise != NO_PROMISE) {
+                    @SuppressWarnings("unchecked")
+                    Promise<Void> p = (Promise<Void>) promise;
+                    p.trySuccess(null); // listeners may write or close: the queue state above is already consistent
+                }
+            }
+            if (taken < attempted && outbound() != null && !closed()) {
                 wantWrite(true); // the kernel is full: go on at EPOLLOUT
                 outboundDrained();
                 return;
-            }
-            outbound.poll();
-            Object promise = outbound.poll();
-            if (outbound.isEmpty()) {
-                pending.outbound = null; // an idle connection holds no queue
-                dropPendingIfIdle();
-            }
-            frame.release();
-            if (promise != NO_PROMISE) {
-                @SuppressWarnings("unchecked")
-                Promise<Void> p = (Promise<Void>) promise;
-                p.trySuccess(null); // listeners may write or close: the queue state above is already consistent
             }
         }
         wantWrite(false);
