@@ -69,7 +69,10 @@ final class ServeProcess implements AutoCloseable {
         planArgs.addAll(List.of(args));
         List<String> plan = new ArrayList<>(List.of(java(), "-cp", jar(), WorkerPlan.class.getName()));
         plan.addAll(planArgs);
-        Process launcher = new ProcessBuilder(plan).redirectErrorStream(true).start();
+        // stdout carries the flags; stderr its log (the class archive's, when it makes one)
+        Process launcher = new ProcessBuilder(plan)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String flags =
                 new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         if (launcher.waitFor() != 0 || flags.isEmpty()) {
