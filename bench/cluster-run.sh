@@ -157,10 +157,11 @@ peers=${PEERS:-soketi bun}
 bun_n=${BUN_N:-18000}
 jar="${JAR:-$root/throng-cli/target/throng.jar}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+me=cluster-run
+cluster_columns=1
+# shellcheck source=fanout-lib.sh
+source "$root/bench/fanout-lib.sh"  # seconds, cell_dir, the builds, passing_rates, record_steps, record_confirm
 
-seconds() { # 10s, 500ms, 2m -> whole seconds (rounded up)
-  awk -v d="$1" 'BEGIN { n = d + 0; if (d ~ /ms$/) n /= 1000; else if (d ~ /m$/) n *= 60; print int(n + 0.999) }'
-}
 sources_for() { # N: SOURCES, or 127.0.0.2 up to one address per 16,000 connections plus two
   if [[ -n ${SOURCES:-} ]]; then echo "$SOURCES"; return; fi
   local k=$(( $1 / 16000 + 2 )); (( k > 250 )) && k=250
@@ -204,10 +205,7 @@ source "$root/bench/hsload/loaders.sh"  # LOADER=hsload: hsload_start, hsload_wa
 # ---- builds -----------------------------------------------------------------------------------------------------
 build() {
   if [[ -n ${JAR:-} ]]; then [[ -f $jar ]] || { echo "cluster-run: no $jar" >&2; exit 2; }; return 0; fi
-  if [[ ! -f $jar || -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ]]; then
-    echo "cluster-run: building throng.jar (mvn package, tests skipped)"
-    (cd "$root" && mvn -B -q -DskipTests package -pl throng-cli -am)
-  fi
+  build_jar
 }
 
 # ---- Redis ------------------------------------------------------------------------------------------------------
@@ -339,12 +337,6 @@ bench() { # LOG REPORT TIMEOUT_SECONDS N ARGS...: throng bench -s subscribe, bou
   wait "$bench_pid" || echo "cluster-run: bench exited with status $? (see $log)"
   wait "$sampler_pid" 2>/dev/null || true
   grep -E '^(warm-up|step [0-9]|subscribe |best |result |warning |throng bench: )' "$log" || true
-}
-
-cell_dir() { # NAME: a new directory for a cell; a repeated run of the same cell gets NAME-run2, NAME-run3, ...
-  local d="$out/$1" i=2
-  while [[ -e $d ]]; do d="$out/$1-run$i"; i=$((i + 1)); done
-  mkdir -p "$d" && echo "$d"
 }
 
 # Starts what a fan-out cell measures: KIND DIR N. Sets tree_pids, redis_pid, urls (bench arguments).
@@ -504,86 +496,6 @@ hold_with_hsload() { # DIR N TREES: the hold cell's load from hsload (LOADER=hsl
   } > "$dir/hsload.env"
 }
 
-passing_rates() { # REPORT: the passing steps' rates, best first
-  python3 - "$1" <<'EOF'
-import json, sys
-try:
-    steps = json.load(open(sys.argv[1]))["fanout"]["steps"]
-except Exception:
-    sys.exit(0)
-for s in sorted((s for s in steps if s["passed"]), key=lambda s: -s["ratePerChannel"]):
-    print(f'{s["ratePerChannel"]:g}')
-EOF
-}
-
-record_steps() { # KIND SHAPE SIZE REPORT: each step to steps.csv, the subscribe figures to subscribe.csv
-  python3 - "$out" "$@" <<'EOF'
-import csv, json, os, sys
-out, kind, shape, size, report = sys.argv[1:6]
-try:
-    r = json.load(open(report))
-except Exception as e:
-    print(f"cluster-run: no report {report}: {e}"); sys.exit(0)
-f = r["fanout"]
-def append(name, header, rows):
-    path = os.path.join(out, name)
-    new = not os.path.exists(path)
-    with open(path, "a", newline="") as o:
-        w = csv.writer(o)
-        if new: w.writerow(header)
-        w.writerows(rows)
-lat = lambda s, k: (s["latency"] or {}).get(k, "")
-subs = f["subscribe"]["connections"]
-append("steps.csv", ["server", "scenario", "event_size", "subscribers", "step", "rate_per_channel",
-                     "target_events_per_s", "published_events_per_s", "deliveries_per_s", "p50_ms", "p99_ms",
-                     "max_ms", "expected", "missing_at_evaluation", "lost_final", "server_cpu_us_per_delivery",
-                     "redis_cpu_us_per_delivery", "passed", "failed_because"],
-       [[kind, shape, size, subs, s["step"], s["ratePerChannel"], s["targetEventsPerSecond"], s["eventsPerSecond"],
-         s["deliveriesPerSecond"], lat(s, "p50"), lat(s, "p99"), lat(s, "max"), s["expectedDeliveries"],
-         s["missingAtEvaluation"], s["lostFinal"], s["serverCpuMicrosPerDelivery"],
-         s.get("brokerCpuMicrosPerDelivery"), s["passed"], "; ".join(s["failedBecause"])] for s in f["steps"]])
-sub, h = f["subscribe"], r["latencyMillis"].get("subscribe", {})
-append("subscribe.csv", ["server", "scenario", "event_size", "subscribers", "failed", "seconds",
-                         "subscribes_per_s", "subscribe_p50_ms", "subscribe_p99_ms"],
-       [[kind, shape, size, sub["connections"], sub["failed"], sub["seconds"], sub["connectionsPerSecond"],
-         h.get("p50", ""), h.get("p99", "")]])
-best = f.get("best")
-print(f"cell: {kind} {shape} {size} B: " + ("no step passed" if not best else
-      f'best {best["ratePerChannel"]:g} events/s per channel, {best["deliveriesPerSecond"]:,.0f} deliveries/s, '
-      f'p99 {best["latency"]["p99"]} ms, server {best["serverCpuMicrosPerDelivery"]} us/delivery, '
-      f'redis {best.get("brokerCpuMicrosPerDelivery")} us/delivery')
-      + f'; {sub["connections"]} subscribed in {sub["seconds"]} s')
-EOF
-}
-
-record_confirm() { # KIND SHAPE SIZE REPORT; fails when the confirmation did not pass
-  python3 - "$out" "$@" <<'EOF'
-import csv, json, os, sys
-out, kind, shape, size, report = sys.argv[1:6]
-try:
-    s = json.load(open(report))["fanout"]["steps"][0]
-except Exception as e:
-    print(f"cluster-run: no confirmation in {report}: {e}"); sys.exit(1)
-path = os.path.join(out, "confirm.csv")
-new = not os.path.exists(path)
-with open(path, "a", newline="") as o:
-    w = csv.writer(o)
-    if new:
-        w.writerow(["server", "scenario", "event_size", "rate_per_channel", "seconds", "deliveries_per_s", "p50_ms",
-                    "p99_ms", "max_ms", "missing_at_evaluation", "lost_final", "server_cpu_us_per_delivery",
-                    "redis_cpu_us_per_delivery", "passed", "failed_because"])
-    l = s["latency"] or {}
-    w.writerow([kind, shape, size, s["ratePerChannel"], s["publishSeconds"], s["deliveriesPerSecond"],
-                l.get("p50", ""), l.get("p99", ""), l.get("max", ""), s["missingAtEvaluation"], s["lostFinal"],
-                s["serverCpuMicrosPerDelivery"], s.get("brokerCpuMicrosPerDelivery"), s["passed"],
-                "; ".join(s["failedBecause"])])
-print(f'confirm: {kind} {shape} {size} B at {s["ratePerChannel"]:g}/s per channel for {s["publishSeconds"]} s: '
-      f'{s["deliveriesPerSecond"]:,.0f} deliveries/s, p99 {l.get("p99")} ms, lost {s["lostFinal"]}: '
-      + ("PASS" if s["passed"] else "FAIL (" + "; ".join(s["failedBecause"]) + ")"))
-sys.exit(0 if s["passed"] else 1)
-EOF
-}
-
 record_hold() { # NAME N TREES DIR: the held cell's line in hold.csv (from the bench's report, or hsload's logs)
   python3 - "$out" "$@" <<'EOF' | tee -a "$4/hold.log"
 import csv, glob, json, os, sys
@@ -695,11 +607,7 @@ scaled() { # SHAPE N: the shape with its subscribers per channel scaled so the t
 mkdir -p "$out"
 build
 command -v "$redis_server" > /dev/null || { echo "cluster-run: no $redis_server" >&2; exit 2; }
-if [[ $loader == hsload && ( ! -x $hsload || -n "$(find "$root/bench/hsload" -maxdepth 1 -name '*.[ch]' \
-      -newer "$hsload" -print -quit)" ) ]]; then
-  echo "cluster-run: building hsload (bench/hsload/build.sh)"
-  "$root/bench/hsload/build.sh" > /dev/null
-fi
+if [[ $loader == hsload ]]; then build_hsload; fi
 {
   echo "date: $(date -Is) cell: $*"
   echo "commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo ' (modified)')"

@@ -81,6 +81,10 @@ idle_hold=${IDLE_HOLD:-60s}
 idle_n=${IDLE_N:-15000}
 jar="$root/throng-cli/target/throng.jar"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+me=fanout-run
+cluster_columns=0
+# shellcheck source=fanout-lib.sh
+source "$root/bench/fanout-lib.sh"  # seconds, cell_dir, the builds, passing_rates, record_steps, record_confirm
 
 case $server_arg in all) servers="throng soketi bun node-ws" ;; throng|soketi|bun|node-ws) servers=$server_arg ;;
   *) echo "fanout-run: SERVER must be throng, soketi, bun, node-ws or all" >&2; exit 2 ;; esac
@@ -88,21 +92,11 @@ case $scenario_arg in all) scenarios="1x15000 1000x15 idle" ;; idle|[0-9]*x[0-9]
   *) echo "fanout-run: SCENARIO must be CxS (e.g. 1x15000), idle or all" >&2; exit 2 ;; esac
 case $size_arg in all) sizes="256 1024" ;; [0-9]*) sizes=$size_arg ;;
   *) echo "fanout-run: EVENT_SIZE must be a byte count or all" >&2; exit 2 ;; esac
-seconds() { # 10s, 500ms, 2m -> whole seconds (rounded up)
-  awk -v d="$1" 'BEGIN { n = d + 0; if (d ~ /ms$/) n /= 1000; else if (d ~ /m$/) n *= 60; print int(n + 0.999) }'
-}
 
 # ---- builds ----------------------------------------------------------------------------------------------------
-build() { # throng.jar carries `throng serve` (the gateway) and `throng bench`; rebuilt when a module's source is newer
-  if [[ ! -f $jar || -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ]]; then
-    echo "fanout-run: building throng.jar (mvn package, tests skipped)"
-    (cd "$root" && mvn -B -q -DskipTests package -pl throng-cli -am)
-  fi
-  if [[ $loader == hsload && ( ! -x $hsload || -n "$(find "$root/bench/hsload" -maxdepth 1 -name '*.[ch]' \
-        -newer "$hsload" -print -quit)" ) ]]; then
-    echo "fanout-run: building hsload (bench/hsload/build.sh)"
-    "$root/bench/hsload/build.sh" > /dev/null
-  fi
+build() { # throng.jar carries `throng serve` (the gateway) and `throng bench`
+  build_jar
+  if [[ $loader == hsload ]]; then build_hsload; fi
 }
 
 # ---- one server -----------------------------------------------------------------------------------------------
@@ -199,12 +193,6 @@ bench() { # LOG REPORT TIMEOUT_SECONDS ARGS...: one bench run, bounded (ARGS inc
 }
 
 # ---- cells ------------------------------------------------------------------------------------------------------
-cell_dir() { # NAME: a new directory for a cell; a repeated run of the same cell gets NAME-run2, NAME-run3, ...
-  local d="$out/$1" i=2
-  while [[ -e $d ]]; do d="$out/$1-run$i"; i=$((i + 1)); done
-  mkdir -p "$d" && echo "$d"
-}
-
 fanout_cell() { # SERVER CxS SIZE
   local kind=$1 shape=$2 size=$3 channels=${2%x*} per=${2#*x} dir n best
   dir=$(cell_dir "$kind-$shape-${size}B")
@@ -229,15 +217,7 @@ fanout_cell() { # SERVER CxS SIZE
       -n "$n" --channels "$channels" --event-size "$size" --publish-rate "$best" --publish-duration "$confirm" \
       --step-gap "$step_gap" --max-p99 "$max_p99" --max-failures 1%
     stop_server
-    record_confirm "$kind" "$shape" "$size" "$dir/confirm-$best.json"
-    python3 - "$dir/confirm-$best.json" <<'EOF' && break
-import json, sys
-try:
-    steps = json.load(open(sys.argv[1]))["fanout"]["steps"]
-    sys.exit(0 if steps and steps[0]["passed"] else 1)
-except Exception:
-    sys.exit(1)
-EOF
+    record_confirm "$kind" "$shape" "$size" "$dir/confirm-$best.json" && break
   done
   return 0 # both confirmations failed: recorded as such, and the next cells still run (set -e)
 }
@@ -285,78 +265,6 @@ EOF
 
 live_heap() { # PID: bytes of live Java objects (GC.class_histogram runs a full GC first and counts what survives)
   jcmd "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" { print $3 }'
-}
-
-passing_rates() { # REPORT: the passing steps' rates, best first
-  python3 - "$1" <<'EOF'
-import json, sys
-try:
-    steps = json.load(open(sys.argv[1]))["fanout"]["steps"]
-except Exception:
-    sys.exit(0)
-for s in sorted((s for s in steps if s["passed"]), key=lambda s: -s["ratePerChannel"]):
-    print(f'{s["ratePerChannel"]:g}')
-EOF
-}
-
-record_steps() { # SERVER SHAPE SIZE REPORT: append each step to steps.csv, the subscribe figures to subscribe.csv
-  python3 - "$out" "$@" <<'EOF'
-import csv, json, os, sys
-out, kind, shape, size, report = sys.argv[1:6]
-try:
-    r = json.load(open(report))
-except Exception as e:
-    print(f"fanout-run: no report {report}: {e}"); sys.exit(0)
-f = r["fanout"]
-def append(name, header, rows):
-    path = os.path.join(out, name)
-    new = not os.path.exists(path)
-    with open(path, "a", newline="") as o:
-        w = csv.writer(o)
-        if new: w.writerow(header)
-        w.writerows(rows)
-lat = lambda s, k: (s["latency"] or {}).get(k, "")
-append("steps.csv", ["server", "scenario", "event_size", "step", "rate_per_channel", "target_events_per_s",
-                     "published_events_per_s", "deliveries_per_s", "p50_ms", "p99_ms", "max_ms", "expected",
-                     "missing_at_evaluation", "lost_final", "server_cpu_us_per_delivery", "passed", "failed_because"],
-       [[kind, shape, size, s["step"], s["ratePerChannel"], s["targetEventsPerSecond"], s["eventsPerSecond"],
-         s["deliveriesPerSecond"], lat(s, "p50"), lat(s, "p99"), lat(s, "max"), s["expectedDeliveries"],
-         s["missingAtEvaluation"], s["lostFinal"], s["serverCpuMicrosPerDelivery"], s["passed"],
-         "; ".join(s["failedBecause"])] for s in f["steps"]])
-sub, h = f["subscribe"], r["latencyMillis"].get("subscribe", {})
-append("subscribe.csv", ["server", "scenario", "event_size", "subscribers", "failed", "seconds",
-                         "subscribes_per_s", "subscribe_p50_ms", "subscribe_p99_ms"],
-       [[kind, shape, size, sub["connections"], sub["failed"], sub["seconds"], sub["connectionsPerSecond"],
-         h.get("p50", ""), h.get("p99", "")]])
-best = f.get("best")
-print(f"cell: {kind} {shape} {size} B: " + ("no step passed" if not best else
-      f'best {best["ratePerChannel"]:g} events/s per channel, {best["deliveriesPerSecond"]:,.0f} deliveries/s, '
-      f'p99 {best["latency"]["p99"]} ms, {best["serverCpuMicrosPerDelivery"]} us CPU per delivery')
-      + f'; {sub["connections"]} subscribed in {sub["seconds"]} s')
-EOF
-}
-
-record_confirm() { # SERVER SHAPE SIZE REPORT
-  python3 - "$out" "$@" <<'EOF'
-import csv, json, os, sys
-out, kind, shape, size, report = sys.argv[1:6]
-try:
-    s = json.load(open(report))["fanout"]["steps"][0]
-except Exception as e:
-    print(f"fanout-run: no confirmation in {report}: {e}"); sys.exit(0)
-path = os.path.join(out, "confirm.csv")
-new = not os.path.exists(path)
-with open(path, "a", newline="") as o:
-    w = csv.writer(o)
-    if new:
-        w.writerow(["server", "scenario", "event_size", "rate_per_channel", "seconds", "deliveries_per_s", "p50_ms",
-                    "p99_ms", "max_ms", "missing_at_evaluation", "lost_final", "server_cpu_us_per_delivery",
-                    "passed", "failed_because"])
-    l = s["latency"] or {}
-    w.writerow([kind, shape, size, s["ratePerChannel"], s["publishSeconds"], s["deliveriesPerSecond"],
-                l.get("p50", ""), l.get("p99", ""), l.get("max", ""), s["missingAtEvaluation"], s["lostFinal"],
-                s["serverCpuMicrosPerDelivery"], s["passed"], "; ".join(s["failedBecause"])])
-EOF
 }
 
 # ---- main ---------------------------------------------------------------------------------------------------------

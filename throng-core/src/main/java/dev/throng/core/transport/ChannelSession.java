@@ -4,7 +4,6 @@ import dev.throng.core.handshake.UpgradeOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
@@ -19,7 +18,7 @@ import java.net.SocketAddress;
  * the channel's outbound buffer is Netty's, so its bytes are bounded per connection ({@code maxOutboundBytes}) but
  * not counted in the memory budget.
  */
-final class ChannelSession extends WebSocketSession implements ChannelInboundHandler {
+final class ChannelSession extends WebSocketSession implements SoleInboundHandler {
     static final String NAME = "websocket";
 
     private ChannelHandlerContext ctx;
@@ -141,26 +140,6 @@ final class ChannelSession extends WebSocketSession implements ChannelInboundHan
         } else {
             failInternally(cause);
         }
-    }
-
-    @Override
-    public void channelRegistered(ChannelHandlerContext ctx) {
-        ctx.fireChannelRegistered();
-    }
-
-    @Override
-    public void channelUnregistered(ChannelHandlerContext ctx) {
-        ctx.fireChannelUnregistered();
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        ctx.fireChannelActive();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        ReferenceCountUtil.release(evt);
     }
 
     @Override

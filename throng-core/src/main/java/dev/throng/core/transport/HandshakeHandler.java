@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
@@ -20,7 +19,7 @@ import java.io.IOException;
  * one timer per loop answers 408), then writes a plain reply and closes, hands the channel to the application's HTTP
  * service, or writes {@code 101} and replaces itself with one {@link ChannelSession}.
  */
-final class HandshakeHandler extends KeepaliveWheel.Member implements ChannelInboundHandler {
+final class HandshakeHandler extends KeepaliveWheel.Member implements SoleInboundHandler {
     private final ServerContext server;
     private ChannelHandlerContext ctx;
     private ServerLoop loop;
@@ -145,30 +144,5 @@ final class HandshakeHandler extends KeepaliveWheel.Member implements ChannelInb
             server.failures.record(cause, ctx.channel());
         }
         ctx.close();
-    }
-
-    @Override
-    public void channelRegistered(ChannelHandlerContext ctx) {
-        ctx.fireChannelRegistered();
-    }
-
-    @Override
-    public void channelUnregistered(ChannelHandlerContext ctx) {
-        ctx.fireChannelUnregistered();
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.fireChannelReadComplete();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        ReferenceCountUtil.release(evt);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.fireChannelWritabilityChanged();
     }
 }
