@@ -27,6 +27,15 @@ public interface WebSocketConnection {
     Future<Void> sendText(CharSequence text);
 
     /**
+     * Sends the readable bytes of {@code utf8}, which the caller vouches are valid UTF-8, as one text message, without
+     * making a String of them: an echo, or text passed on as it came (see {@link WebSocketHandler}'s byte-level
+     * {@code onText}).
+     *
+     * <p><b>Buffer ownership:</b> as {@link #sendBinary}: this method takes over one reference and releases it.
+     */
+    Future<Void> sendText(ByteBuf utf8);
+
+    /**
      * Writes {@code message}, encoded once for many connections, now: its compressed form when permessage-deflate
      * was negotiated and compression makes it smaller, else its plain frame; each straight from the shared memory to
      * the socket. On the event loop only; the message stays owned by the caller (a connection that cannot write the

@@ -1,6 +1,7 @@
 package dev.throng.core;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The application's side of every connection of a server. One instance serves all connections.
@@ -51,6 +52,17 @@ public interface WebSocketHandler {
 
     /** A complete text message, validated as UTF-8 (and inflated, when compressed). */
     default void onText(WebSocketConnection connection, String text) {}
+
+    /**
+     * A complete text message as its UTF-8 bytes (validated, and inflated when compressed); what the server calls.
+     * This default decodes them and calls {@link #onText(WebSocketConnection, String)}; a handler that passes text on
+     * or parses it from bytes overrides this one instead and makes no String ({@link EchoHandler}).
+     *
+     * <p><b>Buffer ownership:</b> as {@link #onBinary}'s: {@code utf8} is borrowed.
+     */
+    default void onText(WebSocketConnection connection, ByteBuf utf8) {
+        onText(connection, utf8.toString(StandardCharsets.UTF_8));
+    }
 
     /**
      * A complete binary message (inflated, when compressed).

@@ -645,7 +645,7 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
         try {
             if (text) {
-                loop.server.handler.onText(this, plain.toString(StandardCharsets.UTF_8));
+                loop.server.handler.onText(this, plain);
             } else {
                 loop.server.handler.onBinary(this, plain);
             }
@@ -921,12 +921,21 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
     }
 
     @Override
+    public final Future<Void> sendText(ByteBuf utf8) {
+        return sendData(Opcode.TEXT, utf8);
+    }
+
+    @Override
     public final Future<Void> sendBinary(ByteBuf data) {
+        return sendData(Opcode.BINARY, data);
+    }
+
+    private Future<Void> sendData(int opcode, ByteBuf data) {
         Promise<Void> promise = newPromise();
         if (executor().inEventLoop()) {
-            sendBinary0(data, promise);
+            sendData0(opcode, data, promise);
         } else {
-            executor().execute(() -> sendBinary0(data, promise));
+            executor().execute(() -> sendData0(opcode, data, promise));
         }
         return promise;
     }
@@ -1051,13 +1060,13 @@ abstract class WebSocketSession extends KeepaliveWheel.Member implements WebSock
         }
     }
 
-    private void sendBinary0(ByteBuf data, Promise<Void> promise) {
+    private void sendData0(int opcode, ByteBuf data, Promise<Void> promise) {
         if (refuseSend(promise)) {
             data.release();
             return;
         }
         try {
-            sendMessage(Opcode.BINARY, data, promise);
+            sendMessage(opcode, data, promise);
         } catch (Throwable t) {
             promise.tryFailure(t);
             failInternally(t);
