@@ -6,8 +6,7 @@ set -euo pipefail
 tag=$1; n=$2; rate=$3; hold=$4; shift 4
 jar="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/throng-cli/target/throng.jar"
 port=$((9400 + RANDOM % 500))
-# A worker's flags, without the class archive a single `serve` maps.
-flags=$(java -cp $jar dev.throng.cli.WorkerPlan serve --max-connections 20000 2>/dev/null | sed 's/ -XX:SharedArchiveFile=[^ ]*//')
+flags=$(java -cp $jar dev.throng.cli.WorkerPlan serve --max-connections 20000)
 MALLOC_ARENA_MAX=2 java $flags "$@" -Xlog:gc:file=/tmp/throng-one-gc-$tag.log:uptime -jar $jar serve --mode echo --port $port --max-connections 20000 > /tmp/throng-one-serve-$tag.log 2>&1 &
 sp=$!
 trap 'kill $sp 2>/dev/null || true' EXIT

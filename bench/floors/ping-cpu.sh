@@ -23,9 +23,7 @@ pingfloor="$root/bench/hsload/target/pingfloor"
 hold=$((warmup + 60 * windows + 10))  # the loaders hold past the last window: closing 18,000 costs CPU too
 runtime=$((hold + 30))
 
-# A worker's flags, without the class archive a single `serve` maps (this one runs with --mode echo).
-read -r -a flags < <(java -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections "$n" 2>/dev/null \
-  | sed 's/ -XX:SharedArchiveFile=[^ ]*//')
+read -r -a flags < <(java -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections "$n")
 declare -A name
 servers=()
 MALLOC_ARENA_MAX=2 java "${flags[@]}" -jar "$jar" serve --mode echo --port "$port" --io-threads 1 \

@@ -17,8 +17,7 @@ javac -cp "$jar" -d "$work/classes" "$root/bench/floors/NettyFloor.java"
 jar cf "$work/floor.jar" -C "$work/classes" .  # CDS archives classes from jars, not directories
 cp="$jar:$work/floor.jar"
 # The flags WorkerPlan gives a worker of 18,000 connections, without the worker's own archive.
-read -r -a flags < <(java -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections 18000 "$@" 2>/dev/null \
-  | sed 's/ -XX:SharedArchiveFile=[^ ]*//')
+read -r -a flags < <(java -cp "$jar" dev.throng.cli.WorkerPlan serve --max-connections 18000 "$@")
 # An archive of the classes NettyFloor loads, made as the supervisor makes a worker's (ClassArchive).
 MALLOC_ARENA_MAX=2 timeout 5 java "${flags[@]}" -XX:DumpLoadedClassList="$work/floor.classlist" -cp "$cp" \
   NettyFloor "$port" > /dev/null 2>&1 || true

@@ -32,9 +32,7 @@ import org.slf4j.LoggerFactory;
  * ({@code bench/worker-classlist.sh}: a worker with {@code -XX:DumpLoadedClassList} that upgrades connections,
  * answers pings and echoes messages). An archive belongs to one JVM build, one class path (the jar's path, size and
  * time) and the flags that shape objects, so it is made on the machine, by the JVM that runs the workers, the first
- * time a supervisor starts with that combination (about a second), and kept in {@link #directory()}. A single
- * {@code serve} started by bin/throng maps the archive of its mode too ({@link WorkerPlan#main}): the same classes,
- * loaded from the archive instead of parsed while its first connections wait. Whatever goes
+ * time a supervisor starts with that combination (about a second), and kept in {@link #directory()}. Whatever goes
  * wrong costs only the sharing: the workers then start with the JDK's own archive, and the log says why.
  *
  * <pre>
@@ -207,7 +205,7 @@ final class ClassArchive {
             // Atomic: a supervisor starting at the same moment finds either no archive or a whole one.
             Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             LOG.info(
-                    "class archive written in {} ms: {}",
+                    "class archive for the workers written in {} ms: {}",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     archive);
         } finally {

@@ -5,7 +5,6 @@ import dev.throng.core.ServerConfig;
 import dev.throng.doctor.MeasuredCosts;
 import dev.throng.doctor.OpenFilesLimit;
 import dev.throng.doctor.WorkerSizing;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -275,7 +274,9 @@ final class WorkerPlan {
      *     refuses (bin/throng then starts it with default flags, and {@code serve} says what is wrong)
      */
     static List<String> launcherFlags(List<String> args, Map<String, String> environment, long openFiles, Jvm jvm) {
-        ServeCommand serve = parse(args, environment);
+        ServeCommand serve = new ServeCommand(environment);
+        List<String> options = !args.isEmpty() && args.get(0).equals("serve") ? args.subList(1, args.size()) : args;
+        new CommandLine(serve).parseArgs(options.toArray(String[]::new));
         if (serve.workerCount(openFiles) > 1) {
             // No connections, no messages, no traffic: the leanest flags, a worker's.
             return jvmFlags(new Load(1, 1, MIN_MEMORY_BUDGET, 1, false), openFiles, jvm);
@@ -287,30 +288,6 @@ final class WorkerPlan {
         // the 10 MiB each (docs/configuration.md, "JVM flags").
         boolean c2 = serve.settings().mode() == ServeSettings.Mode.ECHO;
         return jvmFlags(Load.of(serve.config(1, openFiles), c2), openFiles, jvm);
-    }
-
-    /**
-     * The class list whose archive ({@link ClassArchive}) a single {@code serve} maps, as a worker of its mode does:
-     * the gateway's or the echo server's; null for a {@code serve} that supervises workers (they get theirs from it).
-     * Measured on a fresh gateway taking 15,000 connect + subscribes: class loading was 7 % of its CPU without one
-     * (docs/benchmarks.md, section 30).
-     */
-    static String launcherClassList(List<String> args, Map<String, String> environment, long openFiles) {
-        ServeCommand serve = parse(args, environment);
-        if (serve.workerCount(openFiles) > 1) {
-            return null;
-        }
-        return serve.settings().mode() == ServeSettings.Mode.ECHO
-                ? ClassArchive.CLASS_LIST
-                : ClassArchive.GATEWAY_CLASS_LIST;
-    }
-
-    /** {@code throng serve <args>}'s options, read as {@code serve} reads them. */
-    private static ServeCommand parse(List<String> args, Map<String, String> environment) {
-        ServeCommand serve = new ServeCommand(environment);
-        List<String> options = !args.isEmpty() && args.get(0).equals("serve") ? args.subList(1, args.size()) : args;
-        new CommandLine(serve).parseArgs(options.toArray(String[]::new));
-        return serve;
     }
 
     /** {@code --max-message-size}'s default: ServerConfig's, stated there only. */
@@ -333,23 +310,13 @@ final class WorkerPlan {
      * to the JVM it then starts, so the script and the supervisor share one rule.
      */
     public static void main(String[] args) {
-        PrintStream out = System.out;
-        System.setOut(System.err); // log lines (ClassArchive's) go to stderr: stdout carries the flags only
         List<String> flags;
-        String classList;
         try {
-            flags = new ArrayList<>(launcherFlags(List.of(args), System.getenv(), openFilesLimit(), Jvm.current()));
-            classList = launcherClassList(List.of(args), System.getenv(), openFilesLimit());
+            flags = launcherFlags(List.of(args), System.getenv(), openFilesLimit(), Jvm.current());
         } catch (RuntimeException e) { // a bad --workers, --max-connections or size: serve itself will say so
             flags = jvmFlags(0, defaultMaxMessageSize(), openFilesLimit(), Jvm.current());
-            classList = null;
         }
-        if (classList != null) {
-            // The launcher starts the same JVM with -jar on the class path this runs with (bin/throng: -cp "$jar").
-            String java = ProcessHandle.current().info().command().orElse("java");
-            flags.addAll(ClassArchive.flags(java, flags, System.getProperty("java.class.path"), classList));
-        }
-        out.println(String.join(" ", flags));
+        System.out.println(String.join(" ", flags));
     }
 
     /** The open-files limit this JVM runs under, which its workers inherit: the soft one (raised to hard at start). */

@@ -69,10 +69,7 @@ final class ServeProcess implements AutoCloseable {
         planArgs.addAll(List.of(args));
         List<String> plan = new ArrayList<>(List.of(java(), "-cp", jar(), WorkerPlan.class.getName()));
         plan.addAll(planArgs);
-        // stdout carries the flags; stderr its log (the class archive's, when it makes one)
-        Process launcher = new ProcessBuilder(plan)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        Process launcher = new ProcessBuilder(plan).redirectErrorStream(true).start();
         String flags =
                 new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         if (launcher.waitFor() != 0 || flags.isEmpty()) {
