@@ -7,6 +7,8 @@ import dev.throng.core.WebSocketConnection;
 import dev.throng.core.test.NodeWitness;
 import dev.throng.core.test.RecordingHandler;
 import dev.throng.core.test.TestServer;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,14 +33,18 @@ class NodeWsWitnessIT {
     @Parameter
     TransportKind transport;
 
-    /** Echoes, and closes with 1000 'server bye' when the client sends "close-me". */
+    /**
+     * Echoes text as its bytes (the byte-level {@code onText} and {@code sendText(ByteBuf)}, as EchoHandler does:
+     * every length class, compressed and fragmented, goes through them here), and closes with 1000 'server bye'
+     * when the client sends "close-me".
+     */
     static final class Handler extends RecordingHandler {
         @Override
-        public void onText(WebSocketConnection connection, String text) {
-            if (text.equals("close-me")) {
+        public void onText(WebSocketConnection connection, ByteBuf utf8) {
+            if (utf8.toString(StandardCharsets.UTF_8).equals("close-me")) {
                 connection.close(1000, "server bye");
             } else {
-                super.onText(connection, text);
+                connection.sendText(utf8.retain());
             }
         }
     }
