@@ -64,6 +64,19 @@ public final class PusherWire implements WebSocket.Listener, AutoCloseable {
         return JSON.readTree(first.path("data").asText()).path("socket_id").asText();
     }
 
+    /**
+     * Reads {@code pusher:connection_established} (the first frame), subscribes to the public {@code channel} and waits
+     * for its {@code subscription_succeeded}.
+     */
+    public void subscribePublic(String channel) throws Exception {
+        established();
+        send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + channel + "\"}}");
+        JsonNode ok = next("pusher_internal:subscription_succeeded");
+        if (!ok.path("channel").asText().equals(channel)) {
+            throw new AssertionError("subscription_succeeded for another channel: " + ok);
+        }
+    }
+
     public void send(String json) throws Exception {
         ws.sendText(json, true).get(5, TimeUnit.SECONDS);
     }

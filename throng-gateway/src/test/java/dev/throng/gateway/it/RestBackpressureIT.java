@@ -202,9 +202,7 @@ class RestBackpressureIT {
     private void subscribe() throws Exception {
         PusherWire wire = PusherWire.connect(gateway.server().port(), APP.key());
         wires.add(wire);
-        wire.established();
-        wire.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + CHANNEL + "\"}}");
-        wire.next("pusher_internal:subscription_succeeded");
+        wire.subscribePublic(CHANNEL);
     }
 
     /** An event loop kept busy by a task that waits until {@link #close}: it reads, accepts and drains nothing. */

@@ -33,9 +33,7 @@ class WriteDelayIT {
                                 .build(),
                         GatewayConfig.DEFAULTS.withApps(List.of(APP)).withWriteDelay(DELAY));
                 PusherWire wire = PusherWire.connect(gateway.server().port(), APP.key())) {
-            wire.established();
-            wire.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"news\"}}");
-            wire.next("pusher_internal:subscription_succeeded");
+            wire.subscribePublic("news");
             SignedRest rest = new SignedRest(gateway.server().port(), APP.id(), APP.key(), APP.secret());
 
             long sent = System.nanoTime();
